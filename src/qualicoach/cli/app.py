@@ -1,0 +1,126 @@
+"""The root command: global options, and the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import ExitCode, QualicoachError
+from ..locations import Locations, resolve_locations
+
+# Typer vendors click in recent releases; its base exception is reached through a public
+# class rather than a private module path.
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+DEBUG_ENV = "QUALICOACH_DEBUG"
+
+
+def _error_line(message: str) -> None:
+    # Plain write, not Rich: a message may quote user text, which must not be interpreted.
+    from ..render.console import visible
+
+    sys.stderr.write(f"qualicoach: {visible(message)}\n")
+
+
+class _ErrorMappingGroup(TyperGroup):
+    """Turns domain errors, interrupts and bugs into one-line messages and exit codes."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, _ClickException):
+            raise
+        except QualicoachError as exc:
+            for line in exc.lines():
+                _error_line(line)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            _error_line("interrupted")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # `qualicoach deals | head`: the reader left; that is not an error.
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            _error_line(f"internal error: {type(exc).__name__}: {exc} (this is a bug; set "
+                        f"{DEBUG_ENV}=1 to see where, and please report it)")
+            raise typer.Exit(70) from None
+
+
+app = typer.Typer(
+    cls=_ErrorMappingGroup,
+    name="qualicoach",
+    help="A qualification coach: seller fit and customer readiness, side by side.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"qualicoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", help="Database file (default: the platform's data folder; env QUALICOACH_DB).",
+        dir_okay=False)] = None,
+    frameworks_dir: Annotated[Optional[list[Path]], typer.Option(
+        "--frameworks-dir", help="A team's framework folder; repeatable "
+        "(env QUALICOACH_FRAMEWORKS, folders separated by ':').")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """A qualification coach: seller fit and customer readiness, side by side."""
+    ctx.obj = _Options(db, tuple(frameworks_dir or ()))
+
+
+class _Options:
+    """Global options, resolved into Locations only when a command needs them."""
+
+    def __init__(self, db: Path | None, frameworks_dirs: tuple[Path, ...]) -> None:
+        self.db = db
+        self.frameworks_dirs = frameworks_dirs
+        self._locations: Locations | None = None
+
+    def locations(self) -> Locations:
+        if self._locations is None:
+            self._locations = resolve_locations(self.db, self.frameworks_dirs)
+        return self._locations
+
+
+def locations(ctx: typer.Context) -> Locations:
+    """The run's Locations (database, config and framework folders)."""
+    options = ctx.find_root().obj
+    assert isinstance(options, _Options)
+    return options.locations()
+
+
+def _register_commands() -> None:
+    from . import frameworks_cmd
+
+    app.add_typer(frameworks_cmd.app, name="frameworks")
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point."""
+    try:
+        app(args=argv, prog_name="qualicoach")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0

@@ -1,0 +1,116 @@
+"""``qualicoach frameworks``: list, show, validate and start framework files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..catalog import Catalog, load_catalog, validate_paths
+from ..errors import ExitCode, InvalidValue
+from ..render.console import make_console, print_json
+from ..schema import SCHEMA
+from ..starter import starter_framework
+from .app import locations
+
+app = typer.Typer(help="List, show, validate and create qualification frameworks.",
+                  no_args_is_help=True)
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _catalog(ctx: typer.Context) -> Catalog:
+    return load_catalog(locations(ctx).framework_sources())
+
+
+@app.command("list")
+def list_frameworks(
+    ctx: typer.Context,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] =
+    ListFormat.table,
+) -> None:
+    """List the frameworks: id, name, version, perspective, questions and source."""
+    from ..render.frameworks import catalog_table, entry_summary, print_catalog_problems
+
+    catalog = _catalog(ctx)
+    if format is ListFormat.json:
+        print_json([entry_summary(e) for e in catalog.entries.values()])
+    else:
+        make_console().print(catalog_table(catalog))
+    print_catalog_problems(make_console(stderr=True), catalog)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id.")],
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] =
+    ShowFormat.text,
+) -> None:
+    """Show a framework's elements and questions, with why and how to ask each."""
+    from ..render.frameworks import framework_data, framework_detail
+
+    framework = _catalog(ctx).get(framework_id)
+    if format is ShowFormat.json:
+        print_json(framework_data(framework))
+    else:
+        make_console().print(framework_detail(framework))
+
+
+@app.command("validate")
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Framework files or folders.")],
+) -> None:
+    """Check framework files; print one 'file:line:col: message' line per problem.
+
+    Exits 0 only when every file is valid (usable as a pre-commit hook).
+    """
+    result = validate_paths(paths, _catalog(ctx))
+    for problem in result.problems:
+        typer.echo(str(problem), err=True)
+    if not result.ok:
+        raise typer.Exit(int(ExitCode.INVALID_DATA))
+    count = len(result.files)
+    typer.echo(f"{count} framework file{'s' if count != 1 else ''} valid")
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of framework files (for editors and CI)."""
+    sys.stdout.write(json.dumps(SCHEMA, indent=2) + "\n")
+
+
+@app.command("new")
+def new(
+    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new framework.")],
+    perspective: Annotated[str, typer.Option(help="fit or readiness.")] = "fit",
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write to this file (never overwrites) instead of stdout.",
+        dir_okay=False)] = None,
+) -> None:
+    """Write a commented starter framework to edit."""
+    text = starter_framework(framework_id, perspective, output.name if output else "")
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with output.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InvalidValue(f"{output} already exists; choose another file name") from None
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {output}: {exc.strerror}") from None
+    typer.echo(f"wrote {output}; check it with: qualicoach frameworks validate {output}")

@@ -1,0 +1,92 @@
+"""Every error qualicoach reports to a user.
+
+The library raises these; the CLI turns each into one line on stderr and an exit code
+(see ``qualicoach.cli.app``). Messages name what is wrong and where, so they can be shown
+as they are.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    """Exit codes, by name, so scripts can tell failures apart."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    INVALID_DATA = 3
+    NOT_FOUND = 4
+    DAMAGED_DATABASE = 5
+    INTERRUPTED = 130
+
+
+class QualicoachError(Exception):
+    """Base of all domain errors; ``str(error)`` is the user-facing message."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def lines(self) -> list[str]:
+        """The message as lines for stderr (most errors are one line)."""
+        return [str(self)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a file, at a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class FrameworkError(QualicoachError):
+    """A framework file (or several) is invalid; carries every problem found."""
+
+    exit_code = ExitCode.INVALID_DATA
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(
+            "\n".join(str(p) for p in self.problems) or "invalid framework"
+        )
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class NotFound(QualicoachError):
+    """A framework, deal or interview that was asked for does not exist."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class Ambiguous(QualicoachError):
+    """A name prefix matches more than one thing."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InvalidValue(QualicoachError):
+    """A value given on the command line or in a file is not acceptable."""
+
+    exit_code = ExitCode.INVALID_DATA
+
+
+class DatabaseError(QualicoachError):
+    """The database cannot be used as it is (damaged, too new, unreadable)."""
+
+    exit_code = ExitCode.DAMAGED_DATABASE
+
+
+class Interrupted(QualicoachError):
+    """The user stopped an interactive flow; what was answered is kept."""
+
+    exit_code = ExitCode.INTERRUPTED

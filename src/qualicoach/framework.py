@@ -1,0 +1,157 @@
+"""The framework model: what a validated framework file becomes.
+
+Plain frozen dataclasses; the loader (``qualicoach.loader``) is the only thing that builds
+them from files, and it has already checked every rule documented in docs/frameworks.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+Perspective = Literal["fit", "readiness"]
+AnswerType = Literal["yes_no", "choice", "multi", "scale", "number", "date", "text"]
+
+PERSPECTIVES: tuple[Perspective, ...] = ("fit", "readiness")
+ANSWER_TYPES: tuple[AnswerType, ...] = (
+    "yes_no", "choice", "multi", "scale", "number", "date", "text",
+)
+# Two ways of not having an answer, valid for every question: "unknown" means it never
+# came up, "unclear" means it was discussed and is still vague. Both are gaps.
+UNKNOWN = "unknown"
+UNCLEAR = "unclear"
+GAP_VALUES = (UNKNOWN, UNCLEAR)
+
+YES_NO_VALUES = ("yes", "partial", "no")
+DEFAULT_YES_NO_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
+SCALE_VALUES = (1, 2, 3, 4, 5)
+DEFAULT_SCALE_SCORES = {1: 0.0, 2: 0.25, 3: 0.5, 4: 0.75, 5: 1.0}
+
+ConditionValue = Union[str, float]
+ConditionOp = Literal["equals", "not", "in", "not_in", "at_least", "at_most"]
+CONDITION_OPS: tuple[str, ...] = ("in", "not", "not_in", "at_least", "at_most")
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where something was written: file, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+
+NOWHERE = Position("<memory>", 1, 1)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice or multi question."""
+
+    value: str
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Band:
+    """A number question's score for answers of at least ``at_least``."""
+
+    at_least: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Test:
+    """One test of a condition on an earlier answer (see docs/frameworks.md)."""
+
+    question: str
+    op: ConditionOp
+    values: tuple[ConditionValue, ...]
+    position: Position = NOWHERE
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question: what to ask, why, how, and how its answers score."""
+
+    id: str
+    prompt: str
+    type: AnswerType
+    framework_id: str = ""
+    element_id: str = ""
+    why: str = ""
+    how_to_ask: str = ""
+    follow_ups: tuple[str, ...] = ()
+    weight: float = 1.0
+    red_flag: bool = False
+    when: tuple[Test, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict)
+    bands: tuple[Band, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    same_as: str | None = None
+    position: Position = NOWHERE
+    same_as_position: Position = NOWHERE
+
+    @property
+    def key(self) -> str:
+        """The question's global name, ``framework.question``."""
+        return f"{self.framework_id}.{self.id}"
+
+    def choice(self, value: str) -> Choice | None:
+        """The choice with this value, if any."""
+        return next((c for c in self.choices if c.value == value), None)
+
+    def valid_values(self) -> tuple[str, ...]:
+        """The answer values a condition may test, besides unknown/unclear."""
+        if self.type == "yes_no":
+            return YES_NO_VALUES
+        if self.type in ("choice", "multi"):
+            return tuple(c.value for c in self.choices)
+        if self.type == "scale":
+            return tuple(str(v) for v in SCALE_VALUES)
+        return ()
+
+
+@dataclass(frozen=True)
+class Element:
+    """A part of a framework (MEDDIC's Economic Buyer) and its questions."""
+
+    id: str
+    name: str
+    questions: tuple[Question, ...]
+    description: str = ""
+    weight: float = 1.0
+    optional: bool = False
+    position: Position = NOWHERE
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A qualification framework: seller fit (BANT, MEDDIC, ICP) or customer readiness."""
+
+    id: str
+    name: str
+    version: str
+    perspective: Perspective
+    elements: tuple[Element, ...]
+    description: str = ""
+    source: str = ""
+    position: Position = NOWHERE
+
+    def questions(self) -> Iterator[Question]:
+        """Every question, in the order they are asked."""
+        for element in self.elements:
+            yield from element.questions
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, if any."""
+        return next((q for q in self.questions() if q.id == question_id), None)
+
+    @property
+    def question_count(self) -> int:
+        """How many questions the framework has."""
+        return sum(len(e.questions) for e in self.elements)

@@ -1,0 +1,1 @@
+"""Renderers: turn library results into text, JSON and pictures. They only render."""

@@ -1,0 +1,71 @@
+"""The commented starter file that ``qualicoach frameworks new`` writes."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import InvalidValue
+from .framework import PERSPECTIVES
+from .schema import SCHEMA_FILE_NAME
+
+_TEMPLATE = """\
+# yaml-language-server: $schema={schema_file}
+# (write that file once with: qualicoach frameworks schema > {schema_file})
+# A qualicoach framework. The format is documented in docs/frameworks.md;
+# check this file with:  qualicoach frameworks validate {file_name}
+id: {framework_id}
+name: {name}
+version: "1.0"
+perspective: {perspective}   # fit (do we want this deal?) or readiness (has the customer qualified themselves?)
+description: What this framework checks, in one or two sentences.
+source: Where the method comes from (credit the authors).
+
+elements:
+  - id: pain
+    name: Pain
+    weight: 1            # relative to the other elements
+    questions:
+      - id: pain_confirmed
+        prompt: Has the customer described the problem in their own words?
+        type: yes_no     # yes_no, choice, multi, scale (1-5), number, date, text
+        why: A problem we describe for them is not a reason for them to change.
+        how_to_ask: "Ask: 'What happens today when this goes wrong?' and listen."
+        follow_ups:
+          - Who else feels this problem, and how do they describe it?
+        red_flag: true   # a weak answer alone puts the deal at risk
+        # scores: {{yes: 1, partial: 0.5, no: 0}}   # these are the defaults
+
+      - id: pain_cost
+        prompt: How much does the problem cost them per year?
+        type: number
+        min: 0
+        bands:           # the first band the answer reaches gives the score
+          - {{at_least: 100000, score: 1}}
+          - {{at_least: 10000, score: 0.5}}
+        when: {{pain_confirmed: {{in: [yes, partial]}}}}   # asked only after such an answer
+
+  - id: urgency
+    name: Urgency
+    questions:
+      - id: urgency_level
+        prompt: How urgent is it for them?
+        type: choice
+        choices:
+          - {{value: none, label: "No deadline", score: 0}}
+          - {{value: this_year, label: "Needed this year", score: 0.6}}
+          - {{value: event, label: "A dated event forces it", score: 1}}
+"""
+
+
+def starter_framework(framework_id: str, perspective: str = "fit", file_name: str = "") -> str:
+    """A commented, valid framework file to start from."""
+    if not re.match(r"^[a-z][a-z0-9_]*$", framework_id):
+        raise InvalidValue(f"framework id '{framework_id}' is not valid: use lowercase "
+                           "letters, digits and '_', starting with a letter")
+    if perspective not in PERSPECTIVES:
+        raise InvalidValue(f"perspective '{perspective}' is not valid; expected fit or readiness")
+    return _TEMPLATE.format(
+        schema_file=SCHEMA_FILE_NAME, framework_id=framework_id,
+        name=framework_id.replace("_", " ").title(), perspective=perspective,
+        file_name=file_name or f"{framework_id}.yaml",
+    )

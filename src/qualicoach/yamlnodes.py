@@ -1,0 +1,196 @@
+"""Safe YAML reading that keeps where every value came from.
+
+PyYAML's own loaders are not enough for files that teams write by hand and load from
+anyone's repository:
+
+* they silently keep the last of two duplicate keys;
+* YAML 1.1 turns ``yes``/``no``/``on``/``off`` into booleans, so a choice called ``no``
+  changes meaning;
+* libyaml's composer recurses in C (deep nesting crashes the interpreter) and its parser
+  slows down quadratically on deep flow collections.
+
+So we walk PyYAML's *event* stream ourselves, build plain nodes that remember their line
+and column, stop early at a depth, size or node limit, and leave every scalar as the text
+its author wrote. The framework loader then interprets scalars by what it expects there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import yaml
+
+from .errors import FrameworkError, Problem
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 24
+MAX_NODES = 100_000
+
+# Explicit tags that only restate what plain data is; anything else (``!!python/object``,
+# custom application tags) is refused, because a framework file is data, not code.
+_DATA_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
+} | {"!"}
+
+try:  # libyaml's event parser is much faster; the pure-Python one is the fallback.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+NodeKind = Literal["scalar", "seq", "map"]
+
+
+@dataclass(eq=False)
+class Node:
+    """A YAML node: a scalar's source text, a list of nodes, or a list of key/value pairs."""
+
+    kind: NodeKind
+    line: int
+    column: int
+    text: str = ""
+    quoted: bool = False
+    items: list[Node] = field(default_factory=list)
+    pairs: list[tuple[Node, Node]] = field(default_factory=list)
+
+    @property
+    def is_null(self) -> bool:
+        """True for an empty or ``~``/``null`` plain scalar."""
+        return (
+            self.kind == "scalar"
+            and not self.quoted
+            and self.text in ("", "~", "null", "Null", "NULL")
+        )
+
+    def describe(self) -> str:
+        """A short description of the node for error messages."""
+        if self.kind == "map":
+            return "a mapping"
+        if self.kind == "seq":
+            return "a list"
+        if self.is_null:
+            return "nothing"
+        shown = self.text if len(self.text) <= 40 else self.text[:37] + "..."
+        return repr(shown)
+
+
+def read_yaml(data: bytes, filename: str) -> Node | None:
+    """Parse one YAML document into nodes; ``None`` for an empty document.
+
+    Raises FrameworkError (with a position) for anything that is not plain, safe YAML data.
+    """
+    if len(data) > MAX_BYTES:
+        raise _fail(filename, 1, 1, f"file is {len(data):,} bytes; a framework file may be at "
+                    f"most {MAX_BYTES:,} bytes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of_offset(data, exc.start)
+        raise _fail(filename, line, column,
+                    f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+    return _Composer(filename).compose(text)
+
+
+def _position_of_offset(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    return line, offset - (before.rfind(b"\n") + 1) + 1
+
+
+def _fail(filename: str, line: int, column: int, message: str) -> FrameworkError:
+    return FrameworkError([Problem(filename, line, column, message)])
+
+
+class _Composer:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.anchors: dict[str, Node] = {}
+        self.nodes = 0
+
+    def compose(self, text: str) -> Node | None:
+        stack: list[Node] = []
+        pending_keys: list[Node | None] = []
+        root: Node | None = None
+        documents = 0
+        try:
+            for event in yaml.parse(text, Loader=_Loader):
+                mark = event.start_mark
+                line, column = mark.line + 1, mark.column + 1
+                if isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        raise self._error(line, column, "more than one YAML document; a "
+                                          "framework file holds exactly one (remove '---')")
+                    continue
+                node: Node | None = None
+                if isinstance(event, yaml.AliasEvent):
+                    node = self.anchors.get(event.anchor or "")
+                    if node is None:
+                        raise self._error(line, column, f"unknown alias '*{event.anchor}'")
+                elif isinstance(event, yaml.ScalarEvent):
+                    self._check_tag(event.tag, line, column)
+                    node = Node("scalar", line, column, text=event.value,
+                                quoted=event.style not in (None, ""))
+                    self._remember(event.anchor, node)
+                elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                    self._check_tag(event.tag, line, column)
+                    kind: NodeKind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
+                    stack.append(Node(kind, line, column))
+                    pending_keys.append(None)
+                    # Keep the anchor name on the open collection; it is usable once closed
+                    # (an alias inside its own anchor would make a cycle).
+                    stack[-1].text = event.anchor or ""
+                    if len(stack) > MAX_DEPTH:
+                        raise self._error(line, column, f"nested more than {MAX_DEPTH} levels "
+                                          "deep; a framework needs far fewer")
+                    self._count(line, column)
+                    continue
+                elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    node = stack.pop()
+                    pending_keys.pop()
+                    anchor, node.text = node.text, ""
+                    self._remember(anchor, node)
+                else:
+                    continue
+                self._count(line, column)
+                if not stack:
+                    root = node
+                    continue
+                parent = stack[-1]
+                if parent.kind == "seq":
+                    parent.items.append(node)
+                elif pending_keys[-1] is None:
+                    pending_keys[-1] = node
+                else:
+                    key = pending_keys[-1]
+                    assert key is not None
+                    parent.pairs.append((key, node))
+                    pending_keys[-1] = None
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problem = (exc.problem or "invalid YAML").strip()
+            context = f" {exc.context.strip()}" if exc.context else ""
+            raise self._error(line, column, f"YAML syntax error: {problem}{context}") from None
+        except yaml.YAMLError as exc:  # reader errors: control characters, bad encodings
+            raise self._error(1, 1, f"not readable as YAML: {exc}") from None
+        return root
+
+    def _check_tag(self, tag: str | None, line: int, column: int) -> None:
+        if tag and tag not in _DATA_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise self._error(line, column, f"tag '{shown}' is not allowed: framework files "
+                              "are plain data (text, numbers, lists and mappings)")
+
+    def _remember(self, anchor: str | None, node: Node) -> None:
+        if anchor:
+            self.anchors[anchor] = node
+
+    def _count(self, line: int, column: int) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self._error(line, column, f"more than {MAX_NODES:,} values; this is not "
+                              "a framework file")
+
+    def _error(self, line: int, column: int, message: str) -> FrameworkError:
+        return _fail(self.filename, line, column, message)
