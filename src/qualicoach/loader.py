@@ -139,13 +139,21 @@ class _Reader:
 
     # --- scalar readers ----------------------------------------------------------------
 
-    def mapping(self, node: Node | None, what: str, definition: str) -> dict[str, Node] | None:
-        """Check a mapping's keys against the schema; return its values by key."""
+    def mapping(self, node: Node | None, what: str, definition: str,
+                reported_elsewhere: tuple[str, ...] = ()) -> dict[str, Node] | None:
+        """Check a mapping's keys against the schema; return its values by key.
+
+        Missing keys in ``reported_elsewhere`` are left to the caller, which can say more.
+        """
         if node is None or node.kind != "map":
             if node is not None:
                 self.error(node, f"{what} must be a mapping of keys to values, "
                            f"got {node.describe()}")
             return None
+        if definition in ("element", "question"):
+            named = next((v.text for k, v in node.pairs
+                          if k.text == "id" and v.kind == "scalar" and v.text), None)
+            what = f"{what} '{named}'" if named else what
         allowed = keys_of(definition)
         values: dict[str, Node] = {}
         first_seen: dict[str, Node] = {}
@@ -165,7 +173,7 @@ class _Reader:
                 continue
             values[key] = value_node
         for key in required_keys_of(definition):
-            if key not in values and key not in first_seen:
+            if key not in first_seen and key not in reported_elsewhere:
                 self.error(node, f"{what}: missing required key '{key}'")
         return values
 
@@ -415,7 +423,7 @@ class _Reader:
         if len(items) == 1:
             self.error(node, f"{label}: choices needs at least 2 options")
         for item in items:
-            keys = self.mapping(item, f"{label}: choice", "choice")
+            keys = self.mapping(item, f"{label}: choice", "choice", reported_elsewhere=("score",))
             if keys is None:
                 continue
             value = self.text(keys.get("value"), f"{label}: choice value", required=True)

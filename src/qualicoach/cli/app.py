@@ -21,10 +21,9 @@ DEBUG_ENV = "QUALICOACH_DEBUG"
 
 
 def _error_line(message: str) -> None:
-    # Plain write, not Rich: a message may quote user text, which must not be interpreted.
-    from ..render.console import visible
+    from ..render.console import stderr_line
 
-    sys.stderr.write(f"qualicoach: {visible(message)}\n")
+    stderr_line(f"qualicoach: {message}")
 
 
 class _ErrorMappingGroup(TyperGroup):

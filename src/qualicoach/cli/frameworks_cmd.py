@@ -42,14 +42,14 @@ def list_frameworks(
     ListFormat.table,
 ) -> None:
     """List the frameworks: id, name, version, perspective, questions and source."""
-    from ..render.frameworks import catalog_table, entry_summary, print_catalog_problems
+    from ..render.frameworks import catalog_table, entry_summary, warn_catalog_problems
 
     catalog = _catalog(ctx)
     if format is ListFormat.json:
         print_json([entry_summary(e) for e in catalog.entries.values()])
     else:
         make_console().print(catalog_table(catalog))
-    print_catalog_problems(make_console(stderr=True), catalog)
+    warn_catalog_problems(catalog)
 
 
 @app.command("show")

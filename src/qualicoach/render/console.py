@@ -33,6 +33,11 @@ def make_console(stderr: bool = False, file: IO[str] | None = None) -> Console:
     return Console(stderr=stderr, file=file, highlight=False, emoji=False)
 
 
+def stderr_line(message: str) -> None:
+    """One message line on stderr: plain (never wrapped or styled), control codes escaped."""
+    sys.stderr.write(visible(message) + "\n")
+
+
 def print_json(data: Any, file: IO[str] | None = None) -> None:
     """Print data as JSON on stdout: stable, UTF-8, nothing interpreted."""
     out = file or sys.stdout

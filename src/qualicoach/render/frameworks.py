@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from ..catalog import Catalog, Entry
 from ..framework import Framework, Question
-from .console import literal
+from .console import literal, stderr_line
 
 
 def entry_summary(entry: Entry) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def _question_data(q: Question) -> dict[str, Any]:
     return data
 
 
-def print_catalog_problems(console: Console, catalog: Catalog) -> None:
-    """Warn that some framework files did not load (they are left out of the list)."""
+def warn_catalog_problems(catalog: Catalog) -> None:
+    """Warn on stderr that some framework files did not load (they are left out)."""
     for problem in catalog.problems:
-        console.print(literal(f"warning: {problem}", "yellow"))
+        stderr_line(f"warning: {problem}")

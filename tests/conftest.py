@@ -1,0 +1,72 @@
+"""Shared fixtures: every test gets its own database, config and framework folders."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from qualicoach.cli.app import app
+from qualicoach.locations import Locations
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class Home:
+    """The temporary folders a test runs in (what QUALICOACH_* point at)."""
+
+    root: Path
+    db: Path
+    config_dir: Path
+    team_frameworks: Path
+
+    @property
+    def locations(self) -> Locations:
+        return Locations(self.db, self.config_dir, (self.team_frameworks,))
+
+    def write_framework(self, name: str, text: str, folder: Path | None = None) -> Path:
+        """Write a framework file (dedented) into the team folder or ``folder``."""
+        target = (folder or self.team_frameworks) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text), encoding="utf-8")
+        return target
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    """Point every qualicoach path at a fresh temporary folder, for every test."""
+    root = tmp_path / "home"
+    h = Home(root, root / "data" / "qualicoach.json", root / "config", root / "team")
+    h.team_frameworks.mkdir(parents=True)
+    monkeypatch.setenv("QUALICOACH_DB", str(h.db))
+    monkeypatch.setenv("QUALICOACH_CONFIG_DIR", str(h.config_dir))
+    monkeypatch.setenv("QUALICOACH_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("QUALICOACH_FRAMEWORKS", str(h.team_frameworks))
+    monkeypatch.setenv("HOME", str(root))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    # Bugs should fail tests with their traceback, not as a tidy "internal error" line.
+    monkeypatch.setenv("QUALICOACH_DEBUG", "1")
+    return h
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run the CLI in-process: ``run("frameworks", "list")`` returns the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, ok: bool | None = None) -> Result:
+        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        if ok is True:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return invoke

@@ -1,0 +1,205 @@
+"""``qualicoach frameworks ...`` and where frameworks come from."""
+
+from __future__ import annotations
+
+import json
+
+from qualicoach.catalog import builtin_folder
+
+from .conftest import Home, Run
+
+MINIMAL = """\
+id: {id}
+name: {name}
+version: "2.0"
+perspective: fit
+elements:
+  - id: e
+    name: E
+    questions:
+      - {{id: q1, prompt: Q1?, type: yes_no}}
+      - {{id: q2, prompt: Q2?, type: text}}
+"""
+
+
+def test_list_shows_builtins_with_their_source(run: Run) -> None:
+    result = run("frameworks", "list", "--format", "json", ok=True)
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    assert set(rows) == {"alignment", "bant", "icp", "meddic"}
+    assert rows["alignment"]["perspective"] == "readiness"
+    assert rows["meddic"]["source"] == "built-in"
+    assert rows["bant"]["questions"] == 9
+
+
+def test_team_file_overrides_builtin_with_same_id(run: Run, home: Home) -> None:
+    path = home.write_framework("icp.yaml", MINIMAL.format(id="icp", name="Our ICP"))
+    rows = {r["id"]: r for r in json.loads(run("frameworks", "list", "-f", "json").stdout)}
+    assert rows["icp"]["name"] == "Our ICP"
+    assert rows["icp"]["source"] == "team"
+    assert rows["icp"]["path"] == str(path)
+    assert rows["icp"]["overrides"] == [str(builtin_folder() / "icp.yaml")]
+
+
+def test_team_overrides_user_which_overrides_builtin(run: Run, home: Home) -> None:
+    home.write_framework("icp.yaml", MINIMAL.format(id="icp", name="Mine"),
+                         folder=home.locations.user_frameworks)
+    rows = {r["id"]: r for r in json.loads(run("frameworks", "list", "-f", "json").stdout)}
+    assert (rows["icp"]["name"], rows["icp"]["source"]) == ("Mine", "user")
+    home.write_framework("icp.yaml", MINIMAL.format(id="icp", name="Team's"))
+    rows = {r["id"]: r for r in json.loads(run("frameworks", "list", "-f", "json").stdout)}
+    assert (rows["icp"]["name"], len(rows["icp"]["overrides"])) == ("Team's", 2)
+
+
+def test_frameworks_dir_option_wins_over_environment(run: Run, home: Home, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "other"
+    home.write_framework("x.yaml", MINIMAL.format(id="x_only_here", name="X"), folder=other)
+    result = run("--frameworks-dir", str(other), "frameworks", "list", "-f", "json", ok=True)
+    assert "x_only_here" in {r["id"] for r in json.loads(result.stdout)}
+
+
+def test_table_lists_every_framework(run: Run) -> None:
+    out = run("frameworks", "list", ok=True).stdout
+    for word in ("alignment", "bant", "icp", "meddic", "readiness", "built-in"):
+        assert word in out
+
+
+def test_broken_team_file_is_warned_about_and_left_out(run: Run, home: Home) -> None:
+    home.write_framework("bad.yaml", "id: bad\n")
+    result = run("frameworks", "list", "-f", "json", ok=True)
+    assert "bad" not in {r["id"] for r in json.loads(result.stdout)}
+    assert "bad.yaml:1:1: framework: missing required key 'name'" in result.stderr
+
+
+def test_show_prints_questions_with_coaching(run: Run) -> None:
+    out = run("frameworks", "show", "alignment", ok=True).stdout
+    assert "Who in their organisation agrees that they must change?" in out
+    assert "how to ask" in out and "red flag" in out
+
+
+def test_show_json_has_elements_and_questions(run: Run) -> None:
+    data = json.loads(run("frameworks", "show", "meddic", "-f", "json", ok=True).stdout)
+    element = next(e for e in data["elements"] if e["id"] == "economic_buyer")
+    assert element["questions"][0]["id"] == "economic_buyer_identified"
+    assert element["questions"][0]["red_flag"] is True
+
+
+def test_show_unknown_framework_is_one_line_and_exit_4(run: Run) -> None:
+    result = run("frameworks", "show", "medic")
+    assert result.exit_code == 4
+    assert result.stderr == ("qualicoach: no framework 'medic' (did you mean 'meddic'?); "
+                             "known: alignment, bant, icp, meddic\n")
+
+
+def test_validate_reports_file_line_column_and_fails(run: Run, home: Home) -> None:
+    good = home.write_framework("good.yaml", MINIMAL.format(id="good", name="G"))
+    bad = home.write_framework("bad.yaml", MINIMAL.format(id="bad", name="B").replace(
+        "type: text", "type: txt"))
+    result = run("frameworks", "validate", str(good), str(bad))
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"{bad}:10:37: question 'q2': type 'txt' is not valid (did you mean 'text'?); "
+        "expected one of: yes_no, choice, multi, scale, number, date, text\n")
+
+
+def test_validate_folder_passes_when_all_valid(run: Run) -> None:
+    result = run("frameworks", "validate", str(builtin_folder()), ok=True)
+    assert result.stdout == "4 framework files valid\n"
+
+
+def test_validate_missing_path(run: Run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run("frameworks", "validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 3
+    assert "nope.yaml:1:1: no such file or folder" in result.stderr
+
+
+def test_validate_checks_shared_question_references(run: Run, home: Home) -> None:
+    path = home.write_framework("s.yaml", MINIMAL.format(id="s", name="S").replace(
+        "{id: q1, prompt: Q1?, type: yes_no}",
+        "{id: q1, prompt: Q1?, type: yes_no, same_as: meddic.economic_buyer}"))
+    result = run("frameworks", "validate", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"{path}:9:54: question 'q1': same_as names unknown question 'economic_buyer' of "
+        "'meddic' (did you mean 'economic_buyer_access'?)\n")
+
+
+def test_validate_rejects_pointing_at_a_shared_question(run: Run, home: Home) -> None:
+    path = home.write_framework("s.yaml", MINIMAL.format(id="s", name="S").replace(
+        "{id: q2, prompt: Q2?, type: text}",
+        "{id: q2, prompt: Q2?, type: yes_no, same_as: bant.decision_maker_identified}"))
+    result = run("frameworks", "validate", str(path))
+    assert "point to 'meddic.economic_buyer_identified' directly" in result.stderr
+
+
+def test_validate_rejects_shared_question_of_another_type(run: Run, home: Home) -> None:
+    path = home.write_framework("s.yaml", MINIMAL.format(id="s", name="S").replace(
+        "{id: q2, prompt: Q2?, type: text}",
+        "{id: q2, prompt: Q2?, type: text, same_as: meddic.economic_buyer_identified}"))
+    result = run("frameworks", "validate", str(path))
+    assert "of type yes_no, but this question is of type text" in result.stderr
+
+
+def test_schema_is_json_schema(run: Run) -> None:
+    schema = json.loads(run("frameworks", "schema", ok=True).stdout)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert "prompt" in schema["$defs"]["question"]["properties"]
+
+
+def test_new_writes_a_valid_commented_starter(run: Run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "ours.yaml"
+    run("frameworks", "new", "ours", "--perspective", "readiness", "-o", str(target), ok=True)
+    text = target.read_text()
+    assert text.startswith("# yaml-language-server: $schema=framework.schema.json")
+    assert "perspective: readiness" in text
+    run("frameworks", "validate", str(target), ok=True)
+
+
+def test_new_never_overwrites(run: Run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "ours.yaml"
+    target.write_text("keep me")
+    result = run("frameworks", "new", "ours", "-o", str(target))
+    assert result.exit_code == 3 and "already exists" in result.stderr
+    assert target.read_text() == "keep me"
+
+
+def test_new_rejects_a_bad_id(run: Run) -> None:
+    result = run("frameworks", "new", "Bad Id")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("qualicoach: framework id 'Bad Id' is not valid")
+
+
+def test_version(run: Run) -> None:
+    from qualicoach import __version__
+
+    assert run("--version", ok=True).stdout == f"qualicoach {__version__}\n"
+
+
+def test_every_command_has_help(run: Run) -> None:
+    from qualicoach.cli.app import app
+    from typer.main import get_command
+
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        yield path
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    paths = list(walk(get_command(app), []))
+    assert len(paths) > 5
+    for path in paths:
+        result = run(*path, "--help")
+        assert result.exit_code == 0, path
+        assert "Usage:" in result.stdout
+
+
+def test_unexpected_errors_are_one_line_without_traceback(run: Run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("QUALICOACH_DEBUG")
+    import qualicoach.cli.frameworks_cmd as cmd
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret_local=42 went wrong")
+
+    monkeypatch.setattr(cmd, "load_catalog", boom)
+    result = run("frameworks", "list")
+    assert result.exit_code == 70
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert "internal error: RuntimeError" in result.stderr

@@ -1,0 +1,118 @@
+"""Framework files from anyone's repository: hostile or broken input gets an error, fast."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qualicoach.errors import FrameworkError
+from qualicoach.loader import parse_framework
+
+from .test_loader import VALID
+
+
+def error_of(data: bytes) -> str:
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(data, "f.yaml")
+    return str(caught.value.problems[0])
+
+
+def test_a_huge_file_is_refused_before_parsing() -> None:
+    data = b"id: x\n" + b"# padding\n" * 5_000_000
+    assert error_of(data).startswith("f.yaml:1:1: file is 50,000,006 bytes; a framework file "
+                                      "may be at most 1,000,000 bytes")
+
+
+@pytest.mark.parametrize("depth", [100, 400_000])
+def test_deep_flow_nesting_is_refused(depth: int) -> None:
+    data = b"id: " + b"[" * depth + b"]" * depth
+    assert "nested more than 24 levels deep" in error_of(data)
+
+
+def test_deep_block_nesting_is_refused() -> None:
+    data = "".join(" " * i + "- \n" for i in range(200)).encode()
+    assert "nested more than 24 levels deep" in error_of(data)
+
+
+def test_alias_bomb_is_harmless() -> None:
+    # The "billion laughs": each level refers nine times to the one below.
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    lines.append("name: *a9")
+    message = error_of("\n".join(lines).encode())
+    assert "unknown key 'a0'" in message
+
+
+def test_undefined_alias_is_an_error() -> None:
+    assert error_of(b"id: *nothing\n") == "f.yaml:1:5: unknown alias '*nothing'"
+
+
+def test_binary_garbage_is_an_error() -> None:
+    assert error_of(bytes(range(256))).startswith(
+        "f.yaml:2:118: not UTF-8 text (byte 0x80)")  # byte 10 is a newline
+
+
+def test_control_characters_are_an_error() -> None:
+    assert "not readable as YAML" in error_of(b"id: \x00\x01\x02\n")
+
+
+def test_more_than_one_document_is_an_error() -> None:
+    assert error_of(b"id: a\n---\nid: b\n") == (
+        "f.yaml:2:1: more than one YAML document; a framework file holds exactly one "
+        "(remove '---')"
+    )
+
+
+def test_mapping_keys_must_be_plain_names() -> None:
+    assert "keys must be plain names" in error_of(b"? [a, b]\n: c\n")
+
+
+# --- property-based: random and mutated files never raise anything but FrameworkError ---
+
+_yaml_text = st.text(
+    alphabet=st.sampled_from(list("abcdefgh:-[]{}, \n\t'\"!&*#?|>%@`yesno0.512~") + ["\x00"]),
+    max_size=300,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_random_bytes_only_raise_framework_error(data: bytes) -> None:
+    try:
+        parse_framework(data, "f.yaml")
+    except FrameworkError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(_yaml_text)
+def test_random_yaml_like_text_only_raises_framework_error(text: str) -> None:
+    try:
+        parse_framework(text.encode(), "f.yaml")
+    except FrameworkError:
+        pass
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_mutated_valid_files_only_raise_framework_error(data: st.DataObject) -> None:
+    text = textwrap.dedent(VALID)
+    for _ in range(data.draw(st.integers(1, 4))):
+        position = data.draw(st.integers(0, len(text)))
+        action = data.draw(st.sampled_from(["insert", "delete", "replace"]))
+        chunk = data.draw(_yaml_text.filter(bool))
+        if action == "insert":
+            text = text[:position] + chunk + text[position:]
+        elif action == "delete":
+            text = text[:position] + text[position + len(chunk):]
+        else:
+            text = text[:position] + chunk + text[position + len(chunk):]
+    try:
+        parse_framework(text.encode(), "f.yaml")
+    except FrameworkError as exc:
+        assert exc.problems and all(p.line >= 1 and p.column >= 1 for p in exc.problems)
