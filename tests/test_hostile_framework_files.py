@@ -58,7 +58,9 @@ def test_binary_garbage_is_an_error() -> None:
 
 
 def test_control_characters_are_an_error() -> None:
-    assert "not readable as YAML" in error_of(b"id: \x00\x01\x02\n")
+    assert error_of(b"id: ok\nname: \x1b[31m\n") == (
+        "f.yaml:2:7: control character 0x1b is not allowed in YAML; remove it or write it as "
+        "an escape in a quoted string")
 
 
 def test_more_than_one_document_is_an_error() -> None:
@@ -116,3 +118,10 @@ def test_mutated_valid_files_only_raise_framework_error(data: st.DataObject) -> 
         parse_framework(text.encode(), "f.yaml")
     except FrameworkError as exc:
         assert exc.problems and all(p.line >= 1 and p.column >= 1 for p in exc.problems)
+
+
+def test_escape_codes_in_quoted_strings_are_never_printed_raw(run, home) -> None:  # type: ignore[no-untyped-def]
+    path = home.write_framework("e.yaml", 'id: e\n"\\e[31mevil": 1\n')
+    result = run("frameworks", "validate", str(path))
+    assert "\x1b" not in result.stderr
+    assert "unknown key '\\x1b[31mevil'" in result.stderr

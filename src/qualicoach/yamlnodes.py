@@ -172,8 +172,15 @@ class _Composer:
             problem = (exc.problem or "invalid YAML").strip()
             context = f" {exc.context.strip()}" if exc.context else ""
             raise self._error(line, column, f"YAML syntax error: {problem}{context}") from None
-        except yaml.YAMLError as exc:  # reader errors: control characters, bad encodings
-            raise self._error(1, 1, f"not readable as YAML: {exc}") from None
+        except yaml.reader.ReaderError as exc:  # control characters the YAML spec forbids
+            line, column = _position_of_offset(text.encode("utf-8"),
+                                               len(text[: exc.position].encode("utf-8")))
+            char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            raise self._error(line, column, f"control character 0x{char:02x} is not allowed "
+                              "in YAML; remove it or write it as an escape in a quoted "
+                              "string") from None
+        except yaml.YAMLError as exc:
+            raise self._error(1, 1, f"not readable as YAML: {exc}".splitlines()[0]) from None
         return root
 
     def _check_tag(self, tag: str | None, line: int, column: int) -> None:

@@ -12,7 +12,7 @@ import typer
 
 from ..catalog import Catalog, load_catalog, validate_paths
 from ..errors import ExitCode, InvalidValue
-from ..render.console import make_console, print_json
+from ..render.console import make_console, print_json, stderr_line
 from ..schema import SCHEMA
 from ..starter import starter_framework
 from .app import locations
@@ -80,7 +80,7 @@ def validate(
     """
     result = validate_paths(paths, _catalog(ctx))
     for problem in result.problems:
-        typer.echo(str(problem), err=True)
+        stderr_line(str(problem))
     if not result.ok:
         raise typer.Exit(int(ExitCode.INVALID_DATA))
     count = len(result.files)
