@@ -175,8 +175,9 @@ def test_version(run: Run) -> None:
 
 
 def test_every_command_has_help(run: Run) -> None:
-    from qualicoach.cli.app import app
     from typer.main import get_command
+
+    from qualicoach.cli.app import app
 
     def walk(command, path):  # type: ignore[no-untyped-def]
         yield path

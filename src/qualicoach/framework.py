@@ -28,7 +28,7 @@ DEFAULT_YES_NO_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 SCALE_VALUES = (1, 2, 3, 4, 5)
 DEFAULT_SCALE_SCORES = {1: 0.0, 2: 0.25, 3: 0.5, 4: 0.75, 5: 1.0}
 
-ConditionValue = Union[str, float]
+ConditionValue = Union[str, float]  # noqa: UP007 - a runtime alias on Python 3.10
 ConditionOp = Literal["equals", "not", "in", "not_in", "at_least", "at_most"]
 CONDITION_OPS: tuple[str, ...] = ("in", "not", "not_in", "at_least", "at_most")
 

@@ -45,7 +45,8 @@ def load_framework(path: Path) -> Framework:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FrameworkError([Problem(str(path), 1, 1, f"cannot read file: {exc.strerror}")])
+        problem = Problem(str(path), 1, 1, f"cannot read file: {exc.strerror}")
+        raise FrameworkError([problem]) from None
     return parse_framework(data, str(path))
 
 
@@ -76,43 +77,41 @@ def check_references(
                 continue
             pos = question.same_as_position
             target_fw_id, _, target_q_id = question.same_as.partition(".")
-
-            def report(message: str) -> None:
+            message = _same_as_problem(framework, question, known, target_fw_id, target_q_id)
+            if message:
                 problems.append(Problem(pos.file, pos.line, pos.column,
                                         f"question '{question.id}': same_as {message}"))
-
-            if target_fw_id == framework.id:
-                report("must name a question of another framework")
-                continue
-            target_fw = known.get(target_fw_id)
-            if target_fw is None:
-                report(f"names unknown framework '{target_fw_id}'"
-                       f"{_did_you_mean(target_fw_id, known)}; known: {', '.join(sorted(known))}")
-                continue
-            target = target_fw.question(target_q_id)
-            if target is None:
-                ids = [q.id for q in target_fw.questions()]
-                report(f"names unknown question '{target_q_id}' of '{target_fw_id}'"
-                       f"{_did_you_mean(target_q_id, ids)}")
-            elif target.same_as is not None:
-                report(f"names '{question.same_as}', which is itself shared with "
-                       f"'{target.same_as}'; point to '{target.same_as}' directly")
-            elif target.type != question.type:
-                report(f"names '{question.same_as}' of type {target.type}, but this question "
-                       f"is of type {question.type}; shared questions take the same answers")
-            elif [c.value for c in target.choices] != [c.value for c in question.choices]:
-                report(f"names '{question.same_as}', whose choices differ; shared questions "
-                       "take the same answers")
     return problems
+
+
+def _same_as_problem(framework: Framework, question: Question, known: Mapping[str, Framework],
+                     target_fw_id: str, target_q_id: str) -> str | None:
+    if target_fw_id == framework.id:
+        return "must name a question of another framework"
+    target_fw = known.get(target_fw_id)
+    if target_fw is None:
+        return (f"names unknown framework '{target_fw_id}'"
+                f"{_did_you_mean(target_fw_id, known)}; known: {', '.join(sorted(known))}")
+    target = target_fw.question(target_q_id)
+    if target is None:
+        ids = [q.id for q in target_fw.questions()]
+        return (f"names unknown question '{target_q_id}' of '{target_fw_id}'"
+                f"{_did_you_mean(target_q_id, ids)}")
+    if target.same_as is not None:
+        return (f"names '{question.same_as}', which is itself shared with "
+                f"'{target.same_as}'; point to '{target.same_as}' directly")
+    if target.type != question.type:
+        return (f"names '{question.same_as}' of type {target.type}, but this question "
+                f"is of type {question.type}; shared questions take the same answers")
+    if [c.value for c in target.choices] != [c.value for c in question.choices]:
+        return (f"names '{question.same_as}', whose choices differ; shared questions "
+                "take the same answers")
+    return None
 
 
 def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @dataclass
@@ -277,7 +276,7 @@ class _Reader:
         elements = []
         for element_fields, questions in pending:
             built = []
-            for index, question in enumerate(questions):
+            for question in questions:
                 earlier = ordered[: ordered.index(question)]
                 when = self.condition(question, known, earlier)
                 built.append(Question(

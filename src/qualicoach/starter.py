@@ -16,7 +16,8 @@ _TEMPLATE = """\
 id: {framework_id}
 name: {name}
 version: "1.0"
-perspective: {perspective}   # fit (do we want this deal?) or readiness (has the customer qualified themselves?)
+# fit: do we want this deal? readiness: has the customer qualified themselves?
+perspective: {perspective}
 description: What this framework checks, in one or two sentences.
 source: Where the method comes from (credit the authors).
 

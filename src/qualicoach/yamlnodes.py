@@ -86,8 +86,8 @@ def read_yaml(data: bytes, filename: str) -> Node | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _position_of_offset(data, exc.start)
-        raise _fail(filename, line, column,
-                    f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+        message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        raise _fail(filename, line, column, message) from None
     return _Composer(filename).compose(text)
 
 
@@ -114,8 +114,8 @@ class _Composer:
         documents = 0
         try:
             for event in yaml.parse(text, Loader=_Loader):
-                mark = event.start_mark
-                line, column = mark.line + 1, mark.column + 1
+                start = event.start_mark
+                line, column = (start.line + 1, start.column + 1) if start else (1, 1)
                 if isinstance(event, yaml.DocumentStartEvent):
                     documents += 1
                     if documents > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -16,7 +16,9 @@ from ..locations import Locations, resolve_locations
 
 # Typer vendors click in recent releases; its base exception is reached through a public
 # class rather than a private module path.
-_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_ClickException: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
 DEBUG_ENV = "QUALICOACH_DEBUG"
 
 
@@ -72,10 +74,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[Path], typer.Option(
+    db: Annotated[Path | None, typer.Option(
         "--db", help="Database file (default: the platform's data folder; env QUALICOACH_DB).",
         dir_okay=False)] = None,
-    frameworks_dir: Annotated[Optional[list[Path]], typer.Option(
+    frameworks_dir: Annotated[list[Path] | None, typer.Option(
         "--frameworks-dir", help="A team's framework folder; repeatable "
         "(env QUALICOACH_FRAMEWORKS, folders separated by ':').")] = None,
     version: Annotated[bool, typer.Option(

@@ -6,7 +6,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -97,7 +97,7 @@ def schema() -> None:
 def new(
     framework_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new framework.")],
     perspective: Annotated[str, typer.Option(help="fit or readiness.")] = "fit",
-    output: Annotated[Optional[Path], typer.Option(
+    output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file (never overwrites) instead of stdout.",
         dir_okay=False)] = None,
 ) -> None:
