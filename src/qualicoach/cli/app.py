@@ -109,9 +109,10 @@ def locations(ctx: typer.Context) -> Locations:
 
 
 def _register_commands() -> None:
-    from . import frameworks_cmd
+    from . import deal_cmd, frameworks_cmd
 
     app.add_typer(frameworks_cmd.app, name="frameworks")
+    app.add_typer(deal_cmd.app, name="deal")
 
 
 _register_commands()

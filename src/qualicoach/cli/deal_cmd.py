@@ -1,0 +1,169 @@
+"""``qualicoach deal``: create, show, change and remove deals and their stakeholders."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+from ..deals import (
+    ROLES,
+    STAGES,
+    Contact,
+    parse_amount,
+    parse_choice,
+    parse_currency,
+    parse_date,
+    parse_text,
+)
+from ..errors import InvalidValue
+from ..render.console import make_console, print_json
+from ..store import Store
+from .app import locations
+
+app = typer.Typer(help="Create, show, change and remove deals.", no_args_is_help=True)
+contact_app = typer.Typer(help="Add and remove a deal's stakeholders.", no_args_is_help=True)
+app.add_typer(contact_app, name="contact")
+
+DealRef = Annotated[str, typer.Argument(metavar="DEAL",
+                                        help="Deal id, or an unambiguous start of its name.")]
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def store(ctx: typer.Context) -> Store:
+    """The store of this run's database."""
+    return Store(locations(ctx).database)
+
+
+Account = Annotated[str | None, typer.Option(help="The customer's company.")]
+Owner = Annotated[str | None, typer.Option(help="The rep who owns the deal.")]
+Stage = Annotated[str | None, typer.Option(help=f"One of: {', '.join(STAGES)}.")]
+Amount = Annotated[str | None, typer.Option(help="Expected value, a number of 0 or more.")]
+Currency = Annotated[str | None, typer.Option(help="Three-letter code, e.g. EUR.")]
+Close = Annotated[str | None, typer.Option("--close", help="Expected close date, YYYY-MM-DD.")]
+NextStep = Annotated[str | None, typer.Option(help="The agreed next step.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeatable.")]
+
+
+def _fields(account: str | None, owner: str | None, stage: str | None, amount: str | None,
+            currency: str | None, close: str | None, next_step: str | None) -> dict[str, Any]:
+    """Parse the shared deal options; only the given ones appear in the result."""
+    fields: dict[str, Any] = {}
+    if account is not None:
+        fields["account"] = parse_text(account, "account")
+    if owner is not None:
+        fields["owner"] = parse_text(owner, "owner")
+    if stage is not None:
+        fields["stage"] = parse_choice(stage, STAGES, "stage")
+    if amount is not None:
+        fields["amount"] = parse_amount(amount) if amount.strip() else None
+    if currency is not None:
+        fields["currency"] = parse_currency(currency) if currency.strip() else ""
+    if close is not None:
+        fields["close_date"] = parse_date(close, "close date") if close.strip() else None
+    if next_step is not None:
+        fields["next_step"] = parse_text(next_step, "next step")
+    return fields
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The deal's name, e.g. 'ACME renewal'.")],
+    account: Account = None, owner: Owner = None, stage: Stage = None, amount: Amount = None,
+    currency: Currency = None, close: Close = None, next_step: NextStep = None,
+    tag: Tags = None,
+) -> None:
+    """Create a deal and print its id."""
+    fields = _fields(account, owner, stage, amount, currency, close, next_step)
+    if tag:
+        fields["tags"] = tuple(dict.fromkeys(parse_text(t, "tag", required=True) for t in tag))
+    deal = store(ctx).add_deal(parse_text(name, "deal name", required=True), **fields)
+    typer.echo(deal.id)
+
+
+@app.command("show")
+def show(ctx: typer.Context, deal: DealRef,
+         format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text) -> None:
+    """Show a deal: its fields, stakeholders and recorded changes."""
+    from ..render.deals import deal_data, deal_detail
+
+    found = store(ctx).deal(deal)
+    if format is ShowFormat.json:
+        print_json(deal_data(found))
+    else:
+        make_console().print(deal_detail(found))
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context, deal: DealRef,
+    name: Annotated[str | None, typer.Option(help="A new name (the id stays).")] = None,
+    account: Account = None, owner: Owner = None, stage: Stage = None, amount: Amount = None,
+    currency: Currency = None, close: Close = None, next_step: NextStep = None,
+    tag: Tags = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+) -> None:
+    """Change a deal's fields (an empty value clears one); stage, amount and close date
+    changes are recorded with their time."""
+    fields = _fields(account, owner, stage, amount, currency, close, next_step)
+    if name is not None:
+        fields["name"] = parse_text(name, "deal name", required=True)
+    added = tuple(parse_text(t, "tag", required=True) for t in tag or ())
+    if not (fields or added or untag):
+        raise InvalidValue("nothing to change; give at least one option (see --help)")
+    updated = store(ctx).edit_deal(deal, add_tags=added, remove_tags=tuple(untag or ()),
+                                   **fields)
+    typer.echo(f"updated {updated.id}")
+
+
+@app.command("archive")
+def archive(ctx: typer.Context, deal: DealRef,
+            restore: Annotated[bool, typer.Option(help="Bring an archived deal back.")] = False,
+            ) -> None:
+    """Archive a deal: it leaves the lists but keeps its history."""
+    updated = store(ctx).archive_deal(deal, archived=not restore)
+    typer.echo(f"{'restored' if restore else 'archived'} {updated.id}")
+
+
+@app.command("rm")
+def remove(ctx: typer.Context, deal: DealRef,
+           yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
+    """Delete a deal and its interviews for good (asks first)."""
+    the_store = store(ctx)
+    found = the_store.deal(deal)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidValue(f"not deleting '{found.id}' without confirmation: add --yes")
+        if not typer.confirm(f"Delete deal '{found.name}' ({found.id}) and its interviews?"):
+            raise typer.Exit(1)
+    the_store.remove_deal(found.id)
+    typer.echo(f"deleted {found.id}")
+
+
+@contact_app.command("add")
+def contact_add(
+    ctx: typer.Context, deal: DealRef,
+    name: Annotated[str, typer.Argument(help="The person's name.")],
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")] = "unknown",
+    title: Annotated[str, typer.Option(help="Job title.")] = "",
+) -> None:
+    """Add a stakeholder (or update the one with that name)."""
+    contact = Contact(parse_text(name, "contact name", required=True),
+                      parse_choice(role, ROLES, "role"), parse_text(title, "title"))
+    updated = store(ctx).add_contact(deal, contact)
+    typer.echo(f"{updated.id}: {len(updated.contacts)} contact(s)")
+
+
+@contact_app.command("rm")
+def contact_rm(ctx: typer.Context, deal: DealRef,
+               name: Annotated[str, typer.Argument(help="The person's name.")]) -> None:
+    """Remove a stakeholder by name."""
+    updated = store(ctx).remove_contact(deal, name)
+    typer.echo(f"{updated.id}: {len(updated.contacts)} contact(s)")

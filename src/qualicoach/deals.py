@@ -1,0 +1,124 @@
+"""The deal model and the parsing of every value a user can give a deal."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from typing import Any
+
+from .errors import InvalidValue
+
+STAGES = ("prospect", "discovery", "qualified", "proposal", "negotiation", "won", "lost")
+ROLES = ("champion", "economic_buyer", "decision_maker", "influencer", "user", "blocker",
+         "unknown")
+# Changes to these fields are kept with their time, so a slipped close date shows later.
+TRACKED_FIELDS = ("amount", "stage", "close_date")
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A stakeholder on the customer's side and their role in the decision."""
+
+    name: str
+    role: str = "unknown"
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of a tracked field: what it was, what it became, and when."""
+
+    field: str
+    old: Any
+    new: Any
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A deal being qualified."""
+
+    id: str
+    name: str
+    account: str = ""
+    owner: str = ""
+    stage: str = "prospect"
+    amount: float | None = None
+    currency: str = ""
+    close_date: date | None = None
+    next_step: str = ""
+    contacts: tuple[Contact, ...] = ()
+    tags: tuple[str, ...] = ()
+    created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    updated: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    archived: bool = False
+    history: tuple[Change, ...] = ()
+
+    def with_changes(self, changes: dict[str, Any], at: datetime) -> Deal:
+        """This deal with ``changes`` applied, tracked fields' changes recorded."""
+        recorded = [
+            Change(name, getattr(self, name), value, at)
+            for name, value in changes.items()
+            if name in TRACKED_FIELDS and getattr(self, name) != value
+        ]
+        return replace(self, **changes, updated=at, history=(*self.history, *recorded))
+
+
+# --- parsing what users type -------------------------------------------------------------
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """A calendar date written YYYY-MM-DD; a date that does not exist is an error."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise InvalidValue(f"{what} '{text}' is not a date; write it as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidValue(f"{what} '{text}' is not a real date") from None
+
+
+def parse_amount(value: str | float, what: str = "amount") -> float:
+    """A non-negative, finite amount."""
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        raise InvalidValue(f"{what} '{value}' is not a number") from None
+    if not math.isfinite(amount) or amount < 0:
+        raise InvalidValue(f"{what} {value} must be a number of 0 or more")
+    return amount
+
+
+def parse_currency(text: str) -> str:
+    """A three-letter currency code (ISO 4217 form), upper-cased."""
+    code = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise InvalidValue(f"currency '{text}' is not a three-letter code such as EUR or USD")
+    return code
+
+
+def parse_choice(text: str, options: tuple[str, ...], what: str) -> str:
+    """One of ``options``, case-insensitive, with '-' and ' ' read as '_'."""
+    word = re.sub(r"[\s-]+", "_", text.strip().lower())
+    if word not in options:
+        raise InvalidValue(f"unknown {what} '{text}'; expected one of: {', '.join(options)}")
+    return word
+
+
+def parse_text(text: str, what: str, required: bool = False) -> str:
+    """Free text as given (never interpreted), within a sane length."""
+    if required and not text.strip():
+        raise InvalidValue(f"{what} must not be empty")
+    if len(text) > MAX_TEXT:
+        raise InvalidValue(f"{what} is {len(text):,} characters; at most {MAX_TEXT:,} fit")
+    return text
+
+
+def slugify(name: str) -> str:
+    """A short, typable id from a name: 'ACME Corp — Renewal' -> 'acme-corp-renewal'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:40].rstrip("-") or "deal"

@@ -1,0 +1,119 @@
+"""Whole-file writes that survive crashes, and the lock that serialises writers.
+
+A write goes to a temporary file in the same folder, is flushed and fsynced, then renamed
+over the database with ``os.replace`` (atomic on POSIX and Windows), and the folder is
+fsynced so the rename itself is durable. Readers therefore always see a complete file,
+old or new, and need no lock. Writers hold a cross-process lock for the whole
+read-modify-write, so two terminals never lose each other's changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import DatabaseError
+
+TMP_MARK = ".tmp-"
+Signature = tuple[int, int, int]
+
+
+def signature(path: Path) -> Signature | None:
+    """Identity of the file's current version (inode, size, mtime), or None if missing.
+
+    Every write replaces the file with a new inode, so an unchanged signature means
+    nobody wrote since we last looked.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, None if it does not exist; unreadable files raise DatabaseError."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise DatabaseError(f"{path} is a folder, not a database file") from None
+    except OSError as exc:
+        raise DatabaseError(f"cannot read database {path}: {exc.strerror}; check its "
+                            "permissions (it should be readable by you)") from None
+
+
+def write_atomically(path: Path, payload: bytes, backup: Path | None = None) -> Signature:
+    """Durably replace ``path`` with ``payload``; keep the previous version as ``backup``.
+
+    The file is created readable and writable by its owner only.
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = folder / f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if backup is not None:
+            _keep_previous(path, backup)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_folder(folder)
+    result = signature(path)
+    assert result is not None
+    return result
+
+
+def _keep_previous(path: Path, backup: Path) -> None:
+    # A hard link keeps the old version under the backup name without a moment in which
+    # the database path is missing (a reader would then see an empty database).
+    with contextlib.suppress(FileNotFoundError):
+        backup.unlink()
+    with contextlib.suppress(FileNotFoundError, OSError):
+        os.link(path, backup)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - Windows cannot open a folder for fsync
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete temporary files a killed writer left behind; call while holding the lock."""
+    removed = []
+    for leftover in path.parent.glob(f".{path.name}{TMP_MARK}*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the cross-process write lock of the database at ``path``."""
+    # Imported here: read-only commands never pay for it.
+    from filelock import FileLock, Timeout
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock = FileLock(str(path) + ".lock", timeout=timeout, mode=0o600)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise DatabaseError(f"database {path} is busy: another qualicoach has held its lock "
+                            f"for {timeout:g} s; try again") from None

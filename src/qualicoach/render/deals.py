@@ -1,0 +1,81 @@
+"""Rendering of one deal: its fields, stakeholders and recorded changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..deals import Deal
+from .console import literal
+
+
+def deal_data(deal: Deal) -> dict[str, Any]:
+    """A deal as plain data with stable keys (the JSON form of ``deal show``)."""
+    return {
+        "id": deal.id, "name": deal.name, "account": deal.account, "owner": deal.owner,
+        "stage": deal.stage, "amount": deal.amount, "currency": deal.currency,
+        "close_date": deal.close_date.isoformat() if deal.close_date else None,
+        "next_step": deal.next_step,
+        "contacts": [{"name": c.name, "role": c.role, "title": c.title} for c in deal.contacts],
+        "tags": list(deal.tags), "archived": deal.archived,
+        "created": deal.created.isoformat(), "updated": deal.updated.isoformat(),
+        "history": [{"field": c.field, "old": _iso(c.old), "new": _iso(c.new),
+                     "at": c.at.isoformat()} for c in deal.history],
+    }
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def format_amount(amount: float | None, currency: str = "") -> str:
+    """'12,500 EUR', '12,500.50 USD' or '-' when there is none."""
+    if amount is None:
+        return "-"
+    text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    return f"{text} {currency}".strip()
+
+
+def deal_detail(deal: Deal) -> RenderableType:
+    """A deal as a rep reads it: fields, stakeholders, and how it moved."""
+    title = Text()
+    title.append(literal(deal.name, "bold"))
+    title.append(f"  ({deal.id})", style="dim")
+    if deal.archived:
+        title.append("  archived", style="yellow")
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="dim", no_wrap=True)
+    fields.add_column()
+    rows = [
+        ("account", deal.account or "-"), ("owner", deal.owner or "-"),
+        ("stage", deal.stage), ("amount", format_amount(deal.amount, deal.currency)),
+        ("close date", deal.close_date.isoformat() if deal.close_date else "-"),
+        ("next step", deal.next_step or "-"), ("tags", ", ".join(deal.tags) or "-"),
+        ("updated", deal.updated.strftime("%Y-%m-%d %H:%M UTC")),
+    ]
+    for label, value in rows:
+        fields.add_row(label, literal(value))
+    parts: list[RenderableType] = [title, fields]
+    if deal.contacts:
+        contacts = Table(title="Stakeholders", title_justify="left", show_edge=False)
+        for column in ("name", "role", "title"):
+            contacts.add_column(column)
+        for person in deal.contacts:
+            contacts.add_row(literal(person.name), person.role.replace("_", " "),
+                             literal(person.title))
+        parts.append(contacts)
+    else:
+        parts.append(Text("No stakeholders recorded yet.", style="dim"))
+    if deal.history:
+        changes = Table(title="Changes", title_justify="left", show_edge=False)
+        for column in ("when", "field", "from", "to"):
+            changes.add_column(column)
+        for c in deal.history:
+            changes.add_row(c.at.strftime("%Y-%m-%d"), c.field.replace("_", " "),
+                            literal(str(_iso(c.old) if c.old is not None else "-")),
+                            literal(str(_iso(c.new) if c.new is not None else "-")))
+        parts.append(changes)
+    return Group(*parts)
