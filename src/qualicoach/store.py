@@ -111,7 +111,9 @@ class Store:
         if version < SCHEMA_VERSION:
             if for_write:
                 self._keep_original(raw, version)
-            data = migrate(data, version, self.clock())
+            # Not cached: the file on disk is still the old version until a write, and the
+            # write must see that to keep the original.
+            return migrate(data, version, self.clock())
         if sig is not None and not for_write:
             self._cache = (sig, data)
         return data
@@ -240,7 +242,7 @@ def resolve_deal(deals: list[Deal], ref: str) -> Deal:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFound(f"no deal matches '{ref}'; 'qualicoach deals --all' lists them")
+        raise NotFound(f"no deal matches '{ref}'")
     shown = ", ".join(f"{d.id} ({d.name})" for d in matches[:10])
     more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
     raise Ambiguous(f"'{ref}' matches {len(matches)} deals: {shown}{more}; give more of the "

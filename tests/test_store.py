@@ -1,0 +1,243 @@
+"""The store: deals on disk, damaged files refused untouched, schema versions."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from qualicoach.deals import Contact
+from qualicoach.errors import Ambiguous, DatabaseError, NotFound
+from qualicoach.store import SCHEMA_VERSION, Store
+
+FIXTURES = Path(__file__).parent / "data" / "databases"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "db" / "qualicoach.json", clock=Clock())
+
+
+def test_a_new_deal_gets_a_short_typable_id(store: Store) -> None:
+    deal = store.add_deal("ACME Corp — Renewal 2027", account="ACME")
+    assert deal.id == "acme-corp-renewal-2027"
+    assert store.deal("acme-corp-renewal-2027") == deal
+
+
+def test_ids_stay_unique_and_stable(store: Store) -> None:
+    first = store.add_deal("Globex")
+    second = store.add_deal("globex")
+    assert (first.id, second.id) == ("globex", "globex-2")
+    store.edit_deal("globex-2", name="Globex Europe")
+    assert store.deal("globex-2").name == "Globex Europe"
+
+
+def test_deal_is_found_by_unambiguous_name_prefix(store: Store) -> None:
+    store.add_deal("Initech upgrade")
+    store.add_deal("Initrode pilot")
+    assert store.deal("INITE").id == "initech-upgrade"
+    with pytest.raises(Ambiguous, match="'init' matches 2 deals: initech-upgrade"):
+        store.deal("init")
+    with pytest.raises(NotFound, match="no deal matches 'hooli'"):
+        store.deal("hooli")
+
+
+def test_an_exact_id_wins_over_longer_ids_it_prefixes(store: Store) -> None:
+    store.add_deal("Acme")
+    store.add_deal("Acme")
+    assert store.deal("acme").id == "acme"
+
+
+def test_tracked_changes_are_recorded_with_their_time(store: Store) -> None:
+    clock = store.clock
+    assert isinstance(clock, Clock)
+    store.add_deal("Umbrella", close_date=date(2026, 12, 31), amount=1000.0)
+    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    store.edit_deal("umbrella", close_date=date(2027, 2, 28), next_step="demo")
+    deal = store.deal("umbrella")
+    assert [(c.field, c.old, c.new, c.at) for c in deal.history] == [
+        ("close_date", date(2026, 12, 31), date(2027, 2, 28), clock.now)
+    ]
+    assert deal.updated == clock.now and deal.next_step == "demo"
+
+
+def test_contacts_are_added_updated_and_removed(store: Store) -> None:
+    store.add_deal("Hooli")
+    store.add_contact("hooli", Contact("Gavin", "economic_buyer", "CEO"))
+    store.add_contact("hooli", Contact("gavin", "blocker", "CEO"))
+    assert store.deal("hooli").contacts == (Contact("gavin", "blocker", "CEO"),)
+    store.remove_contact("hooli", "GAVIN")
+    assert store.deal("hooli").contacts == ()
+    with pytest.raises(NotFound, match="has no contact 'Nobody'"):
+        store.remove_contact("hooli", "Nobody")
+
+
+def test_archived_deals_leave_the_list_but_stay_reachable(store: Store) -> None:
+    store.add_deal("Stark")
+    store.archive_deal("stark")
+    assert store.deals() == []
+    assert store.deal("stark").archived
+    store.archive_deal("stark", archived=False)
+    assert [d.id for d in store.deals()] == ["stark"]
+
+
+def test_remove_deletes_for_good(store: Store) -> None:
+    store.add_deal("Wayne")
+    store.remove_deal("wayne")
+    assert store.deals(include_archived=True) == []
+
+
+def test_database_file_is_private_to_its_owner(store: Store) -> None:
+    store.add_deal("Private")
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+
+def test_the_previous_version_is_kept_as_backup(store: Store) -> None:
+    store.add_deal("One")
+    store.add_deal("Two")
+    backup = json.loads(store.backup_path.read_text())
+    assert [d["name"] for d in backup["deals"].values()] == ["One"]
+
+
+def test_leftover_temporary_files_are_cleaned_up(store: Store) -> None:
+    store.add_deal("One")
+    leftover = store.path.parent / f".{store.path.name}.tmp-999-dead"
+    leftover.write_text("half a write")
+    store.add_deal("Two")
+    assert not leftover.exists()
+
+
+def test_a_failed_transaction_writes_nothing(store: Store) -> None:
+    store.add_deal("One")
+    before = store.path.read_bytes()
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        db.table("deals").truncate()
+        raise RuntimeError("crash half way")
+    assert store.path.read_bytes() == before
+    assert [d.name for d in store.deals()] == ["One"]
+
+
+def test_another_writer_is_seen_even_with_a_cached_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    mine, theirs = Store(path), Store(path)
+    mine.add_deal("Mine")
+    theirs.add_deal("Theirs")
+    mine.add_deal("Mine again")
+    assert [d.name for d in Store(path).deals()] == ["Mine", "Theirs", "Mine again"]
+
+
+# --- damaged files: a clear error, and the file unchanged byte for byte -------------------
+
+DAMAGED = {
+    "empty": (b"", "is empty (0 bytes)"),
+    "whitespace": (b"  \n", "is empty (0 bytes)"),
+    "truncated": (b'{"meta": {"1": {"schema_version": 1}}, "deals": {"1": {"id": "a", "na',
+                  "is damaged: not valid JSON at line 1, column"),
+    "not json": (b"<html>oops</html>", "is damaged: not valid JSON at line 1, column 1"),
+    "a list": (b"[1, 2, 3]", "expected a JSON object of tables, found a JSON list"),
+    "table not object": (b'{"deals": [1]}', "table 'deals' is a JSON list, not an object"),
+    "bad record": (b'{"deals": {"x": 3}}', "record 'x' of table 'deals' is not a record"),
+    "deal without name": (b'{"meta": {"1": {"schema_version": 1}}, "deals": {"1": {"id": "a"}}}',
+                          "deal record 1 has no id or name"),
+}
+
+
+@pytest.mark.parametrize("content,message", DAMAGED.values(), ids=DAMAGED.keys())
+def test_damaged_file_is_refused_and_left_unchanged(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "q.json"
+    path.write_bytes(content)
+    store = Store(path)
+    with pytest.raises(DatabaseError, match=str(path)) as caught:
+        store.deals()
+    assert message in str(caught.value)
+    with pytest.raises(DatabaseError):
+        store.add_deal("Would overwrite")
+    assert path.read_bytes() == content
+
+
+def test_a_damaged_record_is_named_and_kept_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    path.write_text('{"meta": {"1": {"schema_version": 1}}, "deals": {"1": {"id": "a", '
+                    '"name": "A", "created": "yesterday", "updated": "x"}}}')
+    store = Store(path)
+    with pytest.raises(DatabaseError, match="deal 'a' cannot be read"):
+        store.deals()
+    store.add_deal("B")  # other work goes on; the damaged record is not rewritten
+    assert json.loads(path.read_text())["deals"]["1"]["created"] == "yesterday"
+
+
+def test_damaged_file_error_says_how_to_recover(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    path.write_bytes(b"{")
+    with pytest.raises(DatabaseError) as caught:
+        Store(path).deals()
+    assert f"The previous version is kept as {path}.bak" in str(caught.value)
+
+
+def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "q.json"
+    path.write_text("{}")
+
+    # Tests may run as root, who can read a chmod 000 file; make the OS refusal explicit.
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(DatabaseError, match="cannot read database .*: Permission denied"):
+        Store(path).deals()
+
+
+def test_a_folder_in_place_of_the_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "q.json").mkdir()
+    with pytest.raises(DatabaseError, match="is a folder"):
+        Store(tmp_path / "q.json").deals()
+
+
+# --- schema versions ---------------------------------------------------------------------
+
+
+def test_new_files_record_the_schema_version(store: Store) -> None:
+    store.add_deal("One")
+    assert json.loads(store.path.read_text())["meta"] == {
+        "1": {"schema_version": SCHEMA_VERSION}}
+
+
+def test_an_older_file_is_migrated_and_the_original_kept(tmp_path: Path) -> None:
+    original = (FIXTURES / "v0_plain_tinydb.json").read_bytes()
+    path = tmp_path / "q.json"
+    path.write_bytes(original)
+    store = Store(path, clock=Clock())
+    deals = store.deals()
+    assert [(d.id, d.name, d.close_date) for d in deals] == [
+        ("acme", "ACME renewal", date(2026, 12, 31)), ("globex", "Globex pilot", None)]
+    assert path.read_bytes() == original  # reading alone changes nothing
+    store.edit_deal("acme", next_step="call the CFO")
+    assert (tmp_path / "q.json.v0.bak").read_bytes() == original
+    data = json.loads(path.read_text())
+    assert data["meta"]["1"]["schema_version"] == SCHEMA_VERSION
+    assert data["deals"]["1"]["next_step"] == "call the CFO"
+
+
+def test_a_newer_file_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    content = json.dumps({"meta": {"1": {"schema_version": SCHEMA_VERSION + 1}},
+                          "deals": {}}).encode()
+    path.write_bytes(content)
+    with pytest.raises(DatabaseError, match="written by a newer qualicoach"):
+        Store(path).add_deal("x")
+    assert path.read_bytes() == content
