@@ -117,3 +117,56 @@ def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
     except Timeout:
         raise DatabaseError(f"database {path} is busy: another qualicoach has held its lock "
                             f"for {timeout:g} s; try again") from None
+
+
+class Journal:
+    """An append-only file of small changes, each fsynced before it is acknowledged.
+
+    Rewriting a large database for every answer is too slow for an interview, so answers
+    are appended here and folded into the database by the next full write. The first line
+    names the journal (a random token); the database records the token of the journal it
+    has folded in, so a journal left behind by a crash between those two steps is never
+    applied twice. A last line cut short by a crash was never acknowledged and is dropped.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> tuple[str | None, list[bytes]]:
+        """The journal's token and its complete entries (None, [] if there is none)."""
+        raw = read_bytes(self.path)
+        if not raw:
+            return None, []
+        lines = raw.split(b"\n")
+        # Everything after the last newline is a write a crash cut short.
+        complete = lines[:-1]
+        if not complete:
+            return None, []
+        return complete[0].decode("utf-8", "replace").strip(), complete[1:]
+
+    def append(self, entry: bytes) -> str:
+        """Append one entry durably and return the journal's token; hold the lock."""
+        assert b"\n" not in entry
+        if not self.path.exists():
+            header = secrets.token_hex(8).encode() + b"\n"
+            write_atomically(self.path, header)
+        with open(self.path, "r+b") as handle:
+            token = handle.readline().decode("utf-8", "replace").strip()
+            content_end = handle.seek(0, os.SEEK_END)
+            # Drop a partial entry left by a crash, so it cannot run into this one.
+            if content_end:
+                handle.seek(content_end - 1)
+                if handle.read(1) != b"\n":
+                    handle.seek(0)
+                    keep = handle.read().rfind(b"\n") + 1
+                    handle.truncate(keep)
+                    handle.seek(keep)
+            handle.write(entry + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        return token
+
+    def remove(self) -> None:
+        """Delete the journal once the database holds everything in it."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,28 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from . import durable
+from .answers import Answer, answer_from_doc, answer_to_doc
 from .deals import Change, Contact, Deal, slugify
 from .errors import Ambiguous, DatabaseError, InvalidValue, NotFound
 
 SCHEMA_VERSION = 1
 Clock = Callable[[], datetime]
 Data = dict[str, dict[str, dict[str, Any]]]
+Signatures = tuple[durable.Signature | None, durable.Signature | None]
+InterviewStatus = str  # "in_progress", "finished" or "interrupted"
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One run of one or more frameworks for one deal, and the answers given in it."""
+
+    id: str
+    deal_id: str
+    frameworks: dict[str, str]  # framework id -> version asked
+    started: datetime
+    status: InterviewStatus = "in_progress"
+    ended: datetime | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
 
 
 def utc_now() -> datetime:
@@ -57,12 +74,18 @@ class Store:
         self.path = path
         self.clock = clock
         self.lock_timeout = lock_timeout
-        self._cache: tuple[durable.Signature, Data] | None = None
+        # Our last view of the file (and journal): reused while neither changed on disk,
+        # so an interview does not re-read a large database for every answer.
+        self._cache: tuple[Signatures, Data, str | None] | None = None
+        self.journal = durable.Journal(self.path.with_name(self.path.name + ".journal"))
 
     @property
     def backup_path(self) -> Path:
         """Where the previous version of the database is kept."""
         return self.path.with_name(self.path.name + ".bak")
+
+    def _signatures(self) -> Signatures:
+        return durable.signature(self.path), durable.signature(self.journal.path)
 
     # --- transactions ------------------------------------------------------------------
 
@@ -74,7 +97,7 @@ class Store:
         """
         with durable.exclusive_lock(self.path, self.lock_timeout):
             durable.remove_leftovers(self.path)
-            data = self._load(for_write=True)
+            data, token = self._load(for_write=True)
             storage_box: list[_Snapshot] = []
 
             def make_storage(*_: Any) -> _Snapshot:
@@ -86,9 +109,13 @@ class Store:
                 yield db
                 storage = storage_box[0]
                 if storage.dirty:
+                    if token is not None:
+                        storage.data["meta"]["1"]["journal_applied"] = token
                     payload = orjson.dumps(storage.data)
                     sig = durable.write_atomically(self.path, payload, backup=self.backup_path)
-                    self._cache = (sig, storage.data)
+                    # Only now that the database holds the journal's entries may it go.
+                    self.journal.remove()
+                    self._cache = ((sig, None), storage.data, None)
             except BaseException:
                 # The snapshot may hold half a change: never reuse it.
                 self._cache = None
@@ -96,27 +123,45 @@ class Store:
 
     def snapshot(self) -> TinyDB:
         """A read-only view of the database as it is now (no lock: writes are atomic)."""
-        data = self._load(for_write=False)
+        data, _ = self._load(for_write=False)
         return TinyDB(storage=lambda *_: _Snapshot(data))
 
-    def _load(self, for_write: bool) -> Data:
-        sig = durable.signature(self.path)
-        if sig is not None and self._cache is not None and self._cache[0] == sig:
-            return self._cache[1]
+    def _load(self, for_write: bool) -> tuple[Data, str | None]:
+        """The data with the journal applied, and the token of a journal still to fold."""
+        sigs = self._signatures()
+        if sigs[0] is not None and self._cache is not None and self._cache[0] == sigs:
+            return self._cache[1], self._cache[2]
         raw = durable.read_bytes(self.path)
         if raw is None:
-            return {"meta": {"1": {"schema_version": SCHEMA_VERSION}}}
-        data = self._parse(raw)
-        version = _schema_version(data, self.path)
+            data: Data = {"meta": {"1": {"schema_version": SCHEMA_VERSION}}}
+            version = SCHEMA_VERSION
+        else:
+            data = self._parse(raw)
+            version = _schema_version(data, self.path)
         if version < SCHEMA_VERSION:
-            if for_write:
+            if for_write and raw is not None:
                 self._keep_original(raw, version)
             # Not cached: the file on disk is still the old version until a write, and the
             # write must see that to keep the original.
-            return migrate(data, version, self.clock())
-        if sig is not None and not for_write:
-            self._cache = (sig, data)
-        return data
+            data = migrate(data, version, self.clock())
+        token = self._apply_journal(data)
+        if sigs[0] is not None and version == SCHEMA_VERSION:
+            self._cache = (sigs, data, token)
+        return data, token
+
+    def _apply_journal(self, data: Data) -> str | None:
+        token, entries = self.journal.read()
+        if token is None or data["meta"]["1"].get("journal_applied") == token:
+            return None
+        for number, entry in enumerate(entries, start=2):
+            try:
+                _apply_entry(data, orjson.loads(entry))
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise DatabaseError(f"journal {self.journal.path} is damaged at line {number} "
+                                    f"({type(exc).__name__}); nothing was changed. Move it "
+                                    "away to use the database without its latest answers"
+                                    ) from None
+        return token
 
     def _parse(self, raw: bytes) -> Data:
         recovery = (f"the file was not changed. The previous version is kept as "
@@ -199,6 +244,7 @@ class Store:
             table = db.table("deals")
             deal = resolve_deal([_deal_from_doc(d, self.path) for d in table.all()], ref)
             table.remove(Query().id == deal.id)
+            db.table("interviews").remove(Query().deal == deal.id)
         return deal
 
     def add_contact(self, ref: str, contact: Contact) -> Deal:
@@ -217,6 +263,72 @@ class Store:
                 raise NotFound(f"deal '{deal.id}' has no contact '{name}' (contacts: {names})")
             return deal.with_changes({"contacts": kept}, self.clock())
         return self._update(ref, change)
+
+    # --- interviews -------------------------------------------------------------------------
+
+    def start_interview(self, deal_id: str, frameworks: Mapping[str, str]) -> Interview:
+        """Open a new interview of ``frameworks`` (id -> version) for a deal."""
+        with self.transaction() as db:
+            deals = [_deal_from_doc(d, self.path) for d in db.table("deals").all()]
+            deal = resolve_deal(deals, deal_id)
+            table = db.table("interviews")
+            taken = {doc["id"] for doc in table.search(Query().deal == deal.id)}
+            number = len(taken) + 1
+            while f"{deal.id}#{number}" in taken:  # numbers freed by nothing, but be sure
+                number += 1
+            interview = Interview(id=f"{deal.id}#{number}", deal_id=deal.id,
+                                  frameworks=dict(frameworks), started=self.clock())
+            table.insert(_interview_to_doc(interview))
+        return interview
+
+    def record_answer(self, interview_id: str, key: str, answer: Answer) -> None:
+        """Durably record one answer (appended to the journal: fast on any size)."""
+        entry = {"op": "answer", "interview": interview_id, "key": key,
+                 "answer": answer_to_doc(answer)}
+        with durable.exclusive_lock(self.path, self.lock_timeout):
+            cache = self._cache
+            cache_valid = cache is not None and cache[0] == self._signatures()
+            token = self.journal.append(orjson.dumps(entry))
+            if cache is not None and cache_valid:
+                _apply_entry(cache[1], entry)
+                self._cache = (self._signatures(), cache[1], token)
+            else:
+                self._cache = None
+
+    def record_answers(self, interview_id: str, answers: Mapping[str, Answer]) -> None:
+        """Record many answers at once, all or none (one database write)."""
+        with self.transaction() as db:
+            table = db.table("interviews")
+            doc = table.get(Query().id == interview_id)
+            if not isinstance(doc, dict):
+                raise NotFound(f"no interview '{interview_id}'")
+            merged = {**doc["answers"], **{k: answer_to_doc(a) for k, a in answers.items()}}
+            table.update({"answers": merged}, Query().id == interview_id)
+
+    def end_interview(self, interview_id: str, status: InterviewStatus) -> Interview:
+        """Mark an interview finished or interrupted (and fold its answers in)."""
+        with self.transaction() as db:
+            table = db.table("interviews")
+            if not table.contains(Query().id == interview_id):
+                raise NotFound(f"no interview '{interview_id}'")
+            table.update({"status": status, "ended": self.clock().isoformat()},
+                         Query().id == interview_id)
+            doc = table.get(Query().id == interview_id)
+            assert isinstance(doc, dict)
+            return _interview_from_doc(doc, self.path)
+
+    def interviews(self, deal_id: str) -> list[Interview]:
+        """A deal's interviews, oldest first."""
+        table = self.snapshot().table("interviews")
+        found = [_interview_from_doc(d, self.path) for d in table.search(Query().deal == deal_id)]
+        return sorted(found, key=lambda i: i.started)
+
+    def latest_answers(self, deal_id: str) -> dict[str, Answer]:
+        """The latest answer to every question ever answered for a deal."""
+        latest: dict[str, Answer] = {}
+        for interview in self.interviews(deal_id):
+            latest.update(interview.answers)
+        return latest
 
     def _update(self, ref: str, change: Callable[[Deal], Deal]) -> Deal:
         with self.transaction() as db:
@@ -347,6 +459,40 @@ def _deal_from_doc(doc: dict[str, Any], path: Path) -> Deal:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DatabaseError(f"database {path} is damaged: deal '{doc.get('id')}' cannot be "
                             f"read ({type(exc).__name__}: {exc}); the file was not "
+                            "changed") from None
+
+
+def _apply_entry(data: Data, entry: dict[str, Any]) -> None:
+    """Apply one journal entry; entries set values, so applying one twice is harmless."""
+    if entry["op"] != "answer":
+        raise KeyError(entry["op"])
+    for doc in data.get("interviews", {}).values():
+        if doc.get("id") == entry["interview"]:
+            doc["answers"][entry["key"]] = entry["answer"]
+            return
+    # The interview was deleted meanwhile (its deal removed): nothing to keep.
+
+
+def _interview_to_doc(interview: Interview) -> dict[str, Any]:
+    return {
+        "id": interview.id, "deal": interview.deal_id, "frameworks": interview.frameworks,
+        "started": interview.started.isoformat(), "status": interview.status,
+        "ended": interview.ended.isoformat() if interview.ended else None,
+        "answers": {k: answer_to_doc(a) for k, a in interview.answers.items()},
+    }
+
+
+def _interview_from_doc(doc: dict[str, Any], path: Path) -> Interview:
+    try:
+        return Interview(
+            id=doc["id"], deal_id=doc["deal"], frameworks=dict(doc["frameworks"]),
+            started=datetime.fromisoformat(doc["started"]), status=doc["status"],
+            ended=datetime.fromisoformat(doc["ended"]) if doc.get("ended") else None,
+            answers={k: answer_from_doc(a) for k, a in doc["answers"].items()},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DatabaseError(f"database {path} is damaged: interview '{doc.get('id')}' cannot "
+                            f"be read ({type(exc).__name__}: {exc}); the file was not "
                             "changed") from None
 
 

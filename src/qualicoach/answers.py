@@ -1,0 +1,171 @@
+"""Answers: what a rep said, how sure it is, and the validation of every answer type."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, Literal, Union
+
+from .errors import InvalidValue
+from .framework import GAP_VALUES, SCALE_VALUES, UNCLEAR, UNKNOWN, YES_NO_VALUES, Question
+
+Status = Literal["answered", "unknown", "unclear"]
+Value = Union[str, float, list[str], None]  # noqa: UP007 - a runtime alias on Python 3.10
+
+_YES_WORDS = {"yes", "y", "true", "1"}
+_NO_WORDS = {"no", "n", "false", "0"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Who said it, and whether the customer confirmed it or it is our assumption."""
+
+    source: str
+    verified: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer to one question, with its evidence, note and times."""
+
+    status: Status
+    value: Value = None
+    evidence: Evidence | None = None
+    note: str = ""
+    private: bool = False
+    at: datetime | None = None
+    confirmed: datetime | None = None
+
+    @property
+    def is_gap_status(self) -> bool:
+        """True for unknown and unclear answers."""
+        return self.status != "answered"
+
+    def same_value(self, other: Answer | None) -> bool:
+        """True when ``other`` says the same thing (status and value)."""
+        return other is not None and (self.status, self.value) == (other.status, other.value)
+
+    def confirmed_at(self, when: datetime) -> Answer:
+        """This answer, confirmed again at ``when``."""
+        return replace(self, confirmed=when)
+
+
+def parse_value(question: Question, raw: Any) -> tuple[Status, Value]:
+    """Validate a raw answer for ``question``: a status and a normalised value.
+
+    ``unknown`` and ``unclear`` are valid for every question. Raises InvalidValue saying
+    what was expected.
+    """
+    if isinstance(raw, str) and raw.strip().lower() in GAP_VALUES:
+        return raw.strip().lower(), None  # type: ignore[return-value]
+    kind = question.type
+    if kind == "yes_no":
+        word = str(raw).strip().lower() if not isinstance(raw, bool) else str(raw).lower()
+        if word in _YES_WORDS:
+            return "answered", "yes"
+        if word in _NO_WORDS:
+            return "answered", "no"
+        if word == "partial":
+            return "answered", "partial"
+        raise InvalidValue(f"'{raw}' is not an answer: expected {', '.join(YES_NO_VALUES)}, "
+                           f"{UNKNOWN} or {UNCLEAR}")
+    if kind == "choice":
+        return "answered", _one_choice(question, raw)
+    if kind == "multi":
+        items = raw if isinstance(raw, list) else [p for p in re.split(r"\s*,\s*", str(raw)) if p]
+        if not items:
+            raise InvalidValue("choose at least one option, or answer unknown or unclear")
+        return "answered", list(dict.fromkeys(_one_choice(question, item) for item in items))
+    if kind == "scale":
+        number = _number(raw, "1 to 5")
+        if number not in SCALE_VALUES:
+            raise InvalidValue(f"'{raw}' is not on the scale: expected a whole number from 1 to 5")
+        return "answered", float(number)
+    if kind == "number":
+        number = _number(raw, "a number")
+        low, high = question.minimum, question.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            bounds = (f"from {low:g} to {high:g}" if low is not None and high is not None
+                      else f"of at least {low:g}" if low is not None else f"of at most {high:g}")
+            raise InvalidValue(f"{raw} is out of range: expected a number {bounds}")
+        return "answered", number
+    if kind == "date":
+        text = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise InvalidValue(f"'{raw}' is not a date: write it as YYYY-MM-DD")
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise InvalidValue(f"'{raw}' is not a real date") from None
+        return "answered", text
+    text = str(raw).strip() if raw is not None else ""
+    if not text:
+        raise InvalidValue("an answer is needed, or unknown or unclear")
+    return "answered", text
+
+
+def _one_choice(question: Question, raw: Any) -> str:
+    text = str(raw).strip() if not isinstance(raw, bool) else ("yes" if raw else "no")
+    for choice in question.choices:
+        if text == choice.value or text.casefold() == choice.label.casefold():
+            return choice.value
+    options = ", ".join(c.value for c in question.choices)
+    raise InvalidValue(f"'{raw}' is not one of the options: {options}, {UNKNOWN} or {UNCLEAR}")
+
+
+def _number(raw: Any, expected: str) -> float:
+    if isinstance(raw, bool):
+        raise InvalidValue(f"'{raw}' is not a number: expected {expected}")
+    try:
+        number = float(str(raw).strip().replace(",", "")) if not isinstance(raw, (int, float)) \
+            else float(raw)
+    except ValueError:
+        raise InvalidValue(f"'{raw}' is not a number: expected {expected}") from None
+    if not math.isfinite(number):
+        raise InvalidValue(f"'{raw}' is not a number: expected {expected}")
+    return number
+
+
+def describe_value(question: Question, answer: Answer) -> str:
+    """The answer as a rep would say it: the choice label, 'unknown', '42', ..."""
+    if answer.status != "answered":
+        return answer.status
+    value = answer.value
+    if question.type in ("choice", "multi"):
+        values = value if isinstance(value, list) else [str(value)]
+        return ", ".join((c.label if (c := question.choice(v)) else v) for v in values)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# --- the stored form -------------------------------------------------------------------
+
+
+def answer_to_doc(answer: Answer) -> dict[str, Any]:
+    """The answer as stored in the database."""
+    return {
+        "status": answer.status, "value": answer.value,
+        "evidence": ({"source": answer.evidence.source, "verified": answer.evidence.verified}
+                     if answer.evidence else None),
+        "note": answer.note, "private": answer.private,
+        "at": answer.at.isoformat() if answer.at else None,
+        "confirmed": answer.confirmed.isoformat() if answer.confirmed else None,
+    }
+
+
+def answer_from_doc(doc: dict[str, Any]) -> Answer:
+    """An answer from its stored form (raises KeyError/TypeError/ValueError if damaged)."""
+    evidence = doc.get("evidence")
+    status = doc["status"]
+    if status not in ("answered", "unknown", "unclear"):
+        raise ValueError(f"unknown answer status {status!r}")
+    return Answer(
+        status=status, value=doc.get("value"),
+        evidence=Evidence(evidence["source"], bool(evidence.get("verified"))) if evidence else None,
+        note=doc.get("note", ""), private=bool(doc.get("private", False)),
+        at=datetime.fromisoformat(doc["at"]) if doc.get("at") else None,
+        confirmed=datetime.fromisoformat(doc["confirmed"]) if doc.get("confirmed") else None,
+    )
