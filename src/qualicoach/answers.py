@@ -14,6 +14,7 @@ from .framework import GAP_VALUES, SCALE_VALUES, UNCLEAR, UNKNOWN, YES_NO_VALUES
 Status = Literal["answered", "unknown", "unclear"]
 Value = Union[str, float, list[str], None]  # noqa: UP007 - a runtime alias on Python 3.10
 
+YES_NO_TITLES = {"yes": "Yes", "partial": "Partly", "no": "No"}
 _YES_WORDS = {"yes", "y", "true", "1"}
 _NO_WORDS = {"no", "n", "false", "0"}
 
@@ -133,6 +134,8 @@ def describe_value(question: Question, answer: Answer) -> str:
     if answer.status != "answered":
         return answer.status
     value = answer.value
+    if question.type == "yes_no":
+        return YES_NO_TITLES.get(str(value), str(value))
     if question.type in ("choice", "multi"):
         values = value if isinstance(value, list) else [str(value)]
         return ", ".join((c.label if (c := question.choice(v)) else v) for v in values)

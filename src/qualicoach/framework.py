@@ -101,6 +101,11 @@ class Question:
         """The question's global name, ``framework.question``."""
         return f"{self.framework_id}.{self.id}"
 
+    @property
+    def answer_key(self) -> str:
+        """Where the answer is stored: the shared question's key, or this question's own."""
+        return self.same_as or self.key
+
     def choice(self, value: str) -> Choice | None:
         """The choice with this value, if any."""
         return next((c for c in self.choices if c.value == value), None)

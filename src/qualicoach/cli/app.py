@@ -109,10 +109,11 @@ def locations(ctx: typer.Context) -> Locations:
 
 
 def _register_commands() -> None:
-    from . import deal_cmd, frameworks_cmd
+    from . import deal_cmd, frameworks_cmd, interview_cmd
 
-    app.add_typer(frameworks_cmd.app, name="frameworks")
+    app.command("interview")(interview_cmd.interview)
     app.add_typer(deal_cmd.app, name="deal")
+    app.add_typer(frameworks_cmd.app, name="frameworks")
 
 
 _register_commands()

@@ -1,0 +1,186 @@
+"""``qualicoach interview``: the guided interview, or a whole answers file at once."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from .. import prompts
+from ..catalog import Catalog, load_catalog
+from ..deals import Deal
+from ..engine import InterviewEngine
+from ..errors import ExitCode, InvalidValue, NotFound
+from ..framework import Framework
+from ..prompts import Option, Prompter, QuestionaryPrompter
+from ..render.console import make_console, stderr_line
+from ..settings import Settings, load_settings
+from ..store import Interview, Store
+from .app import locations
+
+
+def interview(
+    ctx: typer.Context,
+    deal: Annotated[str | None, typer.Argument(
+        metavar="[DEAL]", help="Deal id or name start; without it, pick or create one.")] = None,
+    framework: Annotated[list[str] | None, typer.Option(
+        "--framework", "-F", help="Framework id to run; repeatable (default: ask).")] = None,
+    resume: Annotated[bool, typer.Option(
+        help="Continue the deal's last interrupted interview.")] = False,
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", help="Take all answers from a YAML or JSON file; no prompts.",
+        dir_okay=False)] = None,
+    only_gaps: Annotated[bool, typer.Option(
+        help="Ask only what is weak, unknown, unclear or stale.")] = False,
+    with_optional: Annotated[bool, typer.Option(
+        help="Include optional elements (MEDDPICC's Paper process, Competition).")] = False,
+    quick: Annotated[bool, typer.Option(
+        help="Do not ask for evidence and notes after each answer.")] = False,
+) -> None:
+    """Qualify a deal: questions one at a time, with why each matters and how to ask it.
+
+    Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
+    """
+    locs = locations(ctx)
+    store = Store(locs.database)
+    settings = load_settings(locs.config_file)
+    catalog = load_catalog(locs.framework_sources())
+    for problem in catalog.problems:
+        stderr_line(f"warning: {problem}")
+    if answers is not None:
+        _from_file(store, catalog, deal, answers, settings)
+        return
+    if not prompts.stdin_is_terminal():
+        raise InvalidValue("the interview needs a terminal (standard input is not one); "
+                           "give the answers with --answers FILE instead")
+    prompter = QuestionaryPrompter()
+    console = make_console()
+    try:
+        the_deal = store.deal(deal) if deal else _pick_deal(store, prompter)
+        if resume:
+            session, frameworks = _resumable(store, catalog, the_deal)
+        else:
+            frameworks = _choose_frameworks(catalog, framework, settings, prompter)
+            session = store.start_interview(the_deal.id, {f.id: f.version for f in frameworks})
+    except (KeyboardInterrupt, EOFError):
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    _run(store, session, the_deal, frameworks, settings, prompter, console,
+         only_gaps=only_gaps, include_optional=with_optional, quick=quick)
+
+
+def _run(store: Store, session: Interview, deal: Deal, frameworks: list[Framework],
+         settings: Settings, prompter: Prompter, console: Console, *, only_gaps: bool,
+         include_optional: bool, quick: bool) -> None:
+    from ..interview import run_interview
+    from ..render.interview import summary
+
+    earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
+    previous = {k: a for i in earlier for k, a in i.answers.items()}
+    engine = InterviewEngine(
+        frameworks, lambda key, answer: store.record_answer(session.id, key, answer),
+        store.clock, previous=previous, given=session.answers, only_gaps=only_gaps,
+        stale_after=timedelta(days=settings.stale_after_days),
+        include_optional=include_optional, weak_below=settings.weak_below)
+    if engine.next_step() is None:
+        store.end_interview(session.id, "finished")
+        typer.echo("Nothing to ask: every question is answered and fresh.")
+        return
+    restore = _stop_on_signals()
+    try:
+        outcome = run_interview(engine, prompter, console, ask_evidence=not quick)
+    except (KeyboardInterrupt, EOFError):
+        store.end_interview(session.id, "interrupted")
+        count = len(engine.given)
+        saved = "No answer yet" if not count else (
+            "The answer so far is saved" if count == 1 else f"All {count} answers so far are saved")
+        _safe_stderr(f"\nStopped. {saved}. Resume with: qualicoach interview {deal.id} --resume")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    finally:
+        restore()
+    store.end_interview(session.id, "finished")
+    make_console().print(summary(deal, frameworks, store.latest_answers(deal.id),
+                                 len(outcome.answered), len(outcome.skipped)))
+
+
+def _stop_on_signals() -> Callable[[], None]:
+    """Treat SIGTERM and SIGHUP (a closed terminal) like Ctrl-C; return the undo."""
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    saved: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            saved[number] = signal.signal(number, stop)
+
+    def restore() -> None:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+    return restore
+
+
+def _safe_stderr(message: str) -> None:
+    try:
+        stderr_line(message)
+    except OSError:  # the terminal is gone (SIGHUP); the answers are saved all the same
+        pass
+
+
+def _resumable(store: Store, catalog: Catalog, deal: Deal) -> tuple[Interview, list[Framework]]:
+    unfinished = [i for i in store.interviews(deal.id) if i.status != "finished"]
+    if not unfinished:
+        raise NotFound(f"deal '{deal.id}' has no interrupted interview to resume; start one "
+                       f"with: qualicoach interview {deal.id}")
+    session = unfinished[-1]
+    return session, [catalog.get(fw_id) for fw_id in session.frameworks]
+
+
+def _choose_frameworks(catalog: Catalog, chosen: list[str] | None, settings: Settings,
+                       prompter: Prompter) -> list[Framework]:
+    if chosen:
+        return [catalog.get(fw_id) for fw_id in dict.fromkeys(chosen)]
+    options = [Option(f.id, f"{f.name} ({f.perspective}, {f.question_count} questions)")
+               for f in catalog.frameworks()]
+    defaults = [fw_id for fw_id in settings.default_frameworks if fw_id in catalog.entries]
+    while True:
+        picked = prompter.checkbox("Which frameworks?", options, checked=defaults)
+        if picked:
+            return [catalog.get(fw_id) for fw_id in picked]
+        stderr_line("Choose at least one framework (space to tick, Enter to go on).")
+
+
+def _pick_deal(store: Store, prompter: Prompter) -> Deal:
+    deals = sorted(store.deals(), key=lambda d: d.updated, reverse=True)
+    new = "__new__"
+    options = [Option(new, "+ a new deal"),
+               *(Option(d.id, f"{d.name} ({d.id})") for d in deals[:50])]
+    picked = prompter.select("Which deal?", options, default=deals[0].id if deals else new)
+    if picked != new:
+        return store.deal(picked)
+    name = ""
+    while not name.strip():
+        name = prompter.text("Name of the new deal:")
+    return store.add_deal(name.strip())
+
+
+def _from_file(store: Store, catalog: Catalog, deal_ref: str | None, path: Path,
+               settings: Settings) -> None:
+    from ..answers_file import load_answers_file
+    from ..render.interview import summary
+
+    if not deal_ref:
+        raise InvalidValue("--answers needs the DEAL it answers for")
+    deal = store.deal(deal_ref)
+    frameworks, answers = load_answers_file(path, catalog, store.clock())
+    session = store.start_interview(deal.id, {f.id: f.version for f in frameworks})
+    store.record_answers(session.id, answers)
+    store.end_interview(session.id, "finished")
+    make_console().print(summary(deal, frameworks, store.latest_answers(deal.id),
+                                 len(answers), 0))

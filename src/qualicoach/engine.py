@@ -1,0 +1,159 @@
+"""The interview engine: which question comes next, and taking answers to it.
+
+It knows nothing of terminals. A front end (``qualicoach.prompts``) asks ``next_step()``,
+shows the step however it likes, and hands back what the rep said; every accepted answer
+goes straight to the sink (the store), so nothing answered is ever lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from .answers import Answer, Evidence, parse_value
+from .conditions import applies
+from .framework import Element, Framework, Question
+from .scoring import WEAK_BELOW, is_weak
+
+
+class AnswerSink(Protocol):
+    """Where accepted answers go, one at a time (the store)."""
+
+    def __call__(self, key: str, answer: Answer) -> None: ...
+
+
+@dataclass(frozen=True)
+class Step:
+    """The next question to ask, with what the rep needs to see around it."""
+
+    framework: Framework
+    element: Element
+    question: Question
+    number: int
+    total: int
+    previous: Answer | None
+    shared_with: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Where the answer is stored."""
+        return self.question.answer_key
+
+
+@dataclass(frozen=True)
+class _Planned:
+    framework: Framework
+    element: Element
+    question: Question
+
+
+class InterviewEngine:
+    """Walks one or more frameworks for one deal, honouring conditions and shared questions."""
+
+    def __init__(
+        self,
+        frameworks: Iterable[Framework],
+        sink: AnswerSink,
+        clock: Callable[[], datetime],
+        previous: Mapping[str, Answer] | None = None,
+        given: Mapping[str, Answer] | None = None,
+        only_gaps: bool = False,
+        stale_after: timedelta | None = None,
+        include_optional: bool = False,
+        weak_below: float = WEAK_BELOW,
+    ) -> None:
+        """``previous``: answers from earlier interviews (the defaults); ``given``: answers
+        already given in this interview (when resuming)."""
+        self.frameworks = list(frameworks)
+        self.sink = sink
+        self.clock = clock
+        self.previous = dict(previous or {})
+        self.given: dict[str, Answer] = dict(given or {})
+        self.only_gaps = only_gaps
+        self.stale_after = stale_after
+        self.weak_below = weak_below
+        self.plan: list[_Planned] = []
+        sharing: dict[str, list[str]] = {}
+        for framework in self.frameworks:
+            for element in framework.elements:
+                if element.optional and not include_optional:
+                    continue
+                for question in element.questions:
+                    sharing.setdefault(question.answer_key, []).append(framework.id)
+                    if len(sharing[question.answer_key]) == 1:
+                        self.plan.append(_Planned(framework, element, question))
+        self._sharing = sharing
+        self._skipped: set[str] = set()
+
+    # --- what to ask -------------------------------------------------------------------
+
+    def answers(self) -> dict[str, Answer]:
+        """Every answer known now: earlier interviews overlaid with this one's."""
+        return {**self.previous, **self.given}
+
+    def next_step(self) -> Step | None:
+        """The next question to ask, or None when the interview is complete."""
+        remaining = [p for p in self.plan if p.question.answer_key not in self.given
+                     and p.question.answer_key not in self._skipped and self._wanted(p)]
+        if not remaining:
+            return None
+        done = sum(1 for p in self.plan if p.question.answer_key in self.given)
+        first = remaining[0]
+        shared = tuple(fw for fw in self._sharing[first.question.answer_key]
+                       if fw != first.framework.id)
+        return Step(first.framework, first.element, first.question, done + 1,
+                    done + len(remaining), self.previous.get(first.question.answer_key), shared)
+
+    def _wanted(self, planned: _Planned) -> bool:
+        question = planned.question
+        if not self.condition_holds(planned.framework, question):
+            return False
+        if not self.only_gaps:
+            return True
+        previous = self.previous.get(question.answer_key)
+        if previous is None or is_weak(question, previous, self.weak_below):
+            return True
+        if self.stale_after is not None:
+            last = previous.confirmed or previous.at
+            return last is None or self.clock() - last > self.stale_after
+        return False
+
+    def condition_holds(self, framework: Framework, question: Question) -> bool:
+        """True when the question's condition holds on the answers so far."""
+        return applies(framework, question, self.answers())
+
+    # --- taking answers ------------------------------------------------------------------
+
+    def submit(self, step: Step, raw: Any, evidence: Evidence | None = None,
+               note: str = "", private: bool = False) -> Answer:
+        """Validate and record an answer; raises InvalidValue (nothing recorded) if bad."""
+        status, value = parse_value(step.question, raw)
+        now = self.clock()
+        previous = step.previous
+        if previous is not None and (previous.status, previous.value) == (status, value):
+            # Re-qualifying: the same answer keeps when it was first given, its evidence and
+            # note unless new ones are given, and is confirmed today.
+            answer = replace(previous, confirmed=now,
+                             evidence=evidence if evidence is not None else previous.evidence,
+                             note=note or previous.note, private=private or previous.private)
+        else:
+            answer = Answer(status=status, value=value, evidence=evidence, note=note,
+                            private=private, at=now, confirmed=now)
+        return self._record(step, answer)
+
+    def annotate(self, step: Step, evidence: Evidence | None, note: str,
+                 private: bool) -> Answer:
+        """Add evidence and a note to the answer just given to ``step``."""
+        answer = replace(self.given[step.key], evidence=evidence, note=note, private=private)
+        return self._record(step, answer)
+
+    def skip(self, step: Step) -> None:
+        """Leave a question for now (it stays a gap and is asked again next time)."""
+        self._skipped.add(step.key)
+
+    def _record(self, step: Step, answer: Answer) -> Answer:
+        self.sink(step.key, answer)
+        self.given[step.key] = answer
+        return answer

@@ -1,0 +1,78 @@
+"""The one seam every prompt goes through.
+
+The interview flow asks a ``Prompter``; ``QuestionaryPrompter`` is the terminal one.
+questionary and prompt_toolkit cost about 0.2 s to import, so they are imported here, on
+first use, and only the interview path ever gets here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+def stdin_is_terminal() -> bool:
+    """True when a person can answer prompts (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a select or checkbox prompt."""
+
+    value: str
+    title: str
+
+
+class Prompter(Protocol):
+    """Asks the rep things. Ctrl-C raises KeyboardInterrupt, Ctrl-D EOFError."""
+
+    def select(self, message: str, options: Sequence[Option], default: str | None = None
+               ) -> str: ...
+
+    def checkbox(self, message: str, options: Sequence[Option],
+                 checked: Sequence[str] = ()) -> list[str]: ...
+
+    def text(self, message: str, default: str = "", instruction: str = "") -> str: ...
+
+    def confirm(self, message: str, default: bool = False) -> bool: ...
+
+
+class QuestionaryPrompter:
+    """Prompts in the terminal through questionary."""
+
+    def __init__(self) -> None:
+        import questionary
+
+        self._q = questionary
+
+    def _run(self, question: Any) -> Any:
+        # unsafe_ask: let Ctrl-C reach us as KeyboardInterrupt instead of a printed
+        # "Cancelled" and a None answer that would look like an empty reply.
+        answer = question.unsafe_ask()
+        if answer is None:
+            raise KeyboardInterrupt
+        return answer
+
+    def select(self, message: str, options: Sequence[Option], default: str | None = None
+               ) -> str:
+        choices = [self._q.Choice(o.title, value=o.value) for o in options]
+        chosen = next((c for c in choices if c.value == default), None)
+        return str(self._run(self._q.select(message, choices=choices, default=chosen,
+                                            qmark="?")))
+
+    def checkbox(self, message: str, options: Sequence[Option],
+                 checked: Sequence[str] = ()) -> list[str]:
+        choices = [self._q.Choice(o.title, value=o.value, checked=o.value in checked)
+                   for o in options]
+        return [str(v) for v in self._run(self._q.checkbox(message, choices=choices,
+                                                           qmark="?"))]
+
+    def text(self, message: str, default: str = "", instruction: str = "") -> str:
+        return str(self._run(self._q.text(message, default=default, qmark="?",
+                                          instruction=instruction or None)))
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        return bool(self._run(self._q.confirm(message, default=default, qmark="?")))
