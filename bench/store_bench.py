@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from qualicoach.store import SCHEMA_VERSION, Store  # noqa: E402
+from qualicoach.store import SCHEMA_VERSION, Store
 
 STAGES = ["prospect", "discovery", "qualified", "proposal", "negotiation"]
 VALUES = ["yes", "no", "partial", "approved", "to_request", "specific", "vague", "met", "none"]
@@ -64,7 +64,8 @@ def realistic_data(count: int, rng: random.Random) -> dict[str, object]:
                 "confirmed": "2026-11-01T10:05:00+00:00",
             }
         interviews[str(n)] = {
-            "deal": deal_id, "frameworks": {"bant": "1.0", "meddic": "1.0", "alignment": "1.0"},
+            "id": f"{deal_id}#1", "deal": deal_id,
+            "frameworks": {"bant": "1.0", "meddic": "1.0", "alignment": "1.0"},
             "started": "2026-11-01T10:00:00+00:00", "finished": "2026-11-01T10:20:00+00:00",
             "status": "finished", "answers": answers,
         }

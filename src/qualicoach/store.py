@@ -77,6 +77,9 @@ class Store:
         # Our last view of the file (and journal): reused while neither changed on disk,
         # so an interview does not re-read a large database for every answer.
         self._cache: tuple[Signatures, Data, str | None] | None = None
+        # Interview records of the cached data by id, so recording an answer is O(1); the
+        # index belongs to the data it was built from.
+        self._interview_docs: tuple[Data, dict[str, dict[str, Any]]] | None = None
         self.journal = durable.Journal(self.path.with_name(self.path.name + ".journal"))
 
     @property
@@ -153,9 +156,10 @@ class Store:
         token, entries = self.journal.read()
         if token is None or data["meta"]["1"].get("journal_applied") == token:
             return None
+        index = _index_interviews(data)
         for number, entry in enumerate(entries, start=2):
             try:
-                _apply_entry(data, orjson.loads(entry))
+                _apply_entry(data, orjson.loads(entry), index)
             except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
                 raise DatabaseError(f"journal {self.journal.path} is damaged at line {number} "
                                     f"({type(exc).__name__}); nothing was changed. Move it "
@@ -290,7 +294,9 @@ class Store:
             cache_valid = cache is not None and cache[0] == self._signatures()
             token = self.journal.append(orjson.dumps(entry))
             if cache is not None and cache_valid:
-                _apply_entry(cache[1], entry)
+                if self._interview_docs is None or self._interview_docs[0] is not cache[1]:
+                    self._interview_docs = (cache[1], _index_interviews(cache[1]))
+                _apply_entry(cache[1], entry, self._interview_docs[1])
                 self._cache = (self._signatures(), cache[1], token)
             else:
                 self._cache = None
@@ -462,15 +468,21 @@ def _deal_from_doc(doc: dict[str, Any], path: Path) -> Deal:
                             "changed") from None
 
 
-def _apply_entry(data: Data, entry: dict[str, Any]) -> None:
+def _index_interviews(data: Data) -> dict[str, dict[str, Any]]:
+    """Interview records by id."""
+    return {doc.get("id", ""): doc for doc in data.get("interviews", {}).values()}
+
+
+def _apply_entry(data: Data, entry: dict[str, Any],
+                 index: dict[str, dict[str, Any]] | None = None) -> None:
     """Apply one journal entry; entries set values, so applying one twice is harmless."""
     if entry["op"] != "answer":
         raise KeyError(entry["op"])
-    for doc in data.get("interviews", {}).values():
-        if doc.get("id") == entry["interview"]:
-            doc["answers"][entry["key"]] = entry["answer"]
-            return
-    # The interview was deleted meanwhile (its deal removed): nothing to keep.
+    docs = index if index is not None else _index_interviews(data)
+    doc = docs.get(entry["interview"])
+    if doc is not None:
+        doc["answers"][entry["key"]] = entry["answer"]
+    # Otherwise the interview was deleted meanwhile (its deal removed): nothing to keep.
 
 
 def _interview_to_doc(interview: Interview) -> dict[str, Any]:
