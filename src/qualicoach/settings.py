@@ -17,11 +17,33 @@ from .errors import InvalidValue
 
 @dataclass(frozen=True)
 class Settings:
-    """Thresholds, ages and defaults used by the interview and the report."""
+    """Thresholds, ages, risk points and defaults used by the interview and the report.
+
+    docs/scoring.md explains each one with worked examples.
+    """
 
     default_frameworks: tuple[str, ...] = ("bant", "alignment")
     stale_after_days: int = 90
     weak_below: float = 0.5
+    high_score: float = 60.0  # fit or readiness at or above this is "high"
+    at_risk_from: float = 40.0  # a risk at or above this puts the deal at risk
+    # Points of no-decision risk, per cause (see docs/scoring.md).
+    points_readiness_not_assessed: float = 40.0
+    points_red_flag_readiness: float = 15.0
+    points_red_flag_fit: float = 10.0
+    points_unknown: float = 6.0
+    points_unclear: float = 4.0
+    points_weak: float = 3.0
+    points_assumption: float = 2.0
+    points_stale: float = 2.0
+    points_close_slip: float = 8.0
+    points_single_contact: float = 6.0
+    points_no_economic_buyer: float = 8.0
+    points_worse_answer: float = 4.0
+    cap_assumption: float = 10.0
+    cap_stale: float = 10.0
+    cap_close_slip: float = 16.0
+    cap_worse_answer: float = 12.0
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -63,6 +85,12 @@ def _check(path: Path, key: str, value: Any) -> Any:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise InvalidValue(f"{path}: stale_after_days must be a whole number of days >= 1")
         return value
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
-        raise InvalidValue(f"{path}: {key} must be a number above 0 and at most 1")
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise InvalidValue(f"{path}: {key} must be a number")
+    if key == "weak_below" and not 0 < value <= 1:
+        raise InvalidValue(f"{path}: weak_below must be a number above 0 and at most 1")
+    if key in ("high_score", "at_risk_from") and not 0 < value <= 100:
+        raise InvalidValue(f"{path}: {key} must be a number above 0 and at most 100")
+    if value < 0:
+        raise InvalidValue(f"{path}: {key} must be 0 or more")
     return float(value)

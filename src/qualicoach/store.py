@@ -268,6 +268,34 @@ class Store:
             return deal.with_changes({"contacts": kept}, self.clock())
         return self._update(ref, change)
 
+    def insert_many(self, deals: list[Deal], interviews: list[Interview],
+                    sample: bool = False) -> None:
+        """Add many deals and interviews in one write (demo data, imports).
+
+        Deal ids must be new. ``sample`` marks the database as sample data, which
+        ``qualicoach demo`` may replace.
+        """
+        with self.transaction() as db:
+            table = db.table("deals")
+            taken = {doc.get("id") for doc in table.all()}
+            clashes = [d.id for d in deals if d.id in taken]
+            if clashes or len({d.id for d in deals}) != len(deals):
+                raise InvalidValue(f"deal ids already used: {', '.join(clashes[:5]) or 'twice'}")
+            table.insert_multiple(_deal_to_doc(d) for d in deals)
+            db.table("interviews").insert_multiple(_interview_to_doc(i) for i in interviews)
+            if sample:
+                db.table("meta").update({"sample": True}, doc_ids=[1])
+
+    def is_sample(self) -> bool:
+        """True for a database ``qualicoach demo`` filled."""
+        meta = self.snapshot().table("meta").get(doc_id=1)
+        return bool(meta and meta.get("sample"))
+
+    def counts(self) -> tuple[int, int]:
+        """How many deals and interviews the database holds."""
+        db = self.snapshot()
+        return len(db.table("deals")), len(db.table("interviews"))
+
     # --- interviews -------------------------------------------------------------------------
 
     def start_interview(self, deal_id: str, frameworks: Mapping[str, str]) -> Interview:
@@ -328,6 +356,16 @@ class Store:
         table = self.snapshot().table("interviews")
         found = [_interview_from_doc(d, self.path) for d in table.search(Query().deal == deal_id)]
         return sorted(found, key=lambda i: i.started)
+
+    def interviews_by_deal(self) -> dict[str, list[Interview]]:
+        """Every interview, grouped by deal id, oldest first (one pass over the file)."""
+        grouped: dict[str, list[Interview]] = {}
+        for doc in self.snapshot().table("interviews").all():
+            interview = _interview_from_doc(doc, self.path)
+            grouped.setdefault(interview.deal_id, []).append(interview)
+        for interviews in grouped.values():
+            interviews.sort(key=lambda i: i.started)
+        return grouped
 
     def latest_answers(self, deal_id: str) -> dict[str, Answer]:
         """The latest answer to every question ever answered for a deal."""

@@ -109,9 +109,12 @@ def locations(ctx: typer.Context) -> Locations:
 
 
 def _register_commands() -> None:
-    from . import deal_cmd, frameworks_cmd, interview_cmd
+    from . import deal_cmd, frameworks_cmd, interview_cmd, report_cmd
 
     app.command("interview")(interview_cmd.interview)
+    app.command("report")(report_cmd.report)
+    app.command("history")(report_cmd.history)
+    app.command("demo")(report_cmd.demo)
     app.add_typer(deal_cmd.app, name="deal")
     app.add_typer(frameworks_cmd.app, name="frameworks")
 

@@ -1,0 +1,173 @@
+"""``qualicoach report``, ``history`` and ``demo``: what the answers mean."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..catalog import load_catalog
+from ..errors import InvalidValue
+from ..render.console import make_console, print_json, stderr_line
+from ..settings import load_settings
+from ..store import Store
+from .app import locations
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+    svg = "svg"
+
+
+class Audience(str, Enum):
+    rep = "rep"
+    customer = "customer"
+
+
+def report(
+    ctx: typer.Context,
+    deal: Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or name start.")],
+    format: Annotated[ReportFormat | None, typer.Option(
+        "--format", "-f", help="text (default), markdown, json, html or svg; the customer "
+        "summary is markdown.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of standard output.",
+        dir_okay=False)] = None,
+    audience: Annotated[Audience, typer.Option(
+        "--for", help="rep: the coaching report; customer: what we understood, to send "
+        "them (no scores, verdicts or private notes).")] = Audience.rep,
+) -> None:
+    """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
+    from ..render.report import (
+        customer_markdown,
+        report_data,
+        report_export,
+        report_markdown,
+        report_renderable,
+    )
+    from ..report import build_report
+
+    locs = locations(ctx)
+    settings = load_settings(locs.config_file)
+    catalog = load_catalog(locs.framework_sources())
+    for problem in catalog.problems:
+        stderr_line(f"warning: {problem}")
+    the_report = build_report(Store(locs.database), catalog, deal, settings)
+    if audience is Audience.customer:
+        if format not in (None, ReportFormat.markdown):
+            raise InvalidValue("the customer summary is Markdown: use --format markdown")
+        _emit(customer_markdown(the_report), output)
+        return
+    chosen = format or ReportFormat.text
+    if chosen is ReportFormat.json:
+        import json
+
+        _emit(json.dumps(report_data(the_report), ensure_ascii=False, indent=2) + "\n", output)
+    elif chosen is ReportFormat.markdown:
+        _emit(report_markdown(the_report), output)
+    elif chosen in (ReportFormat.html, ReportFormat.svg):
+        _emit(report_export(the_report, chosen.value, settings.high_score), output)
+    elif output is not None:
+        from rich.console import Console
+
+        with output.open("w", encoding="utf-8") as handle:
+            Console(file=handle, width=100, highlight=False, emoji=False).print(
+                report_renderable(the_report, settings.high_score))
+    else:
+        make_console().print(report_renderable(the_report, settings.high_score))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {output}: {exc.strerror}") from None
+    stderr_line(f"wrote {output}")
+
+
+def history(
+    ctx: typer.Context,
+    deal: Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or name start.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """A deal over time: fit and readiness per interview, and how its fields moved."""
+    from ..render.history import history_data, history_renderable
+    from ..report import report_from
+
+    if format not in ("text", "json"):
+        raise InvalidValue(f"unknown format '{format}'; expected text or json")
+    locs = locations(ctx)
+    settings = load_settings(locs.config_file)
+    catalog = load_catalog(locs.framework_sources())
+    store = Store(locs.database)
+    the_deal = store.deal(deal)
+    interviews = store.interviews(the_deal.id)
+    points = [report_from(the_deal, interviews[: n + 1], catalog, settings,
+                          interviews[n].ended or interviews[n].started)
+              for n in range(len(interviews))]
+    if format == "json":
+        print_json(history_data(the_deal, points))
+    else:
+        make_console().print(history_renderable(the_deal, points))
+
+
+def demo(
+    ctx: typer.Context,
+    deals: Annotated[int, typer.Option("--deals", help="How many sample deals.", min=1,
+                                       max=1_000_000)] = 40,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Sample database (default: demo.json beside your real database; "
+        "never your real one unless you name it).", dir_okay=False)] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same sample deals.")] = 7,
+) -> None:
+    """Fill a sample database with realistic deals and show the at-risk list and a report."""
+    from ..pipeline import assess_deals
+    from ..render.pipeline import deals_table
+    from ..render.report import report_renderable
+    from ..report import report_from
+    from ..sample import sample_deals
+
+    locs = locations(ctx)
+    path = db or locs.database.with_name("demo.json")
+    store = Store(path)
+    if store.counts()[0] and not store.is_sample():
+        raise InvalidValue(f"{path} holds real deals; the demo fills only a new or a sample "
+                           "database (give another --db)")
+    for leftover in (path, store.journal.path, store.backup_path):
+        leftover.unlink(missing_ok=True)
+    store = Store(path)
+    settings = load_settings(locs.config_file)
+    catalog = load_catalog(locs.framework_sources())
+    frameworks = [catalog.get(f) for f in ("bant", "meddic", "alignment")
+                  if f in catalog.entries]
+    now = store.clock()
+    console = make_console(stderr=True)
+    with console.status(f"Creating {deals:,} sample deals..."):
+        generated = list(sample_deals(deals, frameworks, now, seed))
+        store.insert_many([g.deal for g in generated],
+                          [i for g in generated for i in g.interviews], sample=True)
+    rows = assess_deals(store, catalog, settings, now)
+    at_risk = sorted((r for r in rows if r.assessment and r.assessment.at_risk),
+                     key=lambda r: (-r.assessment.risk if r.assessment else 0,
+                                    -(r.deal.amount or 0)))
+    out = make_console()
+    out.print(f"Sample database: {path} ({deals:,} deals, {len(at_risk):,} at risk of no "
+              "decision)\n", highlight=False)
+    out.print(deals_table(at_risk[:10], title="Deals most at risk of no decision"))
+    example = next((r for r in at_risk if r.assessment
+                    and r.assessment.quadrant == "high_fit_low_readiness"), None)
+    if example is not None:
+        out.rule(f"Report: {example.deal.id}")
+        out.print(report_renderable(report_from(
+            example.deal, store.interviews(example.deal.id), catalog, settings, now),
+            settings.high_score))
+    out.print(f"\nTry: qualicoach --db {path} report <deal>", highlight=False, markup=False)

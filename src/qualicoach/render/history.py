@@ -1,0 +1,76 @@
+"""Rendering of a deal's history: fit and readiness per interview, and field changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..deals import Deal
+from ..report import Report
+from .console import literal
+from .report import bar
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def history_data(deal: Deal, points: Sequence[Report]) -> dict[str, Any]:
+    """The history as plain data: one entry per interview, and the deal's field changes."""
+    return {
+        "deal": deal.id,
+        "interviews": [
+            {"id": r.interviews[-1].id, "started": r.interviews[-1].started.isoformat(),
+             "status": r.interviews[-1].status,
+             "frameworks": r.interviews[-1].frameworks,
+             "answers": len(r.interviews[-1].answers),
+             "fit": r.assessment.fit, "readiness": r.assessment.readiness,
+             "risk": r.assessment.risk}
+            for r in points
+        ],
+        "changes": [{"field": c.field, "old": _iso(c.old), "new": _iso(c.new),
+                     "at": c.at.isoformat()} for c in deal.history],
+    }
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def history_renderable(deal: Deal, points: Sequence[Report]) -> RenderableType:
+    """A table of interviews with fit and readiness bars, then the field changes."""
+    parts: list[RenderableType] = [Text.assemble(literal(deal.name, "bold"),
+                                                 (f"  {deal.id}", "dim"))]
+    if not points:
+        parts.append(Text("No interviews yet.", style="dim"))
+    else:
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("interview", "date", "answers", "fit", "", "readiness", "", "risk"):
+            table.add_column(column, justify="right" if column in ("answers", "fit",
+                                                                     "readiness", "risk")
+                             else "left")
+        for report in points:
+            interview = report.interviews[-1]
+            a = report.assessment
+            status = "" if interview.status == "finished" else f" ({interview.status})"
+            table.add_row(literal(interview.id) + status, f"{interview.started:%Y-%m-%d}",
+                          str(len(interview.answers)), _figure(a.fit),
+                          bar(None if a.fit is None else a.fit / 100, 12), _figure(a.readiness),
+                          bar(None if a.readiness is None else a.readiness / 100, 12),
+                          Text(str(a.risk), style="red" if a.at_risk else ""))
+        parts.append(table)
+    if deal.history:
+        changes = Table(title="Field changes", title_justify="left", show_edge=False,
+                        pad_edge=False)
+        for column in ("date", "field", "from", "to"):
+            changes.add_column(column)
+        for change in deal.history:
+            changes.add_row(f"{change.at:%Y-%m-%d}", change.field.replace("_", " "),
+                            literal(str(_iso(change.old) or "-")),
+                            literal(str(_iso(change.new) or "-")))
+        parts.append(changes)
+    return Group(*parts)
