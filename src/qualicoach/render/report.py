@@ -146,8 +146,9 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
     customer_gaps = [g for g in a.gaps if g.framework.perspective == "readiness"]
     parts.append(_section("The customer's own qualification gaps"))
     if customer_gaps:
+        gap_list = _list_grid()
         for gap in customer_gaps:
-            line = Text("  • ")
+            line = Text()
             line.append(literal(gap.question.prompt, "bold"))
             line.append(f"  {gap.kind}", style="red" if gap.question.red_flag else "yellow")
             if gap.answer_text != gap.kind:
@@ -157,9 +158,10 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
             if gap.question.red_flag:
                 line.append("  red flag", style="bold red")
             if gap.question.why:
-                line.append("\n    ")
+                line.append("\n")
                 line.append(literal(gap.question.why, "dim"))
-            parts.append(line)
+            gap_list.add_row("•", line)
+        parts.append(gap_list)
     elif a.readiness is None:
         parts.append(Text("  Not assessed: run 'qualicoach interview' with the alignment "
                           "framework.", style="yellow"))
@@ -176,47 +178,43 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
     parts.append(causes)
 
     parts.append(_section("Scorecards"))
-    for score in a.scores:
-        parts.append(_scorecard(score))
+    parts.append(_scorecards(a.scores))
 
     if report.ask_next:
         parts.append(_section("Ask next"))
+        asks = _list_grid()
         for number, item in enumerate(report.ask_next, 1):
-            line = Text(f"  {number}. ")
-            line.append(literal(item.ask[0]))
-            for more in item.ask[1:]:
-                line.append("\n     ")
-                line.append(literal(more))
-            line.append(f"\n     ({item.framework.name}: ", style="dim")
+            line = Text()
+            line.append(literal("\n".join(item.ask)))
+            line.append("\n(", style="dim")
             line.append(literal(item.question.prompt, "dim"))
-            line.append(" - now: ", style="dim")
+            line.append(" Now: ", style="dim")
             line.append(literal(item.answer_text, "dim"))
             line.append(")", style="dim")
-            parts.append(line)
+            asks.add_row(f"{number}.", line)
+        parts.append(asks)
 
     parts.append(_section("What changed since the previous interview"))
     if not report.answer_changes and not report.deal_changes:
         parts.append(Text("  Nothing yet." if len(report.interviews) < 2
                           else "  No answers or deal fields changed.", style="dim"))
+    changes = _list_grid()
     for change in report.answer_changes:
-        line = Text("  ")
-        arrow = {"better": ("better", "green"), "worse": ("worse", "red")}.get(
-            change.direction, ("changed", "yellow"))
-        line.append(f"{arrow[0]:<8}", style=arrow[1])
-        line.append(literal(change.question.prompt))
+        style = {"better": "green", "worse": "red"}.get(change.direction, "yellow")
+        line = literal(change.question.prompt)
         line.append(": ")
         line.append(literal(change.before))
         line.append(" -> ")
         line.append(literal(change.after, "bold"))
-        parts.append(line)
+        changes.add_row(Text(change.direction, style=style), line)
     for field_change in report.deal_changes:
-        line = Text(f"  {field_change.at:%Y-%m-%d} ", style="dim")
-        line.append(field_change.field.replace("_", " "))
-        line.append(": ")
+        line = Text(field_change.field.replace("_", " ") + ": ")
         line.append(literal(str(_iso(field_change.old) or "-")))
         line.append(" -> ")
         line.append(literal(str(_iso(field_change.new) or "-"), "bold"))
-        parts.append(line)
+        changes.add_row(Text(f"{field_change.at:%Y-%m-%d}", style="dim"), line)
+    if changes.rows:
+        parts.append(changes)
     if report.missing_frameworks:
         parts.append(Text(f"\nNot scored (no longer installed): "
                           f"{', '.join(report.missing_frameworks)}", style="yellow"))
@@ -236,18 +234,29 @@ def _section(title: str) -> Text:
     return Text(f"\n{title}", style="bold underline")
 
 
-def _scorecard(score: FrameworkScore) -> RenderableType:
+def _list_grid() -> Table:
+    """A two-column grid: a marker, then text that wraps within its own column."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right", min_width=3)
+    grid.add_column()
+    return grid
+
+
+def _scorecards(scores: tuple[FrameworkScore, ...]) -> RenderableType:
+    """Every framework and element with a bar, in one grid so the bars line up."""
     table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True, min_width=26)
+    table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
-    head = Text()
-    head.append(literal(score.framework.name, "bold"))
-    head.append(f"  {score.framework.perspective}", style="dim")
-    table.add_row(head, bar(score.score), _figure(_percent(score.score)))
-    for element in score.elements:
-        table.add_row(Text("  ").append_text(literal(element.element.name)),
-                      bar(element.score), _figure(_percent(element.score)))
+    for number, score in enumerate(scores):
+        head = Text("" if number == 0 else "\n")
+        head.append(literal(score.framework.name, "bold"))
+        head.append(f" ({score.framework.perspective})", style="dim")
+        table.add_row(head, Text("\n" if number else "") + bar(score.score),
+                      ("\n" if number else "") + _figure(_percent(score.score)))
+        for element in score.elements:
+            table.add_row(Text("  ").append_text(literal(element.element.name)),
+                          bar(element.score), _figure(_percent(element.score)))
     return table
 
 
