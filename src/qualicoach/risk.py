@@ -6,6 +6,7 @@ rules with worked examples, so anyone can recompute a number by hand.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -107,7 +108,7 @@ def assess(deal: Deal, frameworks: Sequence[Framework], answers: Mapping[str, An
     others.extend(_worse_causes(scores, answers, earlier, settings))
     others.sort(key=lambda c: -c.points)
     causes.extend(customer + others)
-    risk = int(round(min(100.0, sum(c.points for c in causes))))
+    risk = min(100, math.floor(sum(c.points for c in causes) + 0.5))  # half up, by hand
     # A red flag is, by definition, a weak answer that alone puts the deal at risk.
     at_risk = risk >= settings.at_risk_from or any(c.kind == "red_flag" for c in causes)
     high = settings.high_score

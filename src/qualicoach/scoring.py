@@ -5,6 +5,7 @@ See docs/frameworks.md ("Answer types and how they score").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -96,7 +97,14 @@ def perspective_score(scores: Iterable[FrameworkScore], perspective: str) -> flo
     """The mean score, 0-100, of the frameworks of one perspective (fit or readiness)."""
     values = [s.score for s in scores
               if s.framework.perspective == perspective and s.score is not None]
-    return round(100 * sum(values) / len(values), 1) if values else None
+    return percent(sum(values) / len(values)) if values else None
+
+
+def percent(score: float | None) -> float | None:
+    """A 0..1 score as 0-100 with one decimal, rounded half up as people do by hand."""
+    if score is None:
+        return None
+    return math.floor(score * 1000 + 0.5 + 1e-9) / 10
 
 
 def _weighted(pairs: Iterable[tuple[float | None, float]]) -> float | None:

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..report import Report
-from ..scoring import FrameworkScore
+from ..scoring import FrameworkScore, percent
 from .console import literal, visible
 from .deals import deal_data, format_amount
 
@@ -89,7 +89,7 @@ def _framework_data(s: FrameworkScore) -> dict[str, Any]:
 
 
 def _percent(score: float | None) -> float | None:
-    return None if score is None else round(100 * score, 1)
+    return percent(score)
 
 
 # --- text (Rich) --------------------------------------------------------------------------------
