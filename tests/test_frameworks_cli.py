@@ -194,12 +194,12 @@ def test_every_command_has_help(run: Run) -> None:
 
 def test_unexpected_errors_are_one_line_without_traceback(run: Run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("QUALICOACH_DEBUG")
-    import qualicoach.cli.frameworks_cmd as cmd
+    import qualicoach.catalog
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("secret_local=42 went wrong")
 
-    monkeypatch.setattr(cmd, "load_catalog", boom)
+    monkeypatch.setattr(qualicoach.catalog, "load_catalog", boom)
     result = run("frameworks", "list")
     assert result.exit_code == 70
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output

@@ -10,8 +10,10 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .catalog import Source, builtin_folder
+if TYPE_CHECKING:
+    from .catalog import Source
 
 APP_NAME = "qualicoach"
 DB_ENV = "QUALICOACH_DB"
@@ -40,6 +42,8 @@ class Locations:
 
     def framework_sources(self) -> list[Source]:
         """Framework folders in override order: built-in, user, team."""
+        from .catalog import Source, builtin_folder
+
         return [
             Source("built-in", builtin_folder()),
             Source("user", self.user_frameworks),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,9 +19,12 @@ from ..deals import (
     parse_text,
 )
 from ..errors import InvalidValue
-from ..render.console import make_console, print_json
-from ..store import Store
 from .app import locations
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+# Modules that cost start-up time are imported inside the commands.
 
 app = typer.Typer(help="Create, show, change and remove deals.", no_args_is_help=True)
 contact_app = typer.Typer(help="Add and remove a deal's stakeholders.", no_args_is_help=True)
@@ -38,6 +41,8 @@ class ShowFormat(str, Enum):
 
 def store(ctx: typer.Context) -> Store:
     """The store of this run's database."""
+    from ..store import Store
+
     return Store(locations(ctx).database)
 
 
@@ -92,6 +97,7 @@ def add(
 def show(ctx: typer.Context, deal: DealRef,
          format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text) -> None:
     """Show a deal: its fields, stakeholders and recorded changes."""
+    from ..render.console import make_console, print_json
     from ..render.deals import deal_data, deal_detail
 
     found = store(ctx).deal(deal)

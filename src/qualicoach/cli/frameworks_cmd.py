@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..catalog import Catalog, load_catalog, validate_paths
 from ..errors import ExitCode, InvalidValue
-from ..render.console import make_console, print_json, stderr_line
-from ..schema import SCHEMA
-from ..starter import starter_framework
 from .app import locations
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+
+# Library modules are imported inside the commands: `--help` pays only for Typer.
 
 app = typer.Typer(help="List, show, validate and create qualification frameworks.",
                   no_args_is_help=True)
@@ -32,6 +32,8 @@ class ShowFormat(str, Enum):
 
 
 def _catalog(ctx: typer.Context) -> Catalog:
+    from ..catalog import load_catalog
+
     return load_catalog(locations(ctx).framework_sources())
 
 
@@ -42,6 +44,7 @@ def list_frameworks(
     ListFormat.table,
 ) -> None:
     """List the frameworks: id, name, version, perspective, questions and source."""
+    from ..render.console import make_console, print_json
     from ..render.frameworks import catalog_table, entry_summary, warn_catalog_problems
 
     catalog = _catalog(ctx)
@@ -60,6 +63,7 @@ def show(
     ShowFormat.text,
 ) -> None:
     """Show a framework's elements and questions, with why and how to ask each."""
+    from ..render.console import make_console, print_json
     from ..render.frameworks import framework_data, framework_detail
 
     framework = _catalog(ctx).get(framework_id)
@@ -78,6 +82,9 @@ def validate(
 
     Exits 0 only when every file is valid (usable as a pre-commit hook).
     """
+    from ..catalog import validate_paths
+    from ..render.console import stderr_line
+
     result = validate_paths(paths, _catalog(ctx))
     for problem in result.problems:
         stderr_line(str(problem))
@@ -90,6 +97,10 @@ def validate(
 @app.command("schema")
 def schema() -> None:
     """Print the JSON Schema of framework files (for editors and CI)."""
+    import json
+
+    from ..schema import SCHEMA
+
     sys.stdout.write(json.dumps(SCHEMA, indent=2) + "\n")
 
 
@@ -102,6 +113,8 @@ def new(
         dir_okay=False)] = None,
 ) -> None:
     """Write a commented starter framework to edit."""
+    from ..starter import starter_framework
+
     text = starter_framework(framework_id, perspective, output.name if output else "")
     if output is None:
         sys.stdout.write(text)

@@ -7,22 +7,24 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
-from .. import prompts
-from ..catalog import Catalog, load_catalog
-from ..deals import Deal
-from ..engine import InterviewEngine
 from ..errors import ExitCode, InvalidValue, NotFound
-from ..framework import Framework
-from ..prompts import Option, Prompter, QuestionaryPrompter
-from ..render.console import make_console, stderr_line
-from ..settings import Settings, load_settings
-from ..store import Interview, Store
 from .app import locations
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..catalog import Catalog
+    from ..deals import Deal
+    from ..framework import Framework
+    from ..prompts import Prompter
+    from ..settings import Settings
+    from ..store import Interview, Store
+
+# Library modules are imported inside the command: `--help` pays only for Typer.
 
 
 def interview(
@@ -47,6 +49,13 @@ def interview(
 
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
+    from .. import prompts
+    from ..catalog import load_catalog
+    from ..prompts import QuestionaryPrompter
+    from ..render.console import make_console, stderr_line
+    from ..settings import load_settings
+    from ..store import Store
+
     locs = locations(ctx)
     store = Store(locs.database)
     settings = load_settings(locs.config_file)
@@ -77,7 +86,9 @@ def interview(
 def _run(store: Store, session: Interview, deal: Deal, frameworks: list[Framework],
          settings: Settings, prompter: Prompter, console: Console, *, only_gaps: bool,
          include_optional: bool, quick: bool) -> None:
+    from ..engine import InterviewEngine
     from ..interview import run_interview
+    from ..render.console import make_console
     from ..render.interview import summary
 
     earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
@@ -127,6 +138,8 @@ def _stop_on_signals() -> Callable[[], None]:
 
 
 def _safe_stderr(message: str) -> None:
+    from ..render.console import stderr_line
+
     try:
         stderr_line(message)
     except OSError:  # the terminal is gone (SIGHUP); the answers are saved all the same
@@ -146,6 +159,9 @@ def _choose_frameworks(catalog: Catalog, chosen: list[str] | None, settings: Set
                        prompter: Prompter) -> list[Framework]:
     if chosen:
         return [catalog.get(fw_id) for fw_id in dict.fromkeys(chosen)]
+    from ..prompts import Option
+    from ..render.console import stderr_line
+
     options = [Option(f.id, f"{f.name} ({f.perspective}, {f.question_count} questions)")
                for f in catalog.frameworks()]
     defaults = [fw_id for fw_id in settings.default_frameworks if fw_id in catalog.entries]
@@ -157,6 +173,8 @@ def _choose_frameworks(catalog: Catalog, chosen: list[str] | None, settings: Set
 
 
 def _pick_deal(store: Store, prompter: Prompter) -> Deal:
+    from ..prompts import Option
+
     deals = sorted(store.deals(), key=lambda d: d.updated, reverse=True)
     new = "__new__"
     options = [Option(new, "+ a new deal"),
@@ -173,6 +191,7 @@ def _pick_deal(store: Store, prompter: Prompter) -> Deal:
 def _from_file(store: Store, catalog: Catalog, deal_ref: str | None, path: Path,
                settings: Settings) -> None:
     from ..answers_file import load_answers_file
+    from ..render.console import make_console
     from ..render.interview import summary
 
     if not deal_ref:

@@ -9,12 +9,10 @@ from typing import Annotated
 
 import typer
 
-from ..catalog import load_catalog
 from ..errors import InvalidValue
-from ..render.console import make_console, print_json, stderr_line
-from ..settings import load_settings
-from ..store import Store
 from .app import locations
+
+# Library modules are imported inside the commands: `--help` pays only for Typer.
 
 
 class ReportFormat(str, Enum):
@@ -44,6 +42,8 @@ def report(
         "them (no scores, verdicts or private notes).")] = Audience.rep,
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
+    from ..catalog import load_catalog
+    from ..render.console import make_console, stderr_line
     from ..render.report import (
         customer_markdown,
         report_data,
@@ -52,6 +52,8 @@ def report(
         report_renderable,
     )
     from ..report import build_report
+    from ..settings import load_settings
+    from ..store import Store
 
     locs = locations(ctx)
     settings = load_settings(locs.config_file)
@@ -84,6 +86,8 @@ def report(
 
 
 def _emit(text: str, output: Path | None) -> None:
+    from ..render.console import stderr_line
+
     if output is None:
         sys.stdout.write(text)
         return
@@ -100,8 +104,12 @@ def history(
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """A deal over time: fit and readiness per interview, and how its fields moved."""
+    from ..catalog import load_catalog
+    from ..render.console import make_console, print_json
     from ..render.history import history_data, history_renderable
     from ..report import report_from
+    from ..settings import load_settings
+    from ..store import Store
 
     if format not in ("text", "json"):
         raise InvalidValue(f"unknown format '{format}'; expected text or json")
@@ -130,11 +138,15 @@ def demo(
     seed: Annotated[int, typer.Option(help="Same seed, same sample deals.")] = 7,
 ) -> None:
     """Fill a sample database with realistic deals and show the at-risk list and a report."""
+    from ..catalog import load_catalog
     from ..pipeline import assess_deals
+    from ..render.console import make_console
     from ..render.pipeline import deals_table
     from ..render.report import report_renderable
     from ..report import report_from
     from ..sample import sample_deals
+    from ..settings import load_settings
+    from ..store import Store
 
     locs = locations(ctx)
     path = db or locs.database.with_name("demo.json")
