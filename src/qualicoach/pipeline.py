@@ -1,38 +1,202 @@
-"""Every deal assessed at once: the at-risk list and the pipeline views."""
+"""The pipeline: every deal with its fit, readiness and risk, fast enough for a prompt hook.
+
+Scoring 10,000 deals on every listing would cost far more than reading the file, so each
+deal keeps its last assessment with the basis it was made on: the deal's revision (the store
+bumps it on every change to the deal or its interviews), a fingerprint of the frameworks
+and settings, and the moment an answer turns stale. A listing reuses every assessment
+whose basis still holds, rescores the rest and stores them for next time.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from .catalog import Catalog
 from .deals import Deal
 from .report import frameworks_of, merged_answers
 from .risk import Assessment, assess
 from .settings import Settings
-from .store import Store
+from .store import Interview, Listed, Store
+
+SORT_KEYS = ("risk", "close", "amount", "updated", "fit", "readiness")
 
 
 @dataclass(frozen=True)
-class DealRow:
-    """A deal and its assessment (None before its first interview)."""
+class Row:
+    """One deal of the pipeline: its fields and its assessment, as plain values."""
 
-    deal: Deal
-    assessment: Assessment | None
+    fields: dict[str, Any]
+    fit: float | None = None
+    readiness: float | None = None
+    risk: int | None = None
+    at_risk: bool = False
+    quadrant: str = "not_assessed"
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    last_interview: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The deal's id."""
+        return str(self.fields["id"])
+
+    @property
+    def main_reason(self) -> str:
+        """The first reason in a few words, or why there is none."""
+        if self.last_interview is None:
+            return "not interviewed yet"
+        return str(self.reasons[0]["brief"]) if self.reasons else ""
+
+    @property
+    def close_date(self) -> date | None:
+        """The expected close date, if any."""
+        close = self.fields.get("close_date")
+        return date.fromisoformat(close) if close else None
 
 
-def assess_deals(store: Store, catalog: Catalog, settings: Settings, now: datetime,
-                 include_archived: bool = False) -> list[DealRow]:
-    """Assess every deal from one read of the database."""
-    grouped = store.interviews_by_deal()
+# --- assessing, with stored assessments reused ---------------------------------------------
+
+def fingerprint(catalog: Catalog, settings: Settings) -> str:
+    """What every assessment depends on besides the deal: frameworks and settings."""
+    text = repr((sorted((fw.id, repr(fw)) for fw in catalog.frameworks()), settings))
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
+             include_archived: bool = False) -> list[Row]:
+    """Every deal with its assessment; rescoring only what changed, and saving that."""
+    basis = fingerprint(catalog, settings)
+    listed = store.listing(include_archived)
+    outdated = [item for item in listed if not _still_holds(item, basis, now)]
+    fresh: dict[str, tuple[int, dict[str, Any]]] = {}
+    if outdated:
+        grouped = store.interviews_by_deal()
+        for item in outdated:
+            deal = store.parse_deal(item.fields)
+            fresh[deal.id] = (item.revision, stored_assessment(
+                deal, grouped.get(deal.id, []), catalog, settings, now, f"{item.revision}:{basis}"))
+        store.save_assessments(fresh)
     rows = []
-    for deal in store.deals(include_archived=include_archived):
-        interviews = grouped.get(deal.id, [])
-        if not interviews:
-            rows.append(DealRow(deal, None))
-            continue
-        frameworks, _ = frameworks_of(interviews, catalog)
-        assessment = assess(deal, frameworks, merged_answers(interviews),
-                            merged_answers(interviews[:-1]), now, settings)
-        rows.append(DealRow(deal, assessment))
+    for item in listed:
+        stored = fresh[item.fields["id"]][1] if item.fields["id"] in fresh else item.assessment
+        rows.append(_row(item.fields, stored or {}))
     return rows
+
+
+def _still_holds(item: Listed, basis: str, now: datetime) -> bool:
+    stored = item.assessment
+    if not stored or stored.get("basis") != f"{item.revision}:{basis}":
+        return False
+    until = stored.get("valid_until")
+    return until is None or now < datetime.fromisoformat(until)
+
+
+def stored_assessment(deal: Deal, interviews: list[Interview], catalog: Catalog,
+                      settings: Settings, now: datetime, basis: str) -> dict[str, Any]:
+    """A deal's assessment as kept in the database, with the basis it holds on."""
+    if not interviews:
+        return {"basis": basis, "valid_until": None, "last_interview": None}
+    frameworks, _ = frameworks_of(interviews, catalog)
+    answers = merged_answers(interviews)
+    assessment = assess(deal, frameworks, answers, merged_answers(interviews[:-1]), now,
+                        settings)
+    return {
+        "basis": basis,
+        "valid_until": _first_to_turn_stale(assessment, now, settings),
+        "last_interview": interviews[-1].started.isoformat(),
+        "fit": assessment.fit, "readiness": assessment.readiness, "risk": assessment.risk,
+        "at_risk": assessment.at_risk, "quadrant": assessment.quadrant,
+        "reasons": [{"kind": c.kind, "points": c.points, "message": c.message,
+                     "brief": c.brief} for c in assessment.causes],
+    }
+
+
+def _first_to_turn_stale(assessment: Assessment, now: datetime, settings: Settings) -> str | None:
+    """When the next answer that is fresh now turns stale (the assessment changes then)."""
+    limit = timedelta(days=settings.stale_after_days)
+    moments = [
+        when + limit
+        for s in assessment.scores for e in s.elements for qs in e.questions
+        if qs.answer is not None and (when := qs.answer.confirmed or qs.answer.at) is not None
+        and when + limit > now
+    ]
+    return min(moments).isoformat() if moments else None
+
+
+def _row(fields: Any, stored: Mapping[str, Any]) -> Row:
+    return Row(
+        fields=dict(fields), fit=stored.get("fit"), readiness=stored.get("readiness"),
+        risk=stored.get("risk"), at_risk=bool(stored.get("at_risk", False)),
+        quadrant=stored.get("quadrant", "not_assessed"), reasons=stored.get("reasons", []),
+        last_interview=stored.get("last_interview"),
+    )
+
+
+# --- choosing and ordering -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    """Which deals to list; every given filter must match."""
+
+    at_risk: bool = False
+    stages: tuple[str, ...] = ()
+    owner: str | None = None
+    account: str | None = None
+    tags: tuple[str, ...] = ()
+    closing_within: int | None = None
+    stale: int | None = None
+
+
+def select(rows: Iterable[Row], filters: Filters, today: date) -> list[Row]:
+    """The rows every filter matches."""
+    chosen = []
+    for row in rows:
+        f = row.fields
+        if filters.at_risk and not row.at_risk:
+            continue
+        if filters.stages and f.get("stage") not in filters.stages:
+            continue
+        if filters.owner is not None and str(f.get("owner", "")).casefold() != \
+                filters.owner.casefold():
+            continue
+        if filters.account is not None and filters.account.casefold() not in \
+                str(f.get("account", "")).casefold():
+            continue
+        tags = {str(t).casefold() for t in f.get("tags", [])}
+        if filters.tags and not all(t.casefold() in tags for t in filters.tags):
+            continue
+        if filters.closing_within is not None:
+            close = row.close_date
+            if close is None or close > today + timedelta(days=filters.closing_within):
+                continue
+        if filters.stale is not None and row.last_interview is not None and \
+                datetime.fromisoformat(row.last_interview).date() > \
+                today - timedelta(days=filters.stale):
+            continue
+        chosen.append(row)
+    return chosen
+
+
+def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
+    """Rows in the order that needs attention first for ``key`` (see ``qualicoach deals``).
+
+    risk: highest first; close: soonest first; amount: largest first; updated: most recent
+    first; fit: highest first; readiness: lowest first. Deals without the value go last.
+    """
+    def value(row: Row) -> Any:
+        f = row.fields
+        return {
+            "risk": row.risk, "close": f.get("close_date"), "amount": f.get("amount"),
+            "updated": f.get("updated"), "fit": row.fit, "readiness": row.readiness,
+        }[key]
+
+    ascending = key in ("close", "readiness")
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    # Ties keep a stable, useful order: by amount (largest first), then by id.
+    present.sort(key=lambda r: (-(r.fields.get("amount") or 0), r.id))
+    present.sort(key=value, reverse=not ascending)
+    return present + sorted(missing, key=lambda r: r.id)

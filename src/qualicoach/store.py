@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -32,6 +32,15 @@ Clock = Callable[[], datetime]
 Data = dict[str, dict[str, dict[str, Any]]]
 Signatures = tuple[durable.Signature | None, durable.Signature | None]
 InterviewStatus = str  # "in_progress", "finished" or "interrupted"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A deal as stored (read-only fields), its revision and its stored assessment."""
+
+    fields: Mapping[str, Any]
+    revision: int
+    assessment: Mapping[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ class Store:
         self._cache: tuple[Signatures, Data, str | None] | None = None
         # Interview records of the cached data by id, so recording an answer is O(1); the
         # index belongs to the data it was built from.
-        self._interview_docs: tuple[Data, dict[str, dict[str, Any]]] | None = None
+        self._index: tuple[Data, _Index] | None = None
         self.journal = durable.Journal(self.path.with_name(self.path.name + ".journal"))
 
     @property
@@ -156,7 +165,7 @@ class Store:
         token, entries = self.journal.read()
         if token is None or data["meta"]["1"].get("journal_applied") == token:
             return None
-        index = _index_interviews(data)
+        index = _Index(data)
         for number, entry in enumerate(entries, start=2):
             try:
                 _apply_entry(data, orjson.loads(entry), index)
@@ -311,6 +320,7 @@ class Store:
             interview = Interview(id=f"{deal.id}#{number}", deal_id=deal.id,
                                   frameworks=dict(frameworks), started=self.clock())
             table.insert(_interview_to_doc(interview))
+            self._bump_deal(db, deal.id)
         return interview
 
     def record_answer(self, interview_id: str, key: str, answer: Answer) -> None:
@@ -322,9 +332,9 @@ class Store:
             cache_valid = cache is not None and cache[0] == self._signatures()
             token = self.journal.append(orjson.dumps(entry))
             if cache is not None and cache_valid:
-                if self._interview_docs is None or self._interview_docs[0] is not cache[1]:
-                    self._interview_docs = (cache[1], _index_interviews(cache[1]))
-                _apply_entry(cache[1], entry, self._interview_docs[1])
+                if self._index is None or self._index[0] is not cache[1]:
+                    self._index = (cache[1], _Index(cache[1]))
+                _apply_entry(cache[1], entry, self._index[1])
                 self._cache = (self._signatures(), cache[1], token)
             else:
                 self._cache = None
@@ -338,6 +348,7 @@ class Store:
                 raise NotFound(f"no interview '{interview_id}'")
             merged = {**doc["answers"], **{k: answer_to_doc(a) for k, a in answers.items()}}
             table.update({"answers": merged}, Query().id == interview_id)
+            self._bump_deal(db, doc["deal"])
 
     def end_interview(self, interview_id: str, status: InterviewStatus) -> Interview:
         """Mark an interview finished or interrupted (and fold its answers in)."""
@@ -374,12 +385,59 @@ class Store:
             latest.update(interview.answers)
         return latest
 
+    @staticmethod
+    def _bump_deal(db: TinyDB, deal_id: str) -> None:
+        table = db.table("deals")
+        doc = table.get(Query().id == deal_id)
+        if isinstance(doc, dict):
+            table.update({"revision": int(doc.get("revision", 0)) + 1}, doc_ids=[doc.doc_id])
+
+    # --- stored assessments (so listing many deals needs no rescoring) ----------------------
+
+    def listing(self, include_archived: bool = False) -> list[Listed]:
+        """Every deal's stored fields, revision and stored assessment, without parsing its
+        interviews: what a pipeline listing needs."""
+        listed = []
+        for doc in self.snapshot().table("deals").all():
+            if doc.get("archived") and not include_archived:
+                continue
+            listed.append(Listed(doc, int(doc.get("revision", 0)), doc.get("assessment")))
+        return listed
+
+    def parse_deal(self, fields: Mapping[str, Any]) -> Deal:
+        """The deal a listing's stored fields describe."""
+        return _deal_from_doc(dict(fields), self.path)
+
+    def save_assessments(self, assessments: Mapping[str, tuple[int, dict[str, Any]]]) -> int:
+        """Store assessments (deal id -> (revision it was made at, assessment)).
+
+        One whose deal changed meanwhile (another revision) is dropped: it no longer holds.
+        Returns how many were stored.
+        """
+        with self.transaction() as db:
+            table = db.table("deals")
+            still_current = [
+                doc.doc_id for doc in table.all()
+                if (wanted := assessments.get(doc.get("id", ""))) is not None
+                and int(doc.get("revision", 0)) == wanted[0]
+            ]
+
+            def store_assessment(doc: MutableMapping[str, Any]) -> None:
+                doc["assessment"] = assessments[doc["id"]][1]
+
+            # One pass: TinyDB rewrites the whole table on every update() call.
+            if still_current:
+                table.update(store_assessment, doc_ids=still_current)
+        return len(still_current)
+
     def _update(self, ref: str, change: Callable[[Deal], Deal]) -> Deal:
         with self.transaction() as db:
             table = db.table("deals")
-            deal = resolve_deal([_deal_from_doc(d, self.path) for d in table.all()], ref)
+            docs = {d["id"]: d for d in table.all()}
+            deal = resolve_deal([_deal_from_doc(d, self.path) for d in docs.values()], ref)
             updated = change(deal)
-            table.update(_deal_to_doc(updated), Query().id == deal.id)
+            revision = int(docs[deal.id].get("revision", 0)) + 1
+            table.update({**_deal_to_doc(updated), "revision": revision}, Query().id == deal.id)
         return updated
 
 
@@ -506,21 +564,35 @@ def _deal_from_doc(doc: dict[str, Any], path: Path) -> Deal:
                             "changed") from None
 
 
-def _index_interviews(data: Data) -> dict[str, dict[str, Any]]:
-    """Interview records by id."""
-    return {doc.get("id", ""): doc for doc in data.get("interviews", {}).values()}
+class _Index:
+    """Interview and deal records of one version of the data, by id."""
+
+    def __init__(self, data: Data) -> None:
+        self.interviews = {doc.get("id", ""): doc for doc in data.get("interviews", {}).values()}
+        self.deals = {doc.get("id", ""): doc for doc in data.get("deals", {}).values()}
 
 
-def _apply_entry(data: Data, entry: dict[str, Any],
-                 index: dict[str, dict[str, Any]] | None = None) -> None:
-    """Apply one journal entry; entries set values, so applying one twice is harmless."""
+def _apply_entry(data: Data, entry: dict[str, Any], index: _Index | None = None) -> None:
+    """Apply one journal entry (set an answer, bump the deal's revision).
+
+    Entries are applied once per version of the database (the journal token sees to that),
+    so the revision a reader computes is the same every time it reads the same files.
+    """
     if entry["op"] != "answer":
         raise KeyError(entry["op"])
-    docs = index if index is not None else _index_interviews(data)
-    doc = docs.get(entry["interview"])
-    if doc is not None:
-        doc["answers"][entry["key"]] = entry["answer"]
-    # Otherwise the interview was deleted meanwhile (its deal removed): nothing to keep.
+    docs = index if index is not None else _Index(data)
+    doc = docs.interviews.get(entry["interview"])
+    if doc is None:
+        return  # the interview was deleted meanwhile (its deal removed): nothing to keep
+    doc["answers"][entry["key"]] = entry["answer"]
+    deal = docs.deals.get(doc.get("deal", ""))
+    if deal is not None:
+        _bump(deal)
+
+
+def _bump(deal_doc: dict[str, Any]) -> None:
+    """Mark a deal as changed: its stored assessment no longer holds."""
+    deal_doc["revision"] = int(deal_doc.get("revision", 0)) + 1
 
 
 def _interview_to_doc(interview: Interview) -> dict[str, Any]:

@@ -109,8 +109,9 @@ def locations(ctx: typer.Context) -> Locations:
 
 
 def _register_commands() -> None:
-    from . import deal_cmd, frameworks_cmd, interview_cmd, report_cmd
+    from . import deal_cmd, deals_cmd, frameworks_cmd, interview_cmd, report_cmd
 
+    app.command("deals")(deals_cmd.deals)
     app.command("interview")(interview_cmd.interview)
     app.command("report")(report_cmd.report)
     app.command("history")(report_cmd.history)

@@ -139,9 +139,9 @@ def demo(
 ) -> None:
     """Fill a sample database with realistic deals and show the at-risk list and a report."""
     from ..catalog import load_catalog
-    from ..pipeline import assess_deals
+    from ..pipeline import pipeline, sort_rows
     from ..render.console import make_console
-    from ..render.pipeline import deals_table
+    from ..render.pipeline import table_text
     from ..render.report import report_renderable
     from ..report import report_from
     from ..sample import sample_deals
@@ -167,19 +167,20 @@ def demo(
         generated = list(sample_deals(deals, frameworks, now, seed))
         store.insert_many([g.deal for g in generated],
                           [i for g in generated for i in g.interviews], sample=True)
-    rows = assess_deals(store, catalog, settings, now)
-    at_risk = sorted((r for r in rows if r.assessment and r.assessment.at_risk),
-                     key=lambda r: (-r.assessment.risk if r.assessment else 0,
-                                    -(r.deal.amount or 0)))
+    with console.status("Scoring them..."):
+        rows = pipeline(store, catalog, settings, now)
+    at_risk = sort_rows([r for r in rows if r.at_risk], "risk")
     out = make_console()
     out.print(f"Sample database: {path} ({deals:,} deals, {len(at_risk):,} at risk of no "
-              "decision)\n", highlight=False)
-    out.print(deals_table(at_risk[:10], title="Deals most at risk of no decision"))
-    example = next((r for r in at_risk if r.assessment
-                    and r.assessment.quadrant == "high_fit_low_readiness"), None)
+              "decision)\n", highlight=False, markup=False)
+    out.print("Deals most at risk of no decision", style="bold")
+    out.out(table_text(at_risk[:10], width=out.width if out.is_terminal else None,
+                       color=out.is_terminal and not out.no_color), end="")
+    example = next((r for r in at_risk if r.quadrant == "high_fit_low_readiness"), None)
     if example is not None:
-        out.rule(f"Report: {example.deal.id}")
-        out.print(report_renderable(report_from(
-            example.deal, store.interviews(example.deal.id), catalog, settings, now),
-            settings.high_score))
-    out.print(f"\nTry: qualicoach --db {path} report <deal>", highlight=False, markup=False)
+        out.rule(f"Report: {example.id}")
+        deal = store.deal(example.id)
+        out.print(report_renderable(report_from(deal, store.interviews(deal.id), catalog,
+                                                settings, now), settings.high_score))
+    out.print(f"\nTry: qualicoach --db {path} deals --at-risk", highlight=False, markup=False)
+    out.print(f"     qualicoach --db {path} report <deal>", highlight=False, markup=False)

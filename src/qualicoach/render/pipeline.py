@@ -1,44 +1,104 @@
-"""Rendering of many deals at once: the at-risk list."""
+"""Rendering of many deals: a fast plain table, JSON, CSV and ids.
+
+A Rich table of 10,000 rows takes seconds to lay out, so the table is formatted here,
+column by column. Piped output is never wrapped or truncated; in a terminal the reason
+column is fitted to the width (or moved to its own line when the terminal is narrow).
+"""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
+from typing import IO, Any
 
-from rich.table import Table
-from rich.text import Text
-
-from ..pipeline import DealRow
-from .console import literal
+from ..pipeline import Row
+from .console import visible
 from .deals import format_amount
+
+HEADERS = ("deal", "account", "stage", "amount", "close", "fit", "ready", "risk", "main reason")
+_RIGHT = {"amount", "fit", "ready", "risk"}
+_BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
+MIN_REASON = 24
 
 
 def _figure(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}"
 
 
-def deals_table(rows: Sequence[DealRow], title: str | None = None) -> Table:
-    """Deals with fit, readiness, risk and the main reason, as a Rich table."""
-    # No box: like `ls -l`, every column of the terminal goes to data.
-    table = Table(title=title, title_justify="left", box=None, pad_edge=False,
-                  header_style="bold")
-    # Two lines per deal (id over account, stage over close date), so the reason keeps
-    # enough of a terminal's width to be read.
-    for column, justify in (("deal / account", "left"), ("stage / close", "left"),
-                            ("amount", "right"), ("fit", "right"), ("ready", "right"),
-                            ("risk", "right")):
-        table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    table.add_column("main reason", ratio=1, min_width=20)
+def cells(row: Row) -> list[str]:
+    """The table cells of one deal, as text (control characters made visible)."""
+    f = row.fields
+    return [visible(str(f.get("id", ""))), visible(str(f.get("account") or "-")),
+            str(f.get("stage", "")), format_amount(f.get("amount"), f.get("currency") or ""),
+            f.get("close_date") or "-", _figure(row.fit), _figure(row.readiness),
+            "-" if row.risk is None else str(row.risk), visible(row.main_reason)]
+
+
+def table_text(rows: Sequence[Row], width: int | None = None, color: bool = False) -> str:
+    """The rows as an aligned table; ``width`` is the terminal's (None when piped)."""
+    table = [list(HEADERS)] + [cells(r) for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS) - 1)]
+    fixed = sum(widths) + 2 * (len(widths))
+    reason_room = None if width is None else width - fixed
+    own_line = reason_room is not None and reason_room < MIN_REASON
+    out = []
+    for number, line in enumerate(table):
+        parts = [line[i].rjust(widths[i]) if HEADERS[i] in _RIGHT else line[i].ljust(widths[i])
+                 for i in range(len(widths))]
+        reason = line[-1]
+        at_risk = number > 0 and rows[number - 1].at_risk
+        if color and at_risk:
+            parts[7] = f"{_RED}{parts[7]}{_RESET}"
+        text = "  ".join(parts)
+        if own_line:
+            out.append((_BOLD + text.rstrip() + _RESET) if color and number == 0 else text.rstrip())
+            if number > 0 and reason:
+                limit = (width or 0) - 4
+                shown = reason if len(reason) <= limit else reason[: max(0, limit - 1)] + "…"
+                out.append(f"    {_DIM}{shown}{_RESET}" if color else f"    {shown}")
+            continue
+        if reason_room is not None and len(reason) > reason_room:
+            reason = reason[: max(0, reason_room - 1)] + "…"
+        text = f"{text}  {reason}".rstrip()
+        out.append(f"{_BOLD}{text}{_RESET}" if color and number == 0 else text)
+    return "\n".join(out) + "\n"
+
+
+def row_data(row: Row) -> dict[str, Any]:
+    """Every field of the deal plus its assessment and all its reasons (JSON form)."""
+    data = {k: v for k, v in row.fields.items() if k not in ("assessment", "revision")}
+    data.update({
+        "fit": row.fit, "readiness": row.readiness, "risk": row.risk, "at_risk": row.at_risk,
+        "quadrant": row.quadrant, "main_reason": row.main_reason, "reasons": row.reasons,
+        "last_interview": row.last_interview,
+    })
+    return data
+
+
+CSV_COLUMNS = ("id", "name", "account", "owner", "stage", "amount", "currency", "close_date",
+               "tags", "fit", "readiness", "risk", "at_risk", "main_reason", "last_interview")
+
+
+def write_csv(rows: Sequence[Row], out: IO[str]) -> None:
+    """The rows as CSV, safe to open in a spreadsheet."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
     for row in rows:
-        a = row.assessment
-        deal = row.deal
-        risk = Text("-" if a is None else str(a.risk),
-                    style="bold red" if a is not None and a.at_risk else "")
-        who = literal(deal.id, "bold")
-        who.append("\n")
-        who.append(literal(deal.account or "-", "dim"))
-        when = Text(deal.stage + "\n")
-        when.append(deal.close_date.isoformat() if deal.close_date else "-", style="dim")
-        table.add_row(who, when, format_amount(deal.amount, deal.currency),
-                      _figure(a.fit if a else None), _figure(a.readiness if a else None), risk,
-                      literal(a.main_reason_brief if a else "not interviewed yet"))
-    return table
+        data = row_data(row)
+        data["tags"] = ";".join(map(str, data.get("tags", [])))
+        writer.writerow([safe_cell(data.get(c)) for c in CSV_COLUMNS])
+
+
+# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

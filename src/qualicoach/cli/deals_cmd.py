@@ -1,0 +1,126 @@
+"""``qualicoach deals``: the pipeline from the shell, fast enough for a prompt hook."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from ..deals import STAGES
+from .app import locations
+
+# Library modules are imported inside the command: `--help` pays only for Typer.
+
+PAGE = 20
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    ids = "ids"
+
+
+class SortKey(str, Enum):
+    risk = "risk"
+    close = "close"
+    amount = "amount"
+    updated = "updated"
+    fit = "fit"
+    readiness = "readiness"
+
+
+def deals(
+    ctx: typer.Context,
+    at_risk: Annotated[bool, typer.Option("--at-risk", help="Only deals at risk of no "
+                                          "decision.")] = False,
+    stage: Annotated[list[str] | None, typer.Option(
+        help=f"Only this stage (repeatable): {', '.join(STAGES)}.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
+    account: Annotated[str | None, typer.Option(help="Only accounts containing this.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Only deals with this tag "
+                                                  "(repeatable: all of them).")] = None,
+    closing_within: Annotated[int | None, typer.Option(
+        help="Only deals closing within DAYS (overdue ones included).", min=0)] = None,
+    stale: Annotated[int | None, typer.Option(
+        help="Only deals not interviewed for DAYS (or never).", min=0)] = None,
+    sort: Annotated[SortKey, typer.Option(
+        help="risk (highest first), close (soonest), amount (largest), updated (latest), "
+        "fit (highest), readiness (lowest).")] = SortKey.risk,
+    limit: Annotated[int | None, typer.Option(help="Show at most N deals.", min=1)] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every deal (the table "
+                                           f"shows {PAGE} by default).")] = False,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json, csv or "
+                                               "ids (one id per line).")] = ListFormat.table,
+    archived: Annotated[bool, typer.Option("--archived", help="Include archived deals.")] =
+    False,
+    fail_if_any: Annotated[bool, typer.Option(
+        "--fail-if-any", help="Exit 1 when the list is not empty (for scripts).")] = False,
+) -> None:
+    """List deals with fit, readiness, no-decision risk and the main reason.
+
+    The table shows the first page; json, csv and ids print every matching deal unless
+    --limit is given.
+    """
+    from ..catalog import load_catalog
+    from ..deals import parse_choice
+    from ..errors import InvalidValue
+    from ..pipeline import Filters, pipeline, select, sort_rows
+    from ..render.console import stderr_line
+    from ..settings import load_settings
+    from ..store import Store
+
+    if limit is not None and show_all:
+        raise InvalidValue("give --limit or --all, not both")
+    locs = locations(ctx)
+    store = Store(locs.database)
+    settings = load_settings(locs.config_file)
+    catalog = load_catalog(locs.framework_sources())
+    for problem in catalog.problems:
+        stderr_line(f"warning: {problem}")
+    now = store.clock()
+    filters = Filters(
+        at_risk=at_risk, stages=tuple(parse_choice(s, STAGES, "stage") for s in stage or ()),
+        owner=owner, account=account, tags=tuple(tag or ()), closing_within=closing_within,
+        stale=stale)
+    rows = sort_rows(select(pipeline(store, catalog, settings, now, include_archived=archived),
+                            filters, now.date()), sort.value)
+    shown = rows
+    if limit is not None:
+        shown = rows[:limit]
+    elif format is ListFormat.table and not show_all:
+        shown = rows[:PAGE]
+    _print(shown, format)
+    if len(shown) < len(rows):
+        more = len(rows) - len(shown)
+        stderr_line(f"... and {more:,} more deal{'s' if more != 1 else ''} (--all shows "
+                    "every one)")
+    if fail_if_any and rows:
+        raise typer.Exit(1)
+
+
+def _print(rows: list, format: ListFormat) -> None:  # type: ignore[type-arg]
+    from ..render.pipeline import row_data, table_text, write_csv
+
+    out = sys.stdout
+    if format is ListFormat.json:
+        import orjson
+
+        out.write(orjson.dumps([row_data(r) for r in rows],
+                               option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif format is ListFormat.csv:
+        write_csv(rows, out)
+    elif format is ListFormat.ids:
+        out.write("".join(f"{r.id}\n" for r in rows))
+    elif not rows:
+        out.write("No deals match.\n")
+    else:
+        import os
+        import shutil
+
+        terminal = out.isatty()
+        width = shutil.get_terminal_size().columns if terminal else None
+        color = terminal and "NO_COLOR" not in os.environ
+        out.write(table_text(rows, width=width, color=color))
