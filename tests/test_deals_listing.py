@@ -1,0 +1,218 @@
+"""``qualicoach deals``: filters, sorting, formats, the exit-code flag, and stored assessments."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from qualicoach.store import Store
+
+from .conftest import Home, Run
+
+STRONG_READINESS = ("alignment: {org_acknowledges_need: organisation, cost_of_inaction: "
+                    "agreed_figure, outcomes_shared: specific_shared, outcomes_measurable: yes, "
+                    "priority_rank: top, resources_named: yes, sponsor_owns_change: yes, "
+                    "agendas_aligned: 5, change_capacity: ready, track_record: finished, "
+                    "process_agreed: agreed, decision_date_committed: yes}\n")
+WEAK_READINESS = "alignment: {org_acknowledges_need: nobody, priority_rank: unranked}\n"
+
+
+def add(run: Run, home: Home, name: str, answers: str | None, *options: str) -> str:
+    deal_id = run("deal", "add", name, *options, ok=True).stdout.strip()
+    if answers is not None:
+        path = home.root / f"{deal_id}.yaml"
+        path.write_text(answers)
+        run("interview", deal_id, "--answers", str(path), ok=True)
+    return deal_id
+
+
+@pytest.fixture
+def pipeline(run: Run, home: Home) -> dict[str, str]:
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    later = (date.today() + timedelta(days=200)).isoformat()
+    ids = {
+        "risky": add(run, home, "Risky big", WEAK_READINESS, "--amount", "90000", "--stage",
+                     "proposal", "--owner", "ana", "--close", soon, "--tag", "q1",
+                     "--account", "Globex Corp"),
+        "ready": add(run, home, "Ready one", STRONG_READINESS, "--amount", "50000", "--stage",
+                     "negotiation", "--owner", "ben", "--close", later, "--account", "Initech"),
+        "new": add(run, home, "Brand new", None, "--amount", "10000", "--owner", "ana"),
+    }
+    for contact, role in (("Ann", "champion"), ("Bob", "economic_buyer")):
+        run("deal", "contact", "add", ids["ready"], contact, "--role", role, ok=True)
+    return ids
+
+
+def listed(run: Run, *args: str) -> list[str]:
+    return run("deals", *args, "-f", "ids", ok=True).stdout.split()
+
+
+def test_default_order_is_risk_first(run: Run, pipeline: dict[str, str]) -> None:
+    assert listed(run) == ["risky-big", "ready-one", "brand-new"]
+
+
+def test_at_risk_lists_only_deals_at_risk(run: Run, pipeline: dict[str, str]) -> None:
+    assert listed(run, "--at-risk") == ["risky-big"]
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--stage", "proposal"], ["risky-big"]),
+    (["--stage", "Proposal", "--stage", "negotiation"], ["risky-big", "ready-one"]),
+    (["--owner", "ANA"], ["risky-big", "brand-new"]),
+    (["--account", "globex"], ["risky-big"]),
+    (["--tag", "q1"], ["risky-big"]),
+    (["--closing-within", "30"], ["risky-big"]),
+    (["--stale", "30"], ["brand-new"]),
+    (["--owner", "nobody"], []),
+])
+def test_filters(run: Run, pipeline: dict[str, str], args: list[str],
+                 expected: list[str]) -> None:
+    assert listed(run, *args) == expected
+
+
+@pytest.mark.parametrize("key,expected", [
+    ("amount", ["risky-big", "ready-one", "brand-new"]),
+    ("close", ["risky-big", "ready-one", "brand-new"]),
+    ("readiness", ["risky-big", "ready-one", "brand-new"]),
+    ("fit", ["brand-new", "ready-one", "risky-big"]),  # nobody has a fit score: by id
+])
+def test_sorting(run: Run, pipeline: dict[str, str], key: str, expected: list[str]) -> None:
+    assert listed(run, "--sort", key) == expected
+
+
+def test_json_has_every_field_and_all_reasons(run: Run, pipeline: dict[str, str]) -> None:
+    rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
+    risky = rows[0]
+    assert risky["id"] == "risky-big" and risky["at_risk"] is True
+    assert {"name", "account", "owner", "stage", "amount", "close_date", "tags", "contacts",
+            "fit", "readiness", "risk", "quadrant", "main_reason", "reasons"} <= set(risky)
+    assert risky["main_reason"].startswith("red flag, Need to change")
+    assert sum(r["points"] for r in risky["reasons"]) >= risky["risk"]
+    assert rows[2]["main_reason"] == "not interviewed yet" and rows[2]["risk"] is None
+
+
+def test_csv_has_a_header_and_a_row_per_deal(run: Run, pipeline: dict[str, str]) -> None:
+    rows = list(csv.DictReader(io.StringIO(run("deals", "-f", "csv", ok=True).stdout)))
+    assert [r["id"] for r in rows] == ["risky-big", "ready-one", "brand-new"]
+    assert rows[0]["at_risk"] == "true" and rows[0]["tags"] == "q1"
+
+
+def test_table_shows_the_main_reason_and_never_truncates_when_piped(
+    run: Run, pipeline: dict[str, str]
+) -> None:
+    out = run("deals", ok=True).stdout
+    header, first = out.splitlines()[:2]
+    assert header.split() == ["deal", "account", "stage", "amount", "close", "fit", "ready",
+                              "risk", "main", "reason"]
+    assert first.startswith("risky-big") and first.endswith("Nobody has said so")
+    assert "…" not in out
+
+
+def test_the_table_shows_one_page_and_says_how_many_more(run: Run, home: Home) -> None:
+    Store(home.db).insert_many([], [])  # creates the file
+    for n in range(23):
+        run("deal", "add", f"Deal {n:02d}", ok=True)
+    result = run("deals", ok=True)
+    assert len(result.stdout.splitlines()) == 21  # header + 20
+    assert result.stderr == "... and 3 more deals (--all shows every one)\n"
+    assert len(run("deals", "--all", ok=True).stdout.splitlines()) == 24
+    assert len(listed(run)) == 23  # ids (like json and csv) print every deal
+    assert len(listed(run, "--limit", "5")) == 5
+
+
+def test_fail_if_any_exits_1_when_the_list_is_not_empty(run: Run,
+                                                        pipeline: dict[str, str]) -> None:
+    assert run("deals", "--at-risk", "--fail-if-any", "-f", "ids").exit_code == 1
+    assert run("deals", "--owner", "nobody", "--fail-if-any").exit_code == 0
+
+
+def test_empty_database(run: Run) -> None:
+    result = run("deals", ok=True)
+    assert result.stdout == "No deals match.\n"
+    assert run("deals", "-f", "json", ok=True).stdout == "[]\n"
+
+
+def test_archived_deals_only_on_request(run: Run, pipeline: dict[str, str]) -> None:
+    run("deal", "archive", "brand-new", ok=True)
+    assert "brand-new" not in listed(run)
+    assert "brand-new" in listed(run, "--archived")
+
+
+def test_bad_stage_and_limit_with_all(run: Run) -> None:
+    assert run("deals", "--stage", "closing").exit_code == 3
+    assert run("deals", "--all", "--limit", "3").exit_code == 3
+
+
+# --- stored assessments ------------------------------------------------------------------------
+
+def stored(home: Home, deal_id: str) -> dict:  # type: ignore[type-arg]
+    data = json.loads(home.db.read_text())
+    return next(d for d in data["deals"].values() if d["id"] == deal_id)
+
+
+def test_a_listing_stores_assessments_and_reuses_them(run: Run, home: Home,
+                                                      pipeline: dict[str, str]) -> None:
+    run("deals", ok=True)
+    deal = stored(home, "risky-big")
+    assert deal["assessment"]["risk"] > 0
+    assert deal["assessment"]["basis"].startswith(f"{deal['revision']}:")
+    before = home.db.stat().st_mtime_ns
+    run("deals", ok=True)
+    assert home.db.stat().st_mtime_ns == before  # nothing rescored, nothing written
+
+
+def test_a_new_answer_is_seen_by_the_next_listing(run: Run, home: Home,
+                                                  pipeline: dict[str, str]) -> None:
+    assert "risky-big" in listed(run, "--at-risk")
+    path = home.root / "fix.yaml"
+    path.write_text(STRONG_READINESS)
+    run("interview", "risky-big", "--answers", str(path), ok=True)
+    for contact, role in (("Cy", "champion"), ("Di", "economic_buyer")):
+        run("deal", "contact", "add", "risky-big", contact, "--role", role, ok=True)
+    assert listed(run, "--at-risk") == []
+
+
+def test_a_framework_change_rescores(run: Run, home: Home, pipeline: dict[str, str]) -> None:
+    def first_reason() -> str:
+        rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
+        return next(r for r in rows if r["id"] == "risky-big")["main_reason"]
+
+    assert first_reason().startswith("red flag")
+    # A team's alignment without red flags: the same answers are no longer red flags.
+    from qualicoach.catalog import builtin_folder
+
+    text = (builtin_folder() / "alignment.yaml").read_text().replace("red_flag: true",
+                                                                    "red_flag: false")
+    (home.team_frameworks / "alignment.yaml").write_text(text)
+    assert not first_reason().startswith("red flag")
+
+
+def test_settings_change_rescores(run: Run, home: Home, pipeline: dict[str, str]) -> None:
+    assert listed(run, "--at-risk") == ["risky-big"]
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    home.locations.config_file.write_text("points_red_flag_readiness: 0\nat_risk_from: 100\n"
+                                          "points_single_contact: 0\n"
+                                          "points_no_economic_buyer: 0\n"
+                                          "points_unknown: 0\n")
+    # A red flag still puts a deal at risk, whatever its points.
+    assert listed(run, "--at-risk") == ["risky-big"]
+    rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
+    risky = next(r for r in rows if r["id"] == "risky-big")
+    assert risky["reasons"][0]["kind"] == "red_flag" and risky["reasons"][0]["points"] == 0
+
+
+def test_sort_orders_put_what_needs_attention_first() -> None:
+    from qualicoach.pipeline import Row, sort_rows
+
+    def row(deal_id: str, updated: str, amount: float, readiness: float | None) -> Row:
+        return Row({"id": deal_id, "updated": updated, "amount": amount}, readiness=readiness)
+
+    rows = [row("a", "2026-11-01T00:00:00", 5, 80), row("b", "2026-11-03T00:00:00", 1, None),
+            row("c", "2026-11-02T00:00:00", 9, 20)]
+    assert [r.id for r in sort_rows(rows, "updated")] == ["b", "c", "a"]
+    assert [r.id for r in sort_rows(rows, "readiness")] == ["c", "a", "b"]  # lowest first
+    assert [r.id for r in sort_rows(rows, "amount")] == ["c", "a", "b"]
