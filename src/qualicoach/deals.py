@@ -10,10 +10,9 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from .errors import InvalidValue
+from .vocabulary import ROLES, STAGES
 
-STAGES = ("prospect", "discovery", "qualified", "proposal", "negotiation", "won", "lost")
-ROLES = ("champion", "economic_buyer", "decision_maker", "influencer", "user", "blocker",
-         "unknown")
+__all__ = ["ROLES", "STAGES", "Change", "Contact", "Deal"]
 # Changes to these fields are kept with their time, so a slipped close date shows later.
 TRACKED_FIELDS = ("amount", "stage", "close_date")
 MAX_TEXT = 2000

@@ -1,18 +1,18 @@
 """The root command: global options, and the one place errors become messages and exit codes."""
 
-from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ExitCode, QualicoachError
-from ..locations import Locations, resolve_locations
+
+if TYPE_CHECKING:
+    from ..locations import Locations
 
 # Typer vendors click in recent releases; its base exception is reached through a public
 # class rather than a private module path.
@@ -32,6 +32,8 @@ class _ErrorMappingGroup(TyperGroup):
     """Turns domain errors, interrupts and bugs into one-line messages and exit codes."""
 
     def invoke(self, ctx: Any) -> Any:
+        from ..errors import ExitCode, QualicoachError
+
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, _ClickException):
@@ -95,13 +97,15 @@ class _Options:
         self.frameworks_dirs = frameworks_dirs
         self._locations: Locations | None = None
 
-    def locations(self) -> Locations:
+    def locations(self) -> "Locations":
         if self._locations is None:
+            from ..locations import resolve_locations
+
             self._locations = resolve_locations(self.db, self.frameworks_dirs)
         return self._locations
 
 
-def locations(ctx: typer.Context) -> Locations:
+def locations(ctx: typer.Context) -> "Locations":
     """The run's Locations (database, config and framework folders)."""
     options = ctx.find_root().obj
     assert isinstance(options, _Options)

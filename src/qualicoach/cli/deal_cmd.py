@@ -1,6 +1,5 @@
 """``qualicoach deal``: create, show, change and remove deals and their stakeholders."""
 
-from __future__ import annotations
 
 import sys
 from enum import Enum
@@ -8,17 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..deals import (
-    ROLES,
-    STAGES,
-    Contact,
-    parse_amount,
-    parse_choice,
-    parse_currency,
-    parse_date,
-    parse_text,
-)
-from ..errors import InvalidValue
+from ..vocabulary import ROLES, STAGES
 from .app import locations
 
 if TYPE_CHECKING:
@@ -39,7 +28,7 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
-def store(ctx: typer.Context) -> Store:
+def store(ctx: typer.Context) -> "Store":
     """The store of this run's database."""
     from ..store import Store
 
@@ -59,6 +48,8 @@ Tags = Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeatable
 def _fields(account: str | None, owner: str | None, stage: str | None, amount: str | None,
             currency: str | None, close: str | None, next_step: str | None) -> dict[str, Any]:
     """Parse the shared deal options; only the given ones appear in the result."""
+    from ..deals import parse_amount, parse_choice, parse_currency, parse_date, parse_text
+
     fields: dict[str, Any] = {}
     if account is not None:
         fields["account"] = parse_text(account, "account")
@@ -86,6 +77,8 @@ def add(
     tag: Tags = None,
 ) -> None:
     """Create a deal and print its id."""
+    from ..deals import parse_text
+
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
     if tag:
         fields["tags"] = tuple(dict.fromkeys(parse_text(t, "tag", required=True) for t in tag))
@@ -118,6 +111,9 @@ def edit(
 ) -> None:
     """Change a deal's fields (an empty value clears one); stage, amount and close date
     changes are recorded with their time."""
+    from ..deals import parse_text
+    from ..errors import InvalidValue
+
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
     if name is not None:
         fields["name"] = parse_text(name, "deal name", required=True)
@@ -142,6 +138,8 @@ def archive(ctx: typer.Context, deal: DealRef,
 def remove(ctx: typer.Context, deal: DealRef,
            yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
     """Delete a deal and its interviews for good (asks first)."""
+    from ..errors import InvalidValue
+
     the_store = store(ctx)
     found = the_store.deal(deal)
     if not yes:
@@ -161,6 +159,8 @@ def contact_add(
     title: Annotated[str, typer.Option(help="Job title.")] = "",
 ) -> None:
     """Add a stakeholder (or update the one with that name)."""
+    from ..deals import Contact, parse_choice, parse_text
+
     contact = Contact(parse_text(name, "contact name", required=True),
                       parse_choice(role, ROLES, "role"), parse_text(title, "title"))
     updated = store(ctx).add_contact(deal, contact)

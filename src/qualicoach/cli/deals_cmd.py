@@ -1,6 +1,5 @@
 """``qualicoach deals``: the pipeline from the shell, fast enough for a prompt hook."""
 
-from __future__ import annotations
 
 import sys
 from enum import Enum
@@ -8,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..deals import STAGES
+from ..vocabulary import STAGES
 from .app import locations
 
 # Library modules are imported inside the command: `--help` pays only for Typer.

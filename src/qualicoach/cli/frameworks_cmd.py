@@ -1,6 +1,5 @@
 """``qualicoach frameworks``: list, show, validate and start framework files."""
 
-from __future__ import annotations
 
 import sys
 from enum import Enum
@@ -9,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import ExitCode, InvalidValue
 from .app import locations
 
 if TYPE_CHECKING:
@@ -31,7 +29,7 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
-def _catalog(ctx: typer.Context) -> Catalog:
+def _catalog(ctx: typer.Context) -> "Catalog":
     from ..catalog import load_catalog
 
     return load_catalog(locations(ctx).framework_sources())
@@ -83,6 +81,7 @@ def validate(
     Exits 0 only when every file is valid (usable as a pre-commit hook).
     """
     from ..catalog import validate_paths
+    from ..errors import ExitCode
     from ..render.console import stderr_line
 
     result = validate_paths(paths, _catalog(ctx))
@@ -113,6 +112,7 @@ def new(
         dir_okay=False)] = None,
 ) -> None:
     """Write a commented starter framework to edit."""
+    from ..errors import InvalidValue
     from ..starter import starter_framework
 
     text = starter_framework(framework_id, perspective, output.name if output else "")

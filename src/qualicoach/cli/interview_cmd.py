@@ -1,6 +1,5 @@
 """``qualicoach interview``: the guided interview, or a whole answers file at once."""
 
-from __future__ import annotations
 
 import signal
 from collections.abc import Callable
@@ -11,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import ExitCode, InvalidValue, NotFound
 from .app import locations
 
 if TYPE_CHECKING:
@@ -51,6 +49,7 @@ def interview(
     """
     from .. import prompts
     from ..catalog import load_catalog
+    from ..errors import ExitCode, InvalidValue
     from ..prompts import QuestionaryPrompter
     from ..render.console import make_console, stderr_line
     from ..settings import load_settings
@@ -83,10 +82,11 @@ def interview(
          only_gaps=only_gaps, include_optional=with_optional, quick=quick)
 
 
-def _run(store: Store, session: Interview, deal: Deal, frameworks: list[Framework],
-         settings: Settings, prompter: Prompter, console: Console, *, only_gaps: bool,
+def _run(store: "Store", session: "Interview", deal: "Deal", frameworks: "list[Framework]",
+         settings: "Settings", prompter: "Prompter", console: "Console", *, only_gaps: bool,
          include_optional: bool, quick: bool) -> None:
     from ..engine import InterviewEngine
+    from ..errors import ExitCode
     from ..interview import run_interview
     from ..render.console import make_console
     from ..render.interview import summary
@@ -146,7 +146,10 @@ def _safe_stderr(message: str) -> None:
         pass
 
 
-def _resumable(store: Store, catalog: Catalog, deal: Deal) -> tuple[Interview, list[Framework]]:
+def _resumable(store: "Store", catalog: "Catalog",
+               deal: "Deal") -> "tuple[Interview, list[Framework]]":
+    from ..errors import NotFound
+
     unfinished = [i for i in store.interviews(deal.id) if i.status != "finished"]
     if not unfinished:
         raise NotFound(f"deal '{deal.id}' has no interrupted interview to resume; start one "
@@ -155,8 +158,8 @@ def _resumable(store: Store, catalog: Catalog, deal: Deal) -> tuple[Interview, l
     return session, [catalog.get(fw_id) for fw_id in session.frameworks]
 
 
-def _choose_frameworks(catalog: Catalog, chosen: list[str] | None, settings: Settings,
-                       prompter: Prompter) -> list[Framework]:
+def _choose_frameworks(catalog: "Catalog", chosen: list[str] | None, settings: "Settings",
+                       prompter: "Prompter") -> "list[Framework]":
     if chosen:
         return [catalog.get(fw_id) for fw_id in dict.fromkeys(chosen)]
     from ..prompts import Option
@@ -172,7 +175,7 @@ def _choose_frameworks(catalog: Catalog, chosen: list[str] | None, settings: Set
         stderr_line("Choose at least one framework (space to tick, Enter to go on).")
 
 
-def _pick_deal(store: Store, prompter: Prompter) -> Deal:
+def _pick_deal(store: "Store", prompter: "Prompter") -> "Deal":
     from ..prompts import Option
 
     deals = sorted(store.deals(), key=lambda d: d.updated, reverse=True)
@@ -188,9 +191,10 @@ def _pick_deal(store: Store, prompter: Prompter) -> Deal:
     return store.add_deal(name.strip())
 
 
-def _from_file(store: Store, catalog: Catalog, deal_ref: str | None, path: Path,
-               settings: Settings) -> None:
+def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: Path,
+               settings: "Settings") -> None:
     from ..answers_file import load_answers_file
+    from ..errors import InvalidValue
     from ..render.console import make_console
     from ..render.interview import summary
 

@@ -1,6 +1,5 @@
 """``qualicoach report``, ``history`` and ``demo``: what the answers mean."""
 
-from __future__ import annotations
 
 import sys
 from enum import Enum
@@ -9,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InvalidValue
 from .app import locations
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
@@ -43,6 +41,7 @@ def report(
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
     from ..catalog import load_catalog
+    from ..errors import InvalidValue
     from ..render.console import make_console, stderr_line
     from ..render.report import (
         customer_markdown,
@@ -86,6 +85,7 @@ def report(
 
 
 def _emit(text: str, output: Path | None) -> None:
+    from ..errors import InvalidValue
     from ..render.console import stderr_line
 
     if output is None:
@@ -105,6 +105,7 @@ def history(
 ) -> None:
     """A deal over time: fit and readiness per interview, and how its fields moved."""
     from ..catalog import load_catalog
+    from ..errors import InvalidValue
     from ..render.console import make_console, print_json
     from ..render.history import history_data, history_renderable
     from ..report import report_from
@@ -139,6 +140,7 @@ def demo(
 ) -> None:
     """Fill a sample database with realistic deals and show the at-risk list and a report."""
     from ..catalog import load_catalog
+    from ..errors import InvalidValue
     from ..pipeline import pipeline, sort_rows
     from ..render.console import make_console
     from ..render.pipeline import table_text
