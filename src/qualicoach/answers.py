@@ -148,15 +148,26 @@ def describe_value(question: Question, answer: Answer) -> str:
 
 
 def answer_to_doc(answer: Answer) -> dict[str, Any]:
-    """The answer as stored in the database."""
-    return {
-        "status": answer.status, "value": answer.value,
-        "evidence": ({"source": answer.evidence.source, "verified": answer.evidence.verified}
-                     if answer.evidence else None),
-        "note": answer.note, "private": answer.private,
-        "at": answer.at.isoformat() if answer.at else None,
-        "confirmed": answer.confirmed.isoformat() if answer.confirmed else None,
-    }
+    """The answer as stored in the database.
+
+    Empty parts are left out (a large pipeline holds hundreds of thousands of answers);
+    ``confirmed`` is left out when it equals ``at``.
+    """
+    doc: dict[str, Any] = {"status": answer.status}
+    if answer.value is not None:
+        doc["value"] = answer.value
+    if answer.evidence:
+        doc["evidence"] = {"source": answer.evidence.source,
+                           "verified": answer.evidence.verified}
+    if answer.note:
+        doc["note"] = answer.note
+    if answer.private:
+        doc["private"] = True
+    if answer.at:
+        doc["at"] = answer.at.isoformat()
+    if answer.confirmed and answer.confirmed != answer.at:
+        doc["confirmed"] = answer.confirmed.isoformat()
+    return doc
 
 
 def answer_from_doc(doc: dict[str, Any]) -> Answer:
@@ -165,10 +176,10 @@ def answer_from_doc(doc: dict[str, Any]) -> Answer:
     status = doc["status"]
     if status not in ("answered", "unknown", "unclear"):
         raise ValueError(f"unknown answer status {status!r}")
+    at = datetime.fromisoformat(doc["at"]) if doc.get("at") else None
     return Answer(
         status=status, value=doc.get("value"),
         evidence=Evidence(evidence["source"], bool(evidence.get("verified"))) if evidence else None,
-        note=doc.get("note", ""), private=bool(doc.get("private", False)),
-        at=datetime.fromisoformat(doc["at"]) if doc.get("at") else None,
-        confirmed=datetime.fromisoformat(doc["confirmed"]) if doc.get("confirmed") else None,
+        note=doc.get("note", ""), private=bool(doc.get("private", False)), at=at,
+        confirmed=datetime.fromisoformat(doc["confirmed"]) if doc.get("confirmed") else at,
     )
