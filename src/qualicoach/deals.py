@@ -56,6 +56,7 @@ class Deal:
     updated: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     archived: bool = False
     history: tuple[Change, ...] = ()
+    crm_id: str = ""  # the record's id in the CRM it was imported from
 
     def with_changes(self, changes: dict[str, Any], at: datetime) -> Deal:
         """This deal with ``changes`` applied, tracked fields' changes recorded."""

@@ -11,8 +11,9 @@ atomically (see ``qualicoach.durable``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -183,7 +184,7 @@ class Store:
         if not raw.strip():
             raise DatabaseError(f"database {self.path} is empty (0 bytes); {recovery}")
         try:
-            data = orjson.loads(raw)
+            data = _loads_without_gc(raw)
         except orjson.JSONDecodeError as exc:
             raise DatabaseError(f"database {self.path} is damaged: not valid JSON at line "
                                 f"{exc.lineno}, column {exc.colno} ({exc.msg}); "
@@ -295,6 +296,31 @@ class Store:
             if sample:
                 db.table("meta").update({"sample": True}, doc_ids=[1])
 
+    def plan_upsert(self, rows: Sequence[Mapping[str, Any]]) -> UpsertPlan:
+        """What importing ``rows`` (deal fields) would create and change, writing nothing."""
+        return _plan_upsert(self.deals(include_archived=True), rows, self.clock())
+
+    def upsert(self, rows: Sequence[Mapping[str, Any]]) -> UpsertPlan:
+        """Import deals: one matching by CRM id (or else by name and account) is updated,
+        its tracked changes recorded; the others are created. All in one write."""
+        _check_fields({k: v for row in rows for k, v in row.items()})
+        with self.transaction() as db:
+            table = db.table("deals")
+            docs = {d["id"]: d for d in table.all()}
+            plan = _plan_upsert([_deal_from_doc(d, self.path) for d in docs.values()], rows,
+                                self.clock())
+            changed = {deal.id: {**_deal_to_doc(deal),
+                                 "revision": int(docs[deal.id].get("revision", 0)) + 1}
+                       for deal in plan.updated}
+
+            def apply(doc: MutableMapping[str, Any]) -> None:
+                doc.update(changed[doc["id"]])
+
+            if changed:
+                table.update(apply, doc_ids=[docs[i].doc_id for i in changed])
+            table.insert_multiple(_deal_to_doc(d) for d in plan.created)
+        return plan
+
     def is_sample(self) -> bool:
         """True for a database ``qualicoach demo`` filled."""
         meta = self.snapshot().table("meta").get(doc_id=1)
@@ -397,12 +423,12 @@ class Store:
     def listing(self, include_archived: bool = False) -> list[Listed]:
         """Every deal's stored fields, revision and stored assessment, without parsing its
         interviews: what a pipeline listing needs."""
-        listed = []
-        for doc in self.snapshot().table("deals").all():
-            if doc.get("archived") and not include_archived:
-                continue
-            listed.append(Listed(doc, int(doc.get("revision", 0)), doc.get("assessment")))
-        return listed
+        data, _ = self._load(for_write=False)
+        # The records themselves, read-only: copying 10,000 of them into TinyDB documents
+        # costs more than everything else a listing does.
+        return [Listed(doc, int(doc.get("revision", 0)), doc.get("assessment"))
+                for doc in data.get("deals", {}).values()
+                if include_archived or not doc.get("archived")]
 
     def parse_deal(self, fields: Mapping[str, Any]) -> Deal:
         """The deal a listing's stored fields describe."""
@@ -441,6 +467,53 @@ class Store:
         return updated
 
 
+@dataclass(frozen=True)
+class UpsertPlan:
+    """The outcome of an import: deals created, deals updated, rows that changed nothing."""
+
+    created: tuple[Deal, ...]
+    updated: tuple[Deal, ...]
+    unchanged: int
+
+
+def _plan_upsert(existing: Sequence[Deal], rows: Sequence[Mapping[str, Any]],
+                 now: datetime) -> UpsertPlan:
+    by_crm = {d.crm_id: d for d in existing if d.crm_id}
+    by_name = {(d.name.casefold(), d.account.casefold()): d for d in existing}
+    taken = {d.id for d in existing}
+    created: dict[str, Deal] = {}
+    updated: dict[str, Deal] = {}
+    unchanged = 0
+    for row in rows:
+        crm_id = str(row.get("crm_id") or "")
+        key = (str(row["name"]).casefold(), str(row.get("account", "")).casefold())
+        match = by_crm.get(crm_id) if crm_id else by_name.get(key)
+        if match is None and crm_id:
+            match = by_name.get(key) if key in by_name and not by_name[key].crm_id else None
+        if match is not None:
+            # A deal created earlier in this same import is changed where it stands.
+            target = created if match.id in created else updated
+            current = target.get(match.id, match)
+            changes = {k: v for k, v in row.items() if getattr(current, k) != v}
+            if changes:
+                target[match.id] = current.with_changes(changes, now)
+            else:
+                unchanged += 1
+            continue
+        base, n = slugify(str(row["name"])), 1
+        deal_id = base
+        while deal_id in taken:
+            n += 1
+            deal_id = f"{base}-{n}"
+        taken.add(deal_id)
+        deal = Deal(id=deal_id, created=now, updated=now, **row)
+        created[deal_id] = deal
+        if crm_id:
+            by_crm[crm_id] = deal
+        by_name[key] = deal
+    return UpsertPlan(tuple(created.values()), tuple(updated.values()), unchanged)
+
+
 def resolve_deal(deals: list[Deal], ref: str) -> Deal:
     """The deal ``ref`` names: an exact id, an exact name, or a unique prefix of either."""
     wanted = ref.strip().casefold()
@@ -466,13 +539,32 @@ def resolve_deal(deals: list[Deal], ref: str) -> Deal:
 # --- the file format ---------------------------------------------------------------------
 
 _DEAL_FIELDS = {"name", "account", "owner", "stage", "amount", "currency", "close_date",
-                "next_step", "tags", "contacts", "archived"}
+                "next_step", "tags", "contacts", "archived", "crm_id"}
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - _DEAL_FIELDS
     if unknown:
         raise InvalidValue(f"unknown deal field(s): {', '.join(sorted(unknown))}")
+
+
+def _loads_without_gc(raw: bytes) -> Any:
+    """Parse JSON with the cycle collector paused.
+
+    Parsing creates millions of objects, and the collector would otherwise run over them
+    again and again (more than half of the time for a 10,000-deal file). Parsed JSON holds
+    no reference cycles, so nothing is left for the collector to find; ``gc.freeze`` then
+    keeps later collections from walking all of them once more. Frozen objects are still
+    freed by reference counting when the data is dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return orjson.loads(raw)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _schema_version(data: Data, path: Path) -> int:
@@ -526,7 +618,7 @@ def _deal_to_doc(deal: Deal) -> dict[str, Any]:
         "contacts": [{"name": c.name, "role": c.role, "title": c.title} for c in deal.contacts],
         "tags": list(deal.tags),
         "created": deal.created.isoformat(), "updated": deal.updated.isoformat(),
-        "archived": deal.archived,
+        "archived": deal.archived, "crm_id": deal.crm_id,
         "history": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new),
                      "at": c.at.isoformat()} for c in deal.history],
     }
@@ -556,7 +648,7 @@ def _deal_from_doc(doc: dict[str, Any], path: Path) -> Deal:
             created=datetime.fromisoformat(doc["created"]),
             updated=datetime.fromisoformat(doc["updated"]),
             archived=bool(doc.get("archived", False)),
-            history=history,
+            history=history, crm_id=str(doc.get("crm_id") or ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DatabaseError(f"database {path} is damaged: deal '{doc.get('id')}' cannot be "

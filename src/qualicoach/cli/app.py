@@ -113,13 +113,15 @@ def locations(ctx: typer.Context) -> "Locations":
 
 
 def _register_commands() -> None:
-    from . import deal_cmd, deals_cmd, frameworks_cmd, interview_cmd, report_cmd
+    from . import crm_cmd, deal_cmd, deals_cmd, frameworks_cmd, interview_cmd, report_cmd
 
     app.command("deals")(deals_cmd.deals)
     app.command("interview")(interview_cmd.interview)
     app.command("report")(report_cmd.report)
     app.command("history")(report_cmd.history)
     app.command("demo")(report_cmd.demo)
+    app.command("import")(crm_cmd.import_deals)
+    app.command("export")(crm_cmd.export_deals)
     app.add_typer(deal_cmd.app, name="deal")
     app.add_typer(frameworks_cmd.app, name="frameworks")
 

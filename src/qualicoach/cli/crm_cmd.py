@@ -1,0 +1,133 @@
+"""``qualicoach import`` and ``export``: deals in from a CRM, qualification back out."""
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import locations
+
+# Library modules are imported inside the commands: `--help` pays only for Typer.
+
+
+class Source(str, Enum):
+    auto = "auto"
+    salesforce = "salesforce"
+    hubspot = "hubspot"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+
+
+def import_deals(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A CSV export.", exists=True, dir_okay=False)],
+    source: Annotated[Source, typer.Option(
+        "--from", help="auto recognises Salesforce and HubSpot exports by their headers; "
+        "csv needs --map.")] = Source.auto,
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", help="COLUMN=FIELD (repeatable); fields: crm_id, name, account, owner, "
+        "stage, amount, currency, close_date, next_step, tags.")] = None,
+    day_first: Annotated[bool, typer.Option(
+        help="Read 01/02/2026 as 1 February (default: month first, as US exports).")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Say what would change; change nothing.")] =
+    False,
+    strict: Annotated[bool, typer.Option(help="Import nothing if any row is bad.")] = False,
+) -> None:
+    """Import deals from a CRM export; importing again updates them instead of duplicating."""
+    from ..crm import parse_file, parse_mapping
+    from ..errors import ExitCode
+    from ..render.console import stderr_line
+    from ..store import Store
+
+    extra = parse_mapping(mapping or ())
+    with _progress() as advance:
+        parsed = parse_file(file, source.value, extra, day_first, progress=advance)
+    for line in parsed.problems + parsed.warnings:
+        stderr_line(line)
+    if strict and parsed.problems:
+        stderr_line(f"nothing imported: {len(parsed.problems)} bad row(s) and --strict")
+        raise typer.Exit(int(ExitCode.INVALID_DATA))
+    store = Store(locations(ctx).database)
+    rows = [d.fields for d in parsed.deals]
+    plan = store.plan_upsert(rows) if dry_run else store.upsert(rows)
+    verb = "would import" if dry_run else "imported"
+    summary = (f"{verb} {len(parsed.deals)} deal{'s' if len(parsed.deals) != 1 else ''} "
+               f"({parsed.layout}): {len(plan.created)} new, {len(plan.updated)} updated, "
+               f"{plan.unchanged} unchanged")
+    skipped = [f"{len(parsed.problems)} bad row(s) skipped"] if parsed.problems else []
+    if parsed.duplicates:
+        skipped.append(f"{parsed.duplicates} duplicate row(s)")
+    if parsed.empty:
+        skipped.append(f"{parsed.empty} empty row(s)")
+    typer.echo(summary + (f"; {', '.join(skipped)}" if skipped else ""))
+    if parsed.problems:
+        raise typer.Exit(int(ExitCode.INVALID_DATA))
+
+
+class _progress:
+    """A progress bar on stderr for large files in a terminal; nothing otherwise."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self._bar = None
+        self._task = None
+        return self.advance
+
+    def advance(self, step: int, total: int) -> None:
+        if self._bar is None and total > 2000 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("Reading rows", total=total)
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task, step)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def export_deals(
+    ctx: typer.Context,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.json,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of standard output.",
+        dir_okay=False)] = None,
+    archived: Annotated[bool, typer.Option("--archived", help="Include archived deals.")] =
+    False,
+) -> None:
+    """Export deals with their latest scores and answers (for your CRM)."""
+    import io
+
+    from ..catalog import load_catalog
+    from ..errors import InvalidValue
+    from ..export import export_records
+    from ..render.console import stderr_line
+    from ..render.export import records_csv, records_json
+    from ..settings import load_settings
+    from ..store import Store
+
+    locs = locations(ctx)
+    store = Store(locs.database)
+    catalog = load_catalog(locs.framework_sources())
+    records = export_records(store, catalog, load_settings(locs.config_file), store.clock(),
+                             archived)
+    buffer = io.StringIO()
+    if format is ExportFormat.json:
+        buffer.write(records_json(records))
+    else:
+        records_csv(records, buffer)
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+        return
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {output}: {exc.strerror}") from None
+    stderr_line(f"exported {len(records)} deals to {output}")

@@ -1,0 +1,310 @@
+"""Reading deals from CRM exports: Salesforce opportunity reports, HubSpot deal exports and
+any CSV with a column mapping.
+
+Real exports are messy: a byte-order mark, ';' separators, quoted commas and new lines,
+'$12,500.00' or '12.500,00 EUR', '11/30/2026' or '30.11.2026', empty and duplicate rows.
+Each row is read on its own; a bad row is reported with its line number and the rest go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidValue
+from .vocabulary import STAGES
+
+FIELDS = ("crm_id", "name", "account", "owner", "stage", "amount", "currency", "close_date",
+          "next_step", "tags")
+
+# Column headers of each known export (compared without case, spaces or punctuation).
+LAYOUTS: dict[str, dict[str, str]] = {
+    "salesforce": {
+        "opportunityid": "crm_id", "opportunityid18": "crm_id", "id": "crm_id",
+        "opportunityname": "name", "accountname": "account", "opportunityowner": "owner",
+        "stage": "stage", "amount": "amount", "amountcurrency": "currency",
+        "opportunitycurrency": "currency", "closedate": "close_date", "nextstep": "next_step",
+    },
+    "hubspot": {
+        "recordid": "crm_id", "dealname": "name", "associatedcompany": "account",
+        "companyname": "account", "dealowner": "owner", "dealstage": "stage",
+        "amount": "amount", "currency": "currency", "closedate": "close_date",
+        "nextstep": "next_step",
+    },
+    # What `qualicoach export --format csv` writes, so an export can be imported back.
+    "qualicoach": {
+        "crmid": "crm_id", "name": "name", "account": "account", "owner": "owner",
+        "stage": "stage", "amount": "amount", "currency": "currency",
+        "closedate": "close_date", "nextstep": "next_step", "tags": "tags",
+    },
+}
+_SIGNATURES = {"salesforce": {"opportunityname"}, "hubspot": {"dealname", "recordid"},
+               "qualicoach": {"id", "name", "closedate", "risk"}}
+
+STAGE_WORDS = {
+    # Salesforce's standard opportunity stages.
+    "prospecting": "prospect", "qualification": "qualified", "needsanalysis": "discovery",
+    "valueproposition": "discovery", "iddecisionmakers": "discovery",
+    "perceptionanalysis": "qualified", "proposalpricequote": "proposal",
+    "negotiationreview": "negotiation", "closedwon": "won", "closedlost": "lost",
+    # HubSpot's default deal pipeline (internal names and labels normalise the same).
+    "appointmentscheduled": "discovery", "qualifiedtobuy": "qualified",
+    "presentationscheduled": "proposal", "decisionmakerboughtin": "negotiation",
+    "contractsent": "negotiation",
+    **{stage: stage for stage in STAGES},
+}
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+
+
+def normalise(header: str) -> str:
+    """A header or word without case, spaces or punctuation: 'Close Date' -> 'closedate'."""
+    return re.sub(r"[^a-z0-9]", "", header.casefold())
+
+
+@dataclass(frozen=True)
+class ImportedDeal:
+    """One row of an export, as deal fields (only the columns the file has)."""
+
+    line: int
+    fields: dict[str, Any]
+
+    @property
+    def crm_id(self) -> str:
+        """The CRM's record id ('' when the file has none)."""
+        return str(self.fields.get("crm_id") or "")
+
+
+@dataclass
+class Parsed:
+    """What a file holds: deals, and the problems and warnings found on the way."""
+
+    layout: str
+    deals: list[ImportedDeal] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    empty: int = 0
+
+
+def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], int]:
+    """The header, the rows with the line each starts on, and how many rows there are."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidValue(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's default on Windows
+    if not text.strip():
+        raise InvalidValue(f"{path} is empty")
+    sample = text[:20_000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise InvalidValue(f"{path}: no header row ({exc})") from None
+    count = max(0, text.count("\n") - 1)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = reader.line_num + 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield line, [f"\0{exc}"]
+                line = reader.line_num + 1
+                continue
+            yield line, row
+            line = reader.line_num + 1
+
+    return header, rows(), count
+
+
+def detect_layout(header: Sequence[str]) -> str:
+    """'salesforce', 'hubspot', 'qualicoach', or 'csv' when the headers are not known."""
+    names = {normalise(h) for h in header}
+    for layout, needed in _SIGNATURES.items():
+        if needed <= names:
+            return layout
+    return "csv"
+
+
+def column_map(header: Sequence[str], layout: str, extra: Mapping[str, str]) -> dict[int, str]:
+    """Which column holds which deal field; ``extra`` (from --map) wins over the layout."""
+    known = LAYOUTS.get(layout, {})
+    mapping = {}
+    wanted = {normalise(column): fld for column, fld in extra.items()}
+    for index, column in enumerate(header):
+        key = normalise(column)
+        if key in wanted:
+            mapping[index] = wanted[key]
+        elif key in known:
+            mapping.setdefault(index, known[key])
+    missing = [column for column in extra if normalise(column) not in
+               {normalise(h) for h in header}]
+    if missing:
+        raise InvalidValue(f"--map names column(s) the file does not have: {', '.join(missing)}"
+                           f"; its columns: {', '.join(header)}")
+    if "name" not in mapping.values():
+        raise InvalidValue("no column gives the deal's name; map one with --map "
+                           f"'COLUMN=name' (columns: {', '.join(header)})")
+    return mapping
+
+
+def parse_mapping(items: Sequence[str]) -> dict[str, str]:
+    """--map COLUMN=FIELD options as a dict, checking the field names."""
+    mapping = {}
+    for item in items:
+        column, sep, fld = item.rpartition("=")
+        if not sep or not column.strip():
+            raise InvalidValue(f"--map '{item}' must look like COLUMN=FIELD")
+        if fld.strip() not in FIELDS:
+            raise InvalidValue(f"--map '{item}': unknown field '{fld}'; fields: "
+                               f"{', '.join(FIELDS)}")
+        mapping[column.strip()] = fld.strip()
+    return mapping
+
+
+def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None = None,
+               day_first: bool = False, progress: Any = None) -> Parsed:
+    """Read every row of a CRM export into deal fields."""
+    header, rows, count = read_csv(path)
+    chosen = detect_layout(header) if layout == "auto" else layout
+    mapping = column_map(header, chosen, extra or {})
+    parsed = Parsed(chosen)
+    seen: dict[tuple[str, ...], int] = {}
+    unknown_stages: dict[str, int] = {}
+    for line, row in rows:
+        if progress is not None:
+            progress(1, count)
+        if row and row[0].startswith("\0"):
+            parsed.problems.append(f"{path.name}:{line}: not readable as CSV: {row[0][1:]}")
+            continue
+        if not any(cell.strip() for cell in row):
+            parsed.empty += 1
+            continue
+        try:
+            fields = _fields(row, mapping, day_first, unknown_stages, line)
+        except InvalidValue as exc:
+            parsed.problems.append(f"{path.name}:{line}: {exc}")
+            continue
+        identity = ((fields.get("crm_id") or "",) if fields.get("crm_id") else
+                    (fields["name"].casefold(), str(fields.get("account", "")).casefold()))
+        if identity in seen:
+            parsed.duplicates += 1
+            parsed.warnings.append(f"{path.name}:{line}: the same deal as line "
+                                   f"{seen[identity]}; the later row is used")
+            parsed.deals = [d for d in parsed.deals if d.line != seen[identity]]
+        seen[identity] = line
+        parsed.deals.append(ImportedDeal(line, fields))
+    for stage, line in unknown_stages.items():
+        parsed.warnings.append(f"{path.name}:{line}: stage '{stage}' is not one qualicoach "
+                               f"knows ({', '.join(STAGES)}); those deals keep their stage")
+    return parsed
+
+
+def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
+            unknown_stages: dict[str, int], line: int) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    currency = ""
+    for index, fld in mapping.items():
+        value = row[index].strip() if index < len(row) else ""
+        if not value:
+            continue
+        if fld == "amount":
+            fields["amount"], currency = parse_money(value)
+        elif fld == "close_date":
+            fields["close_date"] = parse_any_date(value, day_first)
+        elif fld == "stage":
+            stage = STAGE_WORDS.get(normalise(value))
+            if stage is None:
+                unknown_stages.setdefault(value, line)
+            else:
+                fields["stage"] = stage
+        elif fld == "currency":
+            fields["currency"] = _currency_code(value)
+        elif fld == "tags":
+            fields["tags"] = tuple(t.strip() for t in re.split(r"[;,]", value) if t.strip())
+        else:
+            if len(value) > 2000:
+                raise InvalidValue(f"{fld} is longer than 2,000 characters")
+            fields[fld] = value
+    if not fields.get("name"):
+        raise InvalidValue("the deal has no name")
+    if currency and "currency" not in fields:
+        fields["currency"] = currency
+    return fields
+
+
+def _currency_code(text: str) -> str:
+    code = _SYMBOLS.get(text.strip(), text.strip().upper())
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise InvalidValue(f"currency '{text}' is not a three-letter code")
+    return code
+
+
+def parse_money(text: str) -> tuple[float, str]:
+    """'$12,500.00' -> (12500.0, 'USD'); '12.500,00 EUR' -> (12500.0, 'EUR')."""
+    cleaned = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+    currency = ""
+    for symbol, code in _SYMBOLS.items():
+        if symbol in cleaned:
+            currency, cleaned = code, cleaned.replace(symbol, "")
+    match = re.search(r"\b([A-Za-z]{3})\b", cleaned)
+    if match:
+        currency, cleaned = match.group(1).upper(), cleaned.replace(match.group(1), "")
+    number = cleaned.replace(" ", "").replace("'", "")
+    if number.startswith("-") or number.startswith("("):
+        raise InvalidValue(f"amount '{text}' is negative")
+    if not re.fullmatch(r"[0-9.,]+", number) or not re.search(r"\d", number):
+        raise InvalidValue(f"amount '{text}' is not a number")
+    if "," in number and "." in number:
+        decimal = "," if number.rfind(",") > number.rfind(".") else "."
+    elif "," in number:
+        decimal = "" if re.fullmatch(r"\d{1,3}(,\d{3})+", number) else ","
+    elif "." in number:
+        decimal = "" if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", number) else "."
+    else:
+        decimal = ""
+    thousands = {",": ".", ".": ",", "": ",."}[decimal]
+    for mark in thousands:
+        number = number.replace(mark, "")
+    if decimal == ",":
+        number = number.replace(",", ".")
+    try:
+        return float(number), currency
+    except ValueError:
+        raise InvalidValue(f"amount '{text}' is not a number") from None
+
+
+def parse_any_date(text: str, day_first: bool = False) -> date:
+    """'2026-11-30', '11/30/2026' (month first, or day first when asked or when the first
+    number is above 12), '30.11.2026'; a time after the date is ignored."""
+    value = re.split(r"[ T]", text.strip())[0]
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+            year, month, day = map(int, value.split("-"))
+        elif re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", value):
+            day, month, year = map(int, value.split("."))
+        elif re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
+            first, second, year = map(int, value.split("/"))
+            month, day = (second, first) if day_first or first > 12 else (first, second)
+        else:
+            raise ValueError
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidValue(f"close date '{text}' is not a date (YYYY-MM-DD, MM/DD/YYYY or "
+                           "DD.MM.YYYY)") from None

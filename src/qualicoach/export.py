@@ -1,0 +1,27 @@
+"""Deals with their latest scores and answers, for sending qualification back to a CRM."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .answers import answer_to_doc
+from .catalog import Catalog
+from .pipeline import pipeline
+from .render.pipeline import row_data
+from .report import merged_answers
+from .settings import Settings
+from .store import Store
+
+
+def export_records(store: Store, catalog: Catalog, settings: Settings, now: datetime,
+                   include_archived: bool = False) -> list[dict[str, Any]]:
+    """Every deal with its assessment and the latest answer to each question."""
+    grouped = store.interviews_by_deal()
+    records = []
+    for row in pipeline(store, catalog, settings, now, include_archived):
+        record = row_data(row)
+        record["answers"] = {key: answer_to_doc(answer) for key, answer
+                             in sorted(merged_answers(grouped.get(row.id, [])).items())}
+        records.append(record)
+    return records
