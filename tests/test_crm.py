@@ -1,0 +1,228 @@
+"""CRM import (messy real exports) and export back out (JSON, formula-safe CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from qualicoach.crm import parse_any_date, parse_money
+from qualicoach.errors import InvalidValue
+from qualicoach.store import Store
+
+from .conftest import DATA, Home, Run
+
+CRM = DATA / "crm"
+
+
+def deals_of(home: Home) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {d.name: d.__dict__ for d in Store(home.db).deals(include_archived=True)}
+
+
+# --- values ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("$12,500.00", (12500.0, "USD")), ("12.500,00 EUR", (12500.0, "EUR")),
+    ("EUR 12 500,50", (12500.5, "EUR")), ("€1.250.000", (1250000.0, "EUR")),
+    ("1,250,000.50", (1250000.5, "")), ("12,5", (12.5, "")), ("7500", (7500.0, "")),
+    ("£99.99", (99.99, "GBP")), ("12\u00a0500 CHF", (12500.0, "CHF")),
+])
+def test_amounts_in_every_local_form(text: str, expected: tuple[float, str]) -> None:
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["lots", "-500", "(500)", "$", "1.2.3,4,5x"])
+def test_amounts_that_are_not(text: str) -> None:
+    with pytest.raises(InvalidValue):
+        parse_money(text)
+
+
+@pytest.mark.parametrize("text,day_first,expected", [
+    ("2026-11-30", False, date(2026, 11, 30)), ("11/30/2026", False, date(2026, 11, 30)),
+    ("30/11/2026", False, date(2026, 11, 30)),  # the first number is above 12
+    ("01/02/2026", False, date(2026, 1, 2)), ("01/02/2026", True, date(2026, 2, 1)),
+    ("30.11.2026", False, date(2026, 11, 30)), ("2026-12-01 00:00", False, date(2026, 12, 1)),
+    ("2026-12-01T09:30:00Z", False, date(2026, 12, 1)),
+])
+def test_dates_in_every_local_form(text: str, day_first: bool, expected: date) -> None:
+    assert parse_any_date(text, day_first) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-13-45", "31/31/2026", "next week", "30.02.2026"])
+def test_dates_that_are_not(text: str) -> None:
+    with pytest.raises(InvalidValue, match="is not a date"):
+        parse_any_date(text)
+
+
+# --- whole files ------------------------------------------------------------------------------
+
+def test_a_salesforce_report_is_recognised_and_imported(run: Run, home: Home) -> None:
+    result = run("import", str(CRM / "salesforce.csv"), ok=True)
+    assert result.stdout == ("imported 3 deals (salesforce): 3 new, 0 updated, 0 unchanged; "
+                             "1 empty row(s)\n")
+    deals = deals_of(home)
+    acme = deals["ACME renewal"]
+    assert (acme["crm_id"], acme["account"], acme["owner"], acme["stage"], acme["amount"],
+            acme["currency"], acme["close_date"], acme["next_step"]) == (
+        "0061x00000AbCdE", "ACME Corp", "Ana Lima", "proposal", 12500.0, "USD",
+        date(2026, 11, 30), "Send quote, then call")  # BOM gone, quoted comma kept
+    assert deals["Globex pilot"]["next_step"] == "Line one\nline two"  # quoted new line
+    assert deals["Initech upgrade"]["amount"] == 1250000.5
+    assert deals["Initech upgrade"]["stage"] == "won"
+
+
+def test_a_hubspot_export_with_semicolons_and_european_numbers(run: Run, home: Home) -> None:
+    result = run("import", str(CRM / "hubspot.csv"), ok=True)
+    assert result.stdout == ("imported 2 deals (hubspot): 2 new, 0 updated, 0 unchanged; "
+                             "1 duplicate row(s)\n")
+    assert "hubspot.csv:4: the same deal as line 3" in result.stderr
+    hooli = deals_of(home)["Hooli platform"]
+    assert (hooli["crm_id"], hooli["amount"], hooli["currency"], hooli["close_date"],
+            hooli["stage"], hooli["account"]) == ("1001", 12500.0, "EUR", date(2026, 11, 30),
+                                                  "qualified", "Hooli")
+
+
+def test_reimporting_updates_by_crm_id_and_records_the_slip(run: Run, home: Home,
+                                                            tmp_path: Path) -> None:
+    run("import", str(CRM / "salesforce.csv"), ok=True)
+    moved = tmp_path / "again.csv"
+    moved.write_bytes((CRM / "salesforce.csv").read_bytes().replace(b"11/30/2026", b"1/31/2027")
+                      .replace(b"ACME renewal", b"ACME renewal 2027"))
+    result = run("import", str(moved), ok=True)
+    assert result.stdout.startswith("imported 3 deals (salesforce): 0 new, 1 updated, "
+                                    "2 unchanged")
+    deals = deals_of(home)
+    assert len(deals) == 3
+    acme = deals["ACME renewal 2027"]
+    assert acme["id"] == "acme-renewal"  # same deal, same id
+    assert [(c.field, c.old, c.new) for c in acme["history"]] == [
+        ("close_date", date(2026, 11, 30), date(2027, 1, 31))]
+
+
+def test_a_plain_csv_maps_columns_and_reports_bad_rows(run: Run, home: Home) -> None:
+    result = run("import", str(CRM / "generic.csv"), "--map", "Deal=name", "--map",
+                 "Company=account", "--map", "Value=amount", "--map", "Expected=close_date")
+    assert result.exit_code == 3  # some rows were bad; the rest still imported
+    assert result.stderr.splitlines() == [
+        "generic.csv:3: amount 'lots' is not a number",
+        "generic.csv:4: close date '2026-13-45' is not a date (YYYY-MM-DD, MM/DD/YYYY or "
+        "DD.MM.YYYY)",
+    ]
+    assert result.stdout.startswith("imported 2 deals (csv): 2 new")
+    assert set(deals_of(home)) == {"Wayne expansion", '=HYPERLINK("http://evil")'}
+    assert deals_of(home)["Wayne expansion"]["amount"] == 45000.0
+
+
+def test_strict_imports_nothing_when_a_row_is_bad(run: Run, home: Home) -> None:
+    result = run("import", str(CRM / "generic.csv"), "--strict", "--map", "Deal=name",
+                 "--map", "Value=amount", "--map", "Expected=close_date")
+    assert result.exit_code == 3 and "nothing imported" in result.stderr
+    assert not home.db.exists()
+
+
+def test_dry_run_changes_nothing(run: Run, home: Home) -> None:
+    result = run("import", str(CRM / "salesforce.csv"), "--dry-run", ok=True)
+    assert result.stdout.startswith("would import 3 deals (salesforce): 3 new")
+    assert not home.db.exists()
+
+
+def test_a_plain_csv_without_a_name_column_says_how_to_map(run: Run) -> None:
+    result = run("import", str(CRM / "generic.csv"))
+    assert result.exit_code == 3
+    assert "no column gives the deal's name; map one with --map 'COLUMN=name'" in result.stderr
+
+
+def test_bad_map_options(run: Run) -> None:
+    assert "unknown field 'title'" in run("import", str(CRM / "generic.csv"), "--map",
+                                          "Deal=title").stderr
+    assert "does not have: Nope" in run("import", str(CRM / "generic.csv"), "--map",
+                                        "Nope=name").stderr
+
+
+def test_an_empty_file(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("")
+    result = run("import", str(path))
+    assert result.exit_code == 3 and "is empty" in result.stderr
+
+
+# --- export -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def qualified(run: Run, home: Home) -> None:
+    run("import", str(CRM / "salesforce.csv"), ok=True)
+    answers = home.root / "a.yaml"
+    answers.write_text("bant: {budget_status: approved, need_specific: vague}\n"
+                       "alignment: {org_acknowledges_need: nobody}\n")
+    run("interview", "acme-renewal", "--answers", str(answers), ok=True)
+    run("deal", "edit", "globex-pilot", "--next-step", "=cmd|' /C calc'!A0", ok=True)
+
+
+def test_export_json_has_scores_and_answers(run: Run, qualified: None) -> None:
+    records = {r["id"]: r for r in json.loads(run("export", ok=True).stdout)}
+    acme = records["acme-renewal"]
+    assert acme["crm_id"] == "0061x00000AbCdE" and acme["at_risk"] is True
+    assert acme["answers"]["bant.budget_status"]["value"] == "approved"
+    assert acme["answers"]["meddic.pain_identified"]["value"] == "vague"  # shared question
+    assert records["globex-pilot"]["answers"] == {}
+
+
+def test_export_csv_neutralises_formulas(run: Run, qualified: None) -> None:
+    rows = list(csv.DictReader(io.StringIO(run("export", "-f", "csv", ok=True).stdout)))
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["globex-pilot"]["next_step"] == "'=cmd|' /C calc'!A0"
+    assert by_id["acme-renewal"]["answer:bant.budget_status"] == "approved"
+    assert by_id["acme-renewal"]["answer:alignment.org_acknowledges_need"] == "nobody"
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "@")), value
+
+
+def test_export_csv_round_trips_through_import(run: Run, home: Home, qualified: None,
+                                               tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    exported = tmp_path / "out.csv"
+    run("export", "-f", "csv", "-o", str(exported), ok=True)
+    before = {name: {k: d[k] for k in ("crm_id", "account", "owner", "stage", "amount",
+                                       "currency", "close_date")}
+              for name, d in deals_of(home).items() if name != "Globex pilot"}
+    fresh = tmp_path / "fresh.json"
+    result = run("--db", str(fresh), "import", str(exported), ok=True)
+    assert "(qualicoach)" in result.stdout
+    after = {d.name: {k: getattr(d, k) for k in ("crm_id", "account", "owner", "stage",
+                                                 "amount", "currency", "close_date")}
+             for d in Store(fresh).deals()}
+    assert {k: v for k, v in after.items() if k in before} == before
+
+
+def test_export_json_round_trips(run: Run, home: Home, qualified: None) -> None:
+    records = json.loads(run("export", ok=True).stdout)
+    stored = {d.id: d for d in Store(home.db).deals()}
+    for record in records:
+        deal = stored[record["id"]]
+        assert (record["name"], record["amount"], record["close_date"]) == (
+            deal.name, deal.amount, deal.close_date.isoformat() if deal.close_date else None)
+
+
+def test_export_to_a_file(run: Run, qualified: None, tmp_path: Path) -> None:
+    target = tmp_path / "x.json"
+    result = run("export", "-o", str(target), ok=True)
+    assert result.stdout == "" and "exported 3 deals" in result.stderr
+    assert len(json.loads(target.read_text())) == 3
+
+
+def test_a_large_file_imports_in_one_write(run: Run, home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    lines = ["Opportunity Name,Account Name,Amount,Close Date,Opportunity ID"]
+    lines += [f"Deal {n},Account {n % 50},{n * 10},12/{n % 28 + 1}/2026,ID{n}"
+              for n in range(3000)]
+    path.write_text("\n".join(lines) + "\n")
+    run("import", str(path), ok=True)
+    assert len(Store(home.db).deals()) == 3000
+    shutil.copy(path, tmp_path / "again.csv")
+    result = run("import", str(tmp_path / "again.csv"), ok=True)
+    assert "0 new, 0 updated, 3000 unchanged" in result.stdout
