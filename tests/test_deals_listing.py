@@ -90,7 +90,7 @@ def test_json_has_every_field_and_all_reasons(run: Run, pipeline: dict[str, str]
     assert risky["id"] == "risky-big" and risky["at_risk"] is True
     assert {"name", "account", "owner", "stage", "amount", "close_date", "tags", "contacts",
             "fit", "readiness", "risk", "quadrant", "main_reason", "reasons"} <= set(risky)
-    assert risky["main_reason"].startswith("red flag, Need to change")
+    assert risky["main_reason"] == "Need to change: Nobody has said so (red flag)"
     assert sum(r["points"] for r in risky["reasons"]) >= risky["risk"]
     assert rows[2]["main_reason"] == "not interviewed yet" and rows[2]["risk"] is None
 
@@ -108,7 +108,7 @@ def test_table_shows_the_main_reason_and_never_truncates_when_piped(
     header, first = out.splitlines()[:2]
     assert header.split() == ["deal", "account", "stage", "amount", "close", "fit", "ready",
                               "risk", "main", "reason"]
-    assert first.startswith("risky-big") and first.endswith("Nobody has said so")
+    assert first.startswith("risky-big") and first.endswith("Nobody has said so (red flag)")
     assert "…" not in out
 
 
@@ -181,14 +181,14 @@ def test_a_framework_change_rescores(run: Run, home: Home, pipeline: dict[str, s
         rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
         return next(r for r in rows if r["id"] == "risky-big")["main_reason"]
 
-    assert first_reason().startswith("red flag")
+    assert first_reason().endswith("(red flag)")
     # A team's alignment without red flags: the same answers are no longer red flags.
     from qualicoach.catalog import builtin_folder
 
     text = (builtin_folder() / "alignment.yaml").read_text().replace("red_flag: true",
                                                                     "red_flag: false")
     (home.team_frameworks / "alignment.yaml").write_text(text)
-    assert not first_reason().startswith("red flag")
+    assert not first_reason().endswith("(red flag)")
 
 
 def test_settings_change_rescores(run: Run, home: Home, pipeline: dict[str, str]) -> None:
@@ -216,3 +216,42 @@ def test_sort_orders_put_what_needs_attention_first() -> None:
     assert [r.id for r in sort_rows(rows, "updated")] == ["b", "c", "a"]
     assert [r.id for r in sort_rows(rows, "readiness")] == ["c", "a", "b"]  # lowest first
     assert [r.id for r in sort_rows(rows, "amount")] == ["c", "a", "b"]
+
+
+def _rows():  # type: ignore[no-untyped-def]
+    from qualicoach.pipeline import Row
+
+    reasons = [{"brief": "Need to change: Only our contact (red flag)"}]
+    return [Row({"id": f"deal-{n}", "account": "A very long account name Inc.",
+                 "stage": "negotiation", "amount": 125000.0, "currency": "EUR",
+                 "close_date": "2027-01-31"}, fit=80, readiness=20, risk=70, at_risk=True,
+                reasons=reasons, last_interview="2026-11-01T00:00:00+00:00")
+            for n in range(2)]
+
+
+def test_piped_tables_keep_every_column_in_full() -> None:
+    from qualicoach.render.pipeline import table_text
+
+    text = table_text(_rows(), width=None)
+    assert "A very long account name Inc." in text and "(red flag)" in text
+    assert all(len(line.split("  ")) > 5 for line in text.splitlines())
+
+
+def test_a_terminal_table_fits_its_width() -> None:
+    from qualicoach.render.pipeline import table_text
+
+    for width in (60, 80, 100, 120, 160):
+        lines = table_text(_rows(), width=width).splitlines()
+        assert max(len(line) for line in lines) <= width, width
+    narrow = table_text(_rows(), width=80)
+    assert "account" not in narrow.splitlines()[0]  # left out before anything wraps
+    assert "Need to change: Only our con…" in narrow
+    very_narrow = table_text(_rows(), width=60)
+    assert "\n    Need to change: Only our contact (red flag)\n" in very_narrow
+
+
+def test_colors_only_when_asked() -> None:
+    from qualicoach.render.pipeline import table_text
+
+    assert "\x1b[" not in table_text(_rows(), width=120)
+    assert "\x1b[1;31m" in table_text(_rows(), width=120, color=True)

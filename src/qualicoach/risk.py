@@ -159,15 +159,14 @@ def _gap_causes(gaps: Sequence[Gap], settings: Settings) -> list[Cause]:
                       else settings.points_red_flag_fit)
             causes.append(Cause("red_flag", points, f"Red flag in {where}: {q.prompt} "
                                 f"({gap.shown})", q.answer_key,
-                                f"red flag, {element}: {gap.answer_text}"))
+                                f"{element}: {gap.answer_text} (red flag)"))
         elif readiness:
             points = {"unknown": settings.points_unknown, "unclear": settings.points_unclear,
                       "weak": settings.points_weak}[gap.kind]
             causes.append(Cause(gap.kind, points, f"{gap.kind.capitalize()} in {where}: "
                                 f"{q.prompt}" + (f" ({gap.answer_text})" if gap.kind == "weak"
                                                  else ""), q.answer_key,
-                                f"{gap.shown}, {element}" if gap.kind != "weak"
-                                else f"weak, {element}: {gap.answer_text}"))
+                                f"{element}: {gap.shown}"))
     return causes
 
 

@@ -35,20 +35,35 @@ def cells(row: Row) -> list[str]:
 
 
 def table_text(rows: Sequence[Row], width: int | None = None, color: bool = False) -> str:
-    """The rows as an aligned table; ``width`` is the terminal's (None when piped)."""
+    """The rows as an aligned table; ``width`` is the terminal's (None when piped).
+
+    Piped, every column is there in full. In a terminal too narrow for all of them, the
+    account and then the stage columns are left out, and the reason goes on a line of its
+    own when even then it would not fit.
+    """
     table = [list(HEADERS)] + [cells(r) for r in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS) - 1)]
-    fixed = sum(widths) + 2 * (len(widths))
-    reason_room = None if width is None else width - fixed
+    columns = list(range(len(HEADERS) - 1))
+    widths = {i: max(len(line[i]) for line in table) for i in columns}
+
+    def room() -> int | None:
+        return None if width is None else width - sum(widths[i] + 2 for i in columns)
+
+    for optional in (HEADERS.index("account"), HEADERS.index("stage")):
+        current = room()
+        if current is None or current >= MIN_REASON:
+            break
+        columns.remove(optional)
+    reason_room = room()
     own_line = reason_room is not None and reason_room < MIN_REASON
+    risk_at = columns.index(HEADERS.index("risk"))
     out = []
     for number, line in enumerate(table):
         parts = [line[i].rjust(widths[i]) if HEADERS[i] in _RIGHT else line[i].ljust(widths[i])
-                 for i in range(len(widths))]
+                 for i in columns]
         reason = line[-1]
         at_risk = number > 0 and rows[number - 1].at_risk
         if color and at_risk:
-            parts[7] = f"{_RED}{parts[7]}{_RESET}"
+            parts[risk_at] = f"{_RED}{parts[risk_at]}{_RESET}"
         text = "  ".join(parts)
         if own_line:
             out.append((_BOLD + text.rstrip() + _RESET) if color and number == 0 else text.rstrip())
