@@ -529,7 +529,7 @@ def resolve_deal(deals: list[Deal], ref: str) -> Deal:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFound(f"no deal matches '{ref}'")
+        raise NotFound(f"no deal matches '{ref}'; 'qualicoach deals --all' lists them")
     shown = ", ".join(f"{d.id} ({d.name})" for d in matches[:10])
     more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
     raise Ambiguous(f"'{ref}' matches {len(matches)} deals: {shown}{more}; give more of the "
