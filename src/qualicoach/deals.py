@@ -68,6 +68,27 @@ class Deal:
         return replace(self, **changes, updated=at, history=(*self.history, *recorded))
 
 
+def deal_to_data(deal: Deal) -> dict[str, Any]:
+    """The deal as plain JSON-ready data: how it is stored, and its JSON output."""
+    return {
+        "id": deal.id, "name": deal.name, "account": deal.account, "owner": deal.owner,
+        "stage": deal.stage, "amount": deal.amount, "currency": deal.currency,
+        "close_date": deal.close_date.isoformat() if deal.close_date else None,
+        "next_step": deal.next_step,
+        "contacts": [{"name": c.name, "role": c.role, "title": c.title} for c in deal.contacts],
+        "tags": list(deal.tags),
+        "created": deal.created.isoformat(), "updated": deal.updated.isoformat(),
+        "archived": deal.archived, "crm_id": deal.crm_id,
+        "history": [{"field": c.field, "old": plain_value(c.old), "new": plain_value(c.new),
+                     "at": c.at.isoformat()} for c in deal.history],
+    }
+
+
+def plain_value(value: Any) -> Any:
+    """Dates and times as ISO 8601 text; anything else as it is."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
 # --- parsing what users type -------------------------------------------------------------
 
 

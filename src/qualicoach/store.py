@@ -25,7 +25,7 @@ from tinydb.storages import Storage
 
 from . import durable
 from .answers import Answer, answer_from_doc, answer_to_doc
-from .deals import Change, Contact, Deal, slugify
+from .deals import Change, Contact, Deal, deal_to_data, slugify
 from .errors import Ambiguous, DatabaseError, InvalidValue, NotFound
 
 SCHEMA_VERSION = 1
@@ -610,22 +610,7 @@ def migrate(data: Data, version: int, now: datetime | None = None) -> Data:
 
 
 def _deal_to_doc(deal: Deal) -> dict[str, Any]:
-    return {
-        "id": deal.id, "name": deal.name, "account": deal.account, "owner": deal.owner,
-        "stage": deal.stage, "amount": deal.amount, "currency": deal.currency,
-        "close_date": deal.close_date.isoformat() if deal.close_date else None,
-        "next_step": deal.next_step,
-        "contacts": [{"name": c.name, "role": c.role, "title": c.title} for c in deal.contacts],
-        "tags": list(deal.tags),
-        "created": deal.created.isoformat(), "updated": deal.updated.isoformat(),
-        "archived": deal.archived, "crm_id": deal.crm_id,
-        "history": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new),
-                     "at": c.at.isoformat()} for c in deal.history],
-    }
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, (date, datetime)) else value
+    return deal_to_data(deal)
 
 
 def _deal_from_doc(doc: dict[str, Any], path: Path) -> Deal:

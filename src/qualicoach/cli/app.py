@@ -12,7 +12,10 @@ from typer.core import TyperGroup
 from .. import __version__
 
 if TYPE_CHECKING:
+    from ..catalog import Catalog
     from ..locations import Locations
+    from ..settings import Settings
+    from ..store import Store
 
 # Typer vendors click in recent releases; its base exception is reached through a public
 # class rather than a private module path.
@@ -110,6 +113,21 @@ def locations(ctx: typer.Context) -> "Locations":
     options = ctx.find_root().obj
     assert isinstance(options, _Options)
     return options.locations()
+
+
+def open_workspace(ctx: typer.Context) -> "tuple[Store, Settings, Catalog]":
+    """The run's store, settings and frameworks; framework files that did not load are
+    warned about on stderr and left out."""
+    from ..catalog import load_catalog
+    from ..render.console import stderr_line
+    from ..settings import load_settings
+    from ..store import Store
+
+    locs = locations(ctx)
+    catalog = load_catalog(locs.framework_sources())
+    for problem in catalog.problems:
+        stderr_line(f"warning: {problem}")
+    return Store(locs.database), load_settings(locs.config_file), catalog
 
 
 def _register_commands() -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import locations
+from .app import locations, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -105,19 +105,13 @@ def export_deals(
     """Export deals with their latest scores and answers (for your CRM)."""
     import io
 
-    from ..catalog import load_catalog
     from ..errors import InvalidValue
     from ..export import export_records
     from ..render.console import stderr_line
     from ..render.export import records_csv, records_json
-    from ..settings import load_settings
-    from ..store import Store
 
-    locs = locations(ctx)
-    store = Store(locs.database)
-    catalog = load_catalog(locs.framework_sources())
-    records = export_records(store, catalog, load_settings(locs.config_file), store.clock(),
-                             archived)
+    store, settings, catalog = open_workspace(ctx)
+    records = export_records(store, catalog, settings, store.clock(), archived)
     buffer = io.StringIO()
     if format is ExportFormat.json:
         buffer.write(records_json(records))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..vocabulary import STAGES
-from .app import locations
+from .app import open_workspace
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 
@@ -63,22 +63,14 @@ def deals(
     The table shows the first page; json, csv and ids print every matching deal unless
     --limit is given.
     """
-    from ..catalog import load_catalog
     from ..deals import parse_choice
     from ..errors import InvalidValue
     from ..pipeline import Filters, pipeline, select, sort_rows
     from ..render.console import stderr_line
-    from ..settings import load_settings
-    from ..store import Store
 
     if limit is not None and show_all:
         raise InvalidValue("give --limit or --all, not both")
-    locs = locations(ctx)
-    store = Store(locs.database)
-    settings = load_settings(locs.config_file)
-    catalog = load_catalog(locs.framework_sources())
-    for problem in catalog.problems:
-        stderr_line(f"warning: {problem}")
+    store, settings, catalog = open_workspace(ctx)
     now = store.clock()
     filters = Filters(
         at_risk=at_risk, stages=tuple(parse_choice(s, STAGES, "stage") for s in stage or ()),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import locations
+from .app import open_workspace
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,19 +48,11 @@ def interview(
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
     from .. import prompts
-    from ..catalog import load_catalog
     from ..errors import ExitCode, InvalidValue
     from ..prompts import QuestionaryPrompter
-    from ..render.console import make_console, stderr_line
-    from ..settings import load_settings
-    from ..store import Store
+    from ..render.console import make_console
 
-    locs = locations(ctx)
-    store = Store(locs.database)
-    settings = load_settings(locs.config_file)
-    catalog = load_catalog(locs.framework_sources())
-    for problem in catalog.problems:
-        stderr_line(f"warning: {problem}")
+    store, settings, catalog = open_workspace(ctx)
     if answers is not None:
         _from_file(store, catalog, deal, answers, settings)
         return

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import locations
+from .app import locations, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -40,9 +40,8 @@ def report(
         "them (no scores, verdicts or private notes).")] = Audience.rep,
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
-    from ..catalog import load_catalog
     from ..errors import InvalidValue
-    from ..render.console import make_console, stderr_line
+    from ..render.console import make_console
     from ..render.report import (
         customer_markdown,
         report_data,
@@ -51,15 +50,9 @@ def report(
         report_renderable,
     )
     from ..report import build_report
-    from ..settings import load_settings
-    from ..store import Store
 
-    locs = locations(ctx)
-    settings = load_settings(locs.config_file)
-    catalog = load_catalog(locs.framework_sources())
-    for problem in catalog.problems:
-        stderr_line(f"warning: {problem}")
-    the_report = build_report(Store(locs.database), catalog, deal, settings)
+    store, settings, catalog = open_workspace(ctx)
+    the_report = build_report(store, catalog, deal, settings)
     if audience is Audience.customer:
         if format not in (None, ReportFormat.markdown):
             raise InvalidValue("the customer summary is Markdown: use --format markdown")
@@ -104,20 +97,14 @@ def history(
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """A deal over time: fit and readiness per interview, and how its fields moved."""
-    from ..catalog import load_catalog
     from ..errors import InvalidValue
     from ..render.console import make_console, print_json
     from ..render.history import history_data, history_renderable
     from ..report import report_from
-    from ..settings import load_settings
-    from ..store import Store
 
     if format not in ("text", "json"):
         raise InvalidValue(f"unknown format '{format}'; expected text or json")
-    locs = locations(ctx)
-    settings = load_settings(locs.config_file)
-    catalog = load_catalog(locs.framework_sources())
-    store = Store(locs.database)
+    store, settings, catalog = open_workspace(ctx)
     the_deal = store.deal(deal)
     interviews = store.interviews(the_deal.id)
     points = [report_from(the_deal, interviews[: n + 1], catalog, settings,

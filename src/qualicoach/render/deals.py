@@ -8,27 +8,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..deals import Deal
+from ..deals import Deal, deal_to_data, plain_value
 from .console import literal
 
 
 def deal_data(deal: Deal) -> dict[str, Any]:
     """A deal as plain data with stable keys (the JSON form of ``deal show``)."""
-    return {
-        "id": deal.id, "name": deal.name, "account": deal.account, "owner": deal.owner,
-        "stage": deal.stage, "amount": deal.amount, "currency": deal.currency,
-        "close_date": deal.close_date.isoformat() if deal.close_date else None,
-        "next_step": deal.next_step,
-        "contacts": [{"name": c.name, "role": c.role, "title": c.title} for c in deal.contacts],
-        "tags": list(deal.tags), "archived": deal.archived,
-        "created": deal.created.isoformat(), "updated": deal.updated.isoformat(),
-        "history": [{"field": c.field, "old": _iso(c.old), "new": _iso(c.new),
-                     "at": c.at.isoformat()} for c in deal.history],
-    }
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    return deal_to_data(deal)
 
 
 def format_amount(amount: float | None, currency: str = "") -> str:
@@ -75,7 +61,7 @@ def deal_detail(deal: Deal) -> RenderableType:
             changes.add_column(column)
         for c in deal.history:
             changes.add_row(c.at.strftime("%Y-%m-%d"), c.field.replace("_", " "),
-                            literal(str(_iso(c.old) if c.old is not None else "-")),
-                            literal(str(_iso(c.new) if c.new is not None else "-")))
+                            literal(str(plain_value(c.old) if c.old is not None else "-")),
+                            literal(str(plain_value(c.new) if c.new is not None else "-")))
         parts.append(changes)
     return Group(*parts)

@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..deals import Deal
+from ..deals import Deal, plain_value
 from ..report import Report
 from .console import literal
 from .report import bar
@@ -32,13 +32,10 @@ def history_data(deal: Deal, points: Sequence[Report]) -> dict[str, Any]:
              "risk": r.assessment.risk}
             for r in points
         ],
-        "changes": [{"field": c.field, "old": _iso(c.old), "new": _iso(c.new),
+        "changes": [{"field": c.field, "old": plain_value(c.old), "new": plain_value(c.new),
                      "at": c.at.isoformat()} for c in deal.history],
     }
 
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def history_renderable(deal: Deal, points: Sequence[Report]) -> RenderableType:
@@ -70,7 +67,7 @@ def history_renderable(deal: Deal, points: Sequence[Report]) -> RenderableType:
             changes.add_column(column)
         for change in deal.history:
             changes.add_row(f"{change.at:%Y-%m-%d}", change.field.replace("_", " "),
-                            literal(str(_iso(change.old) or "-")),
-                            literal(str(_iso(change.new) or "-")))
+                            literal(str(plain_value(change.old) or "-")),
+                            literal(str(plain_value(change.new) or "-")))
         parts.append(changes)
     return Group(*parts)

@@ -15,6 +15,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..deals import plain_value
 from ..report import Report
 from ..scoring import FrameworkScore, percent
 from .console import literal, visible
@@ -55,15 +56,12 @@ def report_data(report: Report) -> dict[str, Any]:
             "answers": [{"question": c.question.answer_key, "prompt": c.question.prompt,
                          "before": c.before, "after": c.after, "direction": c.direction}
                         for c in report.answer_changes],
-            "deal": [{"field": c.field, "old": _iso(c.old), "new": _iso(c.new),
+            "deal": [{"field": c.field, "old": plain_value(c.old), "new": plain_value(c.new),
                       "at": c.at.isoformat()} for c in report.deal_changes],
         },
         "missing_frameworks": list(report.missing_frameworks),
     }
 
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _answer_text(question: Any, answer: Any) -> str:
@@ -209,9 +207,9 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
         changes.add_row(Text(change.direction, style=style), line)
     for field_change in report.deal_changes:
         line = Text(field_change.field.replace("_", " ") + ": ")
-        line.append(literal(str(_iso(field_change.old) or "-")))
+        line.append(literal(str(plain_value(field_change.old) or "-")))
         line.append(" -> ")
-        line.append(literal(str(_iso(field_change.new) or "-"), "bold"))
+        line.append(literal(str(plain_value(field_change.new) or "-"), "bold"))
         changes.add_row(Text(f"{field_change.at:%Y-%m-%d}", style="dim"), line)
     if changes.rows:
         parts.append(changes)
@@ -365,8 +363,8 @@ def report_markdown(report: Report) -> str:
     out += ["", "## What changed since the previous interview", ""]
     out += [f"- {c.direction}: {md(c.question.prompt)}: {md(c.before)} -> {md(c.after)}"
             for c in report.answer_changes]
-    out += [f"- {c.at:%Y-%m-%d} {c.field.replace('_', ' ')}: {md(str(_iso(c.old)))} -> "
-            f"{md(str(_iso(c.new)))}" for c in report.deal_changes]
+    out += [f"- {c.at:%Y-%m-%d} {c.field.replace('_', ' ')}: {md(str(plain_value(c.old)))} -> "
+            f"{md(str(plain_value(c.new)))}" for c in report.deal_changes]
     if not report.answer_changes and not report.deal_changes:
         out.append("- Nothing yet.")
     return "\n".join(out) + "\n"
