@@ -1,6 +1,5 @@
 """The root command: global options, and the one place errors become messages and exit codes."""
 
-
 import os
 import sys
 from pathlib import Path

@@ -1,6 +1,5 @@
 """``qualicoach deal``: create, show, change and remove deals and their stakeholders."""
 
-
 import sys
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any

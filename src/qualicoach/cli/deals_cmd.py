@@ -1,6 +1,5 @@
 """``qualicoach deals``: the pipeline from the shell, fast enough for a prompt hook."""
 
-
 import sys
 from enum import Enum
 from typing import Annotated

@@ -1,6 +1,5 @@
 """``qualicoach frameworks``: list, show, validate and start framework files."""
 
-
 import sys
 from enum import Enum
 from pathlib import Path

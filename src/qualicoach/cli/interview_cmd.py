@@ -1,6 +1,5 @@
 """``qualicoach interview``: the guided interview, or a whole answers file at once."""
 
-
 import signal
 from collections.abc import Callable
 from datetime import timedelta
@@ -80,7 +79,6 @@ def _run(store: "Store", session: "Interview", deal: "Deal", frameworks: "list[F
     from ..engine import InterviewEngine
     from ..errors import ExitCode
     from ..interview import run_interview
-    from ..render.console import make_console
     from ..render.interview import summary
 
     earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
@@ -107,8 +105,8 @@ def _run(store: "Store", session: "Interview", deal: "Deal", frameworks: "list[F
     finally:
         restore()
     store.end_interview(session.id, "finished")
-    make_console().print(summary(deal, frameworks, store.latest_answers(deal.id),
-                                 len(outcome.answered), len(outcome.skipped)))
+    console.print(summary(deal, frameworks, store.latest_answers(deal.id),
+                          len(outcome.answered), len(outcome.skipped)))
 
 
 def _stop_on_signals() -> Callable[[], None]:

@@ -1,6 +1,5 @@
 """``qualicoach report``, ``history`` and ``demo``: what the answers mean."""
 
-
 import sys
 from enum import Enum
 from pathlib import Path
