@@ -137,7 +137,9 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
     if a.unconfirmed:
         warning = Text("\nUnconfirmed: ", style="bold yellow")
         warning.append("readiness is low, so the customer has not decided internally yet; "
-                       "until they do, these good seller-side answers are hopes, not facts: ")
+                       if a.readiness is not None else
+                       "nobody has checked whether the customer has decided internally; ")
+        warning.append("until they do, these good seller-side answers are hopes, not facts: ")
         warning.append(literal(_unconfirmed_elements(report)))
         parts.append(warning)
 
