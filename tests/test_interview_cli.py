@@ -205,3 +205,25 @@ def test_answers_file_that_is_not_yaml(run: Run, deal: str, tmp_path: Path) -> N
     path.write_text("mini: [unclosed\n")
     result = run("interview", deal, "--answers", str(path))
     assert result.exit_code == 3 and "not valid YAML or JSON" in result.stderr
+
+
+def test_without_arguments_it_offers_a_new_deal_and_the_default_frameworks(
+    run: Run, home: Home, keyboard  # type: ignore[no-untyped-def]
+) -> None:
+    keyboard.send_text(  # type: ignore[attr-defined]
+        ENTER                        # Which deal? "+ a new deal" (the only choice)
+        + "Hooli platform" + ENTER   # its name
+        + ENTER                      # Which frameworks? the defaults: BANT and alignment
+        + ENTER + CTRL_C)            # answer one question, then stop
+    result = run("interview", "--quick")
+    assert result.exit_code == 130
+    (interview,) = Store(home.db).interviews("hooli-platform")
+    assert interview.frameworks == {"bant": "1.0", "alignment": "1.0"}
+    assert len(interview.answers) == 1
+
+
+def test_choosing_an_existing_deal(run: Run, home: Home, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
+    # The most recently updated deal is the default: Enter picks it.
+    keyboard.send_text(ENTER + ENTER + CTRL_C)  # type: ignore[attr-defined]
+    run("interview", "-F", "mini", "--quick")
+    assert Store(home.db).interviews(deal)[0].answers["mini.agreed"].value == "yes"
