@@ -204,3 +204,18 @@ def test_unexpected_errors_are_one_line_without_traceback(run: Run, monkeypatch)
     assert result.exit_code == 70
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
     assert "internal error: RuntimeError" in result.stderr
+
+
+def test_the_pre_commit_hook_file_is_valid_and_runs_validate(run: Run) -> None:
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = hooks
+    assert hook["id"] == "qualicoach-validate" and hook["language"] == "python"
+    assert hook["entry"] == "qualicoach frameworks validate"
+    assert re.search(hook["files"], "frameworks/bant.yaml")
+    assert not re.search(hook["files"], ".pre-commit-config.yaml")
+    assert run(*hook["entry"].split()[1:], "--help").exit_code == 0
