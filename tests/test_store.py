@@ -213,8 +213,7 @@ def test_a_folder_in_place_of_the_file_is_reported(tmp_path: Path) -> None:
 
 def test_new_files_record_the_schema_version(store: Store) -> None:
     store.add_deal("One")
-    assert json.loads(store.path.read_text())["meta"] == {
-        "1": {"schema_version": SCHEMA_VERSION}}
+    assert json.loads(store.path.read_text())["meta"]["1"]["schema_version"] == SCHEMA_VERSION
 
 
 def test_an_older_file_is_migrated_and_the_original_kept(tmp_path: Path) -> None:
@@ -241,3 +240,58 @@ def test_a_newer_file_is_refused_unchanged(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="written by a newer qualicoach"):
         Store(path).add_deal("x")
     assert path.read_bytes() == content
+
+
+# --- the layout that lets a listing read the deals alone ---------------------------------
+
+
+def _listing(store: Store) -> list[tuple[str, int, object]]:
+    return sorted((item.fields["id"], item.revision, item.assessment)
+                  for item in store.listing(include_archived=True))
+
+
+def test_the_file_stays_one_valid_json_document(store: Store) -> None:
+    from qualicoach.store import LAYOUT_PREFIX
+
+    store.add_deal("One", tags=("a",))
+    raw = store.path.read_bytes()
+    assert raw.startswith(LAYOUT_PREFIX)
+    data = json.loads(raw)
+    assert data["deals"]["1"]["name"] == "One" and data["meta"]["1"]["schema_version"] == 1
+
+
+def test_listing_the_deals_alone_matches_reading_everything(tmp_path: Path) -> None:
+    from qualicoach.answers import Answer
+
+    path = tmp_path / "q.json"
+    writer = Store(path)
+    for name in ("One", "Two", "Three"):
+        writer.add_deal(name)
+    interview = writer.start_interview("two", {"bant": "1.0"})
+    writer.archive_deal("three")
+    for n in range(3):  # journal entries not yet folded in: they bump the revision
+        writer.record_answer(interview.id, f"bant.q{n}", Answer("unknown"))
+    fast = _listing(Store(path))
+    reader = Store(path)
+    reader.snapshot()  # fills the cache, so listing() takes the full path
+    assert fast == _listing(reader)
+    assert dict((i, r) for i, r, _ in fast)["two"] == 4  # start_interview + 3 answers
+
+
+def test_a_file_without_the_layout_is_read_in_full(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    Store(path).add_deal("One")
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps(data))  # as another tool would write it
+    assert [i for i, _, _ in _listing(Store(path))] == ["one"]
+
+
+def test_a_damaged_deals_table_is_still_reported(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    Store(path).add_deal("One")
+    raw = path.read_bytes()
+    damaged = raw.replace(b'"name":"One"', b'"name":"One', 1)
+    path.write_bytes(damaged)
+    with pytest.raises(DatabaseError, match="not valid JSON"):
+        Store(path).listing()
+    assert path.read_bytes() == damaged

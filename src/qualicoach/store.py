@@ -124,7 +124,7 @@ class Store:
                 if storage.dirty:
                     if token is not None:
                         storage.data["meta"]["1"]["journal_applied"] = token
-                    payload = orjson.dumps(storage.data)
+                    payload = serialize(storage.data)
                     sig = durable.write_atomically(self.path, payload, backup=self.backup_path)
                     # Only now that the database holds the journal's entries may it go.
                     self.journal.remove()
@@ -423,12 +423,54 @@ class Store:
     def listing(self, include_archived: bool = False) -> list[Listed]:
         """Every deal's stored fields, revision and stored assessment, without parsing its
         interviews: what a pipeline listing needs."""
+        sigs = self._signatures()
+        cached = self._cache is not None and sigs[0] is not None and self._cache[0] == sigs
+        deals = None if cached else self._deals_only()
+        if deals is not None:
+            return [Listed(doc, int(doc.get("revision", 0)), doc.get("assessment"))
+                    for doc in deals.values() if include_archived or not doc.get("archived")]
         data, _ = self._load(for_write=False)
         # The records themselves, read-only: copying 10,000 of them into TinyDB documents
         # costs more than everything else a listing does.
         return [Listed(doc, int(doc.get("revision", 0)), doc.get("assessment"))
                 for doc in data.get("deals", {}).values()
                 if include_archived or not doc.get("archived")]
+
+    def _deals_only(self) -> dict[str, dict[str, Any]] | None:
+        """The deals table alone, read through the layout the file starts with, with the
+        journal's revision bumps applied; None when the file does not allow it (written
+        by something else, an older schema, anything unexpected), and the caller reads the
+        whole file, which also reports any damage properly."""
+        try:
+            with open(self.path, "rb") as handle:
+                head = handle.read(_LAYOUT_HEAD + 32)
+                if not head.startswith(LAYOUT_PREFIX):
+                    return None
+                start, end = (int(x) for x in
+                              head[len(LAYOUT_PREFIX):_LAYOUT_HEAD].decode().split(":"))
+                meta_end = start - len(_DEALS_KEY)
+                handle.seek(0)
+                meta_raw = handle.read(start)
+                if meta_raw[meta_end:start] != _DEALS_KEY:
+                    return None
+                meta = orjson.loads(meta_raw[len(b'{"meta":'):meta_end])["1"]
+                handle.seek(start)
+                deals = _loads_without_gc(handle.read(end - start))
+        except (OSError, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+            return None
+        if meta.get("schema_version") != SCHEMA_VERSION or _shape_problem({"deals": deals}):
+            return None
+        token, entries = self.journal.read()
+        if token is not None and meta.get("journal_applied") != token:
+            by_id = {doc.get("id"): doc for doc in deals.values()}
+            for entry in entries:
+                try:
+                    deal_id = orjson.loads(entry)["interview"].rpartition("#")[0]
+                except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+                    return None
+                if deal_id in by_id:
+                    _bump(by_id[deal_id])
+        return deals  # type: ignore[no-any-return]
 
     def parse_deal(self, fields: Mapping[str, Any]) -> Deal:
         """The deal a listing's stored fields describe."""
@@ -546,6 +588,34 @@ def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - _DEAL_FIELDS
     if unknown:
         raise InvalidValue(f"unknown deal field(s): {', '.join(sorted(unknown))}")
+
+
+# The file starts with the byte range of the deals table, in a fixed-width field of the
+# meta record, so a listing can read the deals alone (they are a tenth of a large file;
+# the interviews are the rest). Still one valid JSON document, and a TinyDB database.
+LAYOUT_PREFIX = b'{"meta":{"1":{"layout":"'
+_LAYOUT_DIGITS = 13
+_LAYOUT_HEAD = len(LAYOUT_PREFIX) + 2 * _LAYOUT_DIGITS + 1
+_DEALS_KEY = b',"deals":'
+
+
+def serialize(data: Data) -> bytes:
+    """The database as JSON: meta (with the layout) first, then deals, then the rest."""
+    meta = {k: v for k, v in data.get("meta", {}).get("1", {}).items() if k != "layout"}
+    meta_body = orjson.dumps(meta)[1:-1]
+    tail = b'"' + (b"," + meta_body if meta_body else b"") + b"}}"
+    others = [k for k in data if k not in ("meta", "deals")]
+    extra_meta = {k: v for k, v in data.get("meta", {}).items() if k != "1"}
+    if extra_meta:  # records beyond the first are not ours; keep them, in the full form
+        return orjson.dumps(data)
+    deals = orjson.dumps(data.get("deals", {}))
+    start = _LAYOUT_HEAD + len(tail) + len(_DEALS_KEY)
+    layout = b"%0*d:%0*d" % (_LAYOUT_DIGITS, start, _LAYOUT_DIGITS, start + len(deals))
+    parts = [LAYOUT_PREFIX, layout, tail, _DEALS_KEY, deals]
+    for name in others:
+        parts += [b",", orjson.dumps(name), b":", orjson.dumps(data[name])]
+    parts.append(b"}")
+    return b"".join(parts)
 
 
 def _loads_without_gc(raw: bytes) -> Any:
