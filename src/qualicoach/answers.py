@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Union
 
@@ -39,18 +39,9 @@ class Answer:
     at: datetime | None = None
     confirmed: datetime | None = None
 
-    @property
-    def is_gap_status(self) -> bool:
-        """True for unknown and unclear answers."""
-        return self.status != "answered"
-
     def same_value(self, other: Answer | None) -> bool:
         """True when ``other`` says the same thing (status and value)."""
         return other is not None and (self.status, self.value) == (other.status, other.value)
-
-    def confirmed_at(self, when: datetime) -> Answer:
-        """This answer, confirmed again at ``when``."""
-        return replace(self, confirmed=when)
 
 
 def parse_value(question: Question, raw: Any) -> tuple[Status, Value]:

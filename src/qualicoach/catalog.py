@@ -60,12 +60,6 @@ class Catalog:
                            f"{', '.join(self.entries) or 'none'}")
         return entry.framework
 
-    def require_valid(self) -> Catalog:
-        """Raise FrameworkError if any framework file failed to load."""
-        if self.problems:
-            raise FrameworkError(self.problems)
-        return self
-
 
 def builtin_folder() -> Path:
     """The folder of the built-in frameworks, installed or in a source checkout."""

@@ -84,9 +84,3 @@ class DatabaseError(QualicoachError):
     """The database cannot be used as it is (damaged, too new, unreadable)."""
 
     exit_code = ExitCode.DAMAGED_DATABASE
-
-
-class Interrupted(QualicoachError):
-    """The user stopped an interactive flow; what was answered is kept."""
-
-    exit_code = ExitCode.INTERRUPTED

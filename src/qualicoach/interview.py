@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from rich.console import Console
 
-from .answers import YES_NO_TITLES, Answer, Evidence, describe_value
+from .answers import YES_NO_TITLES, Answer, Evidence
 from .engine import InterviewEngine, Step
 from .errors import InvalidValue
 from .framework import SCALE_VALUES, UNCLEAR, UNKNOWN
@@ -143,7 +143,3 @@ def _annotate(engine: InterviewEngine, prompter: Prompter, step: Step, answer: A
         return answer
     return engine.annotate(step, evidence, note, private)
 
-
-def describe(step: Step, answer: Answer) -> str:
-    """The answer as a rep would say it (for summaries)."""
-    return describe_value(step.question, answer)

@@ -22,8 +22,6 @@ from .risk import Assessment, assess
 from .settings import Settings
 from .store import Interview, Listed, Store
 
-SORT_KEYS = ("risk", "close", "amount", "updated", "fit", "readiness")
-
 
 @dataclass(frozen=True)
 class Row:

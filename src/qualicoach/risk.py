@@ -79,10 +79,6 @@ class Assessment:
         """The cause with the most points, in words ('' when there is none)."""
         return self.causes[0].message if self.causes else ""
 
-    @property
-    def main_reason_brief(self) -> str:
-        """The main reason in a few words, for lists."""
-        return self.causes[0].brief if self.causes else ""
 
 
 def assess(deal: Deal, frameworks: Sequence[Framework], answers: Mapping[str, Answer],
