@@ -1,11 +1,18 @@
 """The one place that reads and writes the database.
 
-The database is a TinyDB file (tables ``meta``, ``deals``, and the later ``interviews``),
-but TinyDB's stock JSON storage rewrites the file in place with no lock, so a kill at the
-wrong moment leaves a file that no longer parses. Here TinyDB works on an in-memory
-snapshot inside a transaction; the transaction holds the cross-process lock, reads the
-file fresh (or reuses our own last version when the file is unchanged), and writes once,
-atomically (see ``qualicoach.durable``).
+The database is a TinyDB file (tables ``meta``, ``deals`` and ``interviews``), but
+TinyDB's stock JSON storage rewrites the file in place with no lock, so a kill at the wrong
+moment leaves a file that no longer parses. Here TinyDB works on an in-memory snapshot
+inside a transaction; the transaction holds the cross-process lock, reads the file fresh
+(or reuses our own last version when the file is unchanged), and writes once, atomically
+(see ``qualicoach.durable``).
+
+Two additions keep a large database quick:
+
+- single answers go to an fsynced journal beside the file (``durable.Journal``) and are
+  folded in by the next full write, so an interview never rewrites the whole file;
+- the file starts with the byte range of the deals table (``serialize``), so a listing
+  parses the deals alone.
 """
 
 from __future__ import annotations
