@@ -1,5 +1,6 @@
 """The root command: global options, and the one place errors become messages and exit codes."""
 
+import enum
 import os
 import sys
 from pathlib import Path
@@ -28,6 +29,13 @@ def _error_line(message: str) -> None:
     from ..render.console import stderr_line
 
     stderr_line(f"qualicoach: {message}")
+
+
+class TextOrJson(str, enum.Enum):
+    """The --format of commands that show one thing: for people, or for scripts."""
+
+    text = "text"
+    json = "json"
 
 
 class _ErrorMappingGroup(TyperGroup):

@@ -1,13 +1,12 @@
 """``qualicoach deal``: create, show, change and remove deals and their stakeholders."""
 
 import sys
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..vocabulary import ROLES, STAGES
-from .app import locations
+from .app import TextOrJson, locations
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -20,11 +19,6 @@ app.add_typer(contact_app, name="contact")
 
 DealRef = Annotated[str, typer.Argument(metavar="DEAL",
                                         help="Deal id, or an unambiguous start of its name.")]
-
-
-class ShowFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def store(ctx: typer.Context) -> "Store":
@@ -87,13 +81,13 @@ def add(
 
 @app.command("show")
 def show(ctx: typer.Context, deal: DealRef,
-         format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text) -> None:
+         format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text) -> None:
     """Show a deal: its fields, stakeholders and recorded changes."""
     from ..render.console import make_console, print_json
     from ..render.deals import deal_data, deal_detail
 
     found = store(ctx).deal(deal)
-    if format is ShowFormat.json:
+    if format is TextOrJson.json:
         print_json(deal_data(found))
     else:
         make_console().print(deal_detail(found))

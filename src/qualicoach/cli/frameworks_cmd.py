@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import locations
+from .app import TextOrJson, locations
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -20,11 +20,6 @@ app = typer.Typer(help="List, show, validate and create qualification frameworks
 
 class ListFormat(str, Enum):
     table = "table"
-    json = "json"
-
-
-class ShowFormat(str, Enum):
-    text = "text"
     json = "json"
 
 
@@ -56,15 +51,15 @@ def list_frameworks(
 def show(
     ctx: typer.Context,
     framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id.")],
-    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] =
-    ShowFormat.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] =
+    TextOrJson.text,
 ) -> None:
     """Show a framework's elements and questions, with why and how to ask each."""
     from ..render.console import make_console, print_json
     from ..render.frameworks import framework_data, framework_detail
 
     framework = _catalog(ctx).get(framework_id)
-    if format is ShowFormat.json:
+    if format is TextOrJson.json:
         print_json(framework_data(framework))
     else:
         make_console().print(framework_detail(framework))

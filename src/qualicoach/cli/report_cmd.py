@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import locations, open_workspace
+from .app import TextOrJson, locations, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -93,23 +93,20 @@ def _emit(text: str, output: Path | None) -> None:
 def history(
     ctx: typer.Context,
     deal: Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or name start.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
 ) -> None:
     """A deal over time: fit and readiness per interview, and how its fields moved."""
-    from ..errors import InvalidValue
     from ..render.console import make_console, print_json
     from ..render.history import history_data, history_renderable
     from ..report import report_from
 
-    if format not in ("text", "json"):
-        raise InvalidValue(f"unknown format '{format}'; expected text or json")
     store, settings, catalog = open_workspace(ctx)
     the_deal = store.deal(deal)
     interviews = store.interviews(the_deal.id)
     points = [report_from(the_deal, interviews[: n + 1], catalog, settings,
                           interviews[n].ended or interviews[n].started)
               for n in range(len(interviews))]
-    if format == "json":
+    if format is TextOrJson.json:
         print_json(history_data(the_deal, points))
     else:
         make_console().print(history_renderable(the_deal, points))
