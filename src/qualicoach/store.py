@@ -118,16 +118,10 @@ class Store:
         with durable.exclusive_lock(self.path, self.lock_timeout):
             durable.remove_leftovers(self.path)
             data, token = self._load(for_write=True)
-            storage_box: list[_Snapshot] = []
-
-            def make_storage(*_: Any) -> _Snapshot:
-                storage_box.append(_Snapshot(data))
-                return storage_box[0]
-
-            db = TinyDB(storage=make_storage)
+            storage = _Snapshot(data)
+            db = TinyDB(storage=lambda *_: storage)
             try:
                 yield db
-                storage = storage_box[0]
                 if storage.dirty:
                     if token is not None:
                         storage.data["meta"]["1"]["journal_applied"] = token
