@@ -19,7 +19,7 @@ def export_records(store: Store, catalog: Catalog, settings: Settings, now: date
     """Every deal with its assessment and the latest answer to each question."""
     grouped = store.interviews_by_deal()
     records = []
-    for row in pipeline(store, catalog, settings, now, include_archived):
+    for row in pipeline(store, catalog, settings, now, include_archived, grouped):
         record = row_data(row)
         record["answers"] = {key: answer_to_doc(answer) for key, answer
                              in sorted(merged_answers(grouped.get(row.id, [])).items())}

@@ -64,14 +64,18 @@ def fingerprint(catalog: Catalog, settings: Settings) -> str:
 
 
 def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
-             include_archived: bool = False) -> list[Row]:
-    """Every deal with its assessment; rescoring only what changed, and saving that."""
+             include_archived: bool = False,
+             interviews: Mapping[str, list[Interview]] | None = None) -> list[Row]:
+    """Every deal with its assessment; rescoring only what changed, and saving that.
+
+    ``interviews`` (by deal id) saves reading them again when the caller has them.
+    """
     basis = fingerprint(catalog, settings)
     listed = store.listing(include_archived)
     outdated = [item for item in listed if not _still_holds(item, basis, now)]
     fresh: dict[str, tuple[int, dict[str, Any]]] = {}
     if outdated:
-        grouped = store.interviews_by_deal()
+        grouped = interviews if interviews is not None else store.interviews_by_deal()
         for item in outdated:
             deal = store.parse_deal(item.fields)
             fresh[deal.id] = (item.revision, stored_assessment(
