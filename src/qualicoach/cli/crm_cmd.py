@@ -1,9 +1,11 @@
 """``qualicoach import`` and ``export``: deals in from a CRM, qualification back out."""
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -70,27 +72,28 @@ def import_deals(
         raise typer.Exit(int(ExitCode.INVALID_DATA))
 
 
-class _progress:
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[int, int], None]]:
     """A progress bar on stderr for large files in a terminal; nothing otherwise."""
+    bar: Any = None
+    task: Any = None
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        self._bar = None
-        self._task = None
-        return self.advance
-
-    def advance(self, step: int, total: int) -> None:
-        if self._bar is None and total > 2000 and sys.stderr.isatty():
+    def advance(step: int, total: int) -> None:
+        nonlocal bar, task
+        if bar is None and total > 2000 and sys.stderr.isatty():
             from rich.progress import Progress
 
-            self._bar = Progress(transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("Reading rows", total=total)
-        if self._bar is not None and self._task is not None:
-            self._bar.advance(self._task, step)
+            bar = Progress(transient=True)
+            bar.start()
+            task = bar.add_task("Reading rows", total=total)
+        if bar is not None:
+            bar.advance(task, step)
 
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def export_deals(

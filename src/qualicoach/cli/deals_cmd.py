@@ -2,12 +2,15 @@
 
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..vocabulary import STAGES
 from .app import open_workspace
+
+if TYPE_CHECKING:
+    from ..pipeline import Row
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 
@@ -91,7 +94,7 @@ def deals(
         raise typer.Exit(1)
 
 
-def _print(rows: list, format: ListFormat) -> None:  # type: ignore[type-arg]
+def _print(rows: "list[Row]", format: ListFormat) -> None:
     from ..render.pipeline import row_data, table_text, write_csv
 
     out = sys.stdout

@@ -29,7 +29,8 @@ def literal(text: str, style: str = "") -> Text:
 
 
 def make_console(stderr: bool = False, file: IO[str] | None = None) -> Console:
-    """A console that respects NO_COLOR and never wraps output meant for pipes oddly."""
+    """A Rich console (it honours NO_COLOR) that adds no highlighting or emoji of its own
+    to what it prints."""
     return Console(stderr=stderr, file=file, highlight=False, emoji=False)
 
 
