@@ -17,8 +17,7 @@ app = typer.Typer(help="Create, show, change and remove deals.", no_args_is_help
 contact_app = typer.Typer(help="Add and remove a deal's stakeholders.", no_args_is_help=True)
 app.add_typer(contact_app, name="contact")
 
-DealRef = Annotated[str, typer.Argument(metavar="DEAL",
-                                        help="Deal id, or an unambiguous start of its name.")]
+DealRef = Annotated[str, typer.Argument(help="Deal id, or an unambiguous start of its name.")]
 
 
 def store(ctx: typer.Context) -> "Store":

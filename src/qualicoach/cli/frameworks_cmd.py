@@ -50,7 +50,7 @@ def list_frameworks(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id.")],
+    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] =
     TextOrJson.text,
 ) -> None:
@@ -99,7 +99,7 @@ def schema() -> None:
 
 @app.command("new")
 def new(
-    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new framework.")],
+    framework_id: Annotated[str, typer.Argument(help="Id of the new framework.")],
     perspective: Annotated[str, typer.Option(help="fit or readiness.")] = "fit",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file (never overwrites) instead of stdout.",

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def interview(
     ctx: typer.Context,
     deal: Annotated[str | None, typer.Argument(
-        metavar="[DEAL]", help="Deal id or name start; without it, pick or create one.")] = None,
+        help="Deal id or name start; without it, pick or create one.")] = None,
     framework: Annotated[list[str] | None, typer.Option(
         "--framework", "-F", help="Framework id to run; repeatable (default: ask).")] = None,
     resume: Annotated[bool, typer.Option(

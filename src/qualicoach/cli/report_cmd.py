@@ -27,7 +27,7 @@ class Audience(str, Enum):
 
 def report(
     ctx: typer.Context,
-    deal: Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or name start.")],
+    deal: Annotated[str, typer.Argument(help="Deal id or name start.")],
     format: Annotated[ReportFormat | None, typer.Option(
         "--format", "-f", help="text (default), markdown, json, html or svg; the customer "
         "summary is markdown.")] = None,
@@ -92,7 +92,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 def history(
     ctx: typer.Context,
-    deal: Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or name start.")],
+    deal: Annotated[str, typer.Argument(help="Deal id or name start.")],
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
 ) -> None:
     """A deal over time: fit and readiness per interview, and how its fields moved."""
