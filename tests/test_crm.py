@@ -42,6 +42,66 @@ def test_amounts_that_are_not(text: str) -> None:
         parse_money(text)
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("12.500 EUR", (12500.0, "EUR")), ("€1.250", (1250.0, "EUR")), ("1,250", (1250.0, "")),
+    ("0,500", (0.5, "")), ("1250.000", (1250.0, "")), ("12,50,000 INR", (1250000.0, "INR")),
+])
+def test_three_digits_after_a_single_mark_are_thousands(text: str,
+                                                        expected: tuple[float, str]) -> None:
+    # No currency has three decimals in a CRM amount: '12.500 EUR' is twelve thousand five
+    # hundred, not twelve and a half (a thousandfold error on European exports).
+    assert parse_money(text) == expected
+
+
+def test_the_files_decimal_mark_reads_its_ambiguous_amounts() -> None:
+    assert parse_money("1.250", decimal_marks={","}) == (1250.0, "")
+    assert parse_money("1,250", decimal_marks={"."}) == (1250.0, "")
+
+
+@pytest.mark.parametrize("text,marks,says", [
+    ("12.500", {"."}, "other rows use '.' as the decimal mark"),
+    ("1,250", {",", "."}, "this column writes decimals both ways"),
+])
+def test_an_amount_the_file_makes_ambiguous_is_refused(text: str, marks: set[str],
+                                                       says: str) -> None:
+    with pytest.raises(InvalidValue, match=f"amount '{text}' is ambiguous: {says}"):
+        parse_money(text, decimal_marks=marks)
+
+
+@pytest.mark.parametrize("text", ["9" * 5000, "2.000.000.000.000.000 EUR", "1e400"])
+def test_an_absurdly_large_amount_is_refused(text: str) -> None:
+    with pytest.raises(InvalidValue, match="too large|not a number"):
+        parse_money(text)
+
+
+def test_a_european_export_without_decimals_imports_thousands(run: Run, home: Home,
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "eu.csv"
+    path.write_text("Record ID;Deal Name;Amount\n1;Hooli;12.500 EUR\n2;Stark;€1.250\n"
+                    "3;Umbrella;8.000,50 EUR\n", encoding="utf-8")
+    run("import", str(path), ok=True)
+    amounts = {name: d["amount"] for name, d in deals_of(home).items()}
+    assert amounts == {"Hooli": 12500.0, "Stark": 1250.0, "Umbrella": 8000.5}
+
+
+def test_rows_the_rest_of_the_file_contradicts_are_refused_by_line(run: Run, home: Home,
+                                                                   tmp_path: Path) -> None:
+    # The other rows show '.' as the decimal mark, so '12.500' may be 12.5 or 12,500.
+    path = tmp_path / "us.csv"
+    path.write_text("Deal Name,Record ID,Amount\nA,1,99.99\nB,2,12.500\nC,3,1250.50\n"
+                    "D,4,99999999999999999999\n", encoding="utf-8")
+    result = run("import", str(path))
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        "us.csv:3: amount '12.500' is ambiguous: other rows use '.' as the decimal mark, but "
+        "three digits follow it here; write it as 12500 or 12.50",
+        "us.csv:5: amount '99999999999999999999' is too large (more than "
+        "1,000,000,000,000); check the column",
+    ]
+    assert {name: d["amount"] for name, d in deals_of(home).items()} == {"A": 99.99,
+                                                                        "C": 1250.5}
+
+
 @pytest.mark.parametrize("text,day_first,expected", [
     ("2026-11-30", False, date(2026, 11, 30)), ("11/30/2026", False, date(2026, 11, 30)),
     ("30/11/2026", False, date(2026, 11, 30)),  # the first number is above 12

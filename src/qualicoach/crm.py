@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .deals import MAX_AMOUNT
 from .errors import InvalidValue
 from .vocabulary import STAGES
 
@@ -181,10 +182,15 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
 def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None = None,
                day_first: bool = False, progress: Any = None) -> Parsed:
     """Read every row of a CRM export into deal fields."""
-    header, rows, count = read_csv(path)
+    header, row_iter, count = read_csv(path)
     chosen = detect_layout(header) if layout == "auto" else layout
     mapping = column_map(header, chosen, extra or {})
     parsed = Parsed(chosen)
+    # The file's own rows decide how to read an amount whose shape does not (1.250).
+    rows = list(row_iter)
+    amount_columns = [index for index, fld in mapping.items() if fld == "amount"]
+    marks = decimal_marks(row[index] for _, row in rows for index in amount_columns
+                          if index < len(row) and not row[0].startswith("\0"))
     seen: dict[tuple[str, ...], int] = {}
     unknown_stages: dict[str, int] = {}
     for line, row in rows:
@@ -197,7 +203,7 @@ def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None
             parsed.empty += 1
             continue
         try:
-            fields = _fields(row, mapping, day_first, unknown_stages, line)
+            fields = _fields(row, mapping, day_first, unknown_stages, line, marks)
         except InvalidValue as exc:
             parsed.problems.append(f"{path.name}:{line}: {exc}")
             continue
@@ -217,7 +223,8 @@ def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None
 
 
 def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
-            unknown_stages: dict[str, int], line: int) -> dict[str, Any]:
+            unknown_stages: dict[str, int], line: int,
+            marks: Collection[str]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     currency = ""
     for index, fld in mapping.items():
@@ -225,7 +232,7 @@ def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
         if not value:
             continue
         if fld == "amount":
-            fields["amount"], currency = parse_money(value)
+            fields["amount"], currency = parse_money(value, marks)
         elif fld == "close_date":
             fields["close_date"] = parse_any_date(value, day_first)
         elif fld == "stage":
@@ -256,8 +263,55 @@ def _currency_code(text: str) -> str:
     return code
 
 
-def parse_money(text: str) -> tuple[float, str]:
-    """'$12,500.00' -> (12500.0, 'USD'); '12.500,00 EUR' -> (12500.0, 'EUR')."""
+def parse_money(text: str, decimal_marks: Collection[str] = ()) -> tuple[float, str]:
+    """'$12,500.00' -> (12500.0, 'USD'); '12.500,00 EUR' and '12.500 EUR' -> (12500.0, 'EUR').
+
+    ``decimal_marks`` are the decimal marks the file's other amounts show (see
+    ``decimal_marks``); an amount they contradict is refused rather than guessed.
+    """
+    number, currency = _split_currency(text)
+    kind, mark = _shape(number, text)
+    if kind == "ambiguous":
+        other = "," if mark == "." else "."
+        if decimal_marks and set(decimal_marks) != {other}:
+            whole, _, tail = number.partition(mark)
+            says = (f"other rows use '{mark}' as the decimal mark, but three digits follow "
+                    "it here" if set(decimal_marks) == {mark} else
+                    "this column writes decimals both ways (12,500.00 and 12.500,00)")
+            raise InvalidValue(f"amount '{text}' is ambiguous: {says}; write it as "
+                               f"{whole}{tail} or {whole}.{tail[:2]}")
+        kind = "thousands"
+    if kind == "decimal":
+        whole, _, fraction = number.rpartition(mark)
+        digits = re.sub(r"[.,]", "", whole) + "." + fraction
+    else:
+        digits = re.sub(r"[.,]", "", number)
+    amount = float(digits)
+    if amount > MAX_AMOUNT:
+        raise InvalidValue(f"amount '{_clip(text)}' is too large (more than {MAX_AMOUNT:,.0f}); "
+                           "check the column")
+    return amount, currency
+
+
+def decimal_marks(texts: Iterable[str]) -> set[str]:
+    """The decimal marks that the amounts whose shape tells (``12,500.00``, ``12,5``,
+    ``1.250.000``) show; amounts that are not numbers are left to ``parse_money``."""
+    marks: set[str] = set()
+    for text in texts:
+        try:
+            number, _ = _split_currency(text)
+            kind, mark = _shape(number, text)
+        except InvalidValue:
+            continue
+        if kind == "decimal":
+            marks.add(mark)
+        elif kind == "thousands" and mark:
+            marks.add("," if mark == "." else ".")
+    return marks
+
+
+def _split_currency(text: str) -> tuple[str, str]:
+    """The amount's digits and marks, and the currency its symbol or code names."""
     cleaned = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
     currency = ""
     for symbol, code in _SYMBOLS.items():
@@ -268,26 +322,48 @@ def parse_money(text: str) -> tuple[float, str]:
         currency, cleaned = match.group(1).upper(), cleaned.replace(match.group(1), "")
     number = cleaned.replace(" ", "").replace("'", "")
     if number.startswith("-") or number.startswith("("):
-        raise InvalidValue(f"amount '{text}' is negative")
+        raise InvalidValue(f"amount '{_clip(text)}' is negative")
     if not re.fullmatch(r"[0-9.,]+", number) or not re.search(r"\d", number):
-        raise InvalidValue(f"amount '{text}' is not a number")
-    if "," in number and "." in number:
+        raise InvalidValue(f"amount '{_clip(text)}' is not a number")
+    return number, currency
+
+
+# Digit groups of a thousands-separated whole number: the last group has three digits, the
+# others one to three (three in the West, two in India's lakh and crore: 12,50,000).
+_GROUPED = r"\d{1,3}(?:M\d{2,3})*M\d{3}"
+
+
+def _shape(number: str, text: str) -> tuple[str, str]:
+    """What the number's own shape says: ('decimal', mark), ('thousands', mark or ''), or
+    ('ambiguous', mark) for one mark followed by three digits, such as 1.250."""
+    marks = [m for m in (",", ".") if m in number]
+    if not marks:
+        return "thousands", ""
+    if len(marks) == 2:
         decimal = "," if number.rfind(",") > number.rfind(".") else "."
-    elif "," in number:
-        decimal = "" if re.fullmatch(r"\d{1,3}(,\d{3})+", number) else ","
-    elif "." in number:
-        decimal = "" if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", number) else "."
-    else:
-        decimal = ""
-    thousands = {",": ".", ".": ",", "": ",."}[decimal]
-    for mark in thousands:
-        number = number.replace(mark, "")
-    if decimal == ",":
-        number = number.replace(",", ".")
-    try:
-        return float(number), currency
-    except ValueError:
-        raise InvalidValue(f"amount '{text}' is not a number") from None
+        thousands = "." if decimal == "," else ","
+        whole, _, fraction = number.rpartition(decimal)
+        if decimal in whole or not re.fullmatch(_GROUPED.replace("M", re.escape(thousands)),
+                                                whole) or not fraction:
+            raise InvalidValue(f"amount '{_clip(text)}' is not a number")
+        return "decimal", decimal
+    mark = marks[0]
+    if number.count(mark) > 1:
+        if not re.fullmatch(_GROUPED.replace("M", re.escape(mark)), number):
+            raise InvalidValue(f"amount '{_clip(text)}' is not a number")
+        return "thousands", mark
+    whole, _, fraction = number.partition(mark)
+    if not fraction:
+        raise InvalidValue(f"amount '{_clip(text)}' is not a number")
+    # Amounts are kept to cents, so three digits after the only mark are a thousands
+    # group, unless the whole part could not lead a group (0.500, 1250.000).
+    if len(fraction) == 3 and re.fullmatch(r"[1-9]\d{0,2}", whole):
+        return "ambiguous", mark
+    return "decimal", mark
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def parse_any_date(text: str, day_first: bool = False) -> date:

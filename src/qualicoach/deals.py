@@ -15,6 +15,9 @@ from .vocabulary import ROLES, STAGES
 __all__ = ["ROLES", "STAGES", "Change", "Contact", "Deal"]
 # Changes to these fields are kept with their time, so a slipped close date shows later.
 TRACKED_FIELDS = ("amount", "stage", "close_date")
+# A trillion: no deal is larger, so a bigger amount is a data error (a pasted id, a shifted
+# column), and floats past 2**53 could not keep its cents anyway.
+MAX_AMOUNT = 1e12
 MAX_TEXT = 2000
 
 
@@ -103,13 +106,15 @@ def parse_date(text: str, what: str = "date") -> date:
 
 
 def parse_amount(value: str | float, what: str = "amount") -> float:
-    """A non-negative, finite amount."""
+    """A non-negative amount of at most ``MAX_AMOUNT``."""
     try:
         amount = float(value)
     except (TypeError, ValueError):
         raise InvalidValue(f"{what} '{value}' is not a number") from None
     if not math.isfinite(amount) or amount < 0:
         raise InvalidValue(f"{what} {value} must be a number of 0 or more")
+    if amount > MAX_AMOUNT:
+        raise InvalidValue(f"{what} {value} is too large (more than {MAX_AMOUNT:,.0f})")
     return amount
 
 
