@@ -205,6 +205,26 @@ def test_settings_change_rescores(run: Run, home: Home, pipeline: dict[str, str]
     assert risky["reasons"][0]["kind"] == "red_flag" and risky["reasons"][0]["points"] == 0
 
 
+def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
+        run: Run, home: Home, pipeline: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualicoach import risk
+
+    def risk_listed() -> int:
+        rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
+        return int(next(r for r in rows if r["id"] == "risky-big")["risk"])
+
+    true_risk = risk_listed()
+    # What an older release stored: another figure, on the same deal, frameworks and settings.
+    data = json.loads(home.db.read_text())
+    deal = next(d for d in data["deals"].values() if d["id"] == "risky-big")
+    deal["assessment"]["risk"] = true_risk - 7
+    home.db.write_text(json.dumps(data))
+    assert risk_listed() == true_risk - 7  # the same rules: the stored figure is reused
+    monkeypatch.setattr(risk, "RULES_VERSION", getattr(risk, "RULES_VERSION", 1) + 1,
+                        raising=False)
+    assert risk_listed() == true_risk
+
+
 def test_sort_orders_put_what_needs_attention_first() -> None:
     from qualicoach.pipeline import Row, sort_rows
 

@@ -2,9 +2,10 @@
 
 Scoring 10,000 deals on every listing would cost far more than reading the file, so each
 deal keeps its last assessment with the basis it was made on: the deal's revision (the store
-bumps it on every change to the deal or its interviews), a fingerprint of the frameworks
-and settings, and the moment an answer turns stale. A listing reuses every assessment
-whose basis still holds, rescores the rest and stores them for next time.
+bumps it on every change to the deal or its interviews), a fingerprint of the scoring rules'
+version, the frameworks and the settings, and the moment an answer turns stale. A listing
+reuses every assessment whose basis still holds, rescores the rest and stores them for next
+time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from . import risk
 from .catalog import Catalog
 from .deals import Deal
 from .report import frameworks_of, merged_answers
@@ -58,8 +60,11 @@ class Row:
 # --- assessing, with stored assessments reused ---------------------------------------------
 
 def fingerprint(catalog: Catalog, settings: Settings) -> str:
-    """What every assessment depends on besides the deal: frameworks and settings."""
-    text = repr((sorted((fw.id, repr(fw)) for fw in catalog.frameworks()), settings))
+    """What every assessment depends on besides the deal: the scoring rules' version,
+    frameworks and settings."""
+    # Read at call time, not imported by name, so the current rules always count.
+    text = repr((risk.RULES_VERSION, sorted((fw.id, repr(fw)) for fw in catalog.frameworks()),
+                 settings))
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 

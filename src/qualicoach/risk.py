@@ -18,6 +18,11 @@ from .framework import Framework, Question
 from .scoring import FrameworkScore, QuestionScore, answer_score, perspective_score, score_framework
 from .settings import Settings
 
+# The version of the scoring and risk rules. Bump it with EVERY change to how scores, risk
+# points, causes or quadrants are computed (here or in scoring.py): stored assessments carry
+# it in their basis, so a deal scored by an older release is rescored, not shown as it was.
+RULES_VERSION = 1
+
 GapKind = Literal["unknown", "unclear", "weak"]
 Quadrant = Literal["high_fit_high_readiness", "high_fit_low_readiness",
                    "low_fit_high_readiness", "low_fit_low_readiness", "not_assessed"]

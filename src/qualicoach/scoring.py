@@ -1,6 +1,7 @@
 """Scoring, as pure functions: how good each answer is (issue 5 builds the report on this).
 
-See docs/frameworks.md ("Answer types and how they score").
+See docs/frameworks.md ("Answer types and how they score"). A change to how any answer
+scores must bump ``risk.RULES_VERSION``, so stored assessments are recomputed.
 """
 
 from __future__ import annotations
