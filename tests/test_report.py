@@ -129,6 +129,27 @@ def test_json_has_stable_keys() -> None:
     json.dumps(data)  # serialisable as it is
 
 
+def test_answers_given_for_the_first_time_are_changes() -> None:
+    deal = Deal(id="d", name="D", created=at(60), updated=at(1))
+    interviews = [
+        Interview("d#1", "d", {"bant": "1.0"}, at(40), "finished", at(40),
+                  {"bant.budget_status": answer("approved", 40)}),
+        Interview("d#2", "d", {"alignment": "1.0"}, at(2), "finished", at(2),
+                  {"alignment.org_acknowledges_need": answer("organisation"),
+                   "alignment.cost_of_inaction": answer("unknown")}),
+    ]
+    report = report_from(deal, interviews, CATALOG, Settings(), NOW)
+    assert [(c.question.answer_key, c.before, c.after, c.direction)
+            for c in report.answer_changes] == [
+        ("alignment.org_acknowledges_need", None, "The leaders who would have to act on it", "new"),
+        ("alignment.cost_of_inaction", None, "unknown", "new")]
+    text = render_text(report)
+    assert "No answers or deal fields changed" not in text
+    assert ("new Who in their organisation agrees that they must change?: The leaders who "
+            "would have to act on it") in text
+    assert "new: Who in their organisation" in report_markdown(report)
+
+
 def hostile_report() -> Report:
     return sample_report(name=HOSTILE, note=HOSTILE, source=HOSTILE)
 

@@ -33,12 +33,13 @@ class AskNext:
 
 @dataclass(frozen=True)
 class AnswerChange:
-    """An answer that changed since the previous interview."""
+    """An answer that changed since the previous interview, or was given for the first time
+    (``before`` None, direction "new")."""
 
     question: Question
-    before: str
+    before: str | None
     after: str
-    direction: str  # "better", "worse" or "changed"
+    direction: str  # "better", "worse", "changed" or "new"
 
 
 @dataclass(frozen=True)
@@ -136,19 +137,25 @@ def _answer_changes(frameworks: list[Framework], answers: dict[str, Answer],
                     ) -> tuple[AnswerChange, ...]:
     if len(interviews) < 2:
         return ()
-    changes, seen = [], set()
+    # What a rep learnt for the first time is news too: answers that changed come first.
+    changes, first_answers, seen = [], [], set()
     for framework in frameworks:
         for q in framework.questions():
             key = q.answer_key
             before, after = earlier.get(key), answers.get(key)
-            if key in seen or before is None or after is None or after.same_value(before):
+            if key in seen or after is None:
                 continue
             seen.add(key)
+            if before is None:
+                first_answers.append(AnswerChange(q, None, describe_value(q, after), "new"))
+                continue
+            if after.same_value(before):
+                continue
             old, new = answer_score(q, before), answer_score(q, after)
             direction = "better" if new > old else "worse" if new < old else "changed"
             changes.append(AnswerChange(q, describe_value(q, before), describe_value(q, after),
                                         direction))
-    return tuple(changes)
+    return tuple(changes + first_answers)
 
 
 def _deal_changes(deal: Deal, interviews: list[Interview]) -> tuple[Change, ...]:

@@ -200,11 +200,13 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
                           else "  No answers or deal fields changed.", style="dim"))
     changes = _list_grid()
     for change in report.answer_changes:
-        style = {"better": "green", "worse": "red"}.get(change.direction, "yellow")
+        style = {"better": "green", "worse": "red", "new": "cyan"}.get(change.direction,
+                                                                       "yellow")
         line = literal(change.question.prompt)
         line.append(": ")
-        line.append(literal(change.before))
-        line.append(" -> ")
+        if change.before is not None:
+            line.append(literal(change.before))
+            line.append(" -> ")
         line.append(literal(change.after, "bold"))
         changes.add_row(Text(change.direction, style=style), line)
     for field_change in report.deal_changes:
@@ -363,12 +365,14 @@ def report_markdown(report: Report) -> str:
         out += ["", "## Ask next", ""]
         out += [f"{n}. {md(item.ask[0])}" for n, item in enumerate(report.ask_next, 1)]
     out += ["", "## What changed since the previous interview", ""]
-    out += [f"- {c.direction}: {md(c.question.prompt)}: {md(c.before)} -> {md(c.after)}"
+    out += [f"- {c.direction}: {md(c.question.prompt)}: "
+            + (f"{md(c.before)} -> " if c.before is not None else "") + md(c.after)
             for c in report.answer_changes]
     out += [f"- {c.at:%Y-%m-%d} {c.field.replace('_', ' ')}: {md(str(plain_value(c.old)))} -> "
             f"{md(str(plain_value(c.new)))}" for c in report.deal_changes]
     if not report.answer_changes and not report.deal_changes:
-        out.append("- Nothing yet.")
+        out.append("- Nothing yet." if len(report.interviews) < 2
+                   else "- No answers or deal fields changed.")
     return "\n".join(out) + "\n"
 
 
