@@ -227,3 +227,46 @@ def test_choosing_an_existing_deal(run: Run, home: Home, deal: str, keyboard) ->
     keyboard.send_text(ENTER + ENTER + CTRL_C)  # type: ignore[attr-defined]
     run("interview", "-F", "mini", "--quick")
     assert Store(home.db).interviews(deal)[0].answers["mini.agreed"].value == "yes"
+
+
+# --- the closing summary agrees with the report --------------------------------------------
+
+READY = ("alignment: {org_acknowledges_need: organisation, cost_of_inaction: agreed_figure, "
+         "outcomes_shared: specific_shared, outcomes_measurable: yes, priority_rank: top, "
+         "resources_named: yes, sponsor_owns_change: partial, agendas_aligned: 4, "
+         "change_capacity: ready, track_record: finished, process_agreed: agreed, "
+         "decision_date_committed: partial}\n")
+FIT = ("bant: {budget_status: approved, budget_fits: covers, decision_maker_engaged: met, "
+       "need_importance: 4, compelling_event: partial, target_date: 2027-03-01, "
+       "timeline_source: their_plan}\n")
+
+
+def interview_with(run: Run, home: Home, deal_id: str, text: str) -> str:
+    path = home.root / "answers.yaml"
+    path.write_text(text)
+    return run("interview", deal_id, "--answers", str(path), ok=True).stdout
+
+
+def test_the_closing_summary_applies_the_settings_as_the_report_does(run: Run,
+                                                                     home: Home) -> None:
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    home.locations.config_file.write_text("high_score: 95\nweak_below: 0.8\n")
+    deal_id = run("deal", "add", "Hooli", ok=True).stdout.strip()
+    summary = interview_with(run, home, deal_id, READY + FIT)
+    report = json.loads(run("report", deal_id, "-f", "json", ok=True).stdout)
+    weak = [g for g in report["customer_gaps"] + report["fit_gaps"] if g["kind"] == "weak"]
+    assert len(weak) == 5  # three partial answers (0.5) and two 4 of 5 (0.75), under 0.8
+    assert f"{len(weak)} weak." in summary
+    assert report["quadrant"] == "low_fit_low_readiness"
+    assert "Low fit and low readiness" in summary
+
+
+def test_the_closing_summary_scores_every_framework_the_deal_was_interviewed_on(
+        run: Run, home: Home) -> None:
+    deal_id = run("deal", "add", "Hooli", ok=True).stdout.strip()
+    interview_with(run, home, deal_id, READY)
+    summary = interview_with(run, home, deal_id, FIT)  # a fit-only interview, after alignment
+    report = json.loads(run("report", deal_id, "-f", "json", ok=True).stdout)
+    assert report["readiness"] is not None
+    assert f"Fit {report['fit']:.0f}  Readiness {report['readiness']:.0f}" in summary
+    assert "Readiness not assessed" not in summary

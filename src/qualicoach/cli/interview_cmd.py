@@ -69,17 +69,18 @@ def interview(
             session = store.start_interview(the_deal.id, {f.id: f.version for f in frameworks})
     except (KeyboardInterrupt, EOFError):
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    _run(store, session, the_deal, frameworks, settings, prompter, console,
+    _run(store, catalog, session, the_deal, frameworks, settings, prompter, console,
          only_gaps=only_gaps, include_optional=with_optional, quick=quick)
 
 
-def _run(store: "Store", session: "Interview", deal: "Deal", frameworks: "list[Framework]",
-         settings: "Settings", prompter: "Prompter", console: "Console", *, only_gaps: bool,
-         include_optional: bool, quick: bool) -> None:
+def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
+         frameworks: "list[Framework]", settings: "Settings", prompter: "Prompter",
+         console: "Console", *, only_gaps: bool, include_optional: bool, quick: bool) -> None:
     from ..engine import InterviewEngine
     from ..errors import ExitCode
     from ..interview import run_interview
     from ..render.interview import summary
+    from ..report import build_report
 
     earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
     previous = {k: a for i in earlier for k, a in i.answers.items()}
@@ -105,7 +106,7 @@ def _run(store: "Store", session: "Interview", deal: "Deal", frameworks: "list[F
     finally:
         restore()
     store.end_interview(session.id, "finished")
-    console.print(summary(deal, frameworks, store.latest_answers(deal.id),
+    console.print(summary(build_report(store, catalog, deal.id, settings),
                           len(outcome.answered), len(outcome.skipped)))
 
 
@@ -187,6 +188,7 @@ def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: P
     from ..errors import InvalidValue
     from ..render.console import make_console
     from ..render.interview import summary
+    from ..report import build_report
 
     if not deal_ref:
         raise InvalidValue("--answers needs the DEAL it answers for")
@@ -195,5 +197,5 @@ def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: P
     session = store.start_interview(deal.id, {f.id: f.version for f in frameworks})
     store.record_answers(session.id, answers)
     store.end_interview(session.id, "finished")
-    make_console().print(summary(deal, frameworks, store.latest_answers(deal.id),
+    make_console().print(summary(build_report(store, catalog, deal.id, settings),
                                  len(answers), 0))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..answers import Answer, describe_value
-from ..deals import Deal
+from ..answers import describe_value
 from ..engine import Step
-from ..framework import Framework, Question
-from ..scoring import WEAK_BELOW, perspective_score, score_framework
+from ..framework import Question
+from ..report import Report
+from ..risk import Assessment
 from .console import literal
+from .report import missing_frameworks_sentence
 
 
 def step_header(step: Step) -> RenderableType:
@@ -63,27 +64,27 @@ def help_text(question: Question) -> RenderableType:
     return grid
 
 
-def summary(deal: Deal, frameworks: list[Framework], answers: Mapping[str, Answer],
-            answered_now: int, skipped: int) -> RenderableType:
-    """The end of an interview: what was saved, the gaps, fit vs readiness, what next."""
-    scores = [score_framework(f, answers) for f in frameworks]
-    counted = [qs for s in scores for e in s.elements for qs in e.questions
-               if qs.question.weight > 0]
-    unknown = sum(1 for qs in counted if qs.answer is None or qs.answer.status == "unknown")
-    unclear = sum(1 for qs in counted if qs.answer is not None and qs.answer.status == "unclear")
-    weak = sum(1 for qs in counted if qs.answer is not None
-               and qs.answer.status == "answered" and qs.score < WEAK_BELOW)
-    fit = perspective_score(scores, "fit")
-    readiness = perspective_score(scores, "readiness")
+def summary(report: Report, answered_now: int, skipped: int) -> RenderableType:
+    """The end of an interview: what was saved, the gaps, fit vs readiness, what next.
+
+    Every figure comes from ``report`` (built by ``qualicoach.report`` with the run's
+    settings), so the summary and ``qualicoach report`` never disagree.
+    """
+    a = report.assessment
+    kinds = Counter(g.kind for g in a.gaps)
     lines = Text("\n")
     lines.append(f"Saved: {answered_now} answer{'s' if answered_now != 1 else ''}")
     lines.append(f", {skipped} skipped" if skipped else "")
     lines.append(" for ")
-    lines.append(literal(deal.name, "bold"))
-    lines.append(f".\nGaps: {unknown} unknown or unanswered, {unclear} unclear, {weak} weak.\n")
-    lines.append(f"Fit {_figure(fit)}  Readiness {_figure(readiness)}\n", style="bold")
-    lines.append(quadrant_sentence(fit, readiness) + "\n")
-    lines.append(f"Full report: qualicoach report {deal.id}", style="dim")
+    lines.append(literal(report.deal.name, "bold"))
+    lines.append(f".\nGaps: {kinds['unknown']} unknown or unanswered, {kinds['unclear']} "
+                 f"unclear, {kinds['weak']} weak.\n")
+    if report.missing_frameworks:
+        lines.append(missing_frameworks_sentence(report.missing_frameworks) + "\n",
+                     style="yellow")
+    lines.append(f"Fit {_figure(a.fit)}  Readiness {_figure(a.readiness)}\n", style="bold")
+    lines.append(quadrant_sentence(a) + "\n")
+    lines.append(f"Full report: qualicoach report {report.deal.id}", style="dim")
     return lines
 
 
@@ -91,19 +92,18 @@ def _figure(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}"
 
 
-def quadrant_sentence(fit: float | None, readiness: float | None, high: float = 60) -> str:
-    """Fit against readiness in one sentence."""
-    if readiness is None:
-        return ("Readiness not assessed: run the alignment framework to see whether the "
-                "customer has qualified themselves.")
-    if fit is None:
-        return "Fit not assessed: run BANT, MEDDIC or your ICP too."
-    if fit >= high and readiness < high:
-        return ("High fit, low readiness: we want this deal, but the customer has not "
-                "qualified themselves yet. This is how deals end in no decision.")
-    if fit >= high:
-        return "High fit and high readiness: a deal to push forward."
-    if readiness >= high:
-        return ("Ready customer, weak fit: they will decide, but maybe not for us. Check "
-                "the fit gaps.")
-    return "Low fit and low readiness: qualify further before investing more time."
+def quadrant_sentence(assessment: Assessment) -> str:
+    """Fit against readiness in one sentence, as the assessment places the deal."""
+    if assessment.readiness is None:
+        return ("Readiness not assessed: run a readiness framework (such as alignment) to see "
+                "whether the customer has qualified themselves.")
+    if assessment.fit is None:
+        return "Fit not assessed: run a fit framework too (BANT, MEDDIC or your ICP)."
+    return {
+        "high_fit_low_readiness": "High fit, low readiness: we want this deal, but the customer "
+        "has not qualified themselves yet. This is how deals end in no decision.",
+        "high_fit_high_readiness": "High fit and high readiness: a deal to push forward.",
+        "low_fit_high_readiness": "Ready customer, weak fit: they will decide, but maybe not "
+        "for us. Check the fit gaps.",
+    }.get(assessment.quadrant, "Low fit and low readiness: qualify further before investing "
+          "more time.")

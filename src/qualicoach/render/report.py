@@ -118,6 +118,10 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
     parts.append(literal(" · ".join(facts), "dim"))
     style = "bold red" if a.at_risk else "bold green"
     parts.append(Text("\n" + report.verdict, style=style))
+    if report.missing_frameworks:
+        # Next to the verdict: the figures below leave these answers out.
+        parts.append(Text(missing_frameworks_sentence(report.missing_frameworks),
+                          style="bold yellow"))
     if not report.interviews:
         return Group(*parts)
 
@@ -217,10 +221,16 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
         changes.add_row(Text(f"{field_change.at:%Y-%m-%d}", style="dim"), line)
     if changes.rows:
         parts.append(changes)
-    if report.missing_frameworks:
-        parts.append(Text(f"\nNot scored (no longer installed): "
-                          f"{', '.join(report.missing_frameworks)}", style="yellow"))
     return Group(*parts)
+
+
+def missing_frameworks_sentence(missing: tuple[str, ...]) -> str:
+    """Why the figures leave out frameworks the deal was interviewed on, and the fix."""
+    names = ", ".join(missing)
+    them = "it" if len(missing) == 1 else "them"
+    return (f"Scored without {names}: the deal was interviewed on {them}, but {them} "
+            f"{'is' if len(missing) == 1 else 'are'} not installed here. Add the team's "
+            "framework folder with --frameworks-dir or frameworks_dirs in config.yaml.")
 
 
 def _unconfirmed_elements(report: Report, most: int = 6) -> str:
@@ -341,6 +351,8 @@ def report_markdown(report: Report) -> str:
         deal.account or "no account", deal.stage, format_amount(deal.amount, deal.currency),
         f"close {deal.close_date.isoformat()}" if deal.close_date else "no close date"]))
     out += ["", f"**{md(report.verdict)}**", ""]
+    if report.missing_frameworks:
+        out += [f"> {md(missing_frameworks_sentence(report.missing_frameworks))}", ""]
     if not report.interviews:
         return "\n".join(out) + "\n"
     out.append(f"Fit **{_figure(a.fit)}** · Readiness **{_figure(a.readiness)}** · "
