@@ -57,6 +57,54 @@ def test_frameworks_dir_option_wins_over_environment(run: Run, home: Home, tmp_p
     assert "x_only_here" in {r["id"] for r in json.loads(result.stdout)}
 
 
+def test_the_config_file_names_team_folders_so_no_option_is_needed(
+        run: Run, home: Home, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("QUALICOACH_FRAMEWORKS")
+    shared = tmp_path / "shared"
+    home.write_framework("a.yaml", MINIMAL.format(id="from_absolute", name="A"), folder=shared)
+    beside = home.config_dir / "team"  # a relative folder is read from the config folder
+    home.write_framework("b.yaml", MINIMAL.format(id="from_relative", name="B"), folder=beside)
+    home.locations.config_file.write_text(f"frameworks_dirs:\n  - {shared}\n  - team\n"
+                                          "stale_after_days: 30\n")
+    rows = {r["id"]: r for r in json.loads(run("frameworks", "list", "-f", "json",
+                                                ok=True).stdout)}
+    assert (rows["from_absolute"]["source"], rows["from_relative"]["source"]) == ("team",
+                                                                                  "team")
+    # An option adds a folder for this run; the configured ones stay.
+    extra = tmp_path / "extra"
+    home.write_framework("c.yaml", MINIMAL.format(id="from_option", name="C"), folder=extra)
+    result = run("--frameworks-dir", str(extra), "frameworks", "list", "-f", "json", ok=True)
+    assert {"from_absolute", "from_relative", "from_option"} <= {
+        r["id"] for r in json.loads(result.stdout)}
+
+
+def test_a_bad_frameworks_dirs_setting_names_the_file(run: Run, home: Home) -> None:
+    home.config_dir.mkdir(parents=True)
+    home.locations.config_file.write_text("frameworks_dirs: 5\n")
+    result = run("frameworks", "list")
+    assert result.exit_code == 3
+    assert result.stderr == (f"qualicoach: {home.locations.config_file}: frameworks_dirs must "
+                             "be a list of folders\n")
+
+
+def test_a_report_without_a_framework_the_deal_was_interviewed_on_says_so_first(
+        run: Run, home: Home, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    home.write_framework("spin.yaml", MINIMAL.format(id="spin", name="SPIN"))
+    deal_id = run("deal", "add", "Hooli", ok=True).stdout.strip()
+    answers = home.root / "a.yaml"
+    answers.write_text("spin: {q1: yes, q2: Budget owner}\nbant: {budget_status: approved}\n")
+    run("interview", deal_id, "--answers", str(answers), ok=True)
+    monkeypatch.delenv("QUALICOACH_FRAMEWORKS")  # the team folder forgotten
+    text = " ".join(run("report", deal_id, ok=True).stdout.split())
+    warning = ("Scored without spin: the deal was interviewed on it, but it is not installed "
+               "here. Add the team's framework folder with --frameworks-dir or frameworks_dirs "
+               "in config.yaml.")
+    # Right under the verdict, before any figure it changes.
+    assert text.index("At risk of no decision") < text.index(warning) < text.index("Fit ")
+    markdown = run("report", deal_id, "-f", "markdown", ok=True).stdout
+    assert markdown.index("Scored without spin") < markdown.index("Fit **")
+
+
 def test_table_lists_every_framework(run: Run) -> None:
     out = run("frameworks", "list", ok=True).stdout
     for word in ("alignment", "bant", "icp", "meddic", "readiness", "built-in"):

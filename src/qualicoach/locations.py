@@ -41,13 +41,18 @@ class Locations:
         return self.config_dir / "config.yaml"
 
     def framework_sources(self) -> list[Source]:
-        """Framework folders in override order: built-in, user, team."""
+        """Framework folders in override order: built-in, user, team (the config file's
+        ``frameworks_dirs``, then the folders of this run's option or environment)."""
         from .catalog import Source, builtin_folder
+        from .settings import load_frameworks_dirs
 
+        # Read here, not when resolving: only commands that load frameworks need the file.
+        configured = load_frameworks_dirs(self.config_file)
+        team = dict.fromkeys((*configured, *self.team_frameworks))
         return [
             Source("built-in", builtin_folder()),
             Source("user", self.user_frameworks),
-            *(Source("team", folder) for folder in self.team_frameworks),
+            *(Source("team", folder) for folder in team),
         ]
 
 

@@ -1,7 +1,8 @@
 """Settings a team may change, in the user's config file, with defaults in code.
 
 The file is YAML (``config.yaml`` in the config folder); every key is optional. See
-docs/scoring.md for what each one does.
+docs/scoring.md for what each one does; ``frameworks_dirs`` lists team framework folders
+(see ``Locations.framework_sources``).
 """
 
 from __future__ import annotations
@@ -51,12 +52,39 @@ class Settings:
         return [f.name for f in fields(cls)]
 
 
+# Config file keys that say where things are rather than how to score: they do not belong
+# in Settings, which every stored assessment's fingerprint covers.
+FRAMEWORKS_DIRS = "frameworks_dirs"
+
+
 def load_settings(path: Path) -> Settings:
     """The settings in ``path`` over the defaults; a missing file means the defaults."""
+    values: dict[str, Any] = {}
+    for key, value in _read_config(path).items():
+        if key == FRAMEWORKS_DIRS:
+            continue
+        values[key] = _check(path, key, value)
+    return Settings(**values)
+
+
+def load_frameworks_dirs(path: Path) -> tuple[Path, ...]:
+    """The team framework folders the config file ``path`` lists under ``frameworks_dirs``;
+    a relative folder is read from the config file's own folder."""
+    value = _read_config(path).get(FRAMEWORKS_DIRS)
+    if value is None:
+        return ()
+    if not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
+        raise InvalidValue(f"{path}: {FRAMEWORKS_DIRS} must be a list of folders")
+    return tuple(path.parent / Path(v.strip()).expanduser() for v in value)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    """The config file's keys and values ({} when there is no file); unknown keys are an
+    error, so a typo does not go unnoticed."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings()
+        return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidValue(f"cannot read settings {path}: {exc}") from None
     try:
@@ -67,13 +95,11 @@ def load_settings(path: Path) -> Settings:
         raise InvalidValue(f"{path}{where}: not valid YAML") from None
     if not isinstance(data, dict):
         raise InvalidValue(f"{path}: expected keys and values, e.g. 'stale_after_days: 60'")
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in Settings.keys():
-            raise InvalidValue(f"{path}: unknown setting '{key}'; known: "
-                               f"{', '.join(Settings.keys())}")
-        values[key] = _check(path, key, value)
-    return Settings(**values)
+    known = [*Settings.keys(), FRAMEWORKS_DIRS]
+    for key in data:
+        if key not in known:
+            raise InvalidValue(f"{path}: unknown setting '{key}'; known: {', '.join(known)}")
+    return data
 
 
 def _check(path: Path, key: str, value: Any) -> Any:
