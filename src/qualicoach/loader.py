@@ -30,13 +30,18 @@ from .framework import (
     Question,
     Test,
 )
-from .schema import keys_of, required_keys_of
+from .schema import (
+    FALSE_WORDS,
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    TRUE_WORDS,
+    keys_of,
+    required_keys_of,
+)
 from .yamlnodes import Node, read_yaml
 
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-_TRUE = {"true", "yes", "on"}
-_FALSE = {"false", "no", "off"}
 MAX_PROBLEMS = 100
 
 
@@ -189,9 +194,20 @@ class _Reader:
 
     def ident(self, node: Node | None, what: str) -> str | None:
         value = self.text(node, what, required=True)
-        if value is not None and node is not None and not _ID_RE.match(value):
+        if value is None or node is None:
+            return value
+        if not _ID_RE.match(value):
             self.error(node, f"{what} '{value}' is not a valid id: use lowercase letters, "
                        "digits and '_', starting with a letter")
+            return None
+        if len(value) > ID_MAX_LENGTH:
+            self.error(node, f"{what} '{value[:20]}...' is {len(value)} characters long; "
+                       f"an id has at most {ID_MAX_LENGTH}")
+            return None
+        if not node.quoted and value in ("true", "false"):
+            # YAML (and so an editor) reads it as a boolean, not as the word.
+            self.error(node, f"{what} {value} reads as a boolean in YAML; quote it "
+                       f"(\"{value}\") or choose another id")
             return None
         return value
 
@@ -218,10 +234,10 @@ class _Reader:
     def boolean(self, node: Node | None, what: str) -> bool | None:
         if node is None:
             return None
-        word = node.text.lower() if node.kind == "scalar" and not node.quoted else None
-        if word in _TRUE:
+        word = node.text if node.kind == "scalar" and not node.quoted else None
+        if word in TRUE_WORDS:
             return True
-        if word in _FALSE:
+        if word in FALSE_WORDS:
             return False
         self.error(node, f"{what} must be true or false, got {node.describe()}")
         return None

@@ -17,8 +17,22 @@ SCHEMA_ID = "https://qualicoach.dev/schema/framework-1.json"
 # frameworks, so editors need no network.
 SCHEMA_FILE_NAME = "framework.schema.json"
 
-_ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64}
-_TEXT = {"type": "string", "minLength": 1}
+ID_PATTERN = "^[a-z][a-z0-9_]*$"
+ID_MAX_LENGTH = 64
+# The words red_flag and optional take besides true and false, in YAML's own spellings
+# (lower case, Capitalised, UPPER CASE). An editor reads YAML 1.2, where `yes` is a word,
+# so the schema lists them; the loader reads exactly these.
+TRUE_WORDS = tuple(f(w) for w in ("true", "yes", "on")
+                   for f in (str.lower, str.capitalize, str.upper))
+FALSE_WORDS = tuple(f(w) for w in ("false", "no", "off")
+                    for f in (str.lower, str.capitalize, str.upper))
+
+_ID = {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}
+# The loader reads a text field as the characters written, so `name: 2024` or `label: 50`
+# is text too; an editor reading YAML 1.2 sees a number there, which must not be flagged.
+_TEXT = {"type": ["string", "number", "boolean"], "minLength": 1}
+_OPTIONAL_TEXT = {"type": ["string", "number", "boolean", "null"]}
+_BOOLEAN = {"anyOf": [{"type": "boolean"}, {"enum": [*TRUE_WORDS, *FALSE_WORDS]}]}
 _SCORE = {"type": "number", "minimum": 0, "maximum": 1}
 _WEIGHT = {"type": "number", "minimum": 0}
 _VALUE = {"type": ["string", "number", "boolean"]}
@@ -60,11 +74,11 @@ SCHEMA: dict[str, Any] = {
         "id": {**_ID, "description": "Short id, e.g. 'meddic'. A file with the same id as an "
                "earlier source overrides it."},
         "name": {**_TEXT, "description": "Display name."},
-        "version": {"type": ["string", "number"],
+        "version": {"type": ["string", "number", "boolean"],
                     "description": "Version of this framework, e.g. '1.2'. Stored with each "
                     "interview so history stays comparable."},
-        "description": {"type": "string", "description": "What the framework is for."},
-        "source": {"type": "string", "description": "Where the method comes from (credit)."},
+        "description": {**_OPTIONAL_TEXT, "description": "What the framework is for."},
+        "source": {**_OPTIONAL_TEXT, "description": "Where the method comes from (credit)."},
         "perspective": {"enum": list(PERSPECTIVES),
                         "description": "'fit': do we want this deal? 'readiness': has the "
                         "customer qualified themselves?"},
@@ -78,10 +92,10 @@ SCHEMA: dict[str, Any] = {
             "properties": {
                 "id": {**_ID, "description": "Element id, unique in the framework."},
                 "name": {**_TEXT, "description": "Display name, e.g. 'Economic buyer'."},
-                "description": {"type": "string"},
+                "description": {**_OPTIONAL_TEXT},
                 "weight": {**_WEIGHT, "default": 1,
                            "description": "Relative weight of the element in the framework."},
-                "optional": {"type": "boolean", "default": False,
+                "optional": {**_BOOLEAN, "default": False,
                              "description": "Asked only when chosen (e.g. MEDDPICC extras); "
                              "unanswered optional elements are not gaps."},
                 "questions": {"type": "array", "minItems": 1,
@@ -96,14 +110,14 @@ SCHEMA: dict[str, Any] = {
                 "id": {**_ID, "description": "Question id, unique in the framework."},
                 "prompt": {**_TEXT, "description": "The question as the rep reads it."},
                 "type": {"enum": list(ANSWER_TYPES), "description": "The answer type."},
-                "why": {"type": "string", "description": "Why the answer matters."},
-                "how_to_ask": {"type": "string",
+                "why": {**_OPTIONAL_TEXT, "description": "Why the answer matters."},
+                "how_to_ask": {**_OPTIONAL_TEXT,
                                "description": "Coaching: how to ask it on a call."},
-                "follow_ups": {"type": "array", "items": _TEXT,
+                "follow_ups": {"type": ["array", "null"], "items": _TEXT,
                                "description": "Questions to ask next when the answer is weak."},
                 "weight": {**_WEIGHT, "default": 1,
                            "description": "Relative weight in its element; 0 = not scored."},
-                "red_flag": {"type": "boolean", "default": False,
+                "red_flag": {**_BOOLEAN, "default": False,
                              "description": "A weak answer alone puts the deal at risk."},
                 "when": {"type": "object", "minProperties": 1,
                          "additionalProperties": _TEST,
@@ -135,7 +149,7 @@ SCHEMA: dict[str, Any] = {
             "required": ["value", "score"],
             "properties": {
                 "value": {**_VALUE, "description": "The stored answer value."},
-                "label": {"type": "string", "description": "Text shown to the rep."},
+                "label": {**_OPTIONAL_TEXT, "description": "Text shown to the rep."},
                 "score": {**_SCORE, "description": "How good this answer is, 0 to 1."},
             },
         },

@@ -6,7 +6,7 @@ import re
 
 from .errors import InvalidValue
 from .framework import PERSPECTIVES
-from .schema import SCHEMA_FILE_NAME
+from .schema import ID_MAX_LENGTH, ID_PATTERN, SCHEMA_FILE_NAME
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema_file}
@@ -60,9 +60,11 @@ elements:
 
 def starter_framework(framework_id: str, perspective: str = "fit", file_name: str = "") -> str:
     """A commented, valid framework file to start from."""
-    if not re.match(r"^[a-z][a-z0-9_]*$", framework_id):
+    if (not re.match(ID_PATTERN, framework_id) or len(framework_id) > ID_MAX_LENGTH
+            or framework_id in ("true", "false")):
         raise InvalidValue(f"framework id '{framework_id}' is not valid: use lowercase "
-                           "letters, digits and '_', starting with a letter")
+                           "letters, digits and '_', starting with a letter, at most "
+                           f"{ID_MAX_LENGTH} characters")
     if perspective not in PERSPECTIVES:
         raise InvalidValue(f"perspective '{perspective}' is not valid; expected fit or readiness")
     return _TEMPLATE.format(
