@@ -5,10 +5,13 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import yaml
 
+from qualicoach import yamlnodes
 from qualicoach.errors import FrameworkError
 from qualicoach.framework import Framework
 from qualicoach.loader import parse_framework
+from qualicoach.yamlscan import PurePythonLoader
 
 VALID = """\
 id: demo
@@ -30,6 +33,18 @@ elements:
           - {value: large, score: 1}
         when: {has_need: yes}
 """
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every loader test runs on libyaml and on the fallback used where PyYAML lacks it."""
+    if request.param == "libyaml":
+        if not hasattr(yaml, "CSafeLoader"):
+            pytest.skip("PyYAML was built without libyaml here")
+        monkeypatch.setattr(yamlnodes, "_Loader", yaml.CSafeLoader)
+    else:
+        monkeypatch.setattr(yamlnodes, "_Loader", PurePythonLoader)
+    return str(request.param)
 
 
 def load(text: str) -> Framework:
@@ -289,3 +304,10 @@ def test_not_a_mapping() -> None:
     assert problems("- a\n- b\n") == [
         "f.yaml:1:1: framework must be a mapping of keys to values, got a list"
     ]
+
+
+def test_a_question_mark_inside_a_flow_mapping_is_part_of_the_text() -> None:
+    fw = load(VALID.replace("prompt: Do they need it?", "prompt: Need?").replace(
+        "      - id: size\n", "      - {id: why, prompt: Why now?, type: text}\n"
+                             "      - id: size\n"))
+    assert fw.question("why").prompt == "Why now?"  # type: ignore[union-attr]

@@ -22,6 +22,7 @@ from typing import Literal
 import yaml
 
 from .errors import FrameworkError, Problem
+from .yamlscan import PurePythonLoader
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
@@ -36,7 +37,8 @@ _DATA_TAGS = {
 try:  # libyaml's event parser is much faster; the pure-Python one is the fallback.
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    # tests/test_loader.py runs the loader's tests on this one too.
+    _Loader = PurePythonLoader
 
 NodeKind = Literal["scalar", "seq", "map"]
 
