@@ -19,9 +19,9 @@ def events(text: str, loader: type) -> object:
 
 
 # What framework files are made of: words with punctuation (a prompt ends with '?'), in flow
-# and block collections. Each starts with a letter or digit: the two parsers word their
-# errors differently for text that starts with an indicator ('[?]'), and a framework file has
-# no business there.
+# and block collections. Each starts with a letter or digit: the two parsers still disagree
+# on a value that starts with an indicator ('[?]' is a mapping to one and an error to the
+# other) and on tags, and framework values do not start that way.
 _SCALARS = st.builds(lambda first, rest: first + rest, st.sampled_from("aQ1"),
                      st.text(alphabet="aQ1 ?:-./()#'\"", max_size=8))
 _PAIRS = st.lists(st.tuples(_SCALARS, _SCALARS), min_size=1, max_size=3)
