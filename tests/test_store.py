@@ -170,15 +170,18 @@ def test_damaged_file_is_refused_and_left_unchanged(
     assert path.read_bytes() == content
 
 
-def test_a_damaged_record_is_named_and_kept_as_it_is(tmp_path: Path) -> None:
+def test_a_damaged_record_is_named_and_the_file_kept_as_it_is(tmp_path: Path) -> None:
     path = tmp_path / "q.json"
     path.write_text('{"meta": {"1": {"schema_version": 1}}, "deals": {"1": {"id": "a", '
                     '"name": "A", "created": "yesterday", "updated": "x"}}}')
+    content = path.read_bytes()
     store = Store(path)
     with pytest.raises(DatabaseError, match="deal 'a' cannot be read"):
         store.deals()
-    store.add_deal("B")  # other work goes on; the damaged record is not rewritten
-    assert json.loads(path.read_text())["deals"]["1"]["created"] == "yesterday"
+    # A write refuses what a read refuses: it would carry the damage into a new version.
+    with pytest.raises(DatabaseError, match="deal 'a' cannot be read"):
+        store.add_deal("B")
+    assert path.read_bytes() == content
 
 
 def test_damaged_file_error_says_how_to_recover(tmp_path: Path) -> None:

@@ -163,14 +163,31 @@ def answer_to_doc(answer: Answer) -> dict[str, Any]:
 
 def answer_from_doc(doc: dict[str, Any]) -> Answer:
     """An answer from its stored form (raises KeyError/TypeError/ValueError if damaged)."""
+    status, at, confirmed, evidence = _stored_parts(doc)
+    return Answer(
+        status=status, value=doc.get("value"),
+        evidence=Evidence(*evidence) if evidence else None,
+        note=doc.get("note", ""), private=bool(doc.get("private", False)), at=at,
+        confirmed=confirmed,
+    )
+
+
+def check_answer_doc(doc: dict[str, Any]) -> None:
+    """Raise exactly as ``answer_from_doc`` would, without building the answer.
+
+    Checking a whole database before a write would otherwise spend most of its time
+    building answers only to drop them.
+    """
+    _stored_parts(doc)
+
+
+def _stored_parts(doc: dict[str, Any]) -> tuple[Status, datetime | None, datetime | None,
+                                                tuple[str, bool] | None]:
     evidence = doc.get("evidence")
     status = doc["status"]
     if status not in ("answered", "unknown", "unclear"):
         raise ValueError(f"unknown answer status {status!r}")
     at = datetime.fromisoformat(doc["at"]) if doc.get("at") else None
-    return Answer(
-        status=status, value=doc.get("value"),
-        evidence=Evidence(evidence["source"], bool(evidence.get("verified"))) if evidence else None,
-        note=doc.get("note", ""), private=bool(doc.get("private", False)), at=at,
-        confirmed=datetime.fromisoformat(doc["confirmed"]) if doc.get("confirmed") else at,
-    )
+    confirmed = datetime.fromisoformat(doc["confirmed"]) if doc.get("confirmed") else at
+    source = (evidence["source"], bool(evidence.get("verified"))) if evidence else None
+    return status, at, confirmed, source

@@ -5,20 +5,51 @@ over the database with ``os.replace`` (atomic on POSIX and Windows), and the fol
 fsynced so the rename itself is durable. Readers therefore always see a complete file,
 old or new, and need no lock. Writers hold a cross-process lock for the whole
 read-modify-write, so two terminals never lose each other's changes.
+
+Every file made here is created exclusively (``O_EXCL``) or opened with ``O_NOFOLLOW``:
+a symbolic link planted beside the database is refused, never written through.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import DatabaseError
+from .errors import DatabaseError, StorageError
 
 TMP_MARK = ".tmp-"
 Signature = tuple[int, int, int]
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def fault_message(exc: OSError, path: Path, outcome: str) -> str:
+    """One line for a machine fault on one of our files: what, where, what to do, and
+    ``outcome`` (what became of the data)."""
+    where = os.fsdecode(exc.filename) if exc.filename else str(path)
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        what = f"no space left on the disk holding {where}: free some space and try again"
+    elif code == errno.EROFS:
+        what = (f"{where} is on a read-only file system: qualicoach can show what it holds "
+                "but not change it")
+    elif code in (errno.EACCES, errno.EPERM):
+        what = (f"permission denied on {where}: qualicoach must be able to create and "
+                f"replace files in {Path(where).parent}; check its permissions (ls -ld)")
+    elif code == errno.EISDIR:
+        what = f"{where} is a folder, where qualicoach keeps a file: move it away"
+    elif code == errno.ELOOP:
+        what = (f"{where} is a symbolic link, which qualicoach does not follow for the files "
+                "it keeps beside the database: remove it")
+    elif code == errno.ENOTDIR:
+        what = f"part of the path {where} is a file, not a folder"
+    else:
+        what = f"cannot write {where}: {exc.strerror or exc}"
+    return f"{what}; {outcome}"
 
 
 def signature(path: Path) -> Signature | None:
@@ -55,7 +86,7 @@ def write_atomically(path: Path, payload: bytes, backup: Path | None = None) -> 
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = folder / f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -96,27 +127,46 @@ def _fsync_folder(folder: Path) -> None:
 def remove_leftovers(path: Path) -> list[Path]:
     """Delete temporary files a killed writer left behind; call while holding the lock."""
     removed = []
-    for leftover in path.parent.glob(f".{path.name}{TMP_MARK}*"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-            removed.append(leftover)
+    for name in (path.name, path.name + ".journal"):
+        for leftover in path.parent.glob(f".{name}{TMP_MARK}*"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
     return removed
+
+
+class Busy(DatabaseError):
+    """Another process holds the write lock."""
 
 
 @contextlib.contextmanager
 def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
-    """Hold the cross-process write lock of the database at ``path``."""
+    """Hold the cross-process write lock of the database at ``path``; raise Busy after
+    ``timeout`` seconds (0: do not wait at all)."""
     # Imported here: read-only commands never pay for it.
     from filelock import FileLock, Timeout
 
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # filelock opens the lock file with O_NOFOLLOW and without O_TRUNC.
     lock = FileLock(str(path) + ".lock", timeout=timeout, mode=0o600)
     try:
-        with lock:
-            yield
+        lock.acquire()
     except Timeout:
-        raise DatabaseError(f"database {path} is busy: another qualicoach has held its lock "
-                            f"for {timeout:g} s; try again") from None
+        raise Busy(f"database {path} is busy: another qualicoach has held its lock for "
+                   f"{timeout:g} s; try again") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def append_durably(path: Path, lines: list[bytes]) -> None:
+    """Append whole lines to ``path`` (created private to its owner), fsynced."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | _BINARY, 0o600)
+    with os.fdopen(fd, "ab") as handle:
+        handle.write(b"".join(line + b"\n" for line in lines))
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 class Journal:
@@ -132,9 +182,21 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    @property
+    def rejected_path(self) -> Path:
+        """Where entries that cannot be folded into the database are kept."""
+        return self.path.with_name(self.path.name + ".rejected")
+
     def read(self) -> tuple[str | None, list[bytes]]:
         """The journal's token and its complete entries (None, [] if there is none)."""
-        raw = read_bytes(self.path)
+        try:
+            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW | _BINARY)
+            with os.fdopen(fd, "rb") as handle:
+                raw = handle.read()
+        except FileNotFoundError:
+            return None, []
+        except OSError as exc:
+            raise StorageError(fault_message(exc, self.path, "nothing was changed")) from None
         if not raw:
             return None, []
         lines = raw.split(b"\n")
@@ -147,10 +209,12 @@ class Journal:
     def append(self, entry: bytes) -> str:
         """Append one entry durably and return the journal's token; hold the lock."""
         assert b"\n" not in entry
-        if not self.path.exists():
+        if not os.path.lexists(self.path):
             header = secrets.token_hex(8).encode() + b"\n"
             write_atomically(self.path, header)
-        with open(self.path, "r+b") as handle:
+        # Never through a link someone planted: it would write into the link's target.
+        fd = os.open(self.path, os.O_RDWR | _NOFOLLOW | _BINARY)
+        with os.fdopen(fd, "r+b") as handle:
             token = handle.readline().decode("utf-8", "replace").strip()
             content_end = handle.seek(0, os.SEEK_END)
             # Drop a partial entry left by a crash, so it cannot run into this one.
@@ -165,6 +229,11 @@ class Journal:
             handle.flush()
             os.fsync(handle.fileno())
         return token
+
+    def reject(self, entries: list[bytes]) -> Path:
+        """Keep entries that cannot be folded in, durably, in the rejected file."""
+        append_durably(self.rejected_path, entries)
+        return self.rejected_path
 
     def remove(self) -> None:
         """Delete the journal once the database holds everything in it."""

@@ -21,6 +21,8 @@ class ExitCode(enum.IntEnum):
     INVALID_DATA = 3
     NOT_FOUND = 4
     DAMAGED_DATABASE = 5
+    # sysexits' EX_IOERR: the machine, not qualicoach and not the data, failed.
+    MACHINE_FAULT = 74
     INTERRUPTED = 130
 
 
@@ -84,3 +86,10 @@ class DatabaseError(QualicoachError):
     """The database cannot be used as it is (damaged, too new, unreadable)."""
 
     exit_code = ExitCode.DAMAGED_DATABASE
+
+
+class StorageError(QualicoachError):
+    """The machine refused a file operation on qualicoach's own files (disk full, read-only
+    file system, permissions, something in the way): not a bug, and the data is intact."""
+
+    exit_code = ExitCode.MACHINE_FAULT

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import shutil
+import os
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -31,15 +31,36 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from . import durable
-from .answers import Answer, answer_from_doc, answer_to_doc
+from .answers import Answer, answer_from_doc, answer_to_doc, check_answer_doc
 from .deals import Change, Contact, Deal, deal_to_data, slugify
-from .errors import Ambiguous, DatabaseError, InvalidValue, NotFound
+from .errors import Ambiguous, DatabaseError, InvalidValue, NotFound, QualicoachError, StorageError
 
 SCHEMA_VERSION = 1
 Clock = Callable[[], datetime]
 Data = dict[str, dict[str, dict[str, Any]]]
 Signatures = tuple[durable.Signature | None, durable.Signature | None]
 InterviewStatus = str  # "in_progress", "finished" or "interrupted"
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Rejected:
+    """A journal entry that cannot be folded into the database, and why."""
+
+    line: int
+    raw: bytes
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """One view of the files: the data with the journal applied, the token of a journal
+    still to fold in, and the journal entries that could not be applied."""
+
+    sigs: Signatures
+    data: Data
+    token: str | None
+    rejected: tuple[_Rejected, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,15 +106,28 @@ class _Snapshot(Storage):
 
 
 class Store:
-    """Deals (and later interviews) in one TinyDB file that never loses an answer."""
+    """Deals and interviews in one TinyDB file that never loses an answer.
 
-    def __init__(self, path: Path, clock: Clock = utc_now, lock_timeout: float = 30.0) -> None:
-        self.path = path
+    A database path that is a symbolic link (say, into a synced folder) is followed: the
+    file is read and replaced where it really is, and the lock, journal and backup live
+    beside it there, so every way of reaching the file shares them.
+
+    ``warn`` receives one line about anything the store did that the user should know of
+    but that does not stop the command (journal entries it could not apply).
+    """
+
+    def __init__(self, path: Path, clock: Clock = utc_now, lock_timeout: float = 30.0,
+                 warn: Warn | None = None) -> None:
+        self.path = Path(os.path.realpath(path)) if path.is_symlink() else path
         self.clock = clock
         self.lock_timeout = lock_timeout
+        self._warn = warn
+        self._warned: set[str] = set()
         # Our last view of the file (and journal): reused while neither changed on disk,
         # so an interview does not re-read a large database for every answer.
-        self._cache: tuple[Signatures, Data, str | None] | None = None
+        self._cache: _Loaded | None = None
+        # The data whose every record a read accepts: checked once per version of the file.
+        self._checked: Data | None = None
         # Interview records of the cached data by id, so recording an answer is O(1); the
         # index belongs to the data it was built from.
         self._index: tuple[Data, _Index] | None = None
@@ -110,41 +144,91 @@ class Store:
     # --- transactions ------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[TinyDB]:
+    def transaction(self, lock_timeout: float | None = None) -> Iterator[TinyDB]:
         """A TinyDB over a fresh snapshot, under the lock; written once, atomically, at the end.
 
-        If the block raises, nothing is written.
+        If the block raises, nothing is written. A database that a read would refuse
+        (any record it cannot read) is refused here too, before anything is written. A
+        machine fault (disk full, permissions) raises StorageError.
         """
-        with durable.exclusive_lock(self.path, self.lock_timeout):
-            durable.remove_leftovers(self.path)
-            data, token = self._load(for_write=True)
-            storage = _Snapshot(data)
-            db = TinyDB(storage=lambda *_: storage)
-            try:
-                yield db
-                if storage.dirty:
-                    if token is not None:
-                        storage.data["meta"]["1"]["journal_applied"] = token
-                    payload = serialize(storage.data)
-                    sig = durable.write_atomically(self.path, payload, backup=self.backup_path)
-                    # Only now that the database holds the journal's entries may it go.
-                    self.journal.remove()
-                    self._cache = ((sig, None), storage.data, None)
-            except BaseException:
-                # The snapshot may hold half a change: never reuse it.
-                self._cache = None
-                raise
+        before = durable.signature(self.path)
+        rejected_note = None
+        try:
+            with durable.exclusive_lock(self.path, self.lock_timeout if lock_timeout is None
+                                        else lock_timeout):
+                before = durable.signature(self.path)
+                durable.remove_leftovers(self.path)
+                loaded = self._load(for_write=True)
+                self._check_records(loaded.data)
+                storage = _Snapshot(loaded.data)
+                db = TinyDB(storage=lambda *_: storage)
+                try:
+                    yield db
+                    if storage.dirty:
+                        if loaded.token is not None:
+                            storage.data["meta"]["1"]["journal_applied"] = loaded.token
+                        if loaded.rejected:
+                            # Kept before the journal can go, so no entry is ever lost.
+                            rejected_note = self._keep_rejected(loaded.rejected)
+                        payload = serialize(storage.data)
+                        sig = durable.write_atomically(self.path, payload,
+                                                       backup=self.backup_path)
+                        # Only now that the database holds the journal's entries may it go.
+                        self.journal.remove()
+                        self._cache = _Loaded((sig, None), storage.data, None)
+                        self._checked = storage.data
+                except BaseException:
+                    # The snapshot may hold half a change: never reuse it.
+                    self._cache = None
+                    raise
+        except OSError as exc:
+            outcome = ("the change itself was saved" if durable.signature(self.path) != before
+                       else "the database was not changed")
+            raise StorageError(durable.fault_message(exc, self.path, outcome)) from None
+        if rejected_note:
+            self._say(rejected_note)
+
+    def _say(self, message: str) -> None:
+        if self._warn is not None and message not in self._warned:
+            self._warned.add(message)
+            self._warn(message)
+
+    def _keep_rejected(self, rejected: tuple[_Rejected, ...]) -> str:
+        kept = self.journal.reject([r.raw for r in rejected])
+        return (f"{_count(len(rejected), 'journal entry', 'journal entries')} could not be "
+                f"applied ({_reasons(rejected)}) and {'was' if len(rejected) == 1 else 'were'} "
+                f"moved to {kept}")
+
+    def _check_records(self, data: Data) -> None:
+        """Refuse data holding a record that a read would refuse: a write must never carry
+        a damaged record along into a new version of the file."""
+        if self._checked is data:
+            return
+        for doc in data.get("deals", {}).values():
+            _deal_from_doc(doc, self.path)
+        for doc in data.get("interviews", {}).values():
+            _interview_from_doc(doc, self.path, read_answer=check_answer_doc)
+        self._checked = data
 
     def snapshot(self) -> TinyDB:
         """A read-only view of the database as it is now (no lock: writes are atomic)."""
-        data, _ = self._load(for_write=False)
+        data = self._read()
         return TinyDB(storage=lambda *_: _Snapshot(data))
 
-    def _load(self, for_write: bool) -> tuple[Data, str | None]:
+    def _read(self) -> Data:
+        loaded = self._load(for_write=False)
+        if loaded.rejected:
+            self._say(f"{_count(len(loaded.rejected), 'journal entry', 'journal entries')} "
+                      f"of {self.journal.path} cannot be applied ({_reasons(loaded.rejected)})"
+                      f"; left out here, and moved to {self.journal.rejected_path} by the "
+                      "next change")
+        return loaded.data
+
+    def _load(self, for_write: bool) -> _Loaded:
         """The data with the journal applied, and the token of a journal still to fold."""
         sigs = self._signatures()
-        if sigs[0] is not None and self._cache is not None and self._cache[0] == sigs:
-            return self._cache[1], self._cache[2]
+        if sigs[0] is not None and self._cache is not None and self._cache.sigs == sigs:
+            return self._cache
         raw = durable.read_bytes(self.path)
         if raw is None:
             data: Data = {"meta": {"1": {"schema_version": SCHEMA_VERSION}}}
@@ -158,25 +242,25 @@ class Store:
             # Not cached: the file on disk is still the old version until a write, and the
             # write must see that to keep the original.
             data = migrate(data, version, self.clock())
-        token = self._apply_journal(data)
+        token, rejected = self._apply_journal(data)
+        loaded = _Loaded(sigs, data, token, tuple(rejected))
         if sigs[0] is not None and version == SCHEMA_VERSION:
-            self._cache = (sigs, data, token)
-        return data, token
+            self._cache = loaded
+        return loaded
 
-    def _apply_journal(self, data: Data) -> str | None:
+    def _apply_journal(self, data: Data) -> tuple[str | None, list[_Rejected]]:
+        """Apply the journal's entries that hold; return its token and the others."""
         token, entries = self.journal.read()
         if token is None or data["meta"]["1"].get("journal_applied") == token:
-            return None
+            return None, []
         index = _Index(data)
-        for number, entry in enumerate(entries, start=2):
+        rejected = []
+        for number, raw in enumerate(entries, start=2):
             try:
-                _apply_entry(data, orjson.loads(entry), index)
-            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-                raise DatabaseError(f"journal {self.journal.path} is damaged at line {number} "
-                                    f"({type(exc).__name__}); nothing was changed. Move it "
-                                    "away to use the database without its latest answers"
-                                    ) from None
-        return token
+                _apply_entry(data, _journal_entry(raw), index)
+            except _Unfit as exc:
+                rejected.append(_Rejected(number, raw, str(exc)))
+        return token, rejected
 
     def _parse(self, raw: bytes) -> Data:
         recovery = (f"the file was not changed. The previous version is kept as "
@@ -197,10 +281,10 @@ class Store:
 
     def _keep_original(self, raw: bytes, version: int) -> None:
         backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
-        if not backup.exists():
-            tmp = backup.with_name(backup.name + durable.TMP_MARK)
-            tmp.write_bytes(raw)
-            shutil.move(tmp, backup)
+        # An existing copy is the original of an earlier migration: keep it. Anything else
+        # there (a link) is replaced, never written through.
+        if backup.is_symlink() or not backup.exists():
+            durable.write_atomically(backup, raw)
 
     # --- deals -----------------------------------------------------------------------------
 
@@ -311,7 +395,7 @@ class Store:
             plan = _plan_upsert([_deal_from_doc(d, self.path) for d in docs.values()], rows,
                                 self.clock())
             changed = {deal.id: {**_deal_to_doc(deal),
-                                 "revision": int(docs[deal.id].get("revision", 0)) + 1}
+                                 "revision": docs[deal.id].get("revision", 0) + 1}
                        for deal in plan.updated}
 
             def apply(doc: MutableMapping[str, Any]) -> None:
@@ -354,17 +438,28 @@ class Store:
         """Durably record one answer (appended to the journal: fast on any size)."""
         entry = {"op": "answer", "interview": interview_id, "key": key,
                  "answer": answer_to_doc(answer)}
-        with durable.exclusive_lock(self.path, self.lock_timeout):
-            cache = self._cache
-            cache_valid = cache is not None and cache[0] == self._signatures()
-            token = self.journal.append(orjson.dumps(entry))
-            if cache is not None and cache_valid:
-                if self._index is None or self._index[0] is not cache[1]:
-                    self._index = (cache[1], _Index(cache[1]))
-                _apply_entry(cache[1], entry, self._index[1])
-                self._cache = (self._signatures(), cache[1], token)
-            else:
-                self._cache = None
+        try:
+            with durable.exclusive_lock(self.path, self.lock_timeout):
+                cache = self._cache
+                cache_valid = cache is not None and cache.sigs == self._signatures()
+                token = self.journal.append(orjson.dumps(entry))
+                if cache is not None and cache_valid:
+                    if self._index is None or self._index[0] is not cache.data:
+                        self._index = (cache.data, _Index(cache.data))
+                    try:
+                        _apply_entry(cache.data, entry, self._index[1])
+                    except _Unfit:  # its deal was removed meanwhile: the next write says so
+                        self._cache = None
+                    else:
+                        self._cache = _Loaded(self._signatures(), cache.data, token,
+                                              cache.rejected)
+                else:
+                    self._cache = None
+        except OSError as exc:
+            self._cache = None
+            raise StorageError(durable.fault_message(
+                exc, self.journal.path, "this answer was not saved (the earlier ones are)"
+            )) from None
 
     def record_answers(self, interview_id: str, answers: Mapping[str, Answer]) -> None:
         """Record many answers at once, all or none (one database write)."""
@@ -417,7 +512,7 @@ class Store:
         table = db.table("deals")
         doc = table.get(Query().id == deal_id)
         if isinstance(doc, dict):
-            table.update({"revision": int(doc.get("revision", 0)) + 1}, doc_ids=[doc.doc_id])
+            table.update({"revision": doc.get("revision", 0) + 1}, doc_ids=[doc.doc_id])
 
     # --- stored assessments (so listing many deals needs no rescoring) ----------------------
 
@@ -425,17 +520,14 @@ class Store:
         """Every deal's stored fields, revision and stored assessment, without parsing its
         interviews: what a pipeline listing needs."""
         sigs = self._signatures()
-        cached = self._cache is not None and sigs[0] is not None and self._cache[0] == sigs
+        cached = self._cache is not None and sigs[0] is not None and self._cache.sigs == sigs
         deals = None if cached else self._deals_only()
-        if deals is not None:
-            return [Listed(doc, int(doc.get("revision", 0)), doc.get("assessment"))
-                    for doc in deals.values() if include_archived or not doc.get("archived")]
-        data, _ = self._load(for_write=False)
-        # The records themselves, read-only: copying 10,000 of them into TinyDB documents
-        # costs more than everything else a listing does.
-        return [Listed(doc, int(doc.get("revision", 0)), doc.get("assessment"))
-                for doc in data.get("deals", {}).values()
-                if include_archived or not doc.get("archived")]
+        if deals is None:
+            # The records themselves, read-only: copying 10,000 of them into TinyDB
+            # documents costs more than everything else a listing does.
+            deals = self._read().get("deals", {})
+        return [Listed(doc, doc.get("revision", 0), _assessment(doc))
+                for doc in deals.values() if include_archived or not doc.get("archived")]
 
     def _deals_only(self) -> dict[str, dict[str, Any]] | None:
         """The deals table alone, read through the layout the file starts with, with the
@@ -464,11 +556,11 @@ class Store:
         token, entries = self.journal.read()
         if token is not None and meta.get("journal_applied") != token:
             by_id = {doc.get("id"): doc for doc in deals.values()}
-            for entry in entries:
+            for raw in entries:
                 try:
-                    deal_id = orjson.loads(entry)["interview"].rpartition("#")[0]
-                except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
-                    return None
+                    deal_id = _journal_entry(raw)["interview"].rpartition("#")[0]
+                except _Unfit:
+                    return None  # the full read sets it aside and says so
                 if deal_id in by_id:
                     _bump(by_id[deal_id])
         return deals  # type: ignore[no-any-return]
@@ -478,25 +570,33 @@ class Store:
         return _deal_from_doc(dict(fields), self.path)
 
     def save_assessments(self, assessments: Mapping[str, tuple[int, dict[str, Any]]]) -> int:
-        """Store assessments (deal id -> (revision it was made at, assessment)).
+        """Keep assessments (deal id -> (revision it was made at, assessment)) for the next
+        listing, if that can be done without waiting; returns how many were stored.
 
-        One whose deal changed meanwhile (another revision) is dropped: it no longer holds.
-        Returns how many were stored.
+        A cache, and opportunistic: called by reads, it never fails them and never makes
+        them wait. Nothing is stored when the database is read-only, the lock is held (a
+        writer is busy), the disk is full or the file is damaged. One whose deal changed
+        meanwhile (another revision) is dropped: it no longer holds.
         """
-        with self.transaction() as db:
-            table = db.table("deals")
-            still_current = [
-                doc.doc_id for doc in table.all()
-                if (wanted := assessments.get(doc.get("id", ""))) is not None
-                and int(doc.get("revision", 0)) == wanted[0]
-            ]
+        if not assessments or not _writable(self.path):
+            return 0
+        try:
+            with self.transaction(lock_timeout=0) as db:
+                table = db.table("deals")
+                still_current = [
+                    doc.doc_id for doc in table.all()
+                    if (wanted := assessments.get(doc.get("id", ""))) is not None
+                    and doc.get("revision", 0) == wanted[0]
+                ]
 
-            def store_assessment(doc: MutableMapping[str, Any]) -> None:
-                doc["assessment"] = assessments[doc["id"]][1]
+                def store_assessment(doc: MutableMapping[str, Any]) -> None:
+                    doc["assessment"] = assessments[doc["id"]][1]
 
-            # One pass: TinyDB rewrites the whole table on every update() call.
-            if still_current:
-                table.update(store_assessment, doc_ids=still_current)
+                # One pass: TinyDB rewrites the whole table on every update() call.
+                if still_current:
+                    table.update(store_assessment, doc_ids=still_current)
+        except (QualicoachError, OSError):
+            return 0
         return len(still_current)
 
     def _update(self, ref: str, change: Callable[[Deal], Deal]) -> Deal:
@@ -505,7 +605,7 @@ class Store:
             docs = {d["id"]: d for d in table.all()}
             deal = resolve_deal([_deal_from_doc(d, self.path) for d in docs.values()], ref)
             updated = change(deal)
-            revision = int(docs[deal.id].get("revision", 0)) + 1
+            revision = docs[deal.id].get("revision", 0) + 1
             table.update({**_deal_to_doc(updated), "revision": revision}, Query().id == deal.id)
         return updated
 
@@ -663,6 +763,13 @@ def _shape_problem(data: Any) -> str | None:
     for doc_id, doc in data.get("deals", {}).items():
         if not isinstance(doc.get("id"), str) or not isinstance(doc.get("name"), str):
             return f"deal record {doc_id} has no id or name"
+        revision = doc.get("revision", 0)
+        if type(revision) is not int or revision < 0:
+            return (f"deal '{doc['id']}' has revision {revision!r}, not a whole number "
+                    "(0 or more)")
+    for doc_id, doc in data.get("interviews", {}).items():
+        if not isinstance(doc.get("id"), str) or not isinstance(doc.get("deal"), str):
+            return f"interview record {doc_id} has no id or deal"
     return None
 
 
@@ -720,18 +827,44 @@ class _Index:
         self.deals = {doc.get("id", ""): doc for doc in data.get("deals", {}).values()}
 
 
+class _Unfit(Exception):
+    """A journal entry that cannot be applied; the message says why."""
+
+
+def _journal_entry(raw: bytes) -> dict[str, Any]:
+    """A journal entry checked as a read would check the answer it holds (raises _Unfit)."""
+    try:
+        entry = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise _Unfit("not valid JSON") from None
+    if not isinstance(entry, dict) or entry.get("op") != "answer":
+        raise _Unfit("not an answer entry")
+    if not isinstance(entry.get("interview"), str) or not isinstance(entry.get("key"), str):
+        raise _Unfit("names no interview or question")
+    answer = entry.get("answer")
+    if not isinstance(answer, dict):
+        raise _Unfit("holds no answer")
+    try:
+        check_answer_doc(answer)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _Unfit(f"its answer cannot be read: {type(exc).__name__} {exc}") from None
+    return entry
+
+
 def _apply_entry(data: Data, entry: dict[str, Any], index: _Index | None = None) -> None:
-    """Apply one journal entry (set an answer, bump the deal's revision).
+    """Apply one checked journal entry (set an answer, bump the deal's revision); raise
+    _Unfit when its interview is not there to take it.
 
     Entries are applied once per version of the database (the journal token sees to that),
     so the revision a reader computes is the same every time it reads the same files.
     """
-    if entry["op"] != "answer":
-        raise KeyError(entry["op"])
     docs = index if index is not None else _Index(data)
     doc = docs.interviews.get(entry["interview"])
     if doc is None:
-        return  # the interview was deleted meanwhile (its deal removed): nothing to keep
+        # Its deal was removed meanwhile, or the entry is wrong: kept aside, not lost.
+        raise _Unfit(f"interview {entry['interview']!r} is not in the database")
+    if not isinstance(doc.get("answers"), dict):
+        raise _Unfit(f"interview {entry['interview']!r} cannot take answers (damaged)")
     doc["answers"][entry["key"]] = entry["answer"]
     deal = docs.deals.get(doc.get("deal", ""))
     if deal is not None:
@@ -740,7 +873,7 @@ def _apply_entry(data: Data, entry: dict[str, Any], index: _Index | None = None)
 
 def _bump(deal_doc: dict[str, Any]) -> None:
     """Mark a deal as changed: its stored assessment no longer holds."""
-    deal_doc["revision"] = int(deal_doc.get("revision", 0)) + 1
+    deal_doc["revision"] = deal_doc.get("revision", 0) + 1
 
 
 def _interview_to_doc(interview: Interview) -> dict[str, Any]:
@@ -752,18 +885,40 @@ def _interview_to_doc(interview: Interview) -> dict[str, Any]:
     }
 
 
-def _interview_from_doc(doc: dict[str, Any], path: Path) -> Interview:
+def _interview_from_doc(doc: dict[str, Any], path: Path,
+                        read_answer: Callable[[dict[str, Any]], Any] = answer_from_doc
+                        ) -> Interview:
     try:
         return Interview(
             id=doc["id"], deal_id=doc["deal"], frameworks=dict(doc["frameworks"]),
             started=datetime.fromisoformat(doc["started"]), status=doc["status"],
             ended=datetime.fromisoformat(doc["ended"]) if doc.get("ended") else None,
-            answers={k: answer_from_doc(a) for k, a in doc["answers"].items()},
+            answers={k: read_answer(a) for k, a in doc["answers"].items()},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DatabaseError(f"database {path} is damaged: interview '{doc.get('id')}' cannot "
                             f"be read ({type(exc).__name__}: {exc}); the file was not "
                             "changed") from None
+
+
+def _assessment(doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    stored = doc.get("assessment")
+    # A cache: a damaged one is recomputed, not a reason to refuse the deal.
+    return stored if isinstance(stored, dict) else None
+
+
+def _writable(path: Path) -> bool:
+    """Whether we may write the database at all (its folder, and the file if it exists)."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{n} {many}"
+
+
+def _reasons(rejected: Sequence[_Rejected]) -> str:
+    shown = "; ".join(f"line {r.line}: {r.reason}" for r in rejected[:3])
+    return shown + (f"; and {len(rejected) - 3} more" if len(rejected) > 3 else "")
 
 
 def _revive(field: str, value: Any) -> Any:

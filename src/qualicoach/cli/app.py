@@ -122,19 +122,26 @@ def locations(ctx: typer.Context) -> "Locations":
     return options.locations()
 
 
+def open_store(path: Path) -> "Store":
+    """The store of the database at ``path``, warning on stderr about what it sets aside."""
+    from ..render.console import stderr_line
+    from ..store import Store
+
+    return Store(path, warn=lambda message: stderr_line(f"warning: {message}"))
+
+
 def open_workspace(ctx: typer.Context) -> "tuple[Store, Settings, Catalog]":
     """The run's store, settings and frameworks; framework files that did not load are
     warned about on stderr and left out."""
     from ..catalog import load_catalog
     from ..render.console import stderr_line
     from ..settings import load_settings
-    from ..store import Store
 
     locs = locations(ctx)
     catalog = load_catalog(locs.framework_sources())
     for problem in catalog.problems:
         stderr_line(f"warning: {problem}")
-    return Store(locs.database), load_settings(locs.config_file), catalog
+    return open_store(locs.database), load_settings(locs.config_file), catalog
 
 
 def _register_commands() -> None:

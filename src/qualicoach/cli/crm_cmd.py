@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import locations, open_workspace
+from .app import locations, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -45,7 +45,6 @@ def import_deals(
     from ..crm import parse_file, parse_mapping
     from ..errors import ExitCode
     from ..render.console import stderr_line
-    from ..store import Store
 
     extra = parse_mapping(mapping or ())
     with _progress() as advance:
@@ -55,7 +54,7 @@ def import_deals(
     if strict and parsed.problems:
         stderr_line(f"nothing imported: {len(parsed.problems)} bad row(s) and --strict")
         raise typer.Exit(int(ExitCode.INVALID_DATA))
-    store = Store(locations(ctx).database)
+    store = open_store(locations(ctx).database)
     rows = [d.fields for d in parsed.deals]
     plan = store.plan_upsert(rows) if dry_run else store.upsert(rows)
     verb = "would import" if dry_run else "imported"

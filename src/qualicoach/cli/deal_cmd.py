@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..vocabulary import ROLES, STAGES
-from .app import TextOrJson, locations
+from .app import TextOrJson, locations, open_store
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -22,9 +22,7 @@ DealRef = Annotated[str, typer.Argument(help="Deal id, or an unambiguous start o
 
 def store(ctx: typer.Context) -> "Store":
     """The store of this run's database."""
-    from ..store import Store
-
-    return Store(locations(ctx).database)
+    return open_store(locations(ctx).database)
 
 
 Account = Annotated[str | None, typer.Option(help="The customer's company.")]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import TextOrJson, locations, open_workspace
+from .app import TextOrJson, locations, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -131,17 +131,16 @@ def demo(
     from ..report import report_from
     from ..sample import sample_deals
     from ..settings import load_settings
-    from ..store import Store
 
     locs = locations(ctx)
     path = db or locs.database.with_name("demo.json")
-    store = Store(path)
+    store = open_store(path)
     if store.counts()[0] and not store.is_sample():
         raise InvalidValue(f"{path} holds real deals; the demo fills only a new or a sample "
                            "database (give another --db)")
     for leftover in (path, store.journal.path, store.backup_path):
         leftover.unlink(missing_ok=True)
-    store = Store(path)
+    store = open_store(path)
     settings = load_settings(locs.config_file)
     catalog = load_catalog(locs.framework_sources())
     frameworks = [catalog.get(f) for f in ("bant", "meddic", "alignment")
