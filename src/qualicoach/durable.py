@@ -30,7 +30,11 @@ _BINARY = getattr(os, "O_BINARY", 0)
 def fault_message(exc: OSError, path: Path, outcome: str) -> str:
     """One line for a machine fault on one of our files: what, where, what to do, and
     ``outcome`` (what became of the data)."""
-    where = os.fsdecode(exc.filename) if exc.filename else str(path)
+    where = Path(os.fsdecode(exc.filename)) if exc.filename else path
+    # Our temporary files mean nothing to a user: name what they stand for.
+    temporary = TMP_MARK in where.name
+    if temporary:
+        where = path
     code = exc.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         what = f"no space left on the disk holding {where}: free some space and try again"
@@ -38,13 +42,19 @@ def fault_message(exc: OSError, path: Path, outcome: str) -> str:
         what = (f"{where} is on a read-only file system: qualicoach can show what it holds "
                 "but not change it")
     elif code in (errno.EACCES, errno.EPERM):
-        what = (f"permission denied on {where}: qualicoach must be able to create and "
-                f"replace files in {Path(where).parent}; check its permissions (ls -ld)")
+        folder = where.parent
+        what = (f"permission denied: qualicoach cannot create files in {folder}, where it "
+                f"replaces {where.name} safely; check the folder's permissions (ls -ld "
+                f"{folder})" if temporary else
+                f"permission denied on {where}: qualicoach needs to create and replace files "
+                f"in {folder}; check their permissions (ls -ld {folder})")
     elif code == errno.EISDIR:
         what = f"{where} is a folder, where qualicoach keeps a file: move it away"
     elif code == errno.ELOOP:
         what = (f"{where} is a symbolic link, which qualicoach does not follow for the files "
                 "it keeps beside the database: remove it")
+    elif code == errno.EEXIST and not where.is_dir():  # mkdir of the data folder
+        what = f"{where} is a file, not a folder: qualicoach keeps the database in it"
     elif code == errno.ENOTDIR:
         what = f"part of the path {where} is a file, not a folder"
     else:
@@ -60,7 +70,7 @@ def signature(path: Path) -> Signature | None:
     """
     try:
         st = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
