@@ -80,7 +80,8 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
     outdated = [item for item in listed if not _still_holds(item, basis, now)]
     fresh: dict[str, tuple[int, dict[str, Any]]] = {}
     if outdated:
-        grouped = interviews if interviews is not None else store.interviews_by_deal()
+        grouped = interviews if interviews is not None else store.interviews_by_deal(
+            {item.fields["id"] for item in outdated})
         for item in outdated:
             deal = store.parse_deal(item.fields)
             fresh[deal.id] = (item.revision, stored_assessment(

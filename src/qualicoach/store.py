@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -490,10 +490,14 @@ class Store:
         found = [_interview_from_doc(d, self.path) for d in table.search(Query().deal == deal_id)]
         return sorted(found, key=lambda i: i.started)
 
-    def interviews_by_deal(self) -> dict[str, list[Interview]]:
-        """Every interview, grouped by deal id, oldest first (one pass over the file)."""
+    def interviews_by_deal(self, deal_ids: Collection[str] | None = None
+                           ) -> dict[str, list[Interview]]:
+        """Every interview (of ``deal_ids`` only, if given), grouped by deal id, oldest
+        first (one pass over the file)."""
         grouped: dict[str, list[Interview]] = {}
-        for doc in self.snapshot().table("interviews").all():
+        for doc in self._read().get("interviews", {}).values():
+            if deal_ids is not None and doc.get("deal") not in deal_ids:
+                continue  # building the others would cost most of a listing after a change
             interview = _interview_from_doc(doc, self.path)
             grouped.setdefault(interview.deal_id, []).append(interview)
         for interviews in grouped.values():
