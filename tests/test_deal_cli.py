@@ -48,7 +48,7 @@ def test_edit_tags_and_untags(run: Run) -> None:
 def test_edit_with_nothing_to_change_is_an_error(run: Run) -> None:
     run("deal", "add", "Globex", ok=True)
     result = run("deal", "edit", "globex")
-    assert result.exit_code == 3 and "nothing to change" in result.stderr
+    assert result.exit_code == 2 and "nothing to change" in result.stderr
 
 
 @pytest.mark.parametrize("args,message", [
@@ -111,7 +111,7 @@ def test_archive_and_restore(run: Run) -> None:
 def test_rm_without_a_terminal_needs_yes(run: Run) -> None:
     run("deal", "add", "Globex", ok=True)
     result = run("deal", "rm", "globex")
-    assert result.exit_code == 3 and "add --yes" in result.stderr
+    assert result.exit_code == 2 and "add --yes" in result.stderr
     assert run("deal", "rm", "globex", "--yes", ok=True).stdout == "deleted globex\n"
     assert run("deal", "show", "globex").exit_code == 4
 

@@ -144,7 +144,7 @@ def test_archived_deals_only_on_request(run: Run, pipeline: dict[str, str]) -> N
 
 def test_bad_stage_and_limit_with_all(run: Run) -> None:
     assert run("deals", "--stage", "closing").exit_code == 3
-    assert run("deals", "--all", "--limit", "3").exit_code == 3
+    assert run("deals", "--all", "--limit", "3").exit_code == 2  # a usage error
 
 
 # --- stored assessments ------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def test_evidence_and_a_private_note_are_asked_after_an_answer(run: Run, home: H
 
 def test_without_a_terminal_or_answers_file_it_says_so(run: Run, deal: str) -> None:
     result = run("interview", deal, "-F", "mini")
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert result.stderr == ("qualicoach: the interview needs a terminal (standard input is "
                              "not one); give the answers with --answers FILE instead\n")
 

@@ -76,6 +76,13 @@ class Ambiguous(QualicoachError):
     exit_code = ExitCode.USAGE
 
 
+class InvalidUsage(QualicoachError):
+    """The command line asks for something that cannot be done as given (options that
+    exclude each other, a prompt without a terminal); the message says what to type."""
+
+    exit_code = ExitCode.USAGE
+
+
 class InvalidValue(QualicoachError):
     """A value given on the command line or in a file is not acceptable."""
 

@@ -30,16 +30,16 @@ def import_deals(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A CSV export.", exists=True, dir_okay=False)],
     source: Annotated[Source, typer.Option(
-        "--from", help="auto recognises Salesforce and HubSpot exports by their headers; "
-        "csv needs --map.")] = Source.auto,
+        "--from", help="auto (Salesforce and HubSpot exports, recognised by their headers), "
+        "salesforce, hubspot, or csv (needs --map).")] = Source.auto,
     mapping: Annotated[list[str] | None, typer.Option(
-        "--map", help="COLUMN=FIELD (repeatable); fields: crm_id, name, account, owner, "
+        "--map", metavar="COLUMN=FIELD", help="Read a column as a field (repeatable); fields: crm_id, name, account, owner, "
         "stage, amount, currency, close_date, next_step, tags.")] = None,
     day_first: Annotated[bool, typer.Option(
-        help="Read 01/02/2026 as 1 February (default: month first, as US exports).")] = False,
-    dry_run: Annotated[bool, typer.Option(help="Say what would change; change nothing.")] =
+        "--day-first", help="Read 01/02/2026 as 1 February (default: month first, as US exports).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; change nothing.")] =
     False,
-    strict: Annotated[bool, typer.Option(help="Import nothing if any row is bad.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is bad.")] = False,
 ) -> None:
     """Import deals from a CRM export; importing again updates them instead of duplicating."""
     from ..crm import parse_file, parse_mapping
@@ -97,9 +97,11 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
 
 def export_deals(
     ctx: typer.Context,
-    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.json,
+    format: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="json, or csv for a spreadsheet or a CRM import.")] = (
+        ExportFormat.json),
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of standard output.",
+        "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.",
         dir_okay=False)] = None,
     archived: Annotated[bool, typer.Option("--archived", help="Include archived deals.")] =
     False,

@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..vocabulary import ROLES, STAGES
-from .app import TextOrJson, locations, open_store
+from .app import CliTyper, TextOrJson, locations, open_store
 
 if TYPE_CHECKING:
     from ..store import Store
 
 # Modules that cost start-up time are imported inside the commands.
 
-app = typer.Typer(help="Create, show, change and remove deals.", no_args_is_help=True)
-contact_app = typer.Typer(help="Add and remove a deal's stakeholders.", no_args_is_help=True)
+app = CliTyper(help="Create, show, change and remove deals.", no_args_is_help=True)
+contact_app = CliTyper(help="Add and remove a deal's stakeholders.", no_args_is_help=True)
 app.add_typer(contact_app, name="contact")
 
 DealRef = Annotated[str, typer.Argument(help="Deal id, or an unambiguous start of its name.")]
@@ -28,11 +28,11 @@ def store(ctx: typer.Context) -> "Store":
 Account = Annotated[str | None, typer.Option(help="The customer's company.")]
 Owner = Annotated[str | None, typer.Option(help="The rep who owns the deal.")]
 Stage = Annotated[str | None, typer.Option(help=f"One of: {', '.join(STAGES)}.")]
-Amount = Annotated[str | None, typer.Option(help="Expected value, a number of 0 or more.")]
-Currency = Annotated[str | None, typer.Option(help="Three-letter code, e.g. EUR.")]
-Close = Annotated[str | None, typer.Option("--close", help="Expected close date, YYYY-MM-DD.")]
-NextStep = Annotated[str | None, typer.Option(help="The agreed next step.")]
-Tags = Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeatable.")]
+Amount = Annotated[str | None, typer.Option(metavar="NUMBER", help="Expected value, a number of 0 or more.")]
+Currency = Annotated[str | None, typer.Option(metavar="CODE", help="Three-letter code, e.g. EUR.")]
+Close = Annotated[str | None, typer.Option("--close", metavar="DATE", help="Expected close date, YYYY-MM-DD.")]
+NextStep = Annotated[str | None, typer.Option(metavar="TEXT", help="The agreed next step.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag; repeatable.")]
 
 
 def _fields(account: str | None, owner: str | None, stage: str | None, amount: str | None,
@@ -78,7 +78,8 @@ def add(
 
 @app.command("show")
 def show(ctx: typer.Context, deal: DealRef,
-         format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text) -> None:
+         format: Annotated[TextOrJson, typer.Option(
+             "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text) -> None:
     """Show a deal: its fields, stakeholders and recorded changes."""
     from ..render.console import make_console, print_json
     from ..render.deals import deal_data, deal_detail
@@ -97,19 +98,19 @@ def edit(
     account: Account = None, owner: Owner = None, stage: Stage = None, amount: Amount = None,
     currency: Currency = None, close: Close = None, next_step: NextStep = None,
     tag: Tags = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag.")] = None,
 ) -> None:
     """Change a deal's fields (an empty value clears one); stage, amount and close date
     changes are recorded with their time."""
     from ..deals import parse_text
-    from ..errors import InvalidValue
+    from ..errors import InvalidUsage
 
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
     if name is not None:
         fields["name"] = parse_text(name, "deal name", required=True)
     added = tuple(parse_text(t, "tag", required=True) for t in tag or ())
     if not (fields or added or untag):
-        raise InvalidValue("nothing to change; give at least one option (see --help)")
+        raise InvalidUsage("nothing to change; give at least one option (see --help)")
     updated = store(ctx).edit_deal(deal, add_tags=added, remove_tags=tuple(untag or ()),
                                    **fields)
     typer.echo(f"updated {updated.id}")
@@ -117,7 +118,7 @@ def edit(
 
 @app.command("archive")
 def archive(ctx: typer.Context, deal: DealRef,
-            restore: Annotated[bool, typer.Option(help="Bring an archived deal back.")] = False,
+            restore: Annotated[bool, typer.Option("--restore", help="Bring an archived deal back.")] = False,
             ) -> None:
     """Archive a deal: it leaves the lists but keeps its history."""
     updated = store(ctx).archive_deal(deal, archived=not restore)
@@ -128,13 +129,14 @@ def archive(ctx: typer.Context, deal: DealRef,
 def remove(ctx: typer.Context, deal: DealRef,
            yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
     """Delete a deal and its interviews for good (asks first)."""
-    from ..errors import InvalidValue
+    from ..errors import InvalidUsage
 
     the_store = store(ctx)
     found = the_store.deal(deal)
     if not yes:
         if not sys.stdin.isatty():
-            raise InvalidValue(f"not deleting '{found.id}' without confirmation: add --yes")
+            raise InvalidUsage(f"not deleting '{found.id}' without confirmation (standard "
+                               "input is not a terminal): add --yes")
         if not typer.confirm(f"Delete deal '{found.name}' ({found.id}) and its interviews?"):
             raise typer.Exit(1)
     the_store.remove_deal(found.id)

@@ -40,17 +40,21 @@ def deals(
     stage: Annotated[list[str] | None, typer.Option(
         help=f"Only this stage (repeatable): {', '.join(STAGES)}.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
-    account: Annotated[str | None, typer.Option(help="Only accounts containing this.")] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="Only deals with this tag "
+    account: Annotated[str | None, typer.Option(metavar="TEXT",
+                                                help="Only accounts containing TEXT.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(metavar="TAG", help="Only deals with this tag "
                                                   "(repeatable: all of them).")] = None,
     closing_within: Annotated[int | None, typer.Option(
-        help="Only deals closing within DAYS (overdue ones included).", min=0)] = None,
+        metavar="DAYS", help="Only deals closing within DAYS, 0 or more (overdue ones "
+        "included).", min=0)] = None,
     stale: Annotated[int | None, typer.Option(
-        help="Only deals not interviewed for DAYS (or never).", min=0)] = None,
+        metavar="DAYS", help="Only deals not interviewed for DAYS, 0 or more (or never).",
+        min=0)] = None,
     sort: Annotated[SortKey, typer.Option(
         help="risk (highest first), close (soonest), amount (largest), updated (latest), "
         "fit (highest), readiness (lowest).")] = SortKey.risk,
-    limit: Annotated[int | None, typer.Option(help="Show at most N deals.", min=1)] = None,
+    limit: Annotated[int | None, typer.Option(metavar="N", help="Show at most N deals (1 or "
+                                              "more).", min=1)] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every deal (the table "
                                            f"shows {PAGE} by default).")] = False,
     format: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json, csv or "
@@ -66,12 +70,12 @@ def deals(
     --limit is given.
     """
     from ..deals import parse_choice
-    from ..errors import InvalidValue
+    from ..errors import InvalidUsage
     from ..pipeline import Filters, pipeline, select, sort_rows
     from ..render.console import stderr_line
 
     if limit is not None and show_all:
-        raise InvalidValue("give --limit or --all, not both")
+        raise InvalidUsage("give --limit or --all, not both")
     store, settings, catalog = open_workspace(ctx)
     now = store.clock()
     filters = Filters(

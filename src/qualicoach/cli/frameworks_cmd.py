@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import TextOrJson, locations
+from .app import CliTyper, TextOrJson, locations
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
-app = typer.Typer(help="List, show, validate and create qualification frameworks.",
+app = CliTyper(help="List, show, validate and create qualification frameworks.",
                   no_args_is_help=True)
 
 
@@ -32,7 +32,8 @@ def _catalog(ctx: typer.Context) -> "Catalog":
 @app.command("list")
 def list_frameworks(
     ctx: typer.Context,
-    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] =
+    format: Annotated[ListFormat, typer.Option("--format", "-f",
+                                               help="table, or json for scripts.")] =
     ListFormat.table,
 ) -> None:
     """List the frameworks: id, name, version, perspective, questions and source."""
@@ -50,8 +51,9 @@ def list_frameworks(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
-    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] =
+    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id.")],
+    format: Annotated[TextOrJson, typer.Option("--format", "-f",
+                                               help="text, or json for scripts.")] =
     TextOrJson.text,
 ) -> None:
     """Show a framework's elements and questions, with why and how to ask each."""
@@ -68,7 +70,9 @@ def show(
 @app.command("validate")
 def validate(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Framework files or folders.")],
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="PATH", help="Framework files, or folders of them (as qualicoach loads "
+        "them: the files directly inside).")],
 ) -> None:
     """Check framework files; print one 'file:line:col: message' line per problem.
 
@@ -99,10 +103,11 @@ def schema() -> None:
 
 @app.command("new")
 def new(
-    framework_id: Annotated[str, typer.Argument(help="Id of the new framework.")],
+    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new framework.")],
     perspective: Annotated[str, typer.Option(help="fit or readiness.")] = "fit",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (never overwrites) instead of stdout.",
+        "--output", "-o", metavar="FILE",
+        help="Write to FILE (never overwrites) instead of standard output.",
         dir_okay=False)] = None,
 ) -> None:
     """Write a commented starter framework to edit."""

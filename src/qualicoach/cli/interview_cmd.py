@@ -29,25 +29,25 @@ def interview(
     deal: Annotated[str | None, typer.Argument(
         help="Deal id or name start; without it, pick or create one.")] = None,
     framework: Annotated[list[str] | None, typer.Option(
-        "--framework", "-F", help="Framework id to run; repeatable (default: ask).")] = None,
+        "--framework", "-F", metavar="ID", help="Framework id to run; repeatable (default: ask).")] = None,
     resume: Annotated[bool, typer.Option(
-        help="Continue the deal's last interrupted interview.")] = False,
+        "--resume", help="Continue the deal's last interrupted interview.")] = False,
     answers: Annotated[Path | None, typer.Option(
-        "--answers", help="Take all answers from a YAML or JSON file; no prompts.",
+        "--answers", metavar="FILE", help="Take all answers from a YAML or JSON file; no prompts.",
         dir_okay=False)] = None,
     only_gaps: Annotated[bool, typer.Option(
-        help="Ask only what is weak, unknown, unclear or stale.")] = False,
+        "--only-gaps", help="Ask only what is weak, unknown, unclear or stale.")] = False,
     with_optional: Annotated[bool, typer.Option(
-        help="Include optional elements (MEDDPICC's Paper process, Competition).")] = False,
+        "--with-optional", help="Include optional elements (MEDDPICC's Paper process, Competition).")] = False,
     quick: Annotated[bool, typer.Option(
-        help="Do not ask for evidence and notes after each answer.")] = False,
+        "--quick", help="Do not ask for evidence and notes after each answer.")] = False,
 ) -> None:
     """Qualify a deal: questions one at a time, with why each matters and how to ask it.
 
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
     from .. import prompts
-    from ..errors import ExitCode, InvalidValue
+    from ..errors import ExitCode, InvalidUsage
     from ..prompts import QuestionaryPrompter
     from ..render.console import make_console
 
@@ -56,7 +56,7 @@ def interview(
         _from_file(store, catalog, deal, answers, settings)
         return
     if not prompts.stdin_is_terminal():
-        raise InvalidValue("the interview needs a terminal (standard input is not one); "
+        raise InvalidUsage("the interview needs a terminal (standard input is not one); "
                            "give the answers with --answers FILE instead")
     prompter = QuestionaryPrompter()
     console = make_console()
@@ -185,13 +185,13 @@ def _pick_deal(store: "Store", prompter: "Prompter") -> "Deal":
 def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: Path,
                settings: "Settings") -> None:
     from ..answers_file import load_answers_file
-    from ..errors import InvalidValue
+    from ..errors import InvalidUsage
     from ..render.console import make_console
     from ..render.interview import summary
     from ..report import build_report
 
     if not deal_ref:
-        raise InvalidValue("--answers needs the DEAL it answers for")
+        raise InvalidUsage("--answers needs the DEAL it answers for")
     deal = store.deal(deal_ref)
     frameworks, answers = load_answers_file(path, catalog, store.clock())
     session = store.start_interview(deal.id, {f.id: f.version for f in frameworks})

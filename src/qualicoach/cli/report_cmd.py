@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import TextOrJson, locations, open_store, open_workspace
+from .app import TextOrJson, explicit_database, locations, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -32,14 +32,15 @@ def report(
         "--format", "-f", help="text (default), markdown, json, html or svg; the customer "
         "summary is markdown.")] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of standard output.",
-        dir_okay=False)] = None,
+        "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output, "
+        "in the format its extension names (.html, .md, .json, .svg, .txt) unless --format "
+        "says otherwise.", dir_okay=False)] = None,
     audience: Annotated[Audience, typer.Option(
         "--for", help="rep: the coaching report; customer: what we understood, to send "
         "them (no scores, verdicts or private notes).")] = Audience.rep,
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
-    from ..errors import InvalidValue
+    from ..errors import InvalidUsage
     from ..render.console import make_console
     from ..render.report import (
         customer_markdown,
@@ -50,33 +51,54 @@ def report(
     )
     from ..report import build_report
 
+    chosen = format or _format_of(output)
+    if audience is Audience.customer and (
+            format not in (None, ReportFormat.markdown)
+            or chosen in (ReportFormat.html, ReportFormat.json, ReportFormat.svg)):
+        how = "--format markdown" if format else "a .md file name"
+        raise InvalidUsage(f"the customer summary is Markdown, not {chosen.value}: use {how}")
     store, settings, catalog = open_workspace(ctx)
     the_report = build_report(store, catalog, deal, settings)
     if audience is Audience.customer:
-        if format not in (None, ReportFormat.markdown):
-            raise InvalidValue("the customer summary is Markdown: use --format markdown")
-        _emit(customer_markdown(the_report), output)
-        return
-    chosen = format or ReportFormat.text
-    if chosen is ReportFormat.json:
+        _emit(customer_markdown(the_report), output, "customer summary (Markdown)")
+    elif chosen is ReportFormat.json:
         import json
 
-        _emit(json.dumps(report_data(the_report), ensure_ascii=False, indent=2) + "\n", output)
+        _emit(json.dumps(report_data(the_report), ensure_ascii=False, indent=2) + "\n", output,
+              "report as JSON")
     elif chosen is ReportFormat.markdown:
-        _emit(report_markdown(the_report), output)
+        _emit(report_markdown(the_report), output, "report as Markdown")
     elif chosen in (ReportFormat.html, ReportFormat.svg):
-        _emit(report_export(the_report, chosen.value, settings.high_score), output)
+        _emit(report_export(the_report, chosen.value, settings.high_score), output,
+              f"report as {chosen.value.upper()}")
     elif output is not None:
+        import io
+
         from rich.console import Console
 
-        with output.open("w", encoding="utf-8") as handle:
-            Console(file=handle, width=100, highlight=False, emoji=False).print(
-                report_renderable(the_report, settings.high_score))
+        buffer = io.StringIO()
+        Console(file=buffer, width=100, highlight=False, emoji=False).print(
+            report_renderable(the_report, settings.high_score))
+        _emit(buffer.getvalue(), output, "report as plain text")
     else:
         make_console().print(report_renderable(the_report, settings.high_score))
 
 
-def _emit(text: str, output: Path | None) -> None:
+_FORMAT_OF_SUFFIX = {
+    ".html": ReportFormat.html, ".htm": ReportFormat.html, ".md": ReportFormat.markdown,
+    ".markdown": ReportFormat.markdown, ".json": ReportFormat.json, ".svg": ReportFormat.svg,
+}
+
+
+def _format_of(output: Path | None) -> ReportFormat:
+    """The format an output file's extension names; plain text for any other name."""
+    if output is None:
+        return ReportFormat.text
+    return _FORMAT_OF_SUFFIX.get(output.suffix.lower(), ReportFormat.text)
+
+
+def _emit(text: str, output: Path | None, what: str) -> None:
+    """Print ``text``, or write it to ``output`` and say on stderr what was written where."""
     from ..errors import InvalidValue
     from ..render.console import stderr_line
 
@@ -86,14 +108,15 @@ def _emit(text: str, output: Path | None) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InvalidValue(f"cannot write {output}: {exc.strerror}") from None
-    stderr_line(f"wrote {output}")
+        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+    stderr_line(f"wrote the {what} to {output}")
 
 
 def history(
     ctx: typer.Context,
     deal: Annotated[str, typer.Argument(help="Deal id or name start.")],
-    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+    format: Annotated[TextOrJson, typer.Option(
+        "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
     """A deal over time: fit and readiness per interview, and how its fields moved."""
     from ..render.console import make_console, print_json
@@ -114,14 +137,16 @@ def history(
 
 def demo(
     ctx: typer.Context,
-    deals: Annotated[int, typer.Option("--deals", help="How many sample deals.", min=1,
-                                       max=1_000_000)] = 40,
-    db: Annotated[Path | None, typer.Option(
-        "--db", help="Sample database (default: demo.json beside your real database; "
-        "never your real one unless you name it).", dir_okay=False)] = None,
-    seed: Annotated[int, typer.Option(help="Same seed, same sample deals.")] = 7,
+    deals: Annotated[int, typer.Option(
+        "--deals", metavar="N", help="How many sample deals, 1 to 1,000,000.", min=1,
+        max=1_000_000)] = 40,
+    seed: Annotated[int, typer.Option(metavar="N", help="Same seed, same sample deals.")] = 7,
 ) -> None:
-    """Fill a sample database with realistic deals and show the at-risk list and a report."""
+    """Fill a sample database with realistic deals and show the at-risk list and a report.
+
+    The sample goes to demo.json beside your database, or to the file named with --db
+    (never one that holds real deals).
+    """
     from ..catalog import load_catalog
     from ..errors import InvalidValue
     from ..pipeline import pipeline, sort_rows
@@ -133,7 +158,7 @@ def demo(
     from ..settings import load_settings
 
     locs = locations(ctx)
-    path = db or locs.database.with_name("demo.json")
+    path = explicit_database(ctx) or locs.database.with_name("demo.json")
     store = open_store(path)
     if store.counts()[0] and not store.is_sample():
         raise InvalidValue(f"{path} holds real deals; the demo fills only a new or a sample "
