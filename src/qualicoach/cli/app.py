@@ -4,8 +4,9 @@ import enum
 import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 import typer.main
@@ -25,6 +26,7 @@ _ClickException: type[Exception] = next(
     c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
 )
 DEBUG_ENV = "QUALICOACH_DEBUG"
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _error_line(message: str) -> None:
@@ -140,9 +142,10 @@ class Command(TyperCommand):
 class CliTyper(typer.Typer):
     """A Typer whose commands are ``Command``s, so no command can miss the shared options."""
 
-    def command(self, *args: Any, **kwargs: Any) -> Any:
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[_F], _F]:
         kwargs.setdefault("cls", Command)
-        return super().command(*args, **kwargs)
+        decorator: Callable[[_F], _F] = super().command(*args, **kwargs)
+        return decorator
 
 
 def _plain_metavars(params: list[Any]) -> None:
@@ -258,13 +261,30 @@ def open_store(path: Path) -> "Store":
     return Store(path, warn=lambda message: stderr_line(f"warning: {message}"))
 
 
-def open_workspace(ctx: typer.Context) -> "tuple[Store, Settings, Catalog]":
+def require_database(ctx: typer.Context) -> None:
+    """Refuse to read a database named with --db that does not exist.
+
+    An empty listing would read as lost data when the path has a typo. Commands that
+    write create the file, and the default database may not exist yet on a first run.
+    """
+    from ..errors import NotFound
+
+    path = explicit_database(ctx)
+    if path is not None and not path.exists():
+        raise NotFound(f"no database at {path} (--db names a file that does not exist)")
+
+
+def open_workspace(ctx: typer.Context, *, read: bool = False,
+                   ) -> "tuple[Store, Settings, Catalog]":
     """The run's store, settings and frameworks; framework files that did not load are
-    warned about on stderr and left out."""
+    warned about on stderr and left out. ``read``: the command only reads the database,
+    so one named with --db must exist."""
     from ..catalog import load_catalog
     from ..render.console import stderr_line
     from ..settings import load_settings
 
+    if read:
+        require_database(ctx)
     locs = locations(ctx)
     catalog = load_catalog(locs.framework_sources())
     for problem in catalog.problems:

@@ -33,13 +33,16 @@ def import_deals(
         "--from", help="auto (Salesforce and HubSpot exports, recognised by their headers), "
         "salesforce, hubspot, or csv (needs --map).")] = Source.auto,
     mapping: Annotated[list[str] | None, typer.Option(
-        "--map", metavar="COLUMN=FIELD", help="Read a column as a field (repeatable); fields: crm_id, name, account, owner, "
-        "stage, amount, currency, close_date, next_step, tags.")] = None,
+        "--map", metavar="COLUMN=FIELD", help="Read a column as a field (repeatable); "
+        "fields: crm_id, name, account, owner, stage, amount, currency, close_date, "
+        "next_step, tags.")] = None,
     day_first: Annotated[bool, typer.Option(
-        "--day-first", help="Read 01/02/2026 as 1 February (default: month first, as US exports).")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; change nothing.")] =
-    False,
-    strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is bad.")] = False,
+        "--day-first",
+        help="Read 01/02/2026 as 1 February (default: month first, as US exports).")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Say what would change; change nothing.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Import nothing if any row is bad.")] = False,
 ) -> None:
     """Import deals from a CRM export; importing again updates them instead of duplicating."""
     from ..crm import parse_file, parse_mapping
@@ -114,7 +117,7 @@ def export_deals(
     from ..render.console import stderr_line
     from ..render.export import records_csv, records_json
 
-    store, settings, catalog = open_workspace(ctx)
+    store, settings, catalog = open_workspace(ctx, read=True)
     records = export_records(store, catalog, settings, store.clock(), archived)
     buffer = io.StringIO()
     if format is ExportFormat.json:

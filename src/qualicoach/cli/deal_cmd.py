@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..vocabulary import ROLES, STAGES
-from .app import CliTyper, TextOrJson, locations, open_store
+from . import completion
+from .app import CliTyper, TextOrJson, locations, open_store, require_database
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -17,7 +18,8 @@ app = CliTyper(help="Create, show, change and remove deals.", no_args_is_help=Tr
 contact_app = CliTyper(help="Add and remove a deal's stakeholders.", no_args_is_help=True)
 app.add_typer(contact_app, name="contact")
 
-DealRef = Annotated[str, typer.Argument(help="Deal id, or an unambiguous start of its name.")]
+DealRef = Annotated[str, typer.Argument(help="Deal id, or an unambiguous start of its name.",
+                                        autocompletion=completion.deal_ids)]
 
 
 def store(ctx: typer.Context) -> "Store":
@@ -27,12 +29,17 @@ def store(ctx: typer.Context) -> "Store":
 
 Account = Annotated[str | None, typer.Option(help="The customer's company.")]
 Owner = Annotated[str | None, typer.Option(help="The rep who owns the deal.")]
-Stage = Annotated[str | None, typer.Option(help=f"One of: {', '.join(STAGES)}.")]
-Amount = Annotated[str | None, typer.Option(metavar="NUMBER", help="Expected value, a number of 0 or more.")]
+Stage = Annotated[str | None, typer.Option(autocompletion=completion.stages,
+                                           help=f"One of: {', '.join(STAGES)}.")]
+Amount = Annotated[str | None, typer.Option(metavar="NUMBER",
+                                            help="Expected value, a number of 0 or more.")]
 Currency = Annotated[str | None, typer.Option(metavar="CODE", help="Three-letter code, e.g. EUR.")]
-Close = Annotated[str | None, typer.Option("--close", metavar="DATE", help="Expected close date, YYYY-MM-DD.")]
+Close = Annotated[str | None, typer.Option("--close", metavar="DATE",
+                                           help="Expected close date, YYYY-MM-DD.")]
 NextStep = Annotated[str | None, typer.Option(metavar="TEXT", help="The agreed next step.")]
-Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="A tag; repeatable.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG",
+                                                autocompletion=completion.tags,
+                                                help="A tag; repeatable.")]
 
 
 def _fields(account: str | None, owner: str | None, stage: str | None, amount: str | None,
@@ -84,6 +91,7 @@ def show(ctx: typer.Context, deal: DealRef,
     from ..render.console import make_console, print_json
     from ..render.deals import deal_data, deal_detail
 
+    require_database(ctx)
     found = store(ctx).deal(deal)
     if format is TextOrJson.json:
         print_json(deal_data(found))
@@ -98,7 +106,9 @@ def edit(
     account: Account = None, owner: Owner = None, stage: Stage = None, amount: Amount = None,
     currency: Currency = None, close: Close = None, next_step: NextStep = None,
     tag: Tags = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag.")] = None,
+    untag: Annotated[list[str] | None, typer.Option(
+        "--untag", metavar="TAG", autocompletion=completion.tags,
+        help="Remove a tag; repeatable.")] = None,
 ) -> None:
     """Change a deal's fields (an empty value clears one); stage, amount and close date
     changes are recorded with their time."""
@@ -118,7 +128,8 @@ def edit(
 
 @app.command("archive")
 def archive(ctx: typer.Context, deal: DealRef,
-            restore: Annotated[bool, typer.Option("--restore", help="Bring an archived deal back.")] = False,
+            restore: Annotated[bool, typer.Option(
+                "--restore", help="Bring an archived deal back.")] = False,
             ) -> None:
     """Archive a deal: it leaves the lists but keeps its history."""
     updated = store(ctx).archive_deal(deal, archived=not restore)
@@ -147,7 +158,8 @@ def remove(ctx: typer.Context, deal: DealRef,
 def contact_add(
     ctx: typer.Context, deal: DealRef,
     name: Annotated[str, typer.Argument(help="The person's name.")],
-    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")] = "unknown",
+    role: Annotated[str, typer.Option(autocompletion=completion.roles,
+                                      help=f"One of: {', '.join(ROLES)}.")] = "unknown",
     title: Annotated[str, typer.Option(help="Job title.")] = "",
 ) -> None:
     """Add a stakeholder (or update the one with that name)."""

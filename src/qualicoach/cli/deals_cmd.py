@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..vocabulary import STAGES
+from . import completion
 from .app import open_workspace
 
 if TYPE_CHECKING:
@@ -38,11 +39,13 @@ def deals(
     at_risk: Annotated[bool, typer.Option("--at-risk", help="Only deals at risk of no "
                                           "decision.")] = False,
     stage: Annotated[list[str] | None, typer.Option(
+        metavar="STAGE", autocompletion=completion.stages,
         help=f"Only this stage (repeatable): {', '.join(STAGES)}.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
     account: Annotated[str | None, typer.Option(metavar="TEXT",
                                                 help="Only accounts containing TEXT.")] = None,
-    tag: Annotated[list[str] | None, typer.Option(metavar="TAG", help="Only deals with this tag "
+    tag: Annotated[list[str] | None, typer.Option(metavar="TAG", autocompletion=completion.tags,
+                                                  help="Only deals with this tag "
                                                   "(repeatable: all of them).")] = None,
     closing_within: Annotated[int | None, typer.Option(
         metavar="DAYS", help="Only deals closing within DAYS, 0 or more (overdue ones "
@@ -76,7 +79,7 @@ def deals(
 
     if limit is not None and show_all:
         raise InvalidUsage("give --limit or --all, not both")
-    store, settings, catalog = open_workspace(ctx)
+    store, settings, catalog = open_workspace(ctx, read=True)
     now = store.clock()
     filters = Filters(
         at_risk=at_risk, stages=tuple(parse_choice(s, STAGES, "stage") for s in stage or ()),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from . import completion
 from .app import CliTyper, TextOrJson, locations
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ def list_frameworks(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id.")],
+    framework_id: Annotated[str, typer.Argument(
+        metavar="ID", help="Framework id.", autocompletion=completion.framework_ids)],
     format: Annotated[TextOrJson, typer.Option("--format", "-f",
                                                help="text, or json for scripts.")] =
     TextOrJson.text,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from . import completion
 from .app import open_workspace
 
 if TYPE_CHECKING:
@@ -27,9 +28,11 @@ if TYPE_CHECKING:
 def interview(
     ctx: typer.Context,
     deal: Annotated[str | None, typer.Argument(
-        help="Deal id or name start; without it, pick or create one.")] = None,
+        help="Deal id or name start; without it, pick or create one.",
+        autocompletion=completion.deal_ids)] = None,
     framework: Annotated[list[str] | None, typer.Option(
-        "--framework", "-F", metavar="ID", help="Framework id to run; repeatable (default: ask).")] = None,
+        "--framework", "-F", metavar="ID", autocompletion=completion.framework_ids,
+        help="Framework id to run; repeatable (default: ask).")] = None,
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue the deal's last interrupted interview.")] = False,
     answers: Annotated[Path | None, typer.Option(
@@ -38,7 +41,8 @@ def interview(
     only_gaps: Annotated[bool, typer.Option(
         "--only-gaps", help="Ask only what is weak, unknown, unclear or stale.")] = False,
     with_optional: Annotated[bool, typer.Option(
-        "--with-optional", help="Include optional elements (MEDDPICC's Paper process, Competition).")] = False,
+        "--with-optional",
+        help="Include optional elements (MEDDPICC's Paper process, Competition).")] = False,
     quick: Annotated[bool, typer.Option(
         "--quick", help="Do not ask for evidence and notes after each answer.")] = False,
 ) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from . import completion
 from .app import TextOrJson, explicit_database, locations, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
@@ -27,7 +28,8 @@ class Audience(str, Enum):
 
 def report(
     ctx: typer.Context,
-    deal: Annotated[str, typer.Argument(help="Deal id or name start.")],
+    deal: Annotated[str, typer.Argument(help="Deal id or name start.",
+                                        autocompletion=completion.deal_ids)],
     format: Annotated[ReportFormat | None, typer.Option(
         "--format", "-f", help="text (default), markdown, json, html or svg; the customer "
         "summary is markdown.")] = None,
@@ -57,7 +59,7 @@ def report(
             or chosen in (ReportFormat.html, ReportFormat.json, ReportFormat.svg)):
         how = "--format markdown" if format else "a .md file name"
         raise InvalidUsage(f"the customer summary is Markdown, not {chosen.value}: use {how}")
-    store, settings, catalog = open_workspace(ctx)
+    store, settings, catalog = open_workspace(ctx, read=True)
     the_report = build_report(store, catalog, deal, settings)
     if audience is Audience.customer:
         _emit(customer_markdown(the_report), output, "customer summary (Markdown)")
@@ -114,7 +116,8 @@ def _emit(text: str, output: Path | None, what: str) -> None:
 
 def history(
     ctx: typer.Context,
-    deal: Annotated[str, typer.Argument(help="Deal id or name start.")],
+    deal: Annotated[str, typer.Argument(help="Deal id or name start.",
+                                        autocompletion=completion.deal_ids)],
     format: Annotated[TextOrJson, typer.Option(
         "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
@@ -123,7 +126,7 @@ def history(
     from ..render.history import history_data, history_renderable
     from ..report import report_from
 
-    store, settings, catalog = open_workspace(ctx)
+    store, settings, catalog = open_workspace(ctx, read=True)
     the_deal = store.deal(deal)
     interviews = store.interviews(the_deal.id)
     points = [report_from(the_deal, interviews[: n + 1], catalog, settings,

@@ -1,0 +1,71 @@
+"""Shell completion of the values a user types most: deals, frameworks, stages, roles, tags.
+
+The shell calls these on every Tab, so each reads as little as it can, and none ever fails:
+a missing or damaged database or framework folder completes nothing rather than print an
+error into the user's command line.
+"""
+
+from collections.abc import Callable
+
+import typer
+
+from ..vocabulary import ROLES, STAGES
+from .app import locations
+
+Completion = list[tuple[str, str]]
+
+
+def _quietly(find: Callable[[], Completion]) -> Completion:
+    from ..errors import QualicoachError
+
+    try:
+        return find()
+    except (QualicoachError, OSError, ValueError):
+        return []
+
+
+def deal_ids(ctx: typer.Context, incomplete: str) -> Completion:
+    """Deal ids starting with ``incomplete``, each with its name; archived ones too, as
+    every command that takes a deal accepts them."""
+    from ..store import Store
+
+    def find() -> Completion:
+        listing = Store(locations(ctx).database).listing(include_archived=True)
+        return sorted((str(d.fields["id"]), str(d.fields.get("name", ""))) for d in listing
+                      if str(d.fields.get("id", "")).startswith(incomplete))
+
+    return _quietly(find)
+
+
+def framework_ids(ctx: typer.Context, incomplete: str) -> Completion:
+    """Ids of the frameworks this run would load, each with its name."""
+    from ..catalog import load_catalog
+
+    def find() -> Completion:
+        catalog = load_catalog(locations(ctx).framework_sources())
+        return [(fw_id, entry.framework.name) for fw_id, entry in catalog.entries.items()
+                if fw_id.startswith(incomplete)]
+
+    return _quietly(find)
+
+
+def tags(ctx: typer.Context, incomplete: str) -> Completion:
+    """Tags already used on deals."""
+    from ..store import Store
+
+    def find() -> Completion:
+        listing = Store(locations(ctx).database).listing(include_archived=True)
+        used = {str(t) for d in listing for t in d.fields.get("tags") or ()}
+        return [(t, "") for t in sorted(used) if t.startswith(incomplete)]
+
+    return _quietly(find)
+
+
+def stages(incomplete: str) -> Completion:
+    """The deal stages, in pipeline order."""
+    return [(s, "") for s in STAGES if s.startswith(incomplete)]
+
+
+def roles(incomplete: str) -> Completion:
+    """The stakeholder roles."""
+    return [(r, "") for r in ROLES if r.startswith(incomplete)]
