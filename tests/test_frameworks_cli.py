@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from qualicoach.catalog import builtin_folder
 
@@ -187,6 +190,61 @@ def test_validate_rejects_shared_question_of_another_type(run: Run, home: Home) 
     assert "of type yes_no, but this question is of type text" in result.stderr
 
 
+SHARING = MINIMAL.replace("{id: q1, prompt: Q1?, type: yes_no}",
+                          "{id: q1, prompt: Q1?, type: yes_no, same_as: base.q1}")
+
+
+@pytest.fixture
+def team_repo(home: Home, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A team repository: frameworks/base.yaml, and ext.yaml sharing base's question q1;
+    the current folder is the repository, as for a pre-commit hook."""
+    repo = home.root / "repo"
+    home.write_framework("base.yaml", MINIMAL.format(id="base", name="Base"), repo / "frameworks")
+    home.write_framework("ext.yaml", SHARING.format(id="ext", name="Ext"), repo / "frameworks")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def test_validate_judges_a_file_with_the_files_of_its_folder(run: Run, team_repo: Path) -> None:
+    # Only ext.yaml changed; its same_as points into base.yaml, which is loaded with it.
+    result = run("frameworks", "validate", "frameworks/ext.yaml", ok=True)
+    assert result.stdout == "1 framework file valid\n" and result.stderr == ""
+
+
+def test_validate_reports_a_neighbour_that_the_change_breaks(run: Run, team_repo: Path) -> None:
+    base = team_repo / "frameworks" / "base.yaml"
+    base.write_text(base.read_text().replace("id: q1", "id: q9"))
+    result = run("frameworks", "validate", "frameworks/base.yaml")
+    assert result.exit_code == 3
+    assert result.stderr == ("frameworks/ext.yaml:9:54: question 'q1': same_as names unknown "
+                             "question 'q1' of 'base'\n")
+
+
+def test_validate_reports_an_id_two_files_of_a_folder_use(run: Run, team_repo: Path) -> None:
+    (team_repo / "frameworks" / "copy.yaml").write_text((team_repo / "frameworks" /
+                                                        "base.yaml").read_text())
+    result = run("frameworks", "validate", "frameworks/copy.yaml")
+    assert result.exit_code == 3
+    assert result.stderr == ("frameworks/copy.yaml:1:1: framework id 'base' is also used by "
+                             "frameworks/base.yaml\n")
+
+
+def test_validate_a_folder_as_the_catalog_loads_it(run: Run, team_repo: Path) -> None:
+    old = team_repo / "frameworks" / "old" / "base-v1.yaml"
+    old.parent.mkdir()
+    old.write_text(MINIMAL.format(id="base_v1", name="Old"))
+    result = run("frameworks", "validate", "frameworks")
+    assert result.exit_code == 3
+    assert result.stderr == ("frameworks/old/base-v1.yaml:1:1: never loaded: qualicoach reads "
+                             "only the files directly in a framework folder (frameworks); move "
+                             "it there, or out of the folder\n")
+    listed = run("--frameworks-dir", "frameworks", "frameworks", "list", "-f", "json", ok=True)
+    assert "base_v1" not in {row["id"] for row in json.loads(listed.stdout)}
+    old.unlink()
+    assert run("frameworks", "validate", "frameworks", ok=True).stdout == (
+        "2 framework files valid\n")
+
+
 def test_schema_is_json_schema(run: Run) -> None:
     schema = json.loads(run("frameworks", "schema", ok=True).stdout)
     assert schema["$schema"].endswith("2020-12/schema")
@@ -256,7 +314,6 @@ def test_unexpected_errors_are_one_line_without_traceback(run: Run, monkeypatch)
 
 def test_the_pre_commit_hook_file_is_valid_and_runs_validate(run: Run) -> None:
     import re
-    from pathlib import Path
 
     import yaml
 
@@ -265,5 +322,29 @@ def test_the_pre_commit_hook_file_is_valid_and_runs_validate(run: Run) -> None:
     assert hook["id"] == "qualicoach-validate" and hook["language"] == "python"
     assert hook["entry"] == "qualicoach frameworks validate"
     assert re.search(hook["files"], "frameworks/bant.yaml")
-    assert not re.search(hook["files"], ".pre-commit-config.yaml")
+    # The hook validates its folders whatever YAML file changed: no file names are passed,
+    # so no other YAML file (.pre-commit-config.yaml) is ever taken for a framework.
+    assert hook["pass_filenames"] is False and hook["args"] == ["frameworks"]
     assert run(*hook["entry"].split()[1:], "--help").exit_code == 0
+
+
+def hook_command() -> list[str]:
+    """The command pre-commit runs for the hook: its entry and args, no file names."""
+    import yaml
+
+    (hook,) = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml")
+                             .read_text())
+    return [*hook["entry"].split()[1:], *hook["args"]]
+
+
+def test_the_hook_passes_a_valid_team_folder_with_shared_questions(
+        run: Run, team_repo: Path) -> None:
+    assert run(*hook_command(), ok=True).stdout == "2 framework files valid\n"
+
+
+def test_the_hook_fails_loudly_where_there_is_no_framework_folder(
+        run: Run, team_repo: Path) -> None:
+    (team_repo / "frameworks").rename(team_repo / "qualification")
+    result = run(*hook_command())
+    assert result.exit_code == 3
+    assert result.stderr == "frameworks:1:1: no such file or folder\n"

@@ -175,6 +175,30 @@ def test_choice_without_a_score() -> None:
     ]
 
 
+# The condition below names 'small', whose score is what is wrong: one error, not a second,
+# false one saying the question has no answer 'small'.
+CONDITION_ON_A_CHOICE = VALID + """\
+      - id: how_small
+        prompt: How small?
+        type: text
+        when: {size: small}
+"""
+
+
+@pytest.mark.parametrize("score,message", [
+    ("score: 1.4", "f.yaml:16:35: question 'size': score of choice 'small' 1.4 is out of range: "
+                   "expected a number from 0 to 1"),
+    ("score: high", "f.yaml:16:35: question 'size': score of choice 'small' must be a number, "
+                    "got 'high'"),
+    ("label: Small", "f.yaml:16:13: question 'size': choice 'small' has no score; add 'score:' "
+                     "with a number from 0 (weak) to 1 (strong)"),
+])
+def test_a_bad_choice_score_is_one_error_even_when_a_condition_names_the_choice(
+        score: str, message: str) -> None:
+    text = CONDITION_ON_A_CHOICE.replace("{value: small, score: 0.2}", f"{{value: small, {score}}}")
+    assert problems(text) == [message]
+
+
 def test_choice_question_without_choices() -> None:
     text = VALID.replace("""        choices:
           - {value: small, score: 0.2}

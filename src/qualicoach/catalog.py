@@ -113,17 +113,26 @@ class Validation:
 
 
 def validate_paths(paths: Sequence[Path], catalog: Catalog) -> Validation:
-    """Validate framework files and folders (searched recursively).
+    """Validate framework files and folders as qualicoach will load them.
 
-    ``same_as`` references are resolved against the catalog, with the validated files
-    taking the place of catalog frameworks of the same id.
+    A folder stands for the framework files directly inside it, as the catalog reads it; a
+    framework file in a subfolder would never be loaded, so it is reported. Each file is
+    judged in the context of its folder: the other framework files there are loaded with
+    it, so a ``same_as`` into an unchanged neighbour resolves, an id used twice in one
+    folder is reported, and so is a neighbour whose ``same_as`` the checked files break.
+    Other references resolve against the catalog, where the checked files and their
+    neighbours take the place of frameworks with the same id.
     """
     result = Validation()
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.suffix in FRAMEWORK_SUFFIXES and p.is_file())
-            if not found:
+            found = framework_files(path)
+            nested = _nested_framework_files(path)
+            for lost in nested:
+                result.problems.append(Problem(
+                    str(lost), 1, 1, f"never loaded: qualicoach reads only the files directly "
+                    f"in a framework folder ({path}); move it there, or out of the folder"))
+            if not found and not nested:
                 result.problems.append(Problem(str(path), 1, 1, "no .yaml or .yml files in "
                                                "this folder"))
             result.files.extend(found)
@@ -131,20 +140,52 @@ def validate_paths(paths: Sequence[Path], catalog: Catalog) -> Validation:
             result.files.append(path)
         else:
             result.problems.append(Problem(str(path), 1, 1, "no such file or folder"))
-    loaded: dict[str, Framework] = {}
+    result.files = list({p.resolve(): p for p in result.files}.values())
+    checked: dict[Path, Framework] = {}
     for path in result.files:
         try:
-            framework = load_framework(path)
+            checked[path] = load_framework(path)
         except FrameworkError as exc:
             result.problems.extend(exc.problems)
-            continue
-        if framework.id in loaded:
-            pos = framework.position
-            result.problems.append(Problem(pos.file, pos.line, pos.column,
-                                           f"framework id '{framework.id}' is also used by "
-                                           f"{loaded[framework.id].position.file}"))
-            continue
-        loaded[framework.id] = framework
-    known = {fw_id: entry.framework for fw_id, entry in catalog.entries.items()} | loaded
-    result.problems.extend(check_references(loaded.values(), known))
+    asked = {p.resolve() for p in result.files}
+    neighbours: dict[Path, Framework] = {}
+    for folder in {p.parent.resolve(): p.parent for p in result.files}.values():
+        for path in framework_files(folder):
+            if path.resolve() not in asked:
+                try:
+                    neighbours[path] = load_framework(path)
+                except FrameworkError:
+                    continue  # not among the files asked about; its own check reports it
+    result.problems.extend(_ids_used_twice(checked, neighbours))
+    context = {**neighbours, **checked}
+    known = {fw_id: entry.framework for fw_id, entry in catalog.entries.items()}
+    known |= {fw.id: fw for fw in context.values()}
+    checked_ids = {fw.id for fw in checked.values()}
+    affected = [fw for fw in neighbours.values()
+                if any(q.same_as and q.same_as.partition(".")[0] in checked_ids
+                       for q in fw.questions())]
+    result.problems.extend(check_references([*checked.values(), *affected], known))
     return result
+
+
+def _nested_framework_files(folder: Path) -> list[Path]:
+    """Framework files in subfolders of ``folder`` (hidden folders such as .git aside)."""
+    return sorted(p for p in folder.rglob("*")
+                  if p.parent != folder and p.suffix in FRAMEWORK_SUFFIXES and p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def _ids_used_twice(checked: dict[Path, Framework],
+                    neighbours: dict[Path, Framework]) -> list[Problem]:
+    """A checked framework whose id another file in the same folder also uses: the
+    catalog would silently keep only one of them."""
+    problems = []
+    everything = sorted({**neighbours, **checked}.items())
+    for path, framework in checked.items():
+        other = next((p for p, fw in everything if fw.id == framework.id and p != path
+                      and p.parent.resolve() == path.parent.resolve()), None)
+        if other is not None:
+            pos = framework.position
+            problems.append(Problem(pos.file, pos.line, pos.column,
+                                    f"framework id '{framework.id}' is also used by {other}"))
+    return problems

@@ -454,14 +454,17 @@ class _Reader:
                            f"{seen[value].line})")
                 continue
             seen[value] = where
+            score: float | None = None
             if "score" not in keys:
                 self.error(item, f"{label}: choice '{value}' has no score; add 'score:' "
                            "with a number from 0 (weak) to 1 (strong)")
-                continue
-            score = self.score(keys["score"], f"{label}: score of choice '{value}'")
+            else:
+                score = self.score(keys["score"], f"{label}: score of choice '{value}'")
             choice_label = self.text(keys.get("label"), f"{label}: label") or value
-            if score is not None:
-                choices.append(Choice(value, choice_label, score))
+            # A choice whose score is wrong still exists: conditions that name it must not
+            # be reported as naming an unknown answer. Its score error already keeps the
+            # file from loading, so the stand-in score is never used.
+            choices.append(Choice(value, choice_label, 0.0 if score is None else score))
         return tuple(choices)
 
     def score_table(self, node: Node | None, label: str,
