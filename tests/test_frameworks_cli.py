@@ -280,22 +280,6 @@ def test_version(run: Run) -> None:
     assert run("--version", ok=True).stdout == f"qualicoach {__version__}\n"
 
 
-def test_every_command_has_help(run: Run) -> None:
-    from typer.main import get_command
-
-    from qualicoach.cli.app import app
-
-    def walk(command, path):  # type: ignore[no-untyped-def]
-        yield path
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, [*path, name])
-
-    paths = list(walk(get_command(app), []))
-    assert len(paths) > 5
-    for path in paths:
-        result = run(*path, "--help")
-        assert result.exit_code == 0, path
-        assert "Usage:" in result.stdout
 
 
 def test_unexpected_errors_are_one_line_without_traceback(run: Run, monkeypatch) -> None:  # type: ignore[no-untyped-def]

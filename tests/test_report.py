@@ -222,6 +222,48 @@ def test_report_to_a_file(run: Run, acme: str, tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("name,start,what", [
+    ("r.html", "<!DOCTYPE html>", "report as HTML"), ("r.htm", "<!DOCTYPE html>", "report as HTML"),
+    ("r.md", "# ACME renewal", "report as Markdown"), ("r.json", '{\n  "format"', "report as JSON"),
+    ("r.svg", "<svg", "report as SVG"),
+    ("r.txt", "ACME renewal  acme-renewal", "report as plain text"),
+    ("report", "ACME renewal  acme-renewal", "report as plain text"),
+])
+def test_report_output_takes_its_format_from_the_extension(
+        run: Run, acme: str, tmp_path: Path, name: str, start: str, what: str) -> None:
+    target = tmp_path / name
+    result = run("report", acme, "-o", str(target), ok=True)
+    assert target.read_text().startswith(start)
+    assert result.stdout == "" and result.stderr == f"wrote the {what} to {target}\n"
+
+
+def test_report_format_wins_over_the_extension(run: Run, acme: str, tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    result = run("report", acme, "-f", "markdown", "-o", str(target), ok=True)
+    assert target.read_text().startswith("# ACME renewal")
+    assert result.stderr == f"wrote the report as Markdown to {target}\n"
+
+
+def test_customer_summary_to_a_file(run: Run, acme: str, tmp_path: Path) -> None:
+    target = tmp_path / "for-them.md"
+    result = run("report", acme, "--for", "customer", "-o", str(target), ok=True)
+    assert target.read_text().startswith("# ACME renewal: what we understood")
+    assert result.stderr == f"wrote the customer summary (Markdown) to {target}\n"
+    refused = run("report", acme, "--for", "customer", "-o", str(tmp_path / "them.html"))
+    assert refused.exit_code == 2 and refused.stderr == (
+        "qualicoach: the customer summary is Markdown, not html: use a .md file name\n")
+    assert not (tmp_path / "them.html").exists()
+
+
+@pytest.mark.parametrize("name", ["r.html", "r.txt", "r.md"])
+def test_report_into_a_missing_folder_is_a_one_line_error(
+        run: Run, acme: str, tmp_path: Path, name: str) -> None:
+    target = tmp_path / "missing" / name
+    result = run("report", acme, "-o", str(target))
+    assert result.exit_code == 3
+    assert result.stderr == f"qualicoach: cannot write {target}: No such file or directory\n"
+
+
 def test_customer_summary_command(run: Run, acme: str) -> None:
     out = run("report", acme, "--for", "customer", ok=True).stdout
     assert out.startswith("# ACME renewal: what we understood")

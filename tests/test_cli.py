@@ -1,0 +1,243 @@
+"""What every command shares: where options go, help, exit codes, completion, --db."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.main import get_command
+
+from qualicoach.cli import completion
+from qualicoach.cli.app import app
+from qualicoach.store import Store
+
+from .conftest import Home, Run
+
+
+def commands() -> Iterator[tuple[list[str], Any]]:
+    """Every command and group, with its path of names (the root's path is empty)."""
+
+    def walk(command: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    return walk(get_command(app), [])
+
+
+COMMANDS = list(commands())
+LEAVES = [path for path, command in COMMANDS if not hasattr(command, "commands")]
+
+
+@pytest.fixture
+def other_db(home: Home) -> Path:
+    """A second database with one deal, 'elsewhere', while the default one stays empty."""
+    path = home.root / "other.json"
+    Store(path).add_deal("Elsewhere")
+    return path
+
+
+# --- --db and --frameworks-dir, before or after the command ---------------------------------
+
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("command", [
+    ["deals", "-f", "ids"], ["report", "elsewhere", "-f", "json"], ["history", "elsewhere"],
+    ["deal", "show", "elsewhere"], ["export"],
+])
+def test_db_is_accepted_before_or_after_the_command(run: Run, other_db: Path, where: str,
+                                                    command: list[str]) -> None:
+    option = ["--db", str(other_db)]
+    args = [*option, *command] if where == "before" else [*command, *option]
+    result = run(*args, ok=True)
+    assert "elsewhere" in result.stdout
+
+
+def test_db_after_a_write_command_writes_there(run: Run, home: Home, other_db: Path) -> None:
+    run("deal", "add", "Second", f"--db={other_db}", ok=True)
+    assert {d.id for d in Store(other_db).deals()} == {"elsewhere", "second"}
+    assert not home.db.exists()
+
+
+def test_frameworks_dir_after_interview(run: Run, home: Home, other_db: Path) -> None:
+    folder = home.root / "ours"
+    home.write_framework("ours.yaml", """\
+        id: ours
+        name: Ours
+        version: "1"
+        perspective: fit
+        elements:
+          - id: e
+            name: E
+            questions:
+              - {id: q, prompt: Q?, type: yes_no}
+        """, folder)
+    answers = home.root / "answers.yaml"
+    answers.write_text("ours: {q: yes}\n")
+    run("interview", "elsewhere", "--answers", str(answers), "--db", str(other_db),
+        "--frameworks-dir", str(folder), ok=True)
+    (interview,) = Store(other_db).interviews("elsewhere")
+    assert interview.frameworks == {"ours": "1"}
+
+
+def test_demo_db_names_the_sample_database_wherever_it_is_given(run: Run, home: Home) -> None:
+    sample = home.root / "sample.json"
+    run("demo", "--deals", "3", "--db", str(sample), ok=True)
+    assert Store(sample).counts()[0] == 3 and Store(sample).is_sample()
+    assert not home.db.with_name("demo.json").exists()
+
+
+# --- an explicit database that does not exist ------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    ["deals"], ["deals", "-f", "json"], ["report", "acme"], ["history", "acme"],
+    ["deal", "show", "acme"], ["export"],
+])
+def test_reading_a_db_given_with_db_that_does_not_exist_is_an_error(
+        run: Run, home: Home, command: list[str]) -> None:
+    missing = home.root / "typo" / "x.json"
+    result = run("--db", str(missing), *command)
+    assert result.exit_code == 4
+    assert result.stderr == (f"qualicoach: no database at {missing} (--db names a file that "
+                             "does not exist)\n")
+    assert result.stdout == ""
+
+
+def test_writing_to_a_new_db_creates_it(run: Run, home: Home) -> None:
+    new = home.root / "new.json"
+    run("--db", str(new), "deal", "add", "First", ok=True)
+    assert [d.id for d in Store(new).deals()] == ["first"]
+
+
+def test_the_default_db_may_not_exist_yet(run: Run, home: Home) -> None:
+    assert not home.db.exists()
+    assert run("deals", ok=True).stdout == "No deals match.\n"
+
+
+# --- help ------------------------------------------------------------------------------------
+
+# Type names and bounds as Typer prints them when a parameter has no metavar of ours.
+PLACEHOLDER = re.compile(r"<[a-z]|list\[|\{[a-z_]+\}|x[<>]=|\brange\b|\[required\]")
+
+
+@pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=" ".join)
+def test_every_command_and_option_has_help_and_no_type_placeholders(
+        run: Run, path: list[str]) -> None:
+    command = dict((tuple(p), c) for p, c in COMMANDS)[tuple(path)]
+    assert command.help, f"{path}: no description"
+    for param in command.params:
+        assert param.help, f"{path}: {param.name} has no description"
+    for flag in ("--help", "-h"):
+        result = run(*path, flag, ok=True)
+        assert result.stdout.startswith("Usage: qualicoach")
+        assert not PLACEHOLDER.search(result.stdout), (path, PLACEHOLDER.search(result.stdout))
+        assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_help_lists_every_option_with_its_value_name(run: Run) -> None:
+    text = run("deals", "--help", ok=True).stdout
+    assert "--closing-within DAYS" in text and "--limit N" in text and "--stage STAGE" in text
+    assert "--db FILE" in text and "--frameworks-dir FOLDER" in text
+    assert run("report", "-h", ok=True).stdout.startswith(
+        "Usage: qualicoach report [OPTIONS] DEAL\n")
+    assert run("interview", "-h", ok=True).stdout.startswith(
+        "Usage: qualicoach interview [OPTIONS] [DEAL]\n")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["deals", "--sort", "bogus"], "Invalid value for '--sort': 'bogus' is not one of 'risk', "
+                                   "'close', 'amount', 'updated', 'fit', 'readiness'."),
+    (["deals", "--stale", "-1"], "Invalid value for '--stale': -1 is too small: give 0 or more"),
+    (["deals", "--limit", "x"], "Invalid value for '--limit': 'x' is not a whole number"),
+    (["demo", "--deals", "0"], "Invalid value for '--deals': 0 is too small: give 1 or more"),
+])
+def test_bad_option_values_are_said_in_words(run: Run, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: {message}"
+
+
+# --- exit codes of usage errors ----------------------------------------------------------------
+
+def test_a_customer_summary_in_another_format_is_a_usage_error(run: Run, other_db: Path) -> None:
+    result = run("--db", str(other_db), "report", "elsewhere", "--for", "customer", "-f", "html")
+    assert result.exit_code == 2
+    assert result.stderr == ("qualicoach: the customer summary is Markdown, not html: use "
+                             "--format markdown\n")
+
+
+def test_rm_without_a_terminal_is_a_usage_error_that_names_yes(run: Run, other_db: Path) -> None:
+    result = run("--db", str(other_db), "deal", "rm", "elsewhere")
+    assert result.exit_code == 2
+    assert result.stderr == ("qualicoach: not deleting 'elsewhere' without confirmation "
+                             "(standard input is not a terminal): add --yes\n")
+    assert [d.id for d in Store(other_db).deals()] == ["elsewhere"]
+
+
+# --- shell completion ----------------------------------------------------------------------------
+
+def complete(line: str) -> list[str]:
+    """What bash completion offers for ``line`` (the word being completed is its last)."""
+    from typer.testing import CliRunner
+
+    words = line.split(" ")
+    result = CliRunner().invoke(app, [], prog_name="qualicoach", env={
+        "_QUALICOACH_COMPLETE": "complete_bash", "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) - 1)})
+    return result.stdout.split()
+
+
+@pytest.fixture
+def pipeline_db(home: Home) -> Path:
+    store = Store(home.db)
+    store.add_deal("Acme renewal", tags=("q4",))
+    store.add_deal("Acme expansion")
+    store.add_deal("Globex", tags=("q1", "big"))
+    return home.db
+
+
+def test_deal_ids_complete_from_the_database(pipeline_db: Path) -> None:
+    from typer import Context
+
+    ctx = Context(get_command(app))
+    assert completion.deal_ids(ctx, "acme") == [("acme-expansion", "Acme expansion"),
+                                                ("acme-renewal", "Acme renewal")]
+    assert completion.deal_ids(ctx, "") == [("acme-expansion", "Acme expansion"),
+                                            ("acme-renewal", "Acme renewal"),
+                                            ("globex", "Globex")]
+
+
+def test_completion_of_a_missing_or_damaged_database_is_empty(home: Home) -> None:
+    from typer import Context
+
+    ctx = Context(get_command(app))
+    assert completion.deal_ids(ctx, "") == [] and completion.tags(ctx, "") == []
+    assert not home.db.exists()  # completing never creates the database
+    home.db.parent.mkdir(parents=True)
+    home.db.write_text("{not json")
+    assert completion.deal_ids(ctx, "") == []
+
+
+@pytest.mark.parametrize("line,offered", [
+    ("qualicoach report ac", ["acme-expansion", "acme-renewal"]),
+    ("qualicoach history g", ["globex"]),
+    ("qualicoach interview ", ["acme-expansion", "acme-renewal", "globex"]),
+    ("qualicoach deal show acme-r", ["acme-renewal"]),
+    ("qualicoach deal contact add globex Jo --role e", ["economic_buyer"]),
+    ("qualicoach deals --stage ne", ["negotiation"]),
+    ("qualicoach deal edit globex --stage pro", ["prospect", "proposal"]),
+    ("qualicoach deals --tag q", ["q1", "q4"]),
+    ("qualicoach deal edit globex --untag b", ["big"]),
+    ("qualicoach interview globex -F me", ["meddic"]),
+    ("qualicoach frameworks show ", ["alignment", "bant", "icp", "meddic"]),
+])
+def test_shell_completion_offers_deals_frameworks_stages_roles_and_tags(
+        pipeline_db: Path, line: str, offered: list[str]) -> None:
+    assert complete(line) == offered
+
+
+def test_completion_reads_the_db_given_on_the_line(home: Home, other_db: Path,
+                                                   pipeline_db: Path) -> None:
+    assert complete(f"qualicoach report --db {other_db} e") == ["elsewhere"]
