@@ -241,3 +241,23 @@ def test_shell_completion_offers_deals_frameworks_stages_roles_and_tags(
 def test_completion_reads_the_db_given_on_the_line(home: Home, other_db: Path,
                                                    pipeline_db: Path) -> None:
     assert complete(f"qualicoach report --db {other_db} e") == ["elsewhere"]
+
+
+# --- the README's pipeline example ---------------------------------------------------------------
+
+def test_the_readme_pipeline_runs_no_report_when_nothing_matches(
+        home: Home, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    (line,) = [x.strip() for x in readme.splitlines() if "| xargs" in x]
+    shim = tmp_path / "bin" / "qualicoach"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m qualicoach "$@"\n')
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["bash", "-c", f"set -o pipefail; {line}"], env=env, timeout=60,
+                            capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (0, "")
