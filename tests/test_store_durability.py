@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -23,6 +24,23 @@ def start_writer(db: Path, prefix: str, count: int, edit: str = "") -> subproces
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, str(WRITER), str(db), prefix, str(count), edit],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def first_acknowledgement(writer: subprocess.Popen[str], timeout: float = 60.0) -> str:
+    """Wait for the writer's first acknowledged write and return that line.
+
+    Read byte by byte from the pipe itself: ``communicate`` later reads the pipe directly,
+    so anything a buffered reader took beyond this line would be lost from the record.
+    """
+    assert writer.stdout is not None
+    fd, line, deadline = writer.stdout.fileno(), b"", time.monotonic() + timeout
+    while not line.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(fd, 1) if ready else b""
+        assert chunk, f"the writer acknowledged nothing (within {timeout} s, or it died)"
+        line += chunk
+    assert line.startswith(b"added "), line
+    return line.decode()
 
 
 def acknowledged(output: str) -> tuple[set[str], dict[str, set[str]]]:
@@ -48,13 +66,17 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_write(tmp_path: P
         round_no += 1
         prefixes = [f"r{round_no}a", f"r{round_no}b"]
         writers = [start_writer(db, p, 10_000, ",".join(prefixes)) for p in prefixes]
-        time.sleep(rng.uniform(0.15, 0.6))
+        # The moment to kill is chosen once both are writing: counted from their start, it
+        # fell before the first write whenever starting Python took longer than usual (a
+        # loaded machine), and the rounds tested nothing.
+        firsts = [first_acknowledgement(writer) for writer in writers]
+        time.sleep(rng.uniform(0.0, 0.3))
         for writer in writers:
             writer.send_signal(signal.SIGKILL)
-        for writer in writers:
+        for first, writer in zip(firsts, writers, strict=True):
             out, err = writer.communicate(timeout=30)
             assert writer.returncode == -signal.SIGKILL, err
-            added, tagged = acknowledged(out)
+            added, tagged = acknowledged(first + out)
             all_added |= added
             for deal_id, tags in tagged.items():
                 all_tagged[deal_id] |= tags
