@@ -91,7 +91,11 @@ def test_json_has_every_field_and_all_reasons(run: Run, pipeline: dict[str, str]
     assert {"name", "account", "owner", "stage", "amount", "close_date", "tags", "contacts",
             "fit", "readiness", "risk", "quadrant", "main_reason", "reasons"} <= set(risky)
     assert risky["main_reason"] == "Need to change: Nobody has said so (red flag)"
-    assert sum(r["points"] for r in risky["reasons"]) >= risky["risk"]
+    # Every point is explained: the risk is the sum of the reasons' points, at most 100.
+    assert sum(r["points"] for r in risky["reasons"]) > 100 and risky["risk"] == 100
+    ready = rows[1]
+    assert ready["id"] == "ready-one" and ready["risk"] == sum(r["points"] for r in
+                                                                 ready["reasons"]) > 0
     assert rows[2]["main_reason"] == "not interviewed yet" and rows[2]["risk"] is None
 
 

@@ -95,16 +95,20 @@ def walk(eng: InterviewEngine, answers: dict[str, object]) -> list[str]:
     ("pick", "high", "high"), ("pick", "Low", "low"),
     ("many", ["a", "b"], ["a", "b"]), ("many", "a, c", ["a", "c"]), ("many", "a,a", ["a"]),
     ("scale", "4", 4.0), ("scale", 1, 1.0),
-    ("num", "42", 42.0), ("num", "1,000", None), ("num", 0, 0.0),
+    ("num", "42", 42.0), ("num", 0, 0.0),
     ("day", "2027-02-28", "2027-02-28"),
     ("words", "  the CFO  ", "the CFO"),
 ])
 def test_each_answer_type_accepts_what_it_should(qid: str, raw: object, expected: object) -> None:
-    if expected is None:  # 1,000 is out of this question's range
-        with pytest.raises(InvalidValue, match="out of range"):
-            parse_value(question(qid), raw)
-        return
     assert parse_value(question(qid), raw) == ("answered", expected)
+
+
+def test_a_number_with_a_thousands_separator_is_read_whole_and_checked_against_the_range(
+        ) -> None:
+    # "1,000" is one thousand, not one: it is refused for being above this question's maximum.
+    with pytest.raises(InvalidValue, match="^1,000 is out of range: expected a number from 0 "
+                       "to 100$"):
+        parse_value(question("num"), "1,000")
 
 
 @pytest.mark.parametrize("qid,raw,reason", [

@@ -82,22 +82,33 @@ _yaml_text = st.text(
 )
 
 
+def assert_loads_or_says_where(data: bytes) -> None:
+    """Whatever the bytes, the loader returns a framework or raises FrameworkError naming at
+    least one problem, each a one-line message at a real position of this file."""
+    try:
+        framework = parse_framework(data, "f.yaml")
+    except FrameworkError as exc:
+        assert exc.problems
+        # Every kind of line break YAML knows; an error at the very end may be just past it.
+        lines = len(data.decode("utf-8", "replace").splitlines()) + 1
+        for problem in exc.problems:
+            assert problem.file == "f.yaml" and 1 <= problem.line <= lines, problem
+            assert problem.column >= 1 and problem.message.strip(), problem
+            assert "\n" not in problem.message and "\x1b" not in problem.message, problem
+    else:
+        assert framework.id and framework.elements
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400))
 def test_random_bytes_only_raise_framework_error(data: bytes) -> None:
-    try:
-        parse_framework(data, "f.yaml")
-    except FrameworkError:
-        pass
+    assert_loads_or_says_where(data)
 
 
 @settings(max_examples=300, deadline=None)
 @given(_yaml_text)
 def test_random_yaml_like_text_only_raises_framework_error(text: str) -> None:
-    try:
-        parse_framework(text.encode(), "f.yaml")
-    except FrameworkError:
-        pass
+    assert_loads_or_says_where(text.encode())
 
 
 @settings(max_examples=400, deadline=None)
