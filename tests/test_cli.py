@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from typer.main import get_command
 
-from qualicoach.cli import completion
 from qualicoach.cli.app import app
 from qualicoach.store import Store
 
@@ -201,6 +200,8 @@ def pipeline_db(home: Home) -> Path:
 def test_deal_ids_complete_from_the_database(pipeline_db: Path) -> None:
     from typer import Context
 
+    from qualicoach.cli import completion
+
     ctx = Context(get_command(app))
     assert completion.deal_ids(ctx, "acme") == [("acme-expansion", "Acme expansion"),
                                                 ("acme-renewal", "Acme renewal")]
@@ -211,6 +212,8 @@ def test_deal_ids_complete_from_the_database(pipeline_db: Path) -> None:
 
 def test_completion_of_a_missing_or_damaged_database_is_empty(home: Home) -> None:
     from typer import Context
+
+    from qualicoach.cli import completion
 
     ctx = Context(get_command(app))
     assert completion.deal_ids(ctx, "") == [] and completion.tags(ctx, "") == []
