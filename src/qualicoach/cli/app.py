@@ -178,8 +178,8 @@ def _shared_options(
     frameworks_dir: Annotated[list[Path] | None, typer.Option(
         "--frameworks-dir", metavar="FOLDER", expose_value=False,
         callback=_record_frameworks_dirs,
-        help="A team's framework folder; repeatable (env QUALICOACH_FRAMEWORKS, folders "
-        "separated by ':').")] = None,
+        help="A team's framework folder, besides the config file's frameworks_dirs; "
+        "repeatable (env QUALICOACH_FRAMEWORKS, folders separated by ':').")] = None,
 ) -> None:
     """Declares the options every command accepts, before or after its name; never run."""
 
