@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Union
 
 Perspective = Literal["fit", "readiness"]
@@ -154,7 +155,16 @@ class Framework:
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if any."""
-        return next((q for q in self.questions() if q.id == question_id), None)
+        return self._by_id.get(question_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        # Built once: resolving every same_as and answer by scanning all questions made
+        # big frameworks quadratic. The first question of an id wins, as a scan would.
+        by_id: dict[str, Question] = {}
+        for question in self.questions():
+            by_id.setdefault(question.id, question)
+        return by_id
 
     @property
     def question_count(self) -> int:

@@ -38,7 +38,7 @@ from .schema import (
     keys_of,
     required_keys_of,
 )
-from .yamlnodes import Node, read_yaml
+from .yamlnodes import Node, cyclic_gc_paused, read_yaml
 
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
@@ -59,7 +59,8 @@ def parse_framework(data: bytes, filename: str) -> Framework:
     """Validate framework file contents; raise FrameworkError with every problem."""
     root = read_yaml(data, filename)
     reader = _Reader(filename)
-    framework = reader.framework(root)
+    with cyclic_gc_paused():
+        framework = reader.framework(root)
     if reader.problems or framework is None:
         raise FrameworkError(reader.problems[:MAX_PROBLEMS] or
                              [Problem(filename, 1, 1, "invalid framework")])
@@ -287,14 +288,20 @@ class _Reader:
             if element is not None:
                 pending.append(element)
 
-        ordered = [q for _, questions in pending for q in questions]
-        known = {str(q.fields["id"]): q for q in ordered}
+        # Each question's place in asking order, so a condition checks "asked before" in
+        # constant time (slicing the list per question made big frameworks quadratic).
+        order: dict[str, int] = {}
+        for _, questions in pending:
+            for question in questions:
+                order.setdefault(str(question.fields["id"]), len(order))
+        known = {str(q.fields["id"]): q for _, questions in pending for q in questions}
         elements = []
+        asked = 0
         for element_fields, questions in pending:
             built = []
             for question in questions:
-                earlier = ordered[: ordered.index(question)]
-                when = self.condition(question, known, earlier)
+                when = self.condition(question, known, order, asked)
+                asked += 1
                 built.append(Question(
                     framework_id=fw_id or "", element_id=str(element_fields["id"]),
                     when=when, **question.fields,  # type: ignore[arg-type]
@@ -488,7 +495,8 @@ class _Reader:
         return table
 
     def condition(self, question: _PendingQuestion, known: dict[str, _PendingQuestion],
-                  earlier: list[_PendingQuestion]) -> tuple[Test, ...]:
+                  order: dict[str, int], asked: int) -> tuple[Test, ...]:
+        """The tests of a question's ``when``; ``asked`` questions come before it."""
         node = question.when_node
         label = f"question '{question.fields['id']}'"
         if node is None:
@@ -498,7 +506,6 @@ class _Reader:
                        "e.g. {budget_exists: yes}")
             return ()
         tests: list[Test] = []
-        earlier_ids = [str(q.fields["id"]) for q in earlier]
         for key_node, test_node in node.pairs:
             ref = key_node.text
             target = known.get(ref)
@@ -506,7 +513,7 @@ class _Reader:
                 self.error(key_node, f"{label}: when names unknown question '{ref}'"
                            f"{_did_you_mean(ref, known)}")
                 continue
-            if ref not in earlier_ids:
+            if order[ref] >= asked:
                 self.error(key_node, f"{label}: when names '{ref}', which is not asked before "
                            "it; a condition can only use earlier answers")
                 continue
