@@ -86,8 +86,8 @@ def test_a_bad_frameworks_dirs_setting_names_the_file(run: Run, home: Home) -> N
     home.locations.config_file.write_text("frameworks_dirs: 5\n")
     result = run("frameworks", "list")
     assert result.exit_code == 3
-    assert result.stderr == (f"qualicoach: {home.locations.config_file}: frameworks_dirs must "
-                             "be a list of folders\n")
+    assert result.stderr == (f"qualicoach: {home.locations.config_file}:1:18: frameworks_dirs "
+                             "must be a list of folders\n")
 
 
 def test_a_report_without_a_framework_the_deal_was_interviewed_on_says_so_first(

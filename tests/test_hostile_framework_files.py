@@ -136,3 +136,22 @@ def test_escape_codes_in_quoted_strings_are_never_printed_raw(run, home) -> None
     result = run("frameworks", "validate", str(path))
     assert "\x1b" not in result.stderr
     assert "unknown key '\\x1b[31mevil'" in result.stderr
+
+
+def test_aliases_that_multiply_questions_are_refused() -> None:
+    # 36 KB: 3,000 elements of 3,000 questions of 3,000 choices, all through aliases.
+    many = 3000
+    text = textwrap.dedent(f"""\
+        id: x
+        name: X
+        version: '1'
+        perspective: fit
+        description:
+          - &c {{value: a, score: 1}}
+          - &q {{id: q1, prompt: P, type: choice, choices: [{', '.join(['*c'] * many)}]}}
+          - &e {{id: e1, name: E, questions: [{', '.join(['*q'] * many)}]}}
+        elements: [{', '.join(['*e'] * many)}]
+        """)
+    assert error_of(text.encode()) == ("f.yaml:6:5: more than 100,000 values once aliases "
+                                       "are expanded; write the values out or use fewer "
+                                       "aliases")

@@ -190,12 +190,13 @@ def test_invalid_answers_file_reports_everything_and_stores_nothing(
     result = run("interview", deal, "--answers", str(path))
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [
-        f"qualicoach: {path}: mini.agreed: 'maybe' is not an answer: expected yes, partial, "
-        "no, unknown or unclear",
-        f"qualicoach: {path}: mini.level: '9' is not on the scale: expected a whole number "
-        "from 1 to 5",
-        f"qualicoach: {path}: mini.wen: no such question in mini (did you mean 'when'?)",
-        f"qualicoach: {path}: no framework 'nope'; known: alignment, bant, icp, meddic, mini",
+        f"qualicoach: {path}:2:11: mini.agreed: 'maybe' is not an answer: expected yes, "
+        "partial, no, unknown or unclear",
+        f"qualicoach: {path}:3:10: mini.level: '9' is not on the scale: expected a whole "
+        "number from 1 to 5",
+        f"qualicoach: {path}:4:3: mini.wen: no such question in mini (did you mean 'when'?)",
+        f"qualicoach: {path}:5:1: no framework 'nope'; known: alignment, bant, icp, meddic, "
+        "mini",
     ]
     assert home.db.read_bytes() == before
 
@@ -204,7 +205,8 @@ def test_answers_file_that_is_not_yaml(run: Run, deal: str, tmp_path: Path) -> N
     path = tmp_path / "a.yaml"
     path.write_text("mini: [unclosed\n")
     result = run("interview", deal, "--answers", str(path))
-    assert result.exit_code == 3 and "not valid YAML or JSON" in result.stderr
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"qualicoach: {path}:2:1: YAML syntax error: ")
 
 
 def test_without_arguments_it_offers_a_new_deal_and_the_default_frameworks(

@@ -2,24 +2,26 @@
 
     {framework_id: {question_id: value or {value, evidence, verified, note, private}}}
 
-Every problem is reported with its framework and question; nothing is stored if any is
-found (the caller stores only what this returns).
+The file is read by the same guarded YAML reader as framework files (size, depth and
+value limits; no tags), so a hostile file gets an error rather than the machine's memory.
+Values stay the text that was written: ``no`` is the answer "no", ``2026-02-30`` a date to
+check, never a boolean or a crash. Every problem is reported with its file, line, column,
+framework and question; nothing is stored if any is found (the caller stores only what
+this returns).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from .answers import Answer, Evidence, parse_value
+from .answers import Answer, Evidence, Value, parse_value
 from .catalog import Catalog
-from .errors import InvalidValue, NotFound
+from .errors import FrameworkError, InvalidValue, NotFound
 from .framework import Framework, Question
+from .yamlnodes import MAX_NODES, Node, read_yaml_file, where, word_to_bool
 
 _DETAIL_KEYS = {"value", "evidence", "verified", "note", "private"}
 
@@ -35,52 +37,110 @@ class AnswersFileError(InvalidValue):
         return self.problems
 
 
+class _Bad(Exception):
+    """A problem at a node of the file (turned into one line of AnswersFileError)."""
+
+    def __init__(self, node: Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+class _Reader:
+    """Walks the nodes, counting every one it visits: an alias used many times is counted
+    each time, so a few bytes of aliases cannot make it walk millions of values."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.visited = 0
+
+    def visit(self, node: Node) -> None:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise InvalidValue(f"{where(self.filename, node)}: more than {MAX_NODES:,} values "
+                               "(counting each use of an alias); this is not an answers file")
+
+    def pairs(self, node: Node, problems: list[str]) -> Iterator[tuple[str, Node, Node]]:
+        """A mapping's keys (as text) and values; duplicate and non-text keys are problems."""
+        first: dict[str, Node] = {}
+        for key, value in node.pairs:
+            self.visit(key)
+            self.visit(value)
+            if key.kind != "scalar":
+                problems.append(f"{where(self.filename, key)}: keys must be plain names, "
+                                f"got {key.describe()}")
+                continue
+            if key.text in first:
+                problems.append(f"{where(self.filename, key)}: duplicate key '{key.text}' "
+                                f"(first at line {first[key.text].line}); YAML would "
+                                "silently keep only the last")
+                continue
+            first[key.text] = key
+            yield key.text, key, value
+
+    def value(self, node: Node) -> Value:
+        """A scalar's text (None when empty) or a list of texts, as written."""
+        if node.kind == "scalar":
+            return None if node.is_null else node.text
+        if node.kind == "seq":
+            items: list[str] = []
+            for item in node.items:
+                self.visit(item)
+                if item.kind != "scalar" or item.is_null:
+                    raise _Bad(item, f"a list of answers holds options, got {item.describe()}")
+                items.append(item.text)
+            return items
+        raise _Bad(node, "the value must be an answer or a list of options, got a mapping")
+
+
 def load_answers_file(path: Path, catalog: Catalog, now: datetime
                       ) -> tuple[list[Framework], dict[str, Answer]]:
     """The frameworks an answers file names and its answers by answer key."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidValue(f"cannot read answers file {path}: {exc}") from None
-    try:
-        data = yaml.safe_load(text)  # JSON is YAML, so one parser reads both
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise InvalidValue(f"{path}{where}: not valid YAML or JSON") from None
-    if not isinstance(data, dict) or not data:
-        raise InvalidValue(f"{path}: expected {{framework_id: {{question_id: answer}}}}")
+        root = read_yaml_file(path, "answers file")  # JSON is YAML, so one reader for both
+    except OSError as exc:
+        raise InvalidValue(f"cannot read answers file {path}: {exc.strerror}") from None
+    except FrameworkError as exc:
+        raise AnswersFileError(exc.lines()) from None
+    filename = str(path)
+    if root is None or root.kind != "map" or not root.pairs:
+        at = where(filename, root) if root is not None else filename
+        raise InvalidValue(f"{at}: expected {{framework_id: {{question_id: answer}}}}")
+    reader = _Reader(filename)
     problems: list[str] = []
     frameworks: list[Framework] = []
     answers: dict[str, Answer] = {}
-    for fw_id, questions in data.items():
+    for fw_id, fw_key, questions in reader.pairs(root, problems):
         try:
-            framework = catalog.get(str(fw_id))
+            framework = catalog.get(fw_id)
         except NotFound as exc:
-            problems.append(f"{path}: {exc}")
+            problems.append(f"{where(filename, fw_key)}: {exc}")
             continue
         frameworks.append(framework)
-        if not isinstance(questions, dict):
-            problems.append(f"{path}: {fw_id}: expected question ids mapped to answers")
+        if questions.kind != "map":
+            problems.append(f"{where(filename, questions)}: {fw_id}: expected question ids "
+                            "mapped to answers")
             continue
-        for q_id, raw in questions.items():
-            where = f"{path}: {fw_id}.{q_id}"
-            question = framework.question(str(q_id))
+        for q_id, q_key, raw in reader.pairs(questions, problems):
+            question = framework.question(q_id)
             if question is None:
                 ids = [q.id for q in framework.questions()]
-                close = difflib.get_close_matches(str(q_id), ids, n=1)
+                close = difflib.get_close_matches(q_id, ids, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                problems.append(f"{where}: no such question in {fw_id}{hint}")
+                problems.append(f"{where(filename, q_key)}: {fw_id}.{q_id}: no such question "
+                                f"in {fw_id}{hint}")
                 continue
             try:
-                answer = _answer(raw, question, now)
-            except InvalidValue as exc:
-                problems.append(f"{where}: {exc}")
+                answer = _answer(reader, raw, question, now, problems)
+            except _Bad as exc:
+                problems.append(f"{where(filename, exc.node)}: {fw_id}.{q_id}: {exc}")
+                continue
+            if answer is None:
                 continue
             earlier = answers.get(question.answer_key)
             if earlier is not None and not earlier.same_value(answer):
-                problems.append(f"{where}: asks the same as {question.answer_key}, which has "
-                                "a different answer in this file")
+                problems.append(f"{where(filename, q_key)}: {fw_id}.{q_id}: asks the same as "
+                                f"{question.answer_key}, which has a different answer in "
+                                "this file")
                 continue
             answers[question.answer_key] = answer
     if problems:
@@ -88,27 +148,48 @@ def load_answers_file(path: Path, catalog: Catalog, now: datetime
     return frameworks, answers
 
 
-def _answer(raw: Any, question: Question, now: datetime) -> Answer:
-    details: Mapping[str, Any] = raw if isinstance(raw, dict) else {"value": raw}
-    unknown = set(details) - _DETAIL_KEYS
-    if unknown:
-        raise InvalidValue(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; expected "
-                           f"{', '.join(sorted(_DETAIL_KEYS))}")
-    if "value" not in details:
-        raise InvalidValue("a value is needed (or unknown or unclear)")
-    status, value = parse_value(question, details["value"])
-    source = details.get("evidence")
-    if source is not None and not isinstance(source, str):
-        raise InvalidValue("evidence must be text: who said it")
-    verified = details.get("verified", False)
-    if not isinstance(verified, bool):
-        raise InvalidValue("verified must be true or false")
-    note = details.get("note", "")
-    if not isinstance(note, str):
-        raise InvalidValue("note must be text")
-    private = details.get("private", False)
-    if not isinstance(private, bool):
-        raise InvalidValue("private must be true or false")
+def _answer(reader: _Reader, raw: Node, question: Question, now: datetime,
+            problems: list[str]) -> Answer | None:
+    """The answer a node gives; None when only its keys had problems (already listed)."""
+    if raw.kind == "map":
+        found = len(problems)
+        details = {key: value for key, _, value in reader.pairs(raw, problems)}
+        if len(problems) > found:
+            return None
+        unknown = set(details) - _DETAIL_KEYS
+        if unknown:
+            raise _Bad(raw, f"unknown key(s) {', '.join(sorted(unknown))}; expected "
+                       f"{', '.join(sorted(_DETAIL_KEYS))}")
+        if "value" not in details:
+            raise _Bad(raw, "a value is needed (or unknown or unclear)")
+        value_node = details["value"]
+    else:
+        details, value_node = {}, raw
+    try:
+        status, value = parse_value(question, reader.value(value_node))
+    except InvalidValue as exc:
+        raise _Bad(value_node, str(exc)) from None
+    source = _text(details.get("evidence"), "evidence must be text: who said it")
+    verified = _flag(details.get("verified"), "verified")
+    note = _text(details.get("note"), "note must be text") or ""
+    private = _flag(details.get("private"), "private")
     evidence = Evidence(source, verified) if source else None
     return Answer(status=status, value=value, evidence=evidence, note=note, private=private,
                   at=now, confirmed=now)
+
+
+def _text(node: Node | None, problem: str) -> str | None:
+    if node is None or node.is_null:
+        return None
+    if node.kind != "scalar":
+        raise _Bad(node, problem)
+    return node.text
+
+
+def _flag(node: Node | None, name: str) -> bool:
+    if node is None:
+        return False
+    value = word_to_bool(node)
+    if value is None:
+        raise _Bad(node, f"{name} must be true or false, got {node.describe()}")
+    return value

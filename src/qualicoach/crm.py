@@ -19,8 +19,11 @@ from typing import Any
 
 from .deals import MAX_AMOUNT
 from .errors import InvalidValue
+from .reading import read_at_most
 from .vocabulary import STAGES
 
+# About 500,000 deals of a typical export: far more than a rep's pipeline.
+MAX_IMPORT_BYTES = 100_000_000
 FIELDS = ("crm_id", "name", "account", "owner", "stage", "amount", "currency", "close_date",
           "next_step", "tags")
 
@@ -96,9 +99,12 @@ class Parsed:
 def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], int]:
     """The header, the rows with the line each starts on, and how many rows there are."""
     try:
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_IMPORT_BYTES)
     except OSError as exc:
         raise InvalidValue(f"cannot read {path}: {exc.strerror}") from None
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise InvalidValue(f"{path} is larger than {MAX_IMPORT_BYTES // 1_000_000:,} MB; split "
+                           "the export into smaller files")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

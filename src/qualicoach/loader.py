@@ -38,7 +38,7 @@ from .schema import (
     keys_of,
     required_keys_of,
 )
-from .yamlnodes import Node, cyclic_gc_paused, read_yaml
+from .yamlnodes import MAX_NODES, Node, cyclic_gc_paused, read_yaml, read_yaml_file
 
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
@@ -48,16 +48,19 @@ MAX_PROBLEMS = 100
 def load_framework(path: Path) -> Framework:
     """Read and validate one framework file; raise FrameworkError with every problem."""
     try:
-        data = path.read_bytes()
+        root = read_yaml_file(path)
     except OSError as exc:
         problem = Problem(str(path), 1, 1, f"cannot read file: {exc.strerror}")
         raise FrameworkError([problem]) from None
-    return parse_framework(data, str(path))
+    return _build(root, str(path))
 
 
 def parse_framework(data: bytes, filename: str) -> Framework:
     """Validate framework file contents; raise FrameworkError with every problem."""
-    root = read_yaml(data, filename)
+    return _build(read_yaml(data, filename), filename)
+
+
+def _build(root: Node | None, filename: str) -> Framework:
     reader = _Reader(filename)
     with cyclic_gc_paused():
         framework = reader.framework(root)
@@ -133,6 +136,16 @@ class _PendingQuestion:
 class _Reader:
     filename: str
     problems: list[Problem] = field(default_factory=list)
+    visited: int = 0
+
+    def visit(self, node: Node, count: int) -> None:
+        """Count values read: an alias used many times is read each time, so a small file
+        of aliases of aliases could otherwise make millions of questions."""
+        self.visited += count
+        if self.visited > MAX_NODES:
+            raise FrameworkError([Problem(
+                self.filename, node.line, node.column, f"more than {MAX_NODES:,} values "
+                "once aliases are expanded; write the values out or use fewer aliases")])
 
     # --- reporting -------------------------------------------------------------------
 
@@ -155,6 +168,7 @@ class _Reader:
                 self.error(node, f"{what} must be a mapping of keys to values, "
                            f"got {node.describe()}")
             return None
+        self.visit(node, len(node.pairs))
         if definition in ("element", "question"):
             named = next((v.text for k, v in node.pairs
                           if k.text == "id" and v.kind == "scalar" and v.text), None)
@@ -251,6 +265,7 @@ class _Reader:
             return []
         if non_empty and not node.items:
             self.error(node, f"{what} must not be empty")
+        self.visit(node, len(node.items))
         return node.items
 
     def choice_of(self, node: Node | None, what: str, options: Sequence[str]) -> str | None:

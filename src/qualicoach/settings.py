@@ -7,13 +7,14 @@ docs/scoring.md for what each one does; ``frameworks_dirs`` lists team framework
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import InvalidValue
+from .errors import FrameworkError, InvalidValue
+from .yamlnodes import Node, read_yaml_file, where
 
 
 @dataclass(frozen=True)
@@ -58,65 +59,93 @@ FRAMEWORKS_DIRS = "frameworks_dirs"
 
 
 def load_settings(path: Path) -> Settings:
-    """The settings in ``path`` over the defaults; a missing file means the defaults."""
+    """The settings in ``path`` over the defaults; a missing file means the defaults.
+
+    The file is read by the same guarded YAML reader as framework files; numbers are
+    numbers only as written without quotes.
+    """
+    filename = str(path)
     values: dict[str, Any] = {}
-    for key, value in _read_config(path).items():
+    for key, value_node in _read_config(path).items():
         if key == FRAMEWORKS_DIRS:
             continue
-        values[key] = _check(path, key, value)
+        values[key] = _check(where(filename, value_node), key, value_node)
     return Settings(**values)
 
 
 def load_frameworks_dirs(path: Path) -> tuple[Path, ...]:
     """The team framework folders the config file ``path`` lists under ``frameworks_dirs``;
     a relative folder is read from the config file's own folder."""
-    value = _read_config(path).get(FRAMEWORKS_DIRS)
-    if value is None:
+    node = _read_config(path).get(FRAMEWORKS_DIRS)
+    if node is None:
         return ()
-    if not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
-        raise InvalidValue(f"{path}: {FRAMEWORKS_DIRS} must be a list of folders")
-    return tuple(path.parent / Path(v.strip()).expanduser() for v in value)
+    if not (node.kind == "seq" and all(i.kind == "scalar" and not i.is_null and i.text.strip()
+                                       for i in node.items)):
+        raise InvalidValue(f"{where(str(path), node)}: {FRAMEWORKS_DIRS} must be a list of "
+                           "folders")
+    return tuple(path.parent / Path(i.text.strip()).expanduser() for i in node.items)
 
 
-def _read_config(path: Path) -> dict[str, Any]:
-    """The config file's keys and values ({} when there is no file); unknown keys are an
-    error, so a typo does not go unnoticed."""
+def _read_config(path: Path) -> dict[str, Node]:
+    """The config file's values by key ({} when there is no file); unknown and repeated
+    keys are errors, so a typo does not go unnoticed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        root = read_yaml_file(path, "settings file")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidValue(f"cannot read settings {path}: {exc}") from None
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise InvalidValue(f"{path}{where}: not valid YAML") from None
-    if not isinstance(data, dict):
-        raise InvalidValue(f"{path}: expected keys and values, e.g. 'stale_after_days: 60'")
+    except OSError as exc:
+        raise InvalidValue(f"cannot read settings {path}: {exc.strerror}") from None
+    except FrameworkError as exc:
+        raise InvalidValue(str(exc)) from None
+    filename = str(path)
+    if root is None or root.is_null:
+        return {}
+    if root.kind != "map":
+        raise InvalidValue(f"{where(filename, root)}: expected keys and values, e.g. "
+                           "'stale_after_days: 60'")
     known = [*Settings.keys(), FRAMEWORKS_DIRS]
-    for key in data:
+    values: dict[str, Node] = {}
+    first: dict[str, Node] = {}
+    for key_node, value_node in root.pairs:
+        key = key_node.text if key_node.kind == "scalar" else key_node.describe()
+        at = where(filename, key_node)
         if key not in known:
-            raise InvalidValue(f"{path}: unknown setting '{key}'; known: {', '.join(known)}")
-    return data
+            raise InvalidValue(f"{at}: unknown setting '{key}'; known: {', '.join(known)}")
+        if key in first:
+            raise InvalidValue(f"{at}: duplicate setting '{key}' (first at line "
+                               f"{first[key].line}); YAML would silently keep only the last")
+        first[key] = key_node
+        values[key] = value_node
+    return values
 
 
-def _check(path: Path, key: str, value: Any) -> Any:
+_NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+
+
+def _number(node: Node) -> float | None:
+    if node.kind != "scalar" or node.quoted or not _NUMBER_RE.match(node.text):
+        return None
+    value = float(node.text)
+    return value if math.isfinite(value) else None
+
+
+def _check(at: str, key: str, node: Node) -> Any:
     if key == "default_frameworks":
-        if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
-            raise InvalidValue(f"{path}: default_frameworks must be a list of framework ids")
-        return tuple(value)
+        if not (node.kind == "seq" and node.items
+                and all(i.kind == "scalar" and not i.is_null for i in node.items)):
+            raise InvalidValue(f"{at}: default_frameworks must be a list of framework ids")
+        return tuple(i.text for i in node.items)
+    value = _number(node)
     if key == "stale_after_days":
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise InvalidValue(f"{path}: stale_after_days must be a whole number of days >= 1")
-        return value
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise InvalidValue(f"{path}: {key} must be a number")
+        if value is None or not value.is_integer() or "." in node.text or value < 1:
+            raise InvalidValue(f"{at}: stale_after_days must be a whole number of days >= 1")
+        return int(value)
+    if value is None:
+        raise InvalidValue(f"{at}: {key} must be a number")
     if key == "weak_below" and not 0 < value <= 1:
-        raise InvalidValue(f"{path}: weak_below must be a number above 0 and at most 1")
+        raise InvalidValue(f"{at}: weak_below must be a number above 0 and at most 1")
     if key in ("high_score", "at_risk_from") and not 0 < value <= 100:
-        raise InvalidValue(f"{path}: {key} must be a number above 0 and at most 100")
+        raise InvalidValue(f"{at}: {key} must be a number above 0 and at most 100")
     if value < 0:
-        raise InvalidValue(f"{path}: {key} must be 0 or more")
-    return float(value)
+        raise InvalidValue(f"{at}: {key} must be 0 or more")
+    return value

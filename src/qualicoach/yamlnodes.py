@@ -11,7 +11,8 @@ anyone's repository:
 
 So we walk PyYAML's *event* stream ourselves, build plain nodes that remember their line
 and column, stop early at a depth, size or node limit, and leave every scalar as the text
-its author wrote. The framework loader then interprets scalars by what it expects there.
+its author wrote. The framework loader, the ``--answers`` reader and the settings reader
+then interpret scalars by what they expect there.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import yaml
 
 from .errors import FrameworkError, Problem
+from .reading import read_at_most
+from .schema import FALSE_WORDS, TRUE_WORDS
 from .yamlscan import PurePythonLoader
 
 MAX_BYTES = 1_000_000
@@ -79,13 +83,26 @@ class Node:
         return repr(shown)
 
 
-def read_yaml(data: bytes, filename: str) -> Node | None:
+def read_yaml_file(path: Path, kind: str = "framework file") -> Node | None:
+    """Read and parse a YAML file, reading no more than the size limit allows.
+
+    Raises OSError when the file cannot be read, FrameworkError as ``read_yaml`` does.
+    """
+    data = read_at_most(path, MAX_BYTES)
+    if len(data) > MAX_BYTES:
+        raise _fail(str(path), 1, 1, f"file is larger than {MAX_BYTES:,} bytes; "
+                    f"{_a(kind)} may be at most {MAX_BYTES:,} bytes")
+    return read_yaml(data, str(path), kind)
+
+
+def read_yaml(data: bytes, filename: str, kind: str = "framework file") -> Node | None:
     """Parse one YAML document into nodes; ``None`` for an empty document.
 
-    Raises FrameworkError (with a position) for anything that is not plain, safe YAML data.
+    ``kind`` names the file in messages ("framework file", "answers file"). Raises
+    FrameworkError (with a position) for anything that is not plain, safe YAML data.
     """
     if len(data) > MAX_BYTES:
-        raise _fail(filename, 1, 1, f"file is {len(data):,} bytes; a framework file may be at "
+        raise _fail(filename, 1, 1, f"file is {len(data):,} bytes; {_a(kind)} may be at "
                     f"most {MAX_BYTES:,} bytes")
     try:
         text = data.decode("utf-8-sig")
@@ -94,7 +111,7 @@ def read_yaml(data: bytes, filename: str) -> Node | None:
         message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         raise _fail(filename, line, column, message) from None
     with cyclic_gc_paused():
-        return _Composer(filename).compose(text)
+        return _Composer(filename, kind).compose(text)
 
 
 @contextmanager
@@ -124,9 +141,26 @@ def _fail(filename: str, line: int, column: int, message: str) -> FrameworkError
     return FrameworkError([Problem(filename, line, column, message)])
 
 
+def _a(kind: str) -> str:
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+
+def where(filename: str, node: Node) -> str:
+    """``file:line:column`` of a node, for messages."""
+    return f"{filename}:{node.line}:{node.column}"
+
+
+def word_to_bool(node: Node) -> bool | None:
+    """True or False for an unquoted true/false, yes/no or on/off (the spellings the schema
+    accepts); None for anything else."""
+    word = node.text if node.kind == "scalar" and not node.quoted else None
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
 class _Composer:
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, kind: str) -> None:
         self.filename = filename
+        self.kind = kind
         self.anchors: dict[str, Node] = {}
         self.nodes = 0
 
@@ -142,8 +176,8 @@ class _Composer:
                 if isinstance(event, yaml.DocumentStartEvent):
                     documents += 1
                     if documents > 1:
-                        raise self._error(line, column, "more than one YAML document; a "
-                                          "framework file holds exactly one (remove '---')")
+                        raise self._error(line, column, "more than one YAML document; "
+                                          f"{_a(self.kind)} holds exactly one (remove '---')")
                     continue
                 node: Node | None = None
                 if isinstance(event, yaml.AliasEvent):
@@ -165,7 +199,7 @@ class _Composer:
                     stack[-1].text = event.anchor or ""
                     if len(stack) > MAX_DEPTH:
                         raise self._error(line, column, f"nested more than {MAX_DEPTH} levels "
-                                          "deep; a framework needs far fewer")
+                                          f"deep; {_a(self.kind)} needs far fewer")
                     self._count(line, column)
                     continue
                 elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
@@ -209,7 +243,7 @@ class _Composer:
     def _check_tag(self, tag: str | None, line: int, column: int) -> None:
         if tag and tag not in _DATA_TAGS:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise self._error(line, column, f"tag '{shown}' is not allowed: framework files "
+            raise self._error(line, column, f"tag '{shown}' is not allowed: {self.kind}s "
                               "are plain data (text, numbers, lists and mappings)")
 
     def _remember(self, anchor: str | None, node: Node) -> None:
@@ -220,7 +254,7 @@ class _Composer:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self._error(line, column, f"more than {MAX_NODES:,} values; this is not "
-                              "a framework file")
+                              f"{_a(self.kind)}")
 
     def _error(self, line: int, column: int, message: str) -> FrameworkError:
         return _fail(self.filename, line, column, message)

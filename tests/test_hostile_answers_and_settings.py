@@ -1,0 +1,196 @@
+"""Answers files, settings and import paths from a hostile or careless user: one clear
+line naming the file and the place, quickly, and nothing stored."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qualicoach.answers import Evidence
+from qualicoach.store import Store
+
+from .conftest import Home, Run
+from .test_interview_cli import MINI
+
+MEMORY_LIMIT = 1 << 30  # a runaway reader fails fast instead of eating the machine
+
+
+@pytest.fixture
+def deal(run: Run, home: Home) -> str:
+    home.write_framework("mini.yaml", MINI)
+    return run("deal", "add", "ACME renewal", ok=True).stdout.strip()
+
+
+def qualicoach(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process with 1 GB of memory and 60 s at most."""
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    env = {**os.environ, "QUALICOACH_DEBUG": ""}
+    return subprocess.run([sys.executable, "-m", "qualicoach", *args], capture_output=True,
+                          text=True, timeout=60, preexec_fn=limit_memory, env=env)
+
+
+def billion_laughs(last_line: str) -> str:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    return "\n".join(lines) + "\n" + last_line + "\n"
+
+
+# --- answers files --------------------------------------------------------------------------
+
+def test_an_alias_bomb_in_an_answers_file_is_refused_at_once(home: Home, deal: str,
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(billion_laughs("mini:\n  when: *a9"))  # 400 bytes, 9**10 values
+    before = home.db.read_bytes()
+    result = qualicoach("interview", deal, "--answers", str(path))
+    assert result.returncode == 3, result.stderr
+    # The list the alias stands for starts on line 10; its first item, a list, on line 9.
+    assert f"qualicoach: {path}:9:5: mini.when: a list of answers holds options, got a " \
+        "list" in result.stderr.splitlines()
+    assert home.db.read_bytes() == before
+
+
+def test_deep_nesting_in_an_answers_file_is_an_error(run: Run, deal: str,
+                                                     tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('{"mini": {"when": ' + "[" * 100_000)
+    result = run("interview", deal, "--answers", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == (f"qualicoach: {path}:1:41: nested more than 24 levels deep; an "
+                             "answers file needs far fewer\n")
+
+
+def test_an_impossible_date_is_an_invalid_answer(run: Run, deal: str, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("mini:\n  when: 2026-02-30\n")
+    result = run("interview", deal, "--answers", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == f"qualicoach: {path}:2:9: mini.when: '2026-02-30' is not a real date\n"
+
+
+def test_duplicate_keys_in_an_answers_file_are_errors(run: Run, home: Home, deal: str,
+                                                      tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("mini:\n  agreed: yes\n  agreed: no\n"
+                    "  level: {value: 3, note: a, note: b}\nmini:\n  when: 2027-01-01\n")
+    before = home.db.read_bytes()
+    result = run("interview", deal, "--answers", str(path))
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        f"qualicoach: {path}:3:3: duplicate key 'agreed' (first at line 2); YAML would "
+        "silently keep only the last",
+        f"qualicoach: {path}:4:30: duplicate key 'note' (first at line 4); YAML would "
+        "silently keep only the last",
+        f"qualicoach: {path}:5:1: duplicate key 'mini' (first at line 1); YAML would "
+        "silently keep only the last",
+    ]
+    assert home.db.read_bytes() == before
+
+
+def test_answers_file_values_are_the_words_written(run: Run, home: Home, deal: str,
+                                                   tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("mini:\n  agreed: {value: yes, evidence: Off, note: no, verified: on}\n")
+    run("interview", deal, "--answers", str(path), ok=True)
+    answer = Store(home.db).interviews(deal)[0].answers["mini.agreed"]
+    assert (answer.value, answer.evidence, answer.note) == ("yes", Evidence("Off", True), "no")
+
+
+def test_an_answers_file_that_is_a_python_object_is_refused(run: Run, deal: str,
+                                                            tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("mini:\n  agreed: !!python/object/apply:os.system [true]\n")
+    result = run("interview", deal, "--answers", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == (f"qualicoach: {path}:2:11: tag '!!python/object/apply:os.system' "
+                             "is not allowed: answers files are plain data (text, numbers, "
+                             "lists and mappings)\n")
+
+
+# --- endless files --------------------------------------------------------------------------
+
+needs_dev_zero = pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+
+
+@needs_dev_zero
+def test_an_endless_answers_file_is_refused(deal: str) -> None:
+    result = qualicoach("interview", deal, "--answers", "/dev/zero")
+    assert (result.returncode, result.stderr) == (3, (
+        "qualicoach: /dev/zero:1:1: file is larger than 1,000,000 bytes; an answers file may "
+        "be at most 1,000,000 bytes\n"))
+
+
+@needs_dev_zero
+def test_an_endless_framework_file_is_refused() -> None:
+    result = qualicoach("frameworks", "validate", "/dev/zero")
+    assert result.returncode == 3
+    assert result.stderr.startswith(
+        "/dev/zero:1:1: file is larger than 1,000,000 bytes; a framework file "
+        "may be at most 1,000,000 bytes")
+
+
+@needs_dev_zero
+def test_an_endless_import_file_is_refused(home: Home) -> None:
+    result = qualicoach("import", "/dev/zero")
+    assert (result.returncode, result.stderr) == (3, (
+        "qualicoach: /dev/zero is larger than 100 MB; split the export into smaller files\n"))
+    assert not home.db.exists()
+
+
+@needs_dev_zero
+def test_endless_settings_are_refused(home: Home) -> None:
+    home.config_dir.mkdir(parents=True)
+    (home.config_dir / "config.yaml").symlink_to("/dev/zero")
+    result = qualicoach("deals")
+    assert (result.returncode, result.stderr) == (3, (
+        f"qualicoach: {home.config_dir / 'config.yaml'}:1:1: file is larger than 1,000,000 "
+        "bytes; a settings file may be at most 1,000,000 bytes\n"))
+
+
+# --- settings -------------------------------------------------------------------------------
+
+def write_settings(home: Home, text: str) -> Path:
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    path = home.config_dir / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_deep_nesting_in_settings_is_an_error(run: Run, home: Home) -> None:
+    path = write_settings(home, "default_frameworks: " + "[" * 100_000)
+    result = run("deals")
+    assert result.exit_code == 3
+    assert result.stderr == (f"qualicoach: {path}:1:44: nested more than 24 levels deep; a "
+                             "settings file needs far fewer\n")
+
+
+def test_a_duplicate_setting_is_an_error(run: Run, home: Home) -> None:
+    path = write_settings(home, "stale_after_days: 30\nweak_below: 0.4\nstale_after_days: 60\n")
+    result = run("deals")
+    assert result.exit_code == 3
+    assert result.stderr == (f"qualicoach: {path}:3:1: duplicate setting 'stale_after_days' "
+                             "(first at line 1); YAML would silently keep only the last\n")
+
+
+def test_settings_name_the_line_of_a_bad_value(run: Run, home: Home) -> None:
+    path = write_settings(home, "# team defaults\nstale_after_days: 30\nweak_below: '0.4'\n")
+    result = run("deals")
+    assert result.exit_code == 3
+    assert result.stderr == f"qualicoach: {path}:3:13: weak_below must be a number\n"
+
+
+def test_settings_numbers_and_lists_are_read(home: Home) -> None:
+    from qualicoach.settings import load_settings
+
+    path = write_settings(home, "stale_after_days: 30\nweak_below: .4\n"
+                          "default_frameworks: [meddic, alignment]\npoints_unknown: 1e1\n")
+    settings = load_settings(path)
+    assert (settings.stale_after_days, settings.weak_below, settings.default_frameworks,
+            settings.points_unknown) == (30, 0.4, ("meddic", "alignment"), 10.0)
