@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -202,6 +203,71 @@ def test_bad_map_options(run: Run) -> None:
                                           "Deal=title").stderr
     assert "does not have: Nope" in run("import", str(CRM / "generic.csv"), "--map",
                                         "Nope=name").stderr
+
+
+# --- encodings --------------------------------------------------------------------------------
+
+HEADER = "Opportunity Name,Account Name,Amount"
+
+
+def test_a_windows_1252_file_imports_as_text(run: Run, home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_bytes(f"{HEADER}\nCafé renewal,Müller GmbH,100\n€ deal,Señor,5\n".encode("cp1252"))
+    run("import", str(path), ok=True)
+    assert set(deals_of(home)) == {"Café renewal", "€ deal"}
+    assert deals_of(home)["Café renewal"]["account"] == "Müller GmbH"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_excel_unicode_text_imports(run: Run, home: Home, tmp_path: Path, codec: str) -> None:
+    # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated, CRLF.
+    path = tmp_path / "u.txt"
+    text = "Opportunity Name\tAccount Name\tAmount\r\nCafé renewal\t北京 Ltd\t100\r\n"
+    path.write_bytes((codecs.BOM_UTF16_BE if codec == "utf-16-be" else b"")
+                     + text.encode(codec))
+    result = run("import", str(path), ok=True)
+    assert result.stderr == ""
+    assert deals_of(home)["Café renewal"]["account"] == "北京 Ltd"
+
+
+def test_utf8_rows_then_latin1_rows_are_refused(run: Run, home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(f"{HEADER}\nCafé A,Zürich AG,1\nPlain,ACME,2\n".encode()
+                     + "Café B,Zürich AG,3\n".encode("latin-1"))
+    result = run("import", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == ("qualicoach: mixed.csv:4: Windows-1252 text, but line 2 is UTF-8: "
+                             "the file mixes encodings; save it again as UTF-8\n")
+    assert not home.db.exists()
+
+
+def test_latin1_rows_then_utf8_rows_are_refused(run: Run, home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(f"{HEADER}\nCafé B,Zürich AG,3\n".encode("latin-1")
+                     + "Café A,Zürich AG,1\n".encode())
+    result = run("import", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == ("qualicoach: mixed.csv:3: UTF-8 text, but line 2 is Windows-1252: "
+                             "the file mixes encodings; save it again as UTF-8\n")
+    assert not home.db.exists()
+
+
+def test_bytes_of_no_known_encoding_are_refused(run: Run, home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(f"{HEADER}\nPlain,ACME,2\nOdd \x81 deal,ACME,1\n".encode("latin-1"))
+    result = run("import", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == ("qualicoach: odd.csv:3: byte 0x81 is neither UTF-8 nor "
+                             "Windows-1252 text; save the file as UTF-8\n")
+
+
+def test_utf16_without_a_byte_order_mark_is_refused(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_bytes(f"{HEADER}\r\nA,B,1\r\n".encode("utf-16-le"))
+    result = run("import", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == ("qualicoach: u.csv:1: a NUL byte, so not a text file (UTF-16 "
+                             "without a byte-order mark?); save it as UTF-8\n")
 
 
 def test_an_empty_file(run: Run, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ Each row is read on its own; a bad row is reported with its line number and the 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -105,10 +106,7 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], in
     if len(raw) > MAX_IMPORT_BYTES:
         raise InvalidValue(f"{path} is larger than {MAX_IMPORT_BYTES // 1_000_000:,} MB; split "
                            "the export into smaller files")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Excel's default on Windows
+    text = decode_export(raw, path.name)
     if not text.strip():
         raise InvalidValue(f"{path} is empty")
     sample = text[:20_000]
@@ -138,6 +136,61 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], in
             line = reader.line_num + 1
 
     return header, rows(), count
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+_SINGLE_BYTE = ("cp1252", "Windows-1252")  # what Excel writes on Windows without a BOM
+
+
+def decode_export(raw: bytes, name: str) -> str:
+    """A whole export's text, in the one encoding the whole file is in.
+
+    A byte-order mark decides (UTF-8, or UTF-16 as Excel's "Unicode text" writes it);
+    otherwise the file must be UTF-8 throughout or Windows-1252 throughout. A file that
+    mixes them (rows pasted from two exports) is refused with the first line that differs:
+    guessing per row stores 'CafÃ©' for some deals and 'Café' for others.
+    """
+    for bom, codec, label in _BOMS:
+        if raw.startswith(bom):
+            body = raw[len(bom):]
+            try:
+                return body.decode(codec)
+            except UnicodeDecodeError as exc:
+                line = body[: exc.start].decode(codec, errors="replace").count("\n") + 1
+                raise InvalidValue(f"{name}:{line}: not {label} text, though the file starts "
+                                   f"with a {label} byte-order mark; save it again as UTF-8"
+                                   ) from None
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line_number = raw[:nul].count(b"\n") + 1
+        raise InvalidValue(f"{name}:{line_number}: a NUL byte, so not a text "
+                           "file (UTF-16 without a byte-order mark?); save it as UTF-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    codec, label = _SINGLE_BYTE
+    first: tuple[int, str] | None = None
+    for number, text_line in enumerate(raw.split(b"\n"), 1):
+        if text_line.isascii():
+            continue
+        try:
+            text_line.decode("utf-8")
+            kind = "UTF-8"
+        except UnicodeDecodeError:
+            kind = label
+        if first is None:
+            first = (number, kind)
+        elif kind != first[1]:
+            raise InvalidValue(f"{name}:{number}: {kind} text, but line {first[0]} is "
+                               f"{first[1]}: the file mixes encodings; save it again as UTF-8")
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        line_number = raw[: exc.start].count(b"\n") + 1
+        raise InvalidValue(f"{name}:{line_number}: byte 0x{raw[exc.start]:02x} is neither "
+                           f"UTF-8 nor {label} text; save the file as UTF-8") from None
 
 
 def detect_layout(header: Sequence[str]) -> str:
