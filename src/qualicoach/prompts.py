@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .render.console import visible
+
 
 def stdin_is_terminal() -> bool:
     """True when a person can answer prompts (standard input is a terminal)."""
@@ -41,7 +43,11 @@ class Prompter(Protocol):
 
 
 class QuestionaryPrompter:
-    """Prompts in the terminal through questionary."""
+    """Prompts in the terminal through questionary.
+
+    Messages and option titles (deal names, framework questions) are shown by the one
+    rule for supplied text: control and bidi characters as visible escapes.
+    """
 
     def __init__(self) -> None:
         import questionary
@@ -58,21 +64,21 @@ class QuestionaryPrompter:
 
     def select(self, message: str, options: Sequence[Option], default: str | None = None
                ) -> str:
-        choices = [self._q.Choice(o.title, value=o.value) for o in options]
+        choices = [self._q.Choice(visible(o.title), value=o.value) for o in options]
         chosen = next((c for c in choices if c.value == default), None)
-        return str(self._run(self._q.select(message, choices=choices, default=chosen,
-                                            qmark="?")))
+        return str(self._run(self._q.select(visible(message), choices=choices,
+                                            default=chosen, qmark="?")))
 
     def checkbox(self, message: str, options: Sequence[Option],
                  checked: Sequence[str] = ()) -> list[str]:
-        choices = [self._q.Choice(o.title, value=o.value, checked=o.value in checked)
+        choices = [self._q.Choice(visible(o.title), value=o.value, checked=o.value in checked)
                    for o in options]
-        return [str(v) for v in self._run(self._q.checkbox(message, choices=choices,
+        return [str(v) for v in self._run(self._q.checkbox(visible(message), choices=choices,
                                                            qmark="?"))]
 
     def text(self, message: str, default: str = "", instruction: str = "") -> str:
-        return str(self._run(self._q.text(message, default=default, qmark="?",
+        return str(self._run(self._q.text(visible(message), default=default, qmark="?",
                                           instruction=instruction or None)))
 
     def confirm(self, message: str, default: bool = False) -> bool:
-        return bool(self._run(self._q.confirm(message, default=default, qmark="?")))
+        return bool(self._run(self._q.confirm(visible(message), default=default, qmark="?")))

@@ -108,11 +108,13 @@ def _print(rows: "list[Row]", format: ListFormat) -> None:
     if format is ListFormat.json:
         import orjson
 
+        from ..render.console import json_safe_bytes
+
         # Bytes straight to the binary stream: at 100,000 deals, decoding the JSON and
         # appending a newline copied several hundred megabytes twice.
         out.flush()
-        out.buffer.write(orjson.dumps([row_data(r) for r in rows],
-                                      option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+        out.buffer.write(json_safe_bytes(orjson.dumps(
+            [row_data(r) for r in rows], option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)))
     elif format is ListFormat.csv:
         write_csv(rows, out)
     elif format is ListFormat.ids:

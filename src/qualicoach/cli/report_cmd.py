@@ -64,10 +64,9 @@ def report(
     if audience is Audience.customer:
         _emit(customer_markdown(the_report), output, "customer summary (Markdown)")
     elif chosen is ReportFormat.json:
-        import json
+        from ..render.console import json_text
 
-        _emit(json.dumps(report_data(the_report), ensure_ascii=False, indent=2) + "\n", output,
-              "report as JSON")
+        _emit(json_text(report_data(the_report)), output, "report as JSON")
     elif chosen is ReportFormat.markdown:
         _emit(report_markdown(the_report), output, "report as Markdown")
     elif chosen in (ReportFormat.html, ReportFormat.svg):

@@ -1,7 +1,14 @@
 """Consoles and the one rule for showing text that users or files supplied.
 
 Such text is never interpreted: not as Rich markup (we build ``Text`` objects, never markup
-strings, from it) and not as terminal control codes (they are shown as visible escapes).
+strings, from it), not as terminal control codes and not as a spreadsheet formula.
+
+The rule, in every output format: C0 control characters except tab and newline, DEL, C1
+control characters (U+0080-U+009F), the Unicode bidirectional controls (U+061C, U+200E,
+U+200F, U+202A-U+202E, U+2066-U+2069) and the line and paragraph separators (U+2028,
+U+2029) are shown as visible escapes: ``\x1b``, ``\x9b``, ``\u202e``. Terminal output
+and CSV cells carry those escapes as text; JSON escapes the same characters as ``\u001b``
+(a JSON reader gets the original text back, a terminal showing the JSON gets no codes).
 """
 
 from __future__ import annotations
@@ -9,18 +16,60 @@ from __future__ import annotations
 import json
 import re
 import sys
+from itertools import groupby
 from typing import IO, Any
 
 from rich.console import Console
 from rich.text import Text
 
-# Everything a terminal might act on: C0 controls but tab and newline, DEL, C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNSAFE_CODES = (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E,
+                 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in _UNSAFE_CODES) + "]")
+
+
+def _utf8_pattern() -> re.Pattern[bytes]:
+    # The same characters as UTF-8 bytes, grouped by lead bytes, for JSON already encoded.
+    encoded = sorted(chr(c).encode() for c in _UNSAFE_CODES if c >= 0x20)
+    branches = []
+    for lead, group in groupby(encoded, key=lambda b: b[:-1]):
+        last = b"".join(re.escape(bytes([b[-1]])) for b in group)
+        branches.append(re.escape(lead) + b"[" + last + b"]")
+    return re.compile(b"|".join(branches))
+
+
+_UNSAFE_UTF8 = _utf8_pattern()
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters shown as escapes (``\\x1b``), never sent raw."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with control and bidi characters shown as escapes (``\\x1b``, ``\\u202e``),
+    never sent raw."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def json_safe(document: str) -> str:
+    """A JSON document with the characters of the rule escaped as ``\\uXXXX``.
+
+    json and orjson leave DEL, C1 and bidi controls raw; in a JSON document they can
+    only be inside strings, so escaping them keeps the same data.
+    """
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def json_safe_bytes(document: bytes) -> bytes:
+    """``json_safe`` for a UTF-8 encoded JSON document (no decoding of large output)."""
+    if _UNSAFE_UTF8.search(document) is None:
+        return document
+    return _UNSAFE_UTF8.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), document)
+
+
+def json_text(data: Any) -> str:
+    """Data as indented JSON text, UTF-8 where it is safe, escaped where it is not."""
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)) + "\n"
 
 
 def literal(text: str, style: str = "") -> Text:
@@ -41,6 +90,4 @@ def stderr_line(message: str) -> None:
 
 def print_json(data: Any, file: IO[str] | None = None) -> None:
     """Print data as JSON on stdout: stable, UTF-8, nothing interpreted."""
-    out = file or sys.stdout
-    out.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
-    out.write("\n")
+    (file or sys.stdout).write(json_text(data))

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 import orjson
 
+from .console import json_safe
 from .pipeline import safe_cell
 
 BASE_COLUMNS = ("id", "crm_id", "name", "account", "owner", "stage", "amount", "currency",
@@ -16,7 +17,7 @@ BASE_COLUMNS = ("id", "crm_id", "name", "account", "owner", "stage", "amount", "
 
 def records_json(records: list[dict[str, Any]]) -> str:
     """The records as indented JSON."""
-    return orjson.dumps(records, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return json_safe(orjson.dumps(records, option=orjson.OPT_INDENT_2).decode()) + "\n"
 
 
 def records_csv(records: list[dict[str, Any]], out: IO[str]) -> None:
