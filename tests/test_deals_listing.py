@@ -14,8 +14,9 @@ from qualicoach.store import Store
 from .conftest import Home, Run
 
 STRONG_READINESS = ("alignment: {org_acknowledges_need: organisation, cost_of_inaction: "
-                    "agreed_figure, outcomes_shared: specific_shared, outcomes_measurable: yes, "
-                    "priority_rank: top, resources_named: yes, sponsor_owns_change: yes, "
+                    "agreed_figure, outcomes_shared: specific_shared, "
+                    "outcomes_measurable: quantified, priority_rank: top, resources_named: yes, "
+                    "sponsor_owns_change: yes, "
                     "agendas_aligned: 5, change_capacity: ready, track_record: finished, "
                     "process_agreed: agreed, decision_date_committed: yes}\n")
 WEAK_READINESS = "alignment: {org_acknowledges_need: nobody, priority_rank: unranked}\n"

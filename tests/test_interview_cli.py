@@ -220,7 +220,7 @@ def test_without_arguments_it_offers_a_new_deal_and_the_default_frameworks(
     result = run("interview", "--quick")
     assert result.exit_code == 130
     (interview,) = Store(home.db).interviews("hooli-platform")
-    assert interview.frameworks == {"bant": "1.0", "alignment": "1.0"}
+    assert interview.frameworks == {"bant": "1.1", "alignment": "1.1"}
     assert len(interview.answers) == 1
 
 
@@ -234,7 +234,7 @@ def test_choosing_an_existing_deal(run: Run, home: Home, deal: str, keyboard) ->
 # --- the closing summary agrees with the report --------------------------------------------
 
 READY = ("alignment: {org_acknowledges_need: organisation, cost_of_inaction: agreed_figure, "
-         "outcomes_shared: specific_shared, outcomes_measurable: yes, priority_rank: top, "
+         "outcomes_shared: specific_shared, outcomes_measurable: quantified, priority_rank: top, "
          "resources_named: yes, sponsor_owns_change: partial, agendas_aligned: 4, "
          "change_capacity: ready, track_record: finished, process_agreed: agreed, "
          "decision_date_committed: partial}\n")

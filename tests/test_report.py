@@ -60,7 +60,7 @@ def sample_report(name: str = "ACME renewal", note: str = "", source: str = "Ann
         "bant.budget_status": answer("approved"),
         "bant.budget_fits": answer("covers"),
         "meddic.economic_buyer_identified": answer("yes"),
-        "bant.decision_maker_engaged": answer("met"),
+        "meddic.economic_buyer_access": answer("met"),
         "meddic.pain_identified": answer("specific"),
         "bant.need_importance": answer(5.0),
         "bant.compelling_event": answer("yes"),
@@ -70,7 +70,7 @@ def sample_report(name: str = "ACME renewal", note: str = "", source: str = "Ann
                                                   source=source),
         "alignment.cost_of_inaction": answer("unknown"),
         "alignment.outcomes_shared": answer("unclear"),
-        "alignment.outcomes_measurable": answer("no", note="They will share KPIs"),
+        "meddic.metrics_defined": answer("none", note="They will share KPIs"),
         "alignment.priority_rank": answer("top_five"),
         "alignment.resources_named": answer("yes"),
     }
