@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Union
 
-from .errors import InvalidValue
-from .framework import GAP_VALUES, SCALE_VALUES, UNCLEAR, UNKNOWN, YES_NO_VALUES, Question
+from qualicoach.errors import InvalidValue
+from qualicoach.framework import GAP_VALUES, SCALE_VALUES, UNCLEAR, UNKNOWN, YES_NO_VALUES, Question
 
 Status = Literal["answered", "unknown", "unclear"]
 Value = Union[str, float, list[str], None]  # noqa: UP007 - a runtime alias on Python 3.10

@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from .errors import FrameworkError, NotFound, Problem
-from .framework import Framework
-from .loader import check_references, load_framework
+from qualicoach.errors import FrameworkError, NotFound, Problem
+from qualicoach.framework import Framework
+from qualicoach.loader import check_references, load_framework
 
 SourceKind = Literal["built-in", "user", "team"]
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .answers import Answer, Value
-from .framework import Framework, Question, Test
+from qualicoach.answers import Answer, Value
+from qualicoach.framework import Framework, Question, Test
 
 
 def applies(framework: Framework, question: Question, answers: Mapping[str, Answer]) -> bool:

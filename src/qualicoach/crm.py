@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .deals import MAX_AMOUNT
-from .errors import InvalidValue
-from .reading import read_at_most
-from .vocabulary import STAGES
+from qualicoach.deals import MAX_AMOUNT
+from qualicoach.errors import InvalidValue
+from qualicoach.reading import read_at_most
+from qualicoach.vocabulary import STAGES
 
 # About 500,000 deals of a typical export: far more than a rep's pipeline.
 MAX_IMPORT_BYTES = 100_000_000

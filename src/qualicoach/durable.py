@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import DatabaseError, StorageError
+from qualicoach.errors import DatabaseError, StorageError
 
 TMP_MARK = ".tmp-"
 Signature = tuple[int, int, int]

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from .answers import Answer, Evidence, parse_value
-from .conditions import applies
-from .framework import Element, Framework, Question
-from .scoring import WEAK_BELOW, is_weak
+from qualicoach.answers import Answer, Evidence, parse_value
+from qualicoach.conditions import applies
+from qualicoach.framework import Element, Framework, Question
+from qualicoach.scoring import WEAK_BELOW, is_weak
 
 
 class AnswerSink(Protocol):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .answers import answer_to_doc
-from .catalog import Catalog
-from .pipeline import pipeline
-from .render.pipeline import row_data
-from .report import merged_answers
-from .settings import Settings
-from .store import Store
+from qualicoach.answers import answer_to_doc
+from qualicoach.catalog import Catalog
+from qualicoach.pipeline import pipeline
+from qualicoach.render.pipeline import row_data
+from qualicoach.report import merged_answers
+from qualicoach.settings import Settings
+from qualicoach.store import Store
 
 
 def export_records(store: Store, catalog: Catalog, settings: Settings, now: datetime,

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from rich.console import Console
 
-from .answers import YES_NO_TITLES, Answer, Evidence
-from .engine import InterviewEngine, Step
-from .errors import InvalidValue
-from .framework import SCALE_VALUES, UNCLEAR, UNKNOWN
-from .prompts import Option, Prompter
-from .render.interview import help_text, step_header
+from qualicoach.answers import YES_NO_TITLES, Answer, Evidence
+from qualicoach.engine import InterviewEngine, Step
+from qualicoach.errors import InvalidValue
+from qualicoach.framework import SCALE_VALUES, UNCLEAR, UNKNOWN
+from qualicoach.prompts import Option, Prompter
+from qualicoach.render.interview import help_text, step_header
 
 HELP = "__help__"
 SKIP = "__skip__"
@@ -71,7 +71,7 @@ def _ask_until_valid(engine: InterviewEngine, prompter: Prompter, console: Conso
 def _plain(text: str) -> str:
     from rich.markup import escape
 
-    from .render.console import visible
+    from qualicoach.render.console import visible
 
     return escape(visible(text))
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FrameworkError, Problem
-from .framework import (
+from qualicoach.errors import FrameworkError, Problem
+from qualicoach.framework import (
     ANSWER_TYPES,
     CONDITION_OPS,
     DEFAULT_SCALE_SCORES,
@@ -30,7 +30,7 @@ from .framework import (
     Question,
     Test,
 )
-from .schema import (
+from qualicoach.schema import (
     FALSE_WORDS,
     ID_MAX_LENGTH,
     ID_PATTERN,
@@ -38,7 +38,7 @@ from .schema import (
     keys_of,
     required_keys_of,
 )
-from .yamlnodes import MAX_NODES, Node, cyclic_gc_paused, read_yaml, read_yaml_file
+from qualicoach.yamlnodes import MAX_NODES, Node, cyclic_gc_paused, read_yaml, read_yaml_file
 
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")

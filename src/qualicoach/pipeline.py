@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from . import risk
-from .catalog import Catalog
-from .deals import Deal
-from .report import frameworks_of, merged_answers
-from .risk import Assessment, assess
-from .settings import Settings
-from .store import Interview, Listed, Store
+from qualicoach import risk
+from qualicoach.catalog import Catalog
+from qualicoach.deals import Deal
+from qualicoach.report import frameworks_of, merged_answers
+from qualicoach.risk import Assessment, assess
+from qualicoach.settings import Settings
+from qualicoach.store import Interview, Listed, Store
 
 
 @dataclass(frozen=True)

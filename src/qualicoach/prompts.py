@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .render.console import visible
+from qualicoach.render.console import visible
 
 
 def stdin_is_terminal() -> bool:

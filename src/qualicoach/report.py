@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .answers import Answer, describe_value
-from .catalog import Catalog
-from .deals import Change, Deal
-from .framework import Framework, Question
-from .risk import Assessment, assess
-from .scoring import answer_score
-from .settings import Settings
-from .store import Interview, Store
+from qualicoach.answers import Answer, describe_value
+from qualicoach.catalog import Catalog
+from qualicoach.deals import Change, Deal
+from qualicoach.framework import Framework, Question
+from qualicoach.risk import Assessment, assess
+from qualicoach.scoring import answer_score
+from qualicoach.settings import Settings
+from qualicoach.store import Interview, Store
 
 ASK_NEXT_LIMIT = 8
 

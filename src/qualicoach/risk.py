@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .answers import Answer, describe_value
-from .deals import Deal
-from .framework import Framework, Question
-from .scoring import FrameworkScore, QuestionScore, answer_score, perspective_score, score_framework
-from .settings import Settings
+from qualicoach.answers import Answer, describe_value
+from qualicoach.deals import Deal
+from qualicoach.framework import Framework, Question
+from qualicoach.scoring import (
+    FrameworkScore,
+    QuestionScore,
+    answer_score,
+    perspective_score,
+    score_framework,
+)
+from qualicoach.settings import Settings
 
 # The version of the scoring and risk rules. Bump it with EVERY change to how scores, risk
 # points, causes or quadrants are computed (here or in scoring.py): stored assessments carry

@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .answers import Answer, Evidence
-from .deals import STAGES, Change, Contact, Deal
-from .framework import SCALE_VALUES, YES_NO_VALUES, Framework, Question
-from .store import Interview
+from qualicoach.answers import Answer, Evidence
+from qualicoach.deals import STAGES, Change, Contact, Deal
+from qualicoach.framework import SCALE_VALUES, YES_NO_VALUES, Framework, Question
+from qualicoach.store import Interview
 
 COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Soylent",
              "Tyrell", "Cyberdyne", "Wonka", "Vandelay", "Pied Piper", "Massive Dynamic",

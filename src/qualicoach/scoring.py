@@ -10,9 +10,9 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .answers import Answer
-from .conditions import applies
-from .framework import Element, Framework, Question
+from qualicoach.answers import Answer
+from qualicoach.conditions import applies
+from qualicoach.framework import Element, Framework, Question
 
 WEAK_BELOW = 0.5
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import FrameworkError, InvalidValue
-from .yamlnodes import Node, read_yaml_file, where
+from qualicoach.errors import FrameworkError, InvalidValue
+from qualicoach.yamlnodes import Node, read_yaml_file, where
 
 
 @dataclass(frozen=True)

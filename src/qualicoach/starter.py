@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .errors import InvalidValue
-from .framework import PERSPECTIVES
-from .schema import ID_MAX_LENGTH, ID_PATTERN, SCHEMA_FILE_NAME
+from qualicoach.errors import InvalidValue
+from qualicoach.framework import PERSPECTIVES
+from qualicoach.schema import ID_MAX_LENGTH, ID_PATTERN, SCHEMA_FILE_NAME
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema_file}

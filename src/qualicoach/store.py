@@ -30,10 +30,17 @@ import orjson
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from . import durable
-from .answers import Answer, answer_from_doc, answer_to_doc, check_answer_doc
-from .deals import Change, Contact, Deal, deal_to_data, slugify
-from .errors import Ambiguous, DatabaseError, InvalidValue, NotFound, QualicoachError, StorageError
+from qualicoach import durable
+from qualicoach.answers import Answer, answer_from_doc, answer_to_doc, check_answer_doc
+from qualicoach.deals import Change, Contact, Deal, deal_to_data, slugify
+from qualicoach.errors import (
+    Ambiguous,
+    DatabaseError,
+    InvalidValue,
+    NotFound,
+    QualicoachError,
+    StorageError,
+)
 
 SCHEMA_VERSION = 1
 Clock = Callable[[], datetime]

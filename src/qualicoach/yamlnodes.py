@@ -26,10 +26,10 @@ from typing import Literal
 
 import yaml
 
-from .errors import FrameworkError, Problem
-from .reading import read_at_most
-from .schema import FALSE_WORDS, TRUE_WORDS
-from .yamlscan import PurePythonLoader
+from qualicoach.errors import FrameworkError, Problem
+from qualicoach.reading import read_at_most
+from qualicoach.schema import FALSE_WORDS, TRUE_WORDS
+from qualicoach.yamlscan import PurePythonLoader
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24

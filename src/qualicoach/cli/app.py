@@ -12,13 +12,13 @@ import typer
 import typer.main
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from .. import __version__
+from qualicoach import __version__
 
 if TYPE_CHECKING:
-    from ..catalog import Catalog
-    from ..locations import Locations
-    from ..settings import Settings
-    from ..store import Store
+    from qualicoach.catalog import Catalog
+    from qualicoach.locations import Locations
+    from qualicoach.settings import Settings
+    from qualicoach.store import Store
 
 # Typer vendors click in recent releases; its base exception is reached through a public
 # class rather than a private module path.
@@ -30,7 +30,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _error_line(message: str) -> None:
-    from ..render.console import stderr_line
+    from qualicoach.render.console import stderr_line
 
     stderr_line(f"qualicoach: {message}")
 
@@ -82,7 +82,7 @@ class _ErrorMappingGroup(TyperGroup):
             raise
 
     def invoke(self, ctx: Any) -> Any:
-        from ..errors import ExitCode, QualicoachError
+        from qualicoach.errors import ExitCode, QualicoachError
 
         try:
             return super().invoke(ctx)
@@ -230,7 +230,7 @@ class _Options:
 
     def locations(self) -> "Locations":
         if self._locations is None:
-            from ..locations import resolve_locations
+            from qualicoach.locations import resolve_locations
 
             self._locations = resolve_locations(self.db, self.frameworks_dirs)
         return self._locations
@@ -255,8 +255,8 @@ def explicit_database(ctx: typer.Context) -> Path | None:
 
 def open_store(path: Path) -> "Store":
     """The store of the database at ``path``, warning on stderr about what it sets aside."""
-    from ..render.console import stderr_line
-    from ..store import Store
+    from qualicoach.render.console import stderr_line
+    from qualicoach.store import Store
 
     return Store(path, warn=lambda message: stderr_line(f"warning: {message}"))
 
@@ -267,7 +267,7 @@ def require_database(ctx: typer.Context) -> None:
     An empty listing would read as lost data when the path has a typo. Commands that
     write create the file, and the default database may not exist yet on a first run.
     """
-    from ..errors import NotFound
+    from qualicoach.errors import NotFound
 
     path = explicit_database(ctx)
     if path is not None and not path.exists():
@@ -279,9 +279,9 @@ def open_workspace(ctx: typer.Context, *, read: bool = False,
     """The run's store, settings and frameworks; framework files that did not load are
     warned about on stderr and left out. ``read``: the command only reads the database,
     so one named with --db must exist."""
-    from ..catalog import load_catalog
-    from ..render.console import stderr_line
-    from ..settings import load_settings
+    from qualicoach.catalog import load_catalog
+    from qualicoach.render.console import stderr_line
+    from qualicoach.settings import load_settings
 
     if read:
         require_database(ctx)
@@ -293,7 +293,14 @@ def open_workspace(ctx: typer.Context, *, read: bool = False,
 
 
 def _register_commands() -> None:
-    from . import crm_cmd, deal_cmd, deals_cmd, frameworks_cmd, interview_cmd, report_cmd
+    from qualicoach.cli import (
+        crm_cmd,
+        deal_cmd,
+        deals_cmd,
+        frameworks_cmd,
+        interview_cmd,
+        report_cmd,
+    )
 
     app.command("deals")(deals_cmd.deals)
     app.command("interview")(interview_cmd.interview)

@@ -9,14 +9,14 @@ from collections.abc import Callable
 
 import typer
 
-from ..vocabulary import ROLES, STAGES
-from .app import locations
+from qualicoach.cli.app import locations
+from qualicoach.vocabulary import ROLES, STAGES
 
 Completion = list[tuple[str, str]]
 
 
 def _quietly(find: Callable[[], Completion]) -> Completion:
-    from ..errors import QualicoachError
+    from qualicoach.errors import QualicoachError
 
     try:
         return find()
@@ -27,7 +27,7 @@ def _quietly(find: Callable[[], Completion]) -> Completion:
 def deal_ids(ctx: typer.Context, incomplete: str) -> Completion:
     """Deal ids starting with ``incomplete``, each with its name; archived ones too, as
     every command that takes a deal accepts them."""
-    from ..store import Store
+    from qualicoach.store import Store
 
     def find() -> Completion:
         listing = Store(locations(ctx).database).listing(include_archived=True)
@@ -39,7 +39,7 @@ def deal_ids(ctx: typer.Context, incomplete: str) -> Completion:
 
 def framework_ids(ctx: typer.Context, incomplete: str) -> Completion:
     """Ids of the frameworks this run would load, each with its name."""
-    from ..catalog import load_catalog
+    from qualicoach.catalog import load_catalog
 
     def find() -> Completion:
         catalog = load_catalog(locations(ctx).framework_sources())
@@ -51,7 +51,7 @@ def framework_ids(ctx: typer.Context, incomplete: str) -> Completion:
 
 def tags(ctx: typer.Context, incomplete: str) -> Completion:
     """Tags already used on deals."""
-    from ..store import Store
+    from qualicoach.store import Store
 
     def find() -> Completion:
         listing = Store(locations(ctx).database).listing(include_archived=True)

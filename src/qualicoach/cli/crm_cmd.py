@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import locations, open_store, open_workspace
+from qualicoach.cli.app import locations, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -45,9 +45,9 @@ def import_deals(
         "--strict", help="Import nothing if any row is bad.")] = False,
 ) -> None:
     """Import deals from a CRM export; importing again updates them instead of duplicating."""
-    from ..crm import parse_file, parse_mapping
-    from ..errors import ExitCode
-    from ..render.console import stderr_line
+    from qualicoach.crm import parse_file, parse_mapping
+    from qualicoach.errors import ExitCode
+    from qualicoach.render.console import stderr_line
 
     extra = parse_mapping(mapping or ())
     with _progress() as advance:
@@ -112,10 +112,10 @@ def export_deals(
     """Export deals with their latest scores and answers (for your CRM)."""
     import io
 
-    from ..errors import InvalidValue
-    from ..export import export_records
-    from ..render.console import stderr_line
-    from ..render.export import records_csv, records_json
+    from qualicoach.errors import InvalidValue
+    from qualicoach.export import export_records
+    from qualicoach.render.console import stderr_line
+    from qualicoach.render.export import records_csv, records_json
 
     store, settings, catalog = open_workspace(ctx, read=True)
     records = export_records(store, catalog, settings, store.clock(), archived)

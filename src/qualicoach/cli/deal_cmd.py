@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..vocabulary import ROLES, STAGES
-from . import completion
-from .app import CliTyper, TextOrJson, locations, open_store, require_database
+from qualicoach.cli import completion
+from qualicoach.cli.app import CliTyper, TextOrJson, locations, open_store, require_database
+from qualicoach.vocabulary import ROLES, STAGES
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from qualicoach.store import Store
 
 # Modules that cost start-up time are imported inside the commands.
 
@@ -45,7 +45,7 @@ Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG",
 def _fields(account: str | None, owner: str | None, stage: str | None, amount: str | None,
             currency: str | None, close: str | None, next_step: str | None) -> dict[str, Any]:
     """Parse the shared deal options; only the given ones appear in the result."""
-    from ..deals import parse_amount, parse_choice, parse_currency, parse_date, parse_text
+    from qualicoach.deals import parse_amount, parse_choice, parse_currency, parse_date, parse_text
 
     fields: dict[str, Any] = {}
     if account is not None:
@@ -74,7 +74,7 @@ def add(
     tag: Tags = None,
 ) -> None:
     """Create a deal and print its id."""
-    from ..deals import parse_text
+    from qualicoach.deals import parse_text
 
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
     if tag:
@@ -88,8 +88,8 @@ def show(ctx: typer.Context, deal: DealRef,
          format: Annotated[TextOrJson, typer.Option(
              "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text) -> None:
     """Show a deal: its fields, stakeholders and recorded changes."""
-    from ..render.console import make_console, print_json
-    from ..render.deals import deal_data, deal_detail
+    from qualicoach.render.console import make_console, print_json
+    from qualicoach.render.deals import deal_data, deal_detail
 
     require_database(ctx)
     found = store(ctx).deal(deal)
@@ -112,8 +112,8 @@ def edit(
 ) -> None:
     """Change a deal's fields (an empty value clears one); stage, amount and close date
     changes are recorded with their time."""
-    from ..deals import parse_text
-    from ..errors import InvalidUsage
+    from qualicoach.deals import parse_text
+    from qualicoach.errors import InvalidUsage
 
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
     if name is not None:
@@ -140,7 +140,7 @@ def archive(ctx: typer.Context, deal: DealRef,
 def remove(ctx: typer.Context, deal: DealRef,
            yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
     """Delete a deal and its interviews for good (asks first)."""
-    from ..errors import InvalidUsage
+    from qualicoach.errors import InvalidUsage
 
     the_store = store(ctx)
     found = the_store.deal(deal)
@@ -163,7 +163,7 @@ def contact_add(
     title: Annotated[str, typer.Option(help="Job title.")] = "",
 ) -> None:
     """Add a stakeholder (or update the one with that name)."""
-    from ..deals import Contact, parse_choice, parse_text
+    from qualicoach.deals import Contact, parse_choice, parse_text
 
     contact = Contact(parse_text(name, "contact name", required=True),
                       parse_choice(role, ROLES, "role"), parse_text(title, "title"))

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..vocabulary import STAGES
-from . import completion
-from .app import open_workspace
+from qualicoach.cli import completion
+from qualicoach.cli.app import open_workspace
+from qualicoach.vocabulary import STAGES
 
 if TYPE_CHECKING:
-    from ..pipeline import Row
+    from qualicoach.pipeline import Row
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 
@@ -72,10 +72,10 @@ def deals(
     The table shows the first page; json, csv and ids print every matching deal unless
     --limit is given.
     """
-    from ..deals import parse_choice
-    from ..errors import InvalidUsage
-    from ..pipeline import Filters, pipeline, select, sort_rows
-    from ..render.console import stderr_line
+    from qualicoach.deals import parse_choice
+    from qualicoach.errors import InvalidUsage
+    from qualicoach.pipeline import Filters, pipeline, select, sort_rows
+    from qualicoach.render.console import stderr_line
 
     if limit is not None and show_all:
         raise InvalidUsage("give --limit or --all, not both")
@@ -102,13 +102,13 @@ def deals(
 
 
 def _print(rows: "list[Row]", format: ListFormat) -> None:
-    from ..render.pipeline import row_data, table_text, write_csv
+    from qualicoach.render.pipeline import row_data, table_text, write_csv
 
     out = sys.stdout
     if format is ListFormat.json:
         import orjson
 
-        from ..render.console import json_safe_bytes
+        from qualicoach.render.console import json_safe_bytes
 
         # Bytes straight to the binary stream: at 100,000 deals, decoding the JSON and
         # appending a newline copied several hundred megabytes twice.

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import completion
-from .app import CliTyper, TextOrJson, locations
+from qualicoach.cli import completion
+from qualicoach.cli.app import CliTyper, TextOrJson, locations
 
 if TYPE_CHECKING:
-    from ..catalog import Catalog
+    from qualicoach.catalog import Catalog
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -25,7 +25,7 @@ class ListFormat(str, Enum):
 
 
 def _catalog(ctx: typer.Context) -> "Catalog":
-    from ..catalog import load_catalog
+    from qualicoach.catalog import load_catalog
 
     return load_catalog(locations(ctx).framework_sources())
 
@@ -38,8 +38,8 @@ def list_frameworks(
     ListFormat.table,
 ) -> None:
     """List the frameworks: id, name, version, perspective, questions and source."""
-    from ..render.console import make_console, print_json
-    from ..render.frameworks import catalog_table, entry_summary, warn_catalog_problems
+    from qualicoach.render.console import make_console, print_json
+    from qualicoach.render.frameworks import catalog_table, entry_summary, warn_catalog_problems
 
     catalog = _catalog(ctx)
     if format is ListFormat.json:
@@ -59,8 +59,8 @@ def show(
     TextOrJson.text,
 ) -> None:
     """Show a framework's elements and questions, with why and how to ask each."""
-    from ..render.console import make_console, print_json
-    from ..render.frameworks import framework_data, framework_detail
+    from qualicoach.render.console import make_console, print_json
+    from qualicoach.render.frameworks import framework_data, framework_detail
 
     framework = _catalog(ctx).get(framework_id)
     if format is TextOrJson.json:
@@ -80,9 +80,9 @@ def validate(
 
     Exits 0 only when every file is valid (usable as a pre-commit hook).
     """
-    from ..catalog import validate_paths
-    from ..errors import ExitCode
-    from ..render.console import stderr_line
+    from qualicoach.catalog import validate_paths
+    from qualicoach.errors import ExitCode
+    from qualicoach.render.console import stderr_line
 
     result = validate_paths(paths, _catalog(ctx))
     for problem in result.problems:
@@ -98,7 +98,7 @@ def schema() -> None:
     """Print the JSON Schema of framework files (for editors and CI)."""
     import json
 
-    from ..schema import SCHEMA
+    from qualicoach.schema import SCHEMA
 
     sys.stdout.write(json.dumps(SCHEMA, indent=2) + "\n")
 
@@ -113,8 +113,8 @@ def new(
         dir_okay=False)] = None,
 ) -> None:
     """Write a commented starter framework to edit."""
-    from ..errors import InvalidValue
-    from ..starter import starter_framework
+    from qualicoach.errors import InvalidValue
+    from qualicoach.starter import starter_framework
 
     text = starter_framework(framework_id, perspective, output.name if output else "")
     if output is None:

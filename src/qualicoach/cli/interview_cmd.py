@@ -9,18 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import completion
-from .app import open_workspace
+from qualicoach.cli import completion
+from qualicoach.cli.app import open_workspace
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..catalog import Catalog
-    from ..deals import Deal
-    from ..framework import Framework
-    from ..prompts import Prompter
-    from ..settings import Settings
-    from ..store import Interview, Store
+    from qualicoach.catalog import Catalog
+    from qualicoach.deals import Deal
+    from qualicoach.framework import Framework
+    from qualicoach.prompts import Prompter
+    from qualicoach.settings import Settings
+    from qualicoach.store import Interview, Store
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 
@@ -50,10 +50,10 @@ def interview(
 
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
-    from .. import prompts
-    from ..errors import ExitCode, InvalidUsage
-    from ..prompts import QuestionaryPrompter
-    from ..render.console import make_console
+    from qualicoach import prompts
+    from qualicoach.errors import ExitCode, InvalidUsage
+    from qualicoach.prompts import QuestionaryPrompter
+    from qualicoach.render.console import make_console
 
     store, settings, catalog = open_workspace(ctx)
     if answers is not None:
@@ -80,11 +80,11 @@ def interview(
 def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
          frameworks: "list[Framework]", settings: "Settings", prompter: "Prompter",
          console: "Console", *, only_gaps: bool, include_optional: bool, quick: bool) -> None:
-    from ..engine import InterviewEngine
-    from ..errors import ExitCode
-    from ..interview import run_interview
-    from ..render.interview import summary
-    from ..report import build_report
+    from qualicoach.engine import InterviewEngine
+    from qualicoach.errors import ExitCode
+    from qualicoach.interview import run_interview
+    from qualicoach.render.interview import summary
+    from qualicoach.report import build_report
 
     earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
     previous = {k: a for i in earlier for k, a in i.answers.items()}
@@ -133,7 +133,7 @@ def _stop_on_signals() -> Callable[[], None]:
 
 
 def _safe_stderr(message: str) -> None:
-    from ..render.console import stderr_line
+    from qualicoach.render.console import stderr_line
 
     try:
         stderr_line(message)
@@ -143,7 +143,7 @@ def _safe_stderr(message: str) -> None:
 
 def _resumable(store: "Store", catalog: "Catalog",
                deal: "Deal") -> "tuple[Interview, list[Framework]]":
-    from ..errors import NotFound
+    from qualicoach.errors import NotFound
 
     unfinished = [i for i in store.interviews(deal.id) if i.status != "finished"]
     if not unfinished:
@@ -157,8 +157,8 @@ def _choose_frameworks(catalog: "Catalog", chosen: list[str] | None, settings: "
                        prompter: "Prompter") -> "list[Framework]":
     if chosen:
         return [catalog.get(fw_id) for fw_id in dict.fromkeys(chosen)]
-    from ..prompts import Option
-    from ..render.console import stderr_line
+    from qualicoach.prompts import Option
+    from qualicoach.render.console import stderr_line
 
     options = [Option(f.id, f"{f.name} ({f.perspective}, {f.question_count} questions)")
                for f in catalog.frameworks()]
@@ -171,7 +171,7 @@ def _choose_frameworks(catalog: "Catalog", chosen: list[str] | None, settings: "
 
 
 def _pick_deal(store: "Store", prompter: "Prompter") -> "Deal":
-    from ..prompts import Option
+    from qualicoach.prompts import Option
 
     deals = sorted(store.deals(), key=lambda d: d.updated, reverse=True)
     new = "__new__"
@@ -188,11 +188,11 @@ def _pick_deal(store: "Store", prompter: "Prompter") -> "Deal":
 
 def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: Path,
                settings: "Settings") -> None:
-    from ..answers_file import load_answers_file
-    from ..errors import InvalidUsage
-    from ..render.console import make_console
-    from ..render.interview import summary
-    from ..report import build_report
+    from qualicoach.answers_file import load_answers_file
+    from qualicoach.errors import InvalidUsage
+    from qualicoach.render.console import make_console
+    from qualicoach.render.interview import summary
+    from qualicoach.report import build_report
 
     if not deal_ref:
         raise InvalidUsage("--answers needs the DEAL it answers for")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from . import completion
-from .app import TextOrJson, explicit_database, locations, open_store, open_workspace
+from qualicoach.cli import completion
+from qualicoach.cli.app import TextOrJson, explicit_database, locations, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -42,16 +42,16 @@ def report(
         "them (no scores, verdicts or private notes).")] = Audience.rep,
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
-    from ..errors import InvalidUsage
-    from ..render.console import make_console
-    from ..render.report import (
+    from qualicoach.errors import InvalidUsage
+    from qualicoach.render.console import make_console
+    from qualicoach.render.report import (
         customer_markdown,
         report_data,
         report_export,
         report_markdown,
         report_renderable,
     )
-    from ..report import build_report
+    from qualicoach.report import build_report
 
     chosen = format or _format_of(output)
     if audience is Audience.customer and (
@@ -64,7 +64,7 @@ def report(
     if audience is Audience.customer:
         _emit(customer_markdown(the_report), output, "customer summary (Markdown)")
     elif chosen is ReportFormat.json:
-        from ..render.console import json_text
+        from qualicoach.render.console import json_text
 
         _emit(json_text(report_data(the_report)), output, "report as JSON")
     elif chosen is ReportFormat.markdown:
@@ -100,8 +100,8 @@ def _format_of(output: Path | None) -> ReportFormat:
 
 def _emit(text: str, output: Path | None, what: str) -> None:
     """Print ``text``, or write it to ``output`` and say on stderr what was written where."""
-    from ..errors import InvalidValue
-    from ..render.console import stderr_line
+    from qualicoach.errors import InvalidValue
+    from qualicoach.render.console import stderr_line
 
     if output is None:
         sys.stdout.write(text)
@@ -121,9 +121,9 @@ def history(
         "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
     """A deal over time: fit and readiness per interview, and how its fields moved."""
-    from ..render.console import make_console, print_json
-    from ..render.history import history_data, history_renderable
-    from ..report import report_from
+    from qualicoach.render.console import make_console, print_json
+    from qualicoach.render.history import history_data, history_renderable
+    from qualicoach.report import report_from
 
     store, settings, catalog = open_workspace(ctx, read=True)
     the_deal = store.deal(deal)
@@ -149,15 +149,15 @@ def demo(
     The sample goes to demo.json beside your database, or to the file named with --db
     (never one that holds real deals).
     """
-    from ..catalog import load_catalog
-    from ..errors import InvalidValue
-    from ..pipeline import pipeline, sort_rows
-    from ..render.console import make_console
-    from ..render.pipeline import table_text
-    from ..render.report import report_renderable
-    from ..report import report_from
-    from ..sample import sample_deals
-    from ..settings import load_settings
+    from qualicoach.catalog import load_catalog
+    from qualicoach.errors import InvalidValue
+    from qualicoach.pipeline import pipeline, sort_rows
+    from qualicoach.render.console import make_console
+    from qualicoach.render.pipeline import table_text
+    from qualicoach.render.report import report_renderable
+    from qualicoach.report import report_from
+    from qualicoach.sample import sample_deals
+    from qualicoach.settings import load_settings
 
     locs = locations(ctx)
     path = explicit_database(ctx) or locs.database.with_name("demo.json")

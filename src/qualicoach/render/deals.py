@@ -8,8 +8,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..deals import Deal, deal_to_data, plain_value
-from .console import literal
+from qualicoach.deals import Deal, deal_to_data, plain_value
+from qualicoach.render.console import literal
 
 
 def deal_data(deal: Deal) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from typing import IO, Any
 
 import orjson
 
-from .console import json_safe
-from .pipeline import safe_cell
+from qualicoach.render.console import json_safe
+from qualicoach.render.pipeline import safe_cell
 
 BASE_COLUMNS = ("id", "crm_id", "name", "account", "owner", "stage", "amount", "currency",
                 "close_date", "next_step", "tags", "fit", "readiness", "risk", "at_risk",

@@ -9,9 +9,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..catalog import Catalog, Entry
-from ..framework import Framework, Question
-from .console import literal, stderr_line
+from qualicoach.catalog import Catalog, Entry
+from qualicoach.framework import Framework, Question
+from qualicoach.render.console import literal, stderr_line
 
 
 def entry_summary(entry: Entry) -> dict[str, Any]:

@@ -9,10 +9,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..deals import Deal, plain_value
-from ..report import Report
-from .console import literal
-from .report import bar
+from qualicoach.deals import Deal, plain_value
+from qualicoach.render.console import literal
+from qualicoach.render.report import bar
+from qualicoach.report import Report
 
 
 def _figure(value: float | None) -> str:

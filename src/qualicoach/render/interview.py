@@ -8,13 +8,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..answers import describe_value
-from ..engine import Step
-from ..framework import Question
-from ..report import Report
-from ..risk import Assessment
-from .console import literal
-from .report import missing_frameworks_sentence
+from qualicoach.answers import describe_value
+from qualicoach.engine import Step
+from qualicoach.framework import Question
+from qualicoach.render.console import literal
+from qualicoach.render.report import missing_frameworks_sentence
+from qualicoach.report import Report
+from qualicoach.risk import Assessment
 
 
 def step_header(step: Step) -> RenderableType:

@@ -11,9 +11,9 @@ import csv
 from collections.abc import Sequence
 from typing import IO, Any
 
-from ..pipeline import Row
-from .console import visible
-from .deals import format_amount
+from qualicoach.pipeline import Row
+from qualicoach.render.console import visible
+from qualicoach.render.deals import format_amount
 
 HEADERS = ("deal", "account", "stage", "amount", "close", "fit", "ready", "risk", "main reason")
 _RIGHT = {"amount", "fit", "ready", "risk"}
