@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from qualicoach.catalog import load_catalog, validate_paths
+from qualicoach.frameworks.catalog import load_catalog, validate_paths
 
 # A third above linear still counts as linear: a bigger working set costs a little more
 # per question (CPU caches, one collector pass over the new objects at the end).

@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from store_bench import realistic_data
 
-from qualicoach.catalog import Source, builtin_folder, load_catalog
-from qualicoach.engine import InterviewEngine
-from qualicoach.store import Store
+from qualicoach.coaching.flow import InterviewEngine
+from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
+from qualicoach.storage.store import Store
 
 
 def floor_append(folder: Path, count: int) -> float:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from qualicoach.cli.app import app
-from qualicoach.locations import Locations
+from qualicoach.config.locations import Locations
 
 DATA = Path(__file__).parent / "data"
 

@@ -11,7 +11,7 @@ import pytest
 from typer.main import get_command
 
 from qualicoach.cli.app import app
-from qualicoach.store import Store
+from qualicoach.storage.store import Store
 
 from .conftest import Home, Run
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from qualicoach.crm import parse_any_date, parse_money
+from qualicoach.crm.parse import parse_any_date, parse_money
 from qualicoach.errors import InvalidValue
-from qualicoach.store import Store
+from qualicoach.storage.store import Store
 
 from .conftest import DATA, Home, Run
 

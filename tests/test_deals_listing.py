@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from qualicoach.store import Store
+from qualicoach.storage.store import Store
 
 from .conftest import Home, Run
 
@@ -188,7 +188,7 @@ def test_a_framework_change_rescores(run: Run, home: Home, pipeline: dict[str, s
 
     assert first_reason().endswith("(red flag)")
     # A team's alignment without red flags: the same answers are no longer red flags.
-    from qualicoach.catalog import builtin_folder
+    from qualicoach.frameworks.catalog import builtin_folder
 
     text = (builtin_folder() / "alignment.yaml").read_text().replace("red_flag: true",
                                                                     "red_flag: false")
@@ -212,8 +212,7 @@ def test_settings_change_rescores(run: Run, home: Home, pipeline: dict[str, str]
 
 def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
         run: Run, home: Home, pipeline: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from qualicoach import risk
-
+    from qualicoach.coaching import risk
     def risk_listed() -> int:
         rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
         return int(next(r for r in rows if r["id"] == "risky-big")["risk"])
@@ -231,7 +230,7 @@ def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
 
 
 def test_sort_orders_put_what_needs_attention_first() -> None:
-    from qualicoach.pipeline import Row, sort_rows
+    from qualicoach.coaching.pipeline import Row, sort_rows
 
     def row(deal_id: str, updated: str, amount: float, readiness: float | None) -> Row:
         return Row({"id": deal_id, "updated": updated, "amount": amount}, readiness=readiness)
@@ -244,7 +243,7 @@ def test_sort_orders_put_what_needs_attention_first() -> None:
 
 
 def _rows():  # type: ignore[no-untyped-def]
-    from qualicoach.pipeline import Row
+    from qualicoach.coaching.pipeline import Row
 
     reasons = [{"brief": "Need to change: Only our contact (red flag)"}]
     return [Row({"id": f"deal-{n}", "account": "A very long account name Inc.",

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from qualicoach.answers import Answer, Evidence, parse_value
-from qualicoach.catalog import Source, builtin_folder, load_catalog
-from qualicoach.engine import InterviewEngine
+from qualicoach.coaching.flow import InterviewEngine
+from qualicoach.coaching.scoring import answer_score
+from qualicoach.domain.answer import Answer, Evidence, parse_value
 from qualicoach.errors import InvalidValue
-from qualicoach.framework import Framework
-from qualicoach.loader import parse_framework
-from qualicoach.scoring import answer_score
+from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
+from qualicoach.frameworks.loader import parse_framework
+from qualicoach.frameworks.model import Framework
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 import yaml
 
-from qualicoach.catalog import Source, builtin_folder, framework_files, load_catalog
 from qualicoach.errors import FrameworkError
-from qualicoach.loader import parse_framework
-from qualicoach.schema import SCHEMA
+from qualicoach.frameworks.catalog import Source, builtin_folder, framework_files, load_catalog
+from qualicoach.frameworks.loader import parse_framework
+from qualicoach.frameworks.schema import SCHEMA
 
 from .conftest import DATA
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from qualicoach.framework import Framework
-from qualicoach.loader import check_references, parse_framework
+from qualicoach.frameworks.loader import check_references, parse_framework
+from qualicoach.frameworks.model import Framework
 
 
 def framework_text(fw_id: str, questions: int, shared_with: str | None = None) -> bytes:

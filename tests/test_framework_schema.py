@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from qualicoach.catalog import builtin_folder, framework_files
 from qualicoach.errors import FrameworkError
-from qualicoach.loader import parse_framework
-from qualicoach.schema import SCHEMA
-from qualicoach.starter import starter_framework
+from qualicoach.frameworks.catalog import builtin_folder, framework_files
+from qualicoach.frameworks.loader import parse_framework
+from qualicoach.frameworks.schema import SCHEMA
+from qualicoach.frameworks.starter import starter_framework
 
 from .conftest import DATA
 from .helpers.yaml12 import editor_data

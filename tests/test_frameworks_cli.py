@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qualicoach.catalog import builtin_folder
+from qualicoach.frameworks.catalog import builtin_folder
 
 from .conftest import Home, Run
 
@@ -284,12 +284,12 @@ def test_version(run: Run) -> None:
 
 def test_unexpected_errors_are_one_line_without_traceback(run: Run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("QUALICOACH_DEBUG")
-    import qualicoach.catalog
+    import qualicoach.frameworks.catalog
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("secret_local=42 went wrong")
 
-    monkeypatch.setattr(qualicoach.catalog, "load_catalog", boom)
+    monkeypatch.setattr(qualicoach.frameworks.catalog, "load_catalog", boom)
     result = run("frameworks", "list")
     assert result.exit_code == 70
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qualicoach.answers import Evidence
-from qualicoach.store import Store
+from qualicoach.domain.answer import Evidence
+from qualicoach.storage.store import Store
 
 from .conftest import Home, Run
 from .test_interview_cli import MINI
@@ -187,7 +187,7 @@ def test_settings_name_the_line_of_a_bad_value(run: Run, home: Home) -> None:
 
 
 def test_settings_numbers_and_lists_are_read(home: Home) -> None:
-    from qualicoach.settings import load_settings
+    from qualicoach.config.settings import load_settings
 
     path = write_settings(home, "stale_after_days: 30\nweak_below: .4\n"
                           "default_frameworks: [meddic, alignment]\npoints_unknown: 1e1\n")

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualicoach.errors import FrameworkError
-from qualicoach.loader import parse_framework
+from qualicoach.frameworks.loader import parse_framework
 
 from .test_loader import VALID
 

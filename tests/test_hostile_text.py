@@ -17,7 +17,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from qualicoach import prompts
+from qualicoach.coaching import prompts
 
 from .conftest import Home, Run
 

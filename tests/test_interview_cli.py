@@ -11,8 +11,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from qualicoach import prompts
-from qualicoach.store import Store
+from qualicoach.coaching import prompts
+from qualicoach.storage.store import Store
 
 from .conftest import Home, Run
 

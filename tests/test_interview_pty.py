@@ -12,7 +12,7 @@ import sys
 import pexpect
 import pytest
 
-from qualicoach.store import Store
+from qualicoach.storage.store import Store
 
 from .conftest import Home, Run
 from .test_interview_cli import MINI

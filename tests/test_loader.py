@@ -7,11 +7,11 @@ import textwrap
 import pytest
 import yaml
 
-from qualicoach import yamlnodes
 from qualicoach.errors import FrameworkError
-from qualicoach.framework import Framework
-from qualicoach.loader import parse_framework
-from qualicoach.yamlscan import PurePythonLoader
+from qualicoach.frameworks.loader import parse_framework
+from qualicoach.frameworks.model import Framework
+from qualicoach.yamlio import nodes as yamlnodes
+from qualicoach.yamlio.scan import PurePythonLoader
 
 VALID = """\
 id: demo

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from qualicoach.answers import Answer, Evidence
-from qualicoach.catalog import Source, builtin_folder, load_catalog
-from qualicoach.deals import Change, Contact, Deal
+from qualicoach.coaching.report import Report, report_from
+from qualicoach.config.settings import Settings
+from qualicoach.domain.answer import Answer, Evidence
+from qualicoach.domain.deal import Change, Contact, Deal
+from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
 from qualicoach.render.report import (
     customer_markdown,
     report_data,
@@ -22,9 +24,7 @@ from qualicoach.render.report import (
     report_markdown,
     report_renderable,
 )
-from qualicoach.report import Report, report_from
-from qualicoach.settings import Settings
-from qualicoach.store import Interview, Store
+from qualicoach.storage.store import Interview, Store
 
 from .conftest import Home, Run
 

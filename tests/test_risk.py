@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from qualicoach.answers import Answer, Evidence
-from qualicoach.deals import Change, Contact, Deal
-from qualicoach.loader import parse_framework
-from qualicoach.risk import Assessment, assess
-from qualicoach.settings import Settings
+from qualicoach.coaching.risk import Assessment, assess
+from qualicoach.config.settings import Settings
+from qualicoach.domain.answer import Answer, Evidence
+from qualicoach.domain.deal import Change, Contact, Deal
+from qualicoach.frameworks.loader import parse_framework
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from qualicoach.deals import Contact
+from qualicoach.domain.deal import Contact
 from qualicoach.errors import Ambiguous, DatabaseError, NotFound
-from qualicoach.store import SCHEMA_VERSION, Store
+from qualicoach.storage.store import SCHEMA_VERSION, Store
 
 FIXTURES = Path(__file__).parent / "data" / "databases"
 
@@ -254,7 +254,7 @@ def _listing(store: Store) -> list[tuple[str, int, object]]:
 
 
 def test_the_file_stays_one_valid_json_document(store: Store) -> None:
-    from qualicoach.store import LAYOUT_PREFIX
+    from qualicoach.storage.store import LAYOUT_PREFIX
 
     store.add_deal("One", tags=("a",))
     raw = store.path.read_bytes()
@@ -264,7 +264,7 @@ def test_the_file_stays_one_valid_json_document(store: Store) -> None:
 
 
 def test_listing_the_deals_alone_matches_reading_everything(tmp_path: Path) -> None:
-    from qualicoach.answers import Answer
+    from qualicoach.domain.answer import Answer
 
     path = tmp_path / "q.json"
     writer = Store(path)

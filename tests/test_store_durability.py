@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from qualicoach.store import Store
+from qualicoach.storage.store import Store
 
 WRITER = Path(__file__).parent / "helpers" / "writer.py"
 ROOT = Path(__file__).parent.parent

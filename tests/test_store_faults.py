@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from qualicoach.answers import Answer
+from qualicoach.domain.answer import Answer
 from qualicoach.errors import DatabaseError, ExitCode, StorageError
-from qualicoach.store import Store
+from qualicoach.storage.store import Store
 
 from .conftest import Home, Run
 
@@ -235,8 +235,7 @@ def test_a_lock_held_by_a_hung_process_does_not_hold_up_reads(
 
 
 def test_the_assessment_cache_is_skipped_while_a_writer_holds_the_lock(home: Home) -> None:
-    from qualicoach import durable
-
+    from qualicoach.storage import durable
     store = Store(home.db, lock_timeout=30)
     store.add_deal("ACME")
     content = home.db.read_bytes()

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualicoach.yamlscan import PurePythonLoader
+from qualicoach.yamlio.scan import PurePythonLoader
 
 
 def events(text: str, loader: type) -> object:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from qualicoach.errors import NotFound
-from qualicoach.store import Store
+from qualicoach.storage.store import Store
 
 
 def main() -> None:

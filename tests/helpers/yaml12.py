@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from qualicoach.yamlnodes import Node, read_yaml
+from qualicoach.yamlio.nodes import Node, read_yaml
 
 _NULL = re.compile(r"null|Null|NULL|~|")
 _BOOL = {"true": True, "True": True, "TRUE": True,

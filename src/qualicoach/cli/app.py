@@ -15,10 +15,10 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from qualicoach import __version__
 
 if TYPE_CHECKING:
-    from qualicoach.catalog import Catalog
-    from qualicoach.locations import Locations
-    from qualicoach.settings import Settings
-    from qualicoach.store import Store
+    from qualicoach.config.locations import Locations
+    from qualicoach.config.settings import Settings
+    from qualicoach.frameworks.catalog import Catalog
+    from qualicoach.storage.store import Store
 
 # Typer vendors click in recent releases; its base exception is reached through a public
 # class rather than a private module path.
@@ -230,7 +230,7 @@ class _Options:
 
     def locations(self) -> "Locations":
         if self._locations is None:
-            from qualicoach.locations import resolve_locations
+            from qualicoach.config.locations import resolve_locations
 
             self._locations = resolve_locations(self.db, self.frameworks_dirs)
         return self._locations
@@ -256,7 +256,7 @@ def explicit_database(ctx: typer.Context) -> Path | None:
 def open_store(path: Path) -> "Store":
     """The store of the database at ``path``, warning on stderr about what it sets aside."""
     from qualicoach.render.console import stderr_line
-    from qualicoach.store import Store
+    from qualicoach.storage.store import Store
 
     return Store(path, warn=lambda message: stderr_line(f"warning: {message}"))
 
@@ -279,9 +279,9 @@ def open_workspace(ctx: typer.Context, *, read: bool = False,
     """The run's store, settings and frameworks; framework files that did not load are
     warned about on stderr and left out. ``read``: the command only reads the database,
     so one named with --db must exist."""
-    from qualicoach.catalog import load_catalog
+    from qualicoach.config.settings import load_settings
+    from qualicoach.frameworks.catalog import load_catalog
     from qualicoach.render.console import stderr_line
-    from qualicoach.settings import load_settings
 
     if read:
         require_database(ctx)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import typer
 
 from qualicoach.cli.app import locations
-from qualicoach.vocabulary import ROLES, STAGES
+from qualicoach.domain.vocabulary import ROLES, STAGES
 
 Completion = list[tuple[str, str]]
 
@@ -27,7 +27,7 @@ def _quietly(find: Callable[[], Completion]) -> Completion:
 def deal_ids(ctx: typer.Context, incomplete: str) -> Completion:
     """Deal ids starting with ``incomplete``, each with its name; archived ones too, as
     every command that takes a deal accepts them."""
-    from qualicoach.store import Store
+    from qualicoach.storage.store import Store
 
     def find() -> Completion:
         listing = Store(locations(ctx).database).listing(include_archived=True)
@@ -39,7 +39,7 @@ def deal_ids(ctx: typer.Context, incomplete: str) -> Completion:
 
 def framework_ids(ctx: typer.Context, incomplete: str) -> Completion:
     """Ids of the frameworks this run would load, each with its name."""
-    from qualicoach.catalog import load_catalog
+    from qualicoach.frameworks.catalog import load_catalog
 
     def find() -> Completion:
         catalog = load_catalog(locations(ctx).framework_sources())
@@ -51,7 +51,7 @@ def framework_ids(ctx: typer.Context, incomplete: str) -> Completion:
 
 def tags(ctx: typer.Context, incomplete: str) -> Completion:
     """Tags already used on deals."""
-    from qualicoach.store import Store
+    from qualicoach.storage.store import Store
 
     def find() -> Completion:
         listing = Store(locations(ctx).database).listing(include_archived=True)

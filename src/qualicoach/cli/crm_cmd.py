@@ -45,7 +45,7 @@ def import_deals(
         "--strict", help="Import nothing if any row is bad.")] = False,
 ) -> None:
     """Import deals from a CRM export; importing again updates them instead of duplicating."""
-    from qualicoach.crm import parse_file, parse_mapping
+    from qualicoach.crm.parse import parse_file, parse_mapping
     from qualicoach.errors import ExitCode
     from qualicoach.render.console import stderr_line
 
@@ -112,8 +112,8 @@ def export_deals(
     """Export deals with their latest scores and answers (for your CRM)."""
     import io
 
+    from qualicoach.coaching.export import export_records
     from qualicoach.errors import InvalidValue
-    from qualicoach.export import export_records
     from qualicoach.render.console import stderr_line
     from qualicoach.render.export import records_csv, records_json
 

@@ -7,10 +7,10 @@ import typer
 
 from qualicoach.cli import completion
 from qualicoach.cli.app import CliTyper, TextOrJson, locations, open_store, require_database
-from qualicoach.vocabulary import ROLES, STAGES
+from qualicoach.domain.vocabulary import ROLES, STAGES
 
 if TYPE_CHECKING:
-    from qualicoach.store import Store
+    from qualicoach.storage.store import Store
 
 # Modules that cost start-up time are imported inside the commands.
 
@@ -45,7 +45,13 @@ Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG",
 def _fields(account: str | None, owner: str | None, stage: str | None, amount: str | None,
             currency: str | None, close: str | None, next_step: str | None) -> dict[str, Any]:
     """Parse the shared deal options; only the given ones appear in the result."""
-    from qualicoach.deals import parse_amount, parse_choice, parse_currency, parse_date, parse_text
+    from qualicoach.domain.deal import (
+        parse_amount,
+        parse_choice,
+        parse_currency,
+        parse_date,
+        parse_text,
+    )
 
     fields: dict[str, Any] = {}
     if account is not None:
@@ -74,7 +80,7 @@ def add(
     tag: Tags = None,
 ) -> None:
     """Create a deal and print its id."""
-    from qualicoach.deals import parse_text
+    from qualicoach.domain.deal import parse_text
 
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
     if tag:
@@ -112,7 +118,7 @@ def edit(
 ) -> None:
     """Change a deal's fields (an empty value clears one); stage, amount and close date
     changes are recorded with their time."""
-    from qualicoach.deals import parse_text
+    from qualicoach.domain.deal import parse_text
     from qualicoach.errors import InvalidUsage
 
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
@@ -163,7 +169,7 @@ def contact_add(
     title: Annotated[str, typer.Option(help="Job title.")] = "",
 ) -> None:
     """Add a stakeholder (or update the one with that name)."""
-    from qualicoach.deals import Contact, parse_choice, parse_text
+    from qualicoach.domain.deal import Contact, parse_choice, parse_text
 
     contact = Contact(parse_text(name, "contact name", required=True),
                       parse_choice(role, ROLES, "role"), parse_text(title, "title"))

@@ -8,10 +8,10 @@ import typer
 
 from qualicoach.cli import completion
 from qualicoach.cli.app import open_workspace
-from qualicoach.vocabulary import STAGES
+from qualicoach.domain.vocabulary import STAGES
 
 if TYPE_CHECKING:
-    from qualicoach.pipeline import Row
+    from qualicoach.coaching.pipeline import Row
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 
@@ -72,9 +72,9 @@ def deals(
     The table shows the first page; json, csv and ids print every matching deal unless
     --limit is given.
     """
-    from qualicoach.deals import parse_choice
+    from qualicoach.coaching.pipeline import Filters, pipeline, select, sort_rows
+    from qualicoach.domain.deal import parse_choice
     from qualicoach.errors import InvalidUsage
-    from qualicoach.pipeline import Filters, pipeline, select, sort_rows
     from qualicoach.render.console import stderr_line
 
     if limit is not None and show_all:

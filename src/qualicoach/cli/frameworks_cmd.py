@@ -11,7 +11,7 @@ from qualicoach.cli import completion
 from qualicoach.cli.app import CliTyper, TextOrJson, locations
 
 if TYPE_CHECKING:
-    from qualicoach.catalog import Catalog
+    from qualicoach.frameworks.catalog import Catalog
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -25,7 +25,7 @@ class ListFormat(str, Enum):
 
 
 def _catalog(ctx: typer.Context) -> "Catalog":
-    from qualicoach.catalog import load_catalog
+    from qualicoach.frameworks.catalog import load_catalog
 
     return load_catalog(locations(ctx).framework_sources())
 
@@ -80,8 +80,8 @@ def validate(
 
     Exits 0 only when every file is valid (usable as a pre-commit hook).
     """
-    from qualicoach.catalog import validate_paths
     from qualicoach.errors import ExitCode
+    from qualicoach.frameworks.catalog import validate_paths
     from qualicoach.render.console import stderr_line
 
     result = validate_paths(paths, _catalog(ctx))
@@ -98,7 +98,7 @@ def schema() -> None:
     """Print the JSON Schema of framework files (for editors and CI)."""
     import json
 
-    from qualicoach.schema import SCHEMA
+    from qualicoach.frameworks.schema import SCHEMA
 
     sys.stdout.write(json.dumps(SCHEMA, indent=2) + "\n")
 
@@ -114,7 +114,7 @@ def new(
 ) -> None:
     """Write a commented starter framework to edit."""
     from qualicoach.errors import InvalidValue
-    from qualicoach.starter import starter_framework
+    from qualicoach.frameworks.starter import starter_framework
 
     text = starter_framework(framework_id, perspective, output.name if output else "")
     if output is None:

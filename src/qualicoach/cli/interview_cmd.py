@@ -15,12 +15,12 @@ from qualicoach.cli.app import open_workspace
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from qualicoach.catalog import Catalog
-    from qualicoach.deals import Deal
-    from qualicoach.framework import Framework
-    from qualicoach.prompts import Prompter
-    from qualicoach.settings import Settings
-    from qualicoach.store import Interview, Store
+    from qualicoach.coaching.prompts import Prompter
+    from qualicoach.config.settings import Settings
+    from qualicoach.domain.deal import Deal
+    from qualicoach.frameworks.catalog import Catalog
+    from qualicoach.frameworks.model import Framework
+    from qualicoach.storage.store import Interview, Store
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 
@@ -50,9 +50,9 @@ def interview(
 
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
-    from qualicoach import prompts
+    from qualicoach.coaching import prompts
+    from qualicoach.coaching.prompts import QuestionaryPrompter
     from qualicoach.errors import ExitCode, InvalidUsage
-    from qualicoach.prompts import QuestionaryPrompter
     from qualicoach.render.console import make_console
 
     store, settings, catalog = open_workspace(ctx)
@@ -80,11 +80,11 @@ def interview(
 def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
          frameworks: "list[Framework]", settings: "Settings", prompter: "Prompter",
          console: "Console", *, only_gaps: bool, include_optional: bool, quick: bool) -> None:
-    from qualicoach.engine import InterviewEngine
+    from qualicoach.coaching.asking import run_interview
+    from qualicoach.coaching.flow import InterviewEngine
+    from qualicoach.coaching.report import build_report
     from qualicoach.errors import ExitCode
-    from qualicoach.interview import run_interview
-    from qualicoach.render.interview import summary
-    from qualicoach.report import build_report
+    from qualicoach.render.asking import summary
 
     earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
     previous = {k: a for i in earlier for k, a in i.answers.items()}
@@ -157,7 +157,7 @@ def _choose_frameworks(catalog: "Catalog", chosen: list[str] | None, settings: "
                        prompter: "Prompter") -> "list[Framework]":
     if chosen:
         return [catalog.get(fw_id) for fw_id in dict.fromkeys(chosen)]
-    from qualicoach.prompts import Option
+    from qualicoach.coaching.prompts import Option
     from qualicoach.render.console import stderr_line
 
     options = [Option(f.id, f"{f.name} ({f.perspective}, {f.question_count} questions)")
@@ -171,7 +171,7 @@ def _choose_frameworks(catalog: "Catalog", chosen: list[str] | None, settings: "
 
 
 def _pick_deal(store: "Store", prompter: "Prompter") -> "Deal":
-    from qualicoach.prompts import Option
+    from qualicoach.coaching.prompts import Option
 
     deals = sorted(store.deals(), key=lambda d: d.updated, reverse=True)
     new = "__new__"
@@ -188,11 +188,11 @@ def _pick_deal(store: "Store", prompter: "Prompter") -> "Deal":
 
 def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: Path,
                settings: "Settings") -> None:
-    from qualicoach.answers_file import load_answers_file
+    from qualicoach.coaching.answers_file import load_answers_file
+    from qualicoach.coaching.report import build_report
     from qualicoach.errors import InvalidUsage
+    from qualicoach.render.asking import summary
     from qualicoach.render.console import make_console
-    from qualicoach.render.interview import summary
-    from qualicoach.report import build_report
 
     if not deal_ref:
         raise InvalidUsage("--answers needs the DEAL it answers for")

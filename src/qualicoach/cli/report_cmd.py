@@ -42,6 +42,7 @@ def report(
         "them (no scores, verdicts or private notes).")] = Audience.rep,
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
+    from qualicoach.coaching.report import build_report
     from qualicoach.errors import InvalidUsage
     from qualicoach.render.console import make_console
     from qualicoach.render.report import (
@@ -51,7 +52,6 @@ def report(
         report_markdown,
         report_renderable,
     )
-    from qualicoach.report import build_report
 
     chosen = format or _format_of(output)
     if audience is Audience.customer and (
@@ -121,9 +121,9 @@ def history(
         "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
     """A deal over time: fit and readiness per interview, and how its fields moved."""
+    from qualicoach.coaching.report import report_from
     from qualicoach.render.console import make_console, print_json
     from qualicoach.render.history import history_data, history_renderable
-    from qualicoach.report import report_from
 
     store, settings, catalog = open_workspace(ctx, read=True)
     the_deal = store.deal(deal)
@@ -149,15 +149,15 @@ def demo(
     The sample goes to demo.json beside your database, or to the file named with --db
     (never one that holds real deals).
     """
-    from qualicoach.catalog import load_catalog
+    from qualicoach.coaching.pipeline import pipeline, sort_rows
+    from qualicoach.coaching.report import report_from
+    from qualicoach.coaching.sample import sample_deals
+    from qualicoach.config.settings import load_settings
     from qualicoach.errors import InvalidValue
-    from qualicoach.pipeline import pipeline, sort_rows
+    from qualicoach.frameworks.catalog import load_catalog
     from qualicoach.render.console import make_console
     from qualicoach.render.pipeline import table_text
     from qualicoach.render.report import report_renderable
-    from qualicoach.report import report_from
-    from qualicoach.sample import sample_deals
-    from qualicoach.settings import load_settings
 
     locs = locations(ctx)
     path = explicit_database(ctx) or locs.database.with_name("demo.json")

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from qualicoach.deals import Deal, deal_to_data, plain_value
+from qualicoach.domain.deal import Deal, deal_to_data, plain_value
 from qualicoach.render.console import literal
 
 

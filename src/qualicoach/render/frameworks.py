@@ -9,8 +9,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from qualicoach.catalog import Catalog, Entry
-from qualicoach.framework import Framework, Question
+from qualicoach.frameworks.catalog import Catalog, Entry
+from qualicoach.frameworks.model import Framework, Question
 from qualicoach.render.console import literal, stderr_line
 
 

@@ -9,10 +9,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from qualicoach.deals import Deal, plain_value
+from qualicoach.coaching.report import Report
+from qualicoach.domain.deal import Deal, plain_value
 from qualicoach.render.console import literal
 from qualicoach.render.report import bar
-from qualicoach.report import Report
 
 
 def _figure(value: float | None) -> str:

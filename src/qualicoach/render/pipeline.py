@@ -11,7 +11,7 @@ import csv
 from collections.abc import Sequence
 from typing import IO, Any
 
-from qualicoach.pipeline import Row
+from qualicoach.coaching.pipeline import Row
 from qualicoach.render.console import visible
 from qualicoach.render.deals import format_amount
 

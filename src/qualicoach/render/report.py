@@ -15,11 +15,11 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from qualicoach.deals import plain_value
+from qualicoach.coaching.report import Report
+from qualicoach.coaching.scoring import FrameworkScore, percent
+from qualicoach.domain.deal import plain_value
 from qualicoach.render.console import literal, visible
 from qualicoach.render.deals import deal_data, format_amount
-from qualicoach.report import Report
-from qualicoach.scoring import FrameworkScore, percent
 
 REPORT_FORMAT_VERSION = 1
 
@@ -65,7 +65,7 @@ def report_data(report: Report) -> dict[str, Any]:
 
 
 def _answer_text(question: Any, answer: Any) -> str:
-    from qualicoach.answers import describe_value
+    from qualicoach.domain.answer import describe_value
 
     return describe_value(question, answer) if answer is not None else "not answered"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualicoach.framework import ANSWER_TYPES, CONDITION_OPS, PERSPECTIVES
+from qualicoach.frameworks.model import ANSWER_TYPES, CONDITION_OPS, PERSPECTIVES
 
 SCHEMA_ID = "https://qualicoach.dev/schema/framework-1.json"
 # The file name the docs and the starter file use for a copy of the schema beside a team's

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from qualicoach.errors import InvalidValue
-from qualicoach.framework import PERSPECTIVES
-from qualicoach.schema import ID_MAX_LENGTH, ID_PATTERN, SCHEMA_FILE_NAME
+from qualicoach.frameworks.model import PERSPECTIVES
+from qualicoach.frameworks.schema import ID_MAX_LENGTH, ID_PATTERN, SCHEMA_FILE_NAME
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema_file}

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from qualicoach.answers import Answer, Evidence, Value, parse_value
-from qualicoach.catalog import Catalog
+from qualicoach.domain.answer import Answer, Evidence, Value, parse_value
 from qualicoach.errors import FrameworkError, InvalidValue, NotFound
-from qualicoach.framework import Framework, Question
-from qualicoach.yamlnodes import MAX_NODES, Node, read_yaml_file, where, word_to_bool
+from qualicoach.frameworks.catalog import Catalog
+from qualicoach.frameworks.model import Framework, Question
+from qualicoach.yamlio.nodes import MAX_NODES, Node, read_yaml_file, where, word_to_bool
 
 _DETAIL_KEYS = {"value", "evidence", "verified", "note", "private"}
 

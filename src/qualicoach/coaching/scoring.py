@@ -10,9 +10,9 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from qualicoach.answers import Answer
-from qualicoach.conditions import applies
-from qualicoach.framework import Element, Framework, Question
+from qualicoach.coaching.conditions import applies
+from qualicoach.domain.answer import Answer
+from qualicoach.frameworks.model import Element, Framework, Question
 
 WEAK_BELOW = 0.5
 

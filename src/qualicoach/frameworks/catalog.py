@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 from qualicoach.errors import FrameworkError, NotFound, Problem
-from qualicoach.framework import Framework
-from qualicoach.loader import check_references, load_framework
+from qualicoach.frameworks.loader import check_references, load_framework
+from qualicoach.frameworks.model import Framework
 
 SourceKind = Literal["built-in", "user", "team"]
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")
@@ -67,7 +67,7 @@ def builtin_folder() -> Path:
     if installed.is_dir():
         return installed
     # An editable install or a plain checkout: the files are at the top of the repository.
-    return Path(__file__).resolve().parents[2] / "frameworks"
+    return Path(__file__).resolve().parents[3] / "frameworks"
 
 
 def framework_files(folder: Path) -> list[Path]:

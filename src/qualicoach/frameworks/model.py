@@ -1,7 +1,7 @@
 """The framework model: what a validated framework file becomes.
 
-Plain frozen dataclasses; the loader (``qualicoach.loader``) is the only thing that builds
-them from files, and it has already checked every rule documented in docs/frameworks.md.
+Plain frozen dataclasses; the loader (``qualicoach.frameworks.loader``) is the only thing
+that builds them from files, and it has already checked every rule documented in docs/frameworks.md.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qualicoach.errors import FrameworkError, InvalidValue
-from qualicoach.yamlnodes import Node, read_yaml_file, where
+from qualicoach.yamlio.nodes import Node, read_yaml_file, where
 
 
 @dataclass(frozen=True)

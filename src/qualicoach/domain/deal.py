@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import Any
 
+from qualicoach.domain.vocabulary import ROLES, STAGES
 from qualicoach.errors import InvalidValue
-from qualicoach.vocabulary import ROLES, STAGES
 
 __all__ = ["ROLES", "STAGES", "Change", "Contact", "Deal"]
 # Changes to these fields are kept with their time, so a slipped close date shows later.

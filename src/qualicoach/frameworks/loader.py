@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualicoach.errors import FrameworkError, Problem
-from qualicoach.framework import (
+from qualicoach.frameworks.model import (
     ANSWER_TYPES,
     CONDITION_OPS,
     DEFAULT_SCALE_SCORES,
@@ -30,7 +30,7 @@ from qualicoach.framework import (
     Question,
     Test,
 )
-from qualicoach.schema import (
+from qualicoach.frameworks.schema import (
     FALSE_WORDS,
     ID_MAX_LENGTH,
     ID_PATTERN,
@@ -38,7 +38,7 @@ from qualicoach.schema import (
     keys_of,
     required_keys_of,
 )
-from qualicoach.yamlnodes import MAX_NODES, Node, cyclic_gc_paused, read_yaml, read_yaml_file
+from qualicoach.yamlio.nodes import MAX_NODES, Node, cyclic_gc_paused, read_yaml, read_yaml_file
 
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from qualicoach import risk
-from qualicoach.catalog import Catalog
-from qualicoach.deals import Deal
-from qualicoach.report import frameworks_of, merged_answers
-from qualicoach.risk import Assessment, assess
-from qualicoach.settings import Settings
-from qualicoach.store import Interview, Listed, Store
+from qualicoach.coaching import risk
+from qualicoach.coaching.report import frameworks_of, merged_answers
+from qualicoach.coaching.risk import Assessment, assess
+from qualicoach.config.settings import Settings
+from qualicoach.domain.deal import Deal
+from qualicoach.frameworks.catalog import Catalog
+from qualicoach.storage.store import Interview, Listed, Store
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from qualicoach.answers import answer_to_doc
-from qualicoach.catalog import Catalog
-from qualicoach.pipeline import pipeline
+from qualicoach.coaching.pipeline import pipeline
+from qualicoach.coaching.report import merged_answers
+from qualicoach.config.settings import Settings
+from qualicoach.domain.answer import answer_to_doc
+from qualicoach.frameworks.catalog import Catalog
 from qualicoach.render.pipeline import row_data
-from qualicoach.report import merged_answers
-from qualicoach.settings import Settings
-from qualicoach.store import Store
+from qualicoach.storage.store import Store
 
 
 def export_records(store: Store, catalog: Catalog, settings: Settings, now: datetime,

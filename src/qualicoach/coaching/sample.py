@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from qualicoach.answers import Answer, Evidence
-from qualicoach.deals import STAGES, Change, Contact, Deal
-from qualicoach.framework import SCALE_VALUES, YES_NO_VALUES, Framework, Question
-from qualicoach.store import Interview
+from qualicoach.domain.answer import Answer, Evidence
+from qualicoach.domain.deal import STAGES, Change, Contact, Deal
+from qualicoach.frameworks.model import SCALE_VALUES, YES_NO_VALUES, Framework, Question
+from qualicoach.storage.store import Interview
 
 COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Soylent",
              "Tyrell", "Cyberdyne", "Wonka", "Vandelay", "Pied Piper", "Massive Dynamic",

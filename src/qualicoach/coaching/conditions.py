@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from qualicoach.answers import Answer, Value
-from qualicoach.framework import Framework, Question, Test
+from qualicoach.domain.answer import Answer, Value
+from qualicoach.frameworks.model import Framework, Question, Test
 
 
 def applies(framework: Framework, question: Question, answers: Mapping[str, Answer]) -> bool:

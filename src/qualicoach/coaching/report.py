@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from qualicoach.answers import Answer, describe_value
-from qualicoach.catalog import Catalog
-from qualicoach.deals import Change, Deal
-from qualicoach.framework import Framework, Question
-from qualicoach.risk import Assessment, assess
-from qualicoach.scoring import answer_score
-from qualicoach.settings import Settings
-from qualicoach.store import Interview, Store
+from qualicoach.coaching.risk import Assessment, assess
+from qualicoach.coaching.scoring import answer_score
+from qualicoach.config.settings import Settings
+from qualicoach.domain.answer import Answer, describe_value
+from qualicoach.domain.deal import Change, Deal
+from qualicoach.frameworks.catalog import Catalog
+from qualicoach.frameworks.model import Framework, Question
+from qualicoach.storage.store import Interview, Store
 
 ASK_NEXT_LIMIT = 8
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from qualicoach.catalog import Source
+    from qualicoach.frameworks.catalog import Source
 
 APP_NAME = "qualicoach"
 DB_ENV = "QUALICOACH_DB"
@@ -43,8 +43,8 @@ class Locations:
     def framework_sources(self) -> list[Source]:
         """Framework folders in override order: built-in, user, team (the config file's
         ``frameworks_dirs``, then the folders of this run's option or environment)."""
-        from qualicoach.catalog import Source, builtin_folder
-        from qualicoach.settings import load_frameworks_dirs
+        from qualicoach.config.settings import load_frameworks_dirs
+        from qualicoach.frameworks.catalog import Source, builtin_folder
 
         # Read here, not when resolving: only commands that load frameworks need the file.
         configured = load_frameworks_dirs(self.config_file)

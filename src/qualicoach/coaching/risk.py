@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from qualicoach.answers import Answer, describe_value
-from qualicoach.deals import Deal
-from qualicoach.framework import Framework, Question
-from qualicoach.scoring import (
+from qualicoach.coaching.scoring import (
     FrameworkScore,
     QuestionScore,
     answer_score,
     perspective_score,
     score_framework,
 )
-from qualicoach.settings import Settings
+from qualicoach.config.settings import Settings
+from qualicoach.domain.answer import Answer, describe_value
+from qualicoach.domain.deal import Deal
+from qualicoach.frameworks.model import Framework, Question
 
 # The version of the scoring and risk rules. Bump it with EVERY change to how scores, risk
 # points, causes or quadrants are computed (here or in scoring.py): stored assessments carry

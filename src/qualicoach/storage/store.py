@@ -5,7 +5,7 @@ TinyDB's stock JSON storage rewrites the file in place with no lock, so a kill a
 moment leaves a file that no longer parses. Here TinyDB works on an in-memory snapshot
 inside a transaction; the transaction holds the cross-process lock, reads the file fresh
 (or reuses our own last version when the file is unchanged), and writes once, atomically
-(see ``qualicoach.durable``).
+(see ``qualicoach.storage.durable``).
 
 Two additions keep a large database quick:
 
@@ -30,9 +30,8 @@ import orjson
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from qualicoach import durable
-from qualicoach.answers import Answer, answer_from_doc, answer_to_doc, check_answer_doc
-from qualicoach.deals import Change, Contact, Deal, deal_to_data, slugify
+from qualicoach.domain.answer import Answer, answer_from_doc, answer_to_doc, check_answer_doc
+from qualicoach.domain.deal import Change, Contact, Deal, deal_to_data, slugify
 from qualicoach.errors import (
     Ambiguous,
     DatabaseError,
@@ -41,6 +40,7 @@ from qualicoach.errors import (
     QualicoachError,
     StorageError,
 )
+from qualicoach.storage import durable
 
 SCHEMA_VERSION = 1
 Clock = Callable[[], datetime]

@@ -1,6 +1,6 @@
 """The interview engine: which question comes next, and taking answers to it.
 
-It knows nothing of terminals. A front end (``qualicoach.prompts``) asks ``next_step()``,
+It knows nothing of terminals. A front end (``qualicoach.coaching.prompts``) asks ``next_step()``,
 shows the step however it likes, and hands back what the rep said; every accepted answer
 goes straight to the sink (the store), so nothing answered is ever lost.
 """
@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from qualicoach.answers import Answer, Evidence, parse_value
-from qualicoach.conditions import applies
-from qualicoach.framework import Element, Framework, Question
-from qualicoach.scoring import WEAK_BELOW, is_weak
+from qualicoach.coaching.conditions import applies
+from qualicoach.coaching.scoring import WEAK_BELOW, is_weak
+from qualicoach.domain.answer import Answer, Evidence, parse_value
+from qualicoach.frameworks.model import Element, Framework, Question
 
 
 class AnswerSink(Protocol):

@@ -9,7 +9,14 @@ from datetime import date, datetime
 from typing import Any, Literal, Union
 
 from qualicoach.errors import InvalidValue
-from qualicoach.framework import GAP_VALUES, SCALE_VALUES, UNCLEAR, UNKNOWN, YES_NO_VALUES, Question
+from qualicoach.frameworks.model import (
+    GAP_VALUES,
+    SCALE_VALUES,
+    UNCLEAR,
+    UNKNOWN,
+    YES_NO_VALUES,
+    Question,
+)
 
 Status = Literal["answered", "unknown", "unclear"]
 Value = Union[str, float, list[str], None]  # noqa: UP007 - a runtime alias on Python 3.10

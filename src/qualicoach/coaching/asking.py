@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from rich.console import Console
 
-from qualicoach.answers import YES_NO_TITLES, Answer, Evidence
-from qualicoach.engine import InterviewEngine, Step
+from qualicoach.coaching.flow import InterviewEngine, Step
+from qualicoach.coaching.prompts import Option, Prompter
+from qualicoach.domain.answer import YES_NO_TITLES, Answer, Evidence
 from qualicoach.errors import InvalidValue
-from qualicoach.framework import SCALE_VALUES, UNCLEAR, UNKNOWN
-from qualicoach.prompts import Option, Prompter
-from qualicoach.render.interview import help_text, step_header
+from qualicoach.frameworks.model import SCALE_VALUES, UNCLEAR, UNKNOWN
+from qualicoach.render.asking import help_text, step_header
 
 HELP = "__help__"
 SKIP = "__skip__"

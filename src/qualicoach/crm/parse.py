@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qualicoach.deals import MAX_AMOUNT
+from qualicoach.domain.deal import MAX_AMOUNT
+from qualicoach.domain.vocabulary import STAGES
 from qualicoach.errors import InvalidValue
-from qualicoach.reading import read_at_most
-from qualicoach.vocabulary import STAGES
+from qualicoach.yamlio.files import read_at_most
 
 # About 500,000 deals of a typical export: far more than a rep's pipeline.
 MAX_IMPORT_BYTES = 100_000_000

@@ -8,13 +8,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from qualicoach.answers import describe_value
-from qualicoach.engine import Step
-from qualicoach.framework import Question
+from qualicoach.coaching.flow import Step
+from qualicoach.coaching.report import Report
+from qualicoach.coaching.risk import Assessment
+from qualicoach.domain.answer import describe_value
+from qualicoach.frameworks.model import Question
 from qualicoach.render.console import literal
 from qualicoach.render.report import missing_frameworks_sentence
-from qualicoach.report import Report
-from qualicoach.risk import Assessment
 
 
 def step_header(step: Step) -> RenderableType:
@@ -67,7 +67,7 @@ def help_text(question: Question) -> RenderableType:
 def summary(report: Report, answered_now: int, skipped: int) -> RenderableType:
     """The end of an interview: what was saved, the gaps, fit vs readiness, what next.
 
-    Every figure comes from ``report`` (built by ``qualicoach.report`` with the run's
+    Every figure comes from ``report`` (built by ``qualicoach.coaching.report`` with the run's
     settings), so the summary and ``qualicoach report`` never disagree.
     """
     a = report.assessment

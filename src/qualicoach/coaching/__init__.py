@@ -1,0 +1,1 @@
+"""coaching: see docs/architecture.md."""

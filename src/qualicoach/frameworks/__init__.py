@@ -1,0 +1,1 @@
+"""frameworks: see docs/architecture.md."""
