@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from qualicoach.cli.app import app
-from qualicoach.config.locations import Locations
 
-DATA = Path(__file__).parent / "data"
-
-
-@dataclass
-class Home:
-    """The temporary folders a test runs in (what QUALICOACH_* point at)."""
-
-    root: Path
-    db: Path
-    config_dir: Path
-    team_frameworks: Path
-
-    @property
-    def locations(self) -> Locations:
-        return Locations(self.db, self.config_dir, (self.team_frameworks,))
-
-    def write_framework(self, name: str, text: str, folder: Path | None = None) -> Path:
-        """Write a framework file (dedented) into the team folder or ``folder``."""
-        target = (folder or self.team_frameworks) / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text), encoding="utf-8")
-        return target
+from .helpers.home import Home, Run
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +29,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     monkeypatch.setenv("QUALICOACH_DEBUG", "1")
     return h
 
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import pytest
 
 from qualicoach.storage.store import Store
 
-from .conftest import Home, Run
-from .test_interview_cli import MINI
+from ..helpers.frameworks import MINI
+from ..helpers.home import Home, Run
 
 TIMEOUT = 20
 DOWN = "\x1b[B"

@@ -22,9 +22,9 @@ from qualicoach.domain.answer import Answer
 from qualicoach.errors import DatabaseError, ExitCode, StorageError
 from qualicoach.storage.store import Store
 
-from .conftest import Home, Run
+from ..helpers.home import DATA, Home, Run
 
-FIXTURES = Path(__file__).parent / "data" / "databases"
+FIXTURES = DATA / "databases"
 MINI = """\
 id: mini
 name: Mini

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import Home, Run
+from ..helpers.home import Home, Run
 
 HOSTILE = "[bold red]Evil[/bold red] \x1b[31mred\x1b[0m \x07bell\x9b2J =1+1"
 

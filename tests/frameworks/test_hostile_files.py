@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from qualicoach.errors import FrameworkError
 from qualicoach.frameworks.loader import parse_framework
 
-from .test_loader import VALID
+from ..helpers.frameworks import VALID
 
 
 def error_of(data: bytes) -> str:

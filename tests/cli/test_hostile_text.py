@@ -19,7 +19,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from qualicoach.coaching import prompts
 
-from .conftest import Home, Run
+from ..helpers.home import Home, Run
 
 # An OSC 52 clipboard write, a bell, a clear screen, a C1 CSI, a right-to-left override,
 # Rich markup and a spreadsheet formula.

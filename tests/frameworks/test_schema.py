@@ -8,7 +8,6 @@ and every example in the docs.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -22,10 +21,10 @@ from qualicoach.frameworks.loader import parse_framework
 from qualicoach.frameworks.schema import SCHEMA
 from qualicoach.frameworks.starter import starter_framework
 
-from .conftest import DATA
-from .helpers.yaml12 import editor_data
+from ..helpers.home import DATA, ROOT
+from ..helpers.yaml12 import editor_data
 
-DOCS = Path(__file__).parent.parent / "docs" / "frameworks.md"
+DOCS = ROOT / "docs" / "frameworks.md"
 
 
 def schema_errors(data: object, definition: str | None = None) -> list[str]:

@@ -14,8 +14,8 @@ import pytest
 from qualicoach.domain.answer import Evidence
 from qualicoach.storage.store import Store
 
-from .conftest import Home, Run
-from .test_interview_cli import MINI
+from ..helpers.frameworks import MINI
+from ..helpers.home import Home, Run
 
 MEMORY_LIMIT = 1 << 30  # a runaway reader fails fast instead of eating the machine
 

@@ -11,7 +11,7 @@ import pytest
 
 from qualicoach.storage.store import Store
 
-from .conftest import Home, Run
+from ..helpers.home import Home, Run
 
 STRONG_READINESS = ("alignment: {org_acknowledges_need: organisation, cost_of_inaction: "
                     "agreed_figure, outcomes_shared: specific_shared, "

@@ -14,9 +14,8 @@ from qualicoach.frameworks.catalog import Source, builtin_folder, framework_file
 from qualicoach.frameworks.loader import parse_framework
 from qualicoach.frameworks.schema import SCHEMA
 
-from .conftest import DATA
+from ..helpers.home import DATA, ROOT
 
-ROOT = Path(__file__).parent.parent
 BUILTINS = framework_files(builtin_folder())
 DOC_EXAMPLE = re.search(r"<!-- example:start -->\n```yaml\n(.*?)```\n<!-- example:end -->",
                         (ROOT / "docs" / "frameworks.md").read_text(), re.S)

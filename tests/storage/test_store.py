@@ -13,7 +13,9 @@ from qualicoach.domain.deal import Contact
 from qualicoach.errors import Ambiguous, DatabaseError, NotFound
 from qualicoach.storage.store import SCHEMA_VERSION, Store
 
-FIXTURES = Path(__file__).parent / "data" / "databases"
+from ..helpers.home import DATA
+
+FIXTURES = DATA / "databases"
 
 
 class Clock:

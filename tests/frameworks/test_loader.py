@@ -13,26 +13,7 @@ from qualicoach.frameworks.model import Framework
 from qualicoach.yamlio import nodes as yamlnodes
 from qualicoach.yamlio.scan import PurePythonLoader
 
-VALID = """\
-id: demo
-name: Demo
-version: "1.0"
-perspective: readiness
-elements:
-  - id: need
-    name: Need
-    questions:
-      - id: has_need
-        prompt: Do they need it?
-        type: yes_no
-      - id: size
-        prompt: How big is it?
-        type: choice
-        choices:
-          - {value: small, score: 0.2}
-          - {value: large, score: 1}
-        when: {has_need: yes}
-"""
+from ..helpers.frameworks import VALID
 
 
 @pytest.fixture(autouse=True, params=["libyaml", "pure-python"])

@@ -14,38 +14,10 @@ from prompt_toolkit.output import DummyOutput
 from qualicoach.coaching import prompts
 from qualicoach.storage.store import Store
 
-from .conftest import Home, Run
+from ..helpers.frameworks import MINI
+from ..helpers.home import Home, Run
 
 DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
-
-# A tiny framework with one question of each prompt kind, so key sequences stay readable.
-MINI = """\
-id: mini
-name: Mini
-version: "1"
-perspective: readiness
-elements:
-  - id: need
-    name: Need
-    questions:
-      - id: agreed
-        prompt: Do they agree they must change?
-        type: yes_no
-        why: WHY-TEXT
-        how_to_ask: HOW-TEXT
-      - id: when
-        prompt: By when?
-        type: date
-      - id: pains
-        prompt: Which pains?
-        type: multi
-        choices:
-          - {value: cost, label: Cost, score: 0.5}
-          - {value: risk, label: Risk, score: 0.5}
-      - id: level
-        prompt: How urgent?
-        type: scale
-"""
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from qualicoach.frameworks.catalog import builtin_folder
 
-from .conftest import Home, Run
+from ..helpers.home import ROOT, Home, Run
 
 MINIMAL = """\
 id: {id}
@@ -301,7 +301,7 @@ def test_the_pre_commit_hook_file_is_valid_and_runs_validate(run: Run) -> None:
 
     import yaml
 
-    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks
     assert hook["id"] == "qualicoach-validate" and hook["language"] == "python"
     assert hook["entry"] == "qualicoach frameworks validate"
@@ -316,7 +316,7 @@ def hook_command() -> list[str]:
     """The command pre-commit runs for the hook: its entry and args, no file names."""
     import yaml
 
-    (hook,) = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml")
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml")
                              .read_text())
     return [*hook["entry"].split()[1:], *hook["args"]]
 

@@ -16,8 +16,9 @@ import pytest
 
 from qualicoach.storage.store import Store
 
-WRITER = Path(__file__).parent / "helpers" / "writer.py"
-ROOT = Path(__file__).parent.parent
+from ..helpers.home import ROOT, TESTS
+
+WRITER = TESTS / "helpers" / "writer.py"
 
 
 def start_writer(db: Path, prefix: str, count: int, edit: str = "") -> subprocess.Popen[str]:

@@ -13,7 +13,7 @@ from typer.main import get_command
 from qualicoach.cli.app import app
 from qualicoach.storage.store import Store
 
-from .conftest import Home, Run
+from ..helpers.home import ROOT, Home, Run
 
 
 def commands() -> Iterator[tuple[list[str], Any]]:
@@ -254,7 +254,7 @@ def test_the_readme_pipeline_runs_no_report_when_nothing_matches(
     import subprocess
     import sys
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     (line,) = [x.strip() for x in readme.splitlines() if "| xargs" in x]
     shim = tmp_path / "bin" / "qualicoach"
     shim.parent.mkdir()

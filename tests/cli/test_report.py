@@ -1,0 +1,121 @@
+"""The report, history and demo commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qualicoach.storage.store import Store
+
+from ..helpers.home import Home, Run
+
+
+@pytest.fixture
+def acme(run: Run, home: Home) -> str:
+    deal_id = run("deal", "add", "ACME renewal", "--close", "2027-01-31", ok=True).stdout.strip()
+    path = home.root / "answers.yaml"
+    path.write_text("bant: {budget_status: approved, compelling_event: yes}\n"
+                    "alignment: {org_acknowledges_need: nobody, priority_rank: top}\n")
+    run("interview", deal_id, "--answers", str(path), ok=True)
+    return deal_id
+
+
+@pytest.mark.parametrize("fmt,marker", [("text", "At risk of no decision"),
+                                        ("markdown", "# ACME renewal"),
+                                        ("json", '"verdict"'), ("html", "<html"),
+                                        ("svg", "<svg")])
+def test_report_command_formats(run: Run, acme: str, fmt: str, marker: str) -> None:
+    result = run("report", acme, "--format", fmt, ok=True)
+    assert marker in result.stdout
+
+
+def test_report_to_a_file(run: Run, acme: str, tmp_path: Path) -> None:
+    target = tmp_path / "r.md"
+    result = run("report", acme, "-f", "markdown", "-o", str(target), ok=True)
+    assert target.read_text().startswith("# ACME renewal")
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name,start,what", [
+    ("r.html", "<!DOCTYPE html>", "report as HTML"), ("r.htm", "<!DOCTYPE html>", "report as HTML"),
+    ("r.md", "# ACME renewal", "report as Markdown"), ("r.json", '{\n  "format"', "report as JSON"),
+    ("r.svg", "<svg", "report as SVG"),
+    ("r.txt", "ACME renewal  acme-renewal", "report as plain text"),
+    ("report", "ACME renewal  acme-renewal", "report as plain text"),
+])
+def test_report_output_takes_its_format_from_the_extension(
+        run: Run, acme: str, tmp_path: Path, name: str, start: str, what: str) -> None:
+    target = tmp_path / name
+    result = run("report", acme, "-o", str(target), ok=True)
+    assert target.read_text().startswith(start)
+    assert result.stdout == "" and result.stderr == f"wrote the {what} to {target}\n"
+
+
+def test_report_format_wins_over_the_extension(run: Run, acme: str, tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    result = run("report", acme, "-f", "markdown", "-o", str(target), ok=True)
+    assert target.read_text().startswith("# ACME renewal")
+    assert result.stderr == f"wrote the report as Markdown to {target}\n"
+
+
+def test_customer_summary_to_a_file(run: Run, acme: str, tmp_path: Path) -> None:
+    target = tmp_path / "for-them.md"
+    result = run("report", acme, "--for", "customer", "-o", str(target), ok=True)
+    assert target.read_text().startswith("# ACME renewal: what we understood")
+    assert result.stderr == f"wrote the customer summary (Markdown) to {target}\n"
+    refused = run("report", acme, "--for", "customer", "-o", str(tmp_path / "them.html"))
+    assert refused.exit_code == 2 and refused.stderr == (
+        "qualicoach: the customer summary is Markdown, not html: use a .md file name\n")
+    assert not (tmp_path / "them.html").exists()
+
+
+@pytest.mark.parametrize("name", ["r.html", "r.txt", "r.md"])
+def test_report_into_a_missing_folder_is_a_one_line_error(
+        run: Run, acme: str, tmp_path: Path, name: str) -> None:
+    target = tmp_path / "missing" / name
+    result = run("report", acme, "-o", str(target))
+    assert result.exit_code == 3
+    assert result.stderr == f"qualicoach: cannot write {target}: No such file or directory\n"
+
+
+def test_customer_summary_command(run: Run, acme: str) -> None:
+    out = run("report", acme, "--for", "customer", ok=True).stdout
+    assert out.startswith("# ACME renewal: what we understood")
+    assert run("report", acme, "--for", "customer", "-f", "json").exit_code == 2  # usage
+
+
+def test_report_of_a_deal_never_interviewed(run: Run) -> None:
+    run("deal", "add", "Fresh", ok=True)
+    assert "Not qualified yet" in run("report", "fresh", ok=True).stdout
+
+
+def test_history_shows_each_interview(run: Run, home: Home, acme: str) -> None:
+    path = home.root / "more.yaml"
+    path.write_text("alignment: {org_acknowledges_need: organisation}\n")
+    run("interview", acme, "--answers", str(path), ok=True)
+    data = json.loads(run("history", acme, "-f", "json", ok=True).stdout)
+    assert [i["id"] for i in data["interviews"]] == ["acme-renewal#1", "acme-renewal#2"]
+    first, second = data["interviews"]
+    assert second["readiness"] > first["readiness"]
+    assert "acme-renewal#2" in run("history", acme, ok=True).stdout
+
+
+def test_demo_fills_a_separate_sample_database(run: Run, home: Home) -> None:
+    result = run("demo", "--deals", "30", ok=True)
+    sample = home.db.with_name("demo.json")
+    assert Store(sample).counts()[0] == 30
+    assert not home.db.exists()  # the real database is untouched
+    assert "Deals most at risk of no decision" in result.stdout
+    assert "The customer's own qualification gaps" in result.stdout
+    run("demo", "--deals", "5", ok=True)  # a sample database may be refilled
+    assert Store(sample).counts()[0] == 5
+
+
+def test_demo_never_fills_a_real_database(run: Run, home: Home) -> None:
+    run("deal", "add", "Real deal", ok=True)
+    result = run("demo", "--db", str(home.db))
+    assert result.exit_code == 3 and "holds real deals" in result.stderr
+    assert Store(home.db).counts() == (1, 0)
+

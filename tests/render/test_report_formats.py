@@ -1,0 +1,134 @@
+"""The coaching report in every format: its text (snapshot), JSON keys, escaping, and
+the customer summary."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from qualicoach.coaching.report import Report, report_from
+from qualicoach.config.settings import Settings
+from qualicoach.domain.deal import Deal
+from qualicoach.render.report import (
+    customer_markdown,
+    report_data,
+    report_export,
+    report_markdown,
+)
+from qualicoach.storage.store import Interview
+
+from ..helpers.home import DATA
+from ..helpers.reports import CATALOG, NOW, answer, at, render_text, sample_report
+
+SNAPSHOT = DATA / "snapshots" / "report.txt"
+HOSTILE = "[bold red]Evil[/] <script>alert(1)</script> \x1b[31mred\x1b[0m"
+
+
+def test_text_report_matches_the_snapshot() -> None:
+    text = render_text(sample_report())
+    # Rewritten only on request: a missing snapshot is a failure, not a new baseline.
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SNAPSHOT.write_text(text)
+    assert SNAPSHOT.exists(), f"{SNAPSHOT} is missing; UPDATE_SNAPSHOTS=1 writes it"
+    assert text == SNAPSHOT.read_text()
+
+
+def test_the_report_leads_with_the_verdict_and_the_customer_gaps() -> None:
+    text = render_text(sample_report())
+    assert text.index("At risk of no decision") < text.index("The customer's own")
+    assert text.index("The customer's own") < text.index("Why: each point of risk")
+    assert "Do they know what doing nothing costs them?  unknown  red flag" in text
+    assert "Unconfirmed:" in text
+
+
+def test_json_has_stable_keys() -> None:
+    data = report_data(sample_report())
+    assert list(data) == [
+        "format", "generated", "deal", "last_interview", "verdict", "fit", "readiness",
+        "risk", "at_risk", "quadrant", "customer_gaps", "fit_gaps", "risk_causes",
+        "unconfirmed_fit_answers", "frameworks", "ask_next", "changes",
+        "missing_frameworks"]
+    assert data["last_interview"] == {"id": "acme-renewal#2", "started": at(2).isoformat(),
+                                      "status": "finished", "age_days": 2}
+    assert data["at_risk"] is True and data["quadrant"] == "high_fit_low_readiness"
+    assert set(data["customer_gaps"][0]) == {"question", "framework", "element", "prompt",
+                                             "kind", "answer", "red_flag", "why"}
+    # Every point is explained: the causes add up past the cap of 100.
+    assert sum(c["points"] for c in data["risk_causes"]) > 100 and data["risk"] == 100
+    assert data["changes"]["answers"][0] == {
+        "question": "alignment.org_acknowledges_need",
+        "prompt": "Who in their organisation agrees that they must change?",
+        "before": "Our contact and some leaders", "after": "Only our contact",
+        "direction": "worse"}
+    assert data["changes"]["deal"][0]["field"] == "close_date"
+    json.dumps(data)  # serialisable as it is
+
+
+def test_answers_given_for_the_first_time_are_changes() -> None:
+    deal = Deal(id="d", name="D", created=at(60), updated=at(1))
+    interviews = [
+        Interview("d#1", "d", {"bant": "1.0"}, at(40), "finished", at(40),
+                  {"bant.budget_status": answer("approved", 40)}),
+        Interview("d#2", "d", {"alignment": "1.0"}, at(2), "finished", at(2),
+                  {"alignment.org_acknowledges_need": answer("organisation"),
+                   "alignment.cost_of_inaction": answer("unknown")}),
+    ]
+    report = report_from(deal, interviews, CATALOG, Settings(), NOW)
+    assert [(c.question.answer_key, c.before, c.after, c.direction)
+            for c in report.answer_changes] == [
+        ("alignment.org_acknowledges_need", None, "The leaders who would have to act on it", "new"),
+        ("alignment.cost_of_inaction", None, "unknown", "new")]
+    text = render_text(report)
+    assert "No answers or deal fields changed" not in text
+    assert ("new Who in their organisation agrees that they must change?: The leaders who "
+            "would have to act on it") in text
+    assert "new: Who in their organisation" in report_markdown(report)
+
+
+def hostile_report() -> Report:
+    return sample_report(name=HOSTILE, note=HOSTILE, source=HOSTILE)
+
+
+def test_hostile_text_is_literal_in_the_text_report() -> None:
+    text = render_text(hostile_report())
+    assert "[bold red]Evil[/]" in text
+    assert "\x1b" not in text and "\\x1b[31mred" in text
+
+
+def test_hostile_text_is_escaped_in_html() -> None:
+    html = report_export(hostile_report(), "html")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html and "\x1b" not in html
+
+
+def test_hostile_text_is_escaped_in_svg() -> None:
+    svg = report_export(hostile_report(), "svg")
+    assert "<script>" not in svg and "\x1b" not in svg
+
+
+def test_hostile_text_is_escaped_in_markdown() -> None:
+    markdown = report_markdown(hostile_report())
+    assert "<script>" not in markdown and "\x1b" not in markdown
+    assert "\\[bold red\\]Evil\\[/\\]" in markdown
+
+
+def test_hostile_text_is_escaped_in_json() -> None:
+    text = json.dumps(report_data(hostile_report()))
+    assert "\x1b" not in text  # JSON escapes it as \\u001b
+    assert json.loads(text)["deal"]["name"] == HOSTILE
+
+
+def test_customer_summary_has_no_scores_verdicts_or_private_notes() -> None:
+    summary = customer_markdown(sample_report(note="SECRET-NOTE"))
+    assert "SECRET-NOTE" not in summary
+    for internal in ("risk", "Risk", "Fit", "readiness", "red flag", "verdict", "/100"):
+        assert internal not in summary
+    assert "They will share KPIs" in summary  # not private
+    assert "Do they know what doing nothing costs them?" in summary  # an open question
+    assert "Decision expected by 2027-02-28" in summary
+
+
+# --- the commands ---------------------------------------------------------------------------
+
+
