@@ -17,7 +17,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from qualicoach.coaching import prompts
+from qualicoach.cli import terminal
 
 from ..helpers.home import Home, Run
 
@@ -130,7 +130,7 @@ def test_csv_cells_are_text(run: Run, deal: str, command: str) -> None:
 def test_the_interview_deal_picker_shows_codes_as_escapes(
     run: Run, deal: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(terminal, "stdin_is_terminal", lambda: True)
     screen = io.StringIO()
     with create_pipe_input() as keys, create_app_session(input=keys,
                                                          output=PlainTextOutput(screen)):

@@ -11,7 +11,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from qualicoach.coaching import prompts
+from qualicoach.cli import terminal
 from qualicoach.storage.store import Store
 
 from ..helpers.frameworks import MINI
@@ -23,7 +23,7 @@ DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
 @pytest.fixture
 def keyboard(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """Keys typed into every prompt of the run, through a real prompt_toolkit pipe."""
-    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(terminal, "stdin_is_terminal", lambda: True)
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
         yield pipe
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import typer
 
-from qualicoach.cli.app import locations
+from qualicoach.cli.context import locations
 from qualicoach.domain.vocabulary import ROLES, STAGES
 
 Completion = list[tuple[str, str]]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qualicoach.cli.app import locations, open_store, open_workspace
+from qualicoach.cli.context import locations, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from qualicoach.cli import completion
-from qualicoach.cli.app import CliTyper, TextOrJson, locations, open_store, require_database
+from qualicoach.cli.command import CliTyper
+from qualicoach.cli.context import TextOrJson, locations, open_store, require_database
 from qualicoach.domain.vocabulary import ROLES, STAGES
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualicoach.cli import completion
-from qualicoach.cli.app import open_workspace
+from qualicoach.cli.context import open_workspace
 from qualicoach.domain.vocabulary import STAGES
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualicoach.cli import completion
-from qualicoach.cli.app import CliTyper, TextOrJson, locations
+from qualicoach.cli.command import CliTyper
+from qualicoach.cli.context import TextOrJson, locations
 
 if TYPE_CHECKING:
     from qualicoach.frameworks.catalog import Catalog

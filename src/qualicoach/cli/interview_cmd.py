@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from qualicoach.cli import completion
-from qualicoach.cli.app import open_workspace
+from qualicoach.cli.context import is_terminal, open_workspace
+from qualicoach.cli.context import prompter as run_prompter
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -50,8 +51,6 @@ def interview(
 
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
-    from qualicoach.coaching import prompts
-    from qualicoach.coaching.prompts import QuestionaryPrompter
     from qualicoach.errors import ExitCode, InvalidUsage
     from qualicoach.render.console import make_console
 
@@ -59,10 +58,10 @@ def interview(
     if answers is not None:
         _from_file(store, catalog, deal, answers, settings)
         return
-    if not prompts.stdin_is_terminal():
+    if not is_terminal(ctx):
         raise InvalidUsage("the interview needs a terminal (standard input is not one); "
                            "give the answers with --answers FILE instead")
-    prompter = QuestionaryPrompter()
+    prompter = run_prompter(ctx)
     console = make_console()
     try:
         the_deal = store.deal(deal) if deal else _pick_deal(store, prompter)

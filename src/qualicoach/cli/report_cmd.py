@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from qualicoach.cli import completion
-from qualicoach.cli.app import TextOrJson, explicit_database, locations, open_store, open_workspace
+from qualicoach.cli.context import (
+    TextOrJson,
+    explicit_database,
+    locations,
+    open_store,
+    open_workspace,
+)
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 

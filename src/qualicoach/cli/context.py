@@ -1,0 +1,131 @@
+"""What every command shares: the run's options, the workspace it opens, and its prompter.
+
+Command modules import this, never ``cli.app`` (which imports them). Only typer and the
+standard library are imported at module level, so ``--help`` stays fast; the library is
+imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from qualicoach.coaching.prompts import Prompter
+    from qualicoach.config.locations import Locations
+    from qualicoach.config.settings import Settings
+    from qualicoach.frameworks.catalog import Catalog
+    from qualicoach.storage.store import Store
+
+
+class TextOrJson(str, enum.Enum):
+    """The --format of commands that show one thing: for people, or for scripts."""
+
+    text = "text"
+    json = "json"
+
+
+@dataclass
+class RunOptions:
+    """One run's options, resolved into Locations only when a command needs them.
+
+    ``db`` and ``frameworks_dirs`` hold only what was given on the command line (the
+    environment and platform defaults are resolved in ``locations``). ``prompter`` and
+    ``is_terminal`` are the terminal seams: None means the real terminal; a caller such as
+    a test passes its own with ``obj=RunOptions(...)``.
+    """
+
+    db: Path | None = None
+    frameworks_dirs: tuple[Path, ...] = ()
+    prompter: Prompter | None = None
+    is_terminal: Callable[[], bool] | None = None
+    _locations: Locations | None = field(default=None, init=False, repr=False)
+
+    def locations(self) -> Locations:
+        if self._locations is None:
+            from qualicoach.config.locations import resolve_locations
+
+            self._locations = resolve_locations(self.db, self.frameworks_dirs)
+        return self._locations
+
+
+def run_options(ctx: typer.Context) -> RunOptions:
+    """The run's options, kept on the root context (created on first use)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, RunOptions):
+        root.obj = RunOptions()
+    return root.obj
+
+
+def locations(ctx: typer.Context) -> Locations:
+    """The run's Locations (database, config and framework folders)."""
+    return run_options(ctx).locations()
+
+
+def explicit_database(ctx: typer.Context) -> Path | None:
+    """The database named with --db on this command line, if any."""
+    return run_options(ctx).db
+
+
+def open_store(path: Path) -> Store:
+    """The store of the database at ``path``, warning on stderr about what it sets aside."""
+    from qualicoach.render.console import stderr_line
+    from qualicoach.storage.store import Store
+
+    return Store(path, warn=lambda message: stderr_line(f"warning: {message}"))
+
+
+def require_database(ctx: typer.Context) -> None:
+    """Refuse to read a database named with --db that does not exist.
+
+    An empty listing would read as lost data when the path has a typo. Commands that
+    write create the file, and the default database may not exist yet on a first run.
+    """
+    from qualicoach.errors import NotFound
+
+    path = explicit_database(ctx)
+    if path is not None and not path.exists():
+        raise NotFound(f"no database at {path} (--db names a file that does not exist)")
+
+
+def open_workspace(ctx: typer.Context, *, read: bool = False,
+                   ) -> tuple[Store, Settings, Catalog]:
+    """The run's store, settings and frameworks; framework files that did not load are
+    warned about on stderr and left out. ``read``: the command only reads the database,
+    so one named with --db must exist."""
+    from qualicoach.config.settings import load_settings
+    from qualicoach.frameworks.catalog import load_catalog
+    from qualicoach.render.console import stderr_line
+
+    if read:
+        require_database(ctx)
+    locs = locations(ctx)
+    catalog = load_catalog(locs.framework_sources())
+    for problem in catalog.problems:
+        stderr_line(f"warning: {problem}")
+    return open_store(locs.database), load_settings(locs.config_file), catalog
+
+
+def prompter(ctx: typer.Context) -> Prompter:
+    """The run's prompter: the one given in ``RunOptions``, else the terminal."""
+    given = run_options(ctx).prompter
+    if given is not None:
+        return given
+    from qualicoach.cli.terminal import QuestionaryPrompter
+
+    return QuestionaryPrompter()
+
+
+def is_terminal(ctx: typer.Context) -> bool:
+    """True when a person can answer prompts in this run."""
+    check = run_options(ctx).is_terminal
+    if check is not None:
+        return check()
+    from qualicoach.cli import terminal
+
+    return terminal.stdin_is_terminal()
