@@ -102,7 +102,8 @@ def deals(
 
 
 def _print(rows: "list[Row]", format: ListFormat) -> None:
-    from qualicoach.render.pipeline import row_data, table_text, write_csv
+    from qualicoach.coaching.pipeline import row_data
+    from qualicoach.render.pipeline import table_text, write_csv
 
     out = sys.stdout
     if format is ListFormat.json:

@@ -83,7 +83,8 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
     from qualicoach.coaching.flow import InterviewEngine
     from qualicoach.coaching.report import build_report
     from qualicoach.errors import ExitCode
-    from qualicoach.render.asking import summary
+    from qualicoach.render.asking import ConsolePresenter
+    from qualicoach.render.summary import summary
 
     earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
     previous = {k: a for i in earlier for k, a in i.answers.items()}
@@ -98,7 +99,8 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
         return
     restore = _stop_on_signals()
     try:
-        outcome = run_interview(engine, prompter, console, ask_evidence=not quick)
+        outcome = run_interview(engine, prompter, ConsolePresenter(console),
+                                ask_evidence=not quick)
     except (KeyboardInterrupt, EOFError):
         store.end_interview(session.id, "interrupted")
         count = len(engine.given)
@@ -190,8 +192,8 @@ def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: P
     from qualicoach.coaching.answers_file import load_answers_file
     from qualicoach.coaching.report import build_report
     from qualicoach.errors import InvalidUsage
-    from qualicoach.render.asking import summary
     from qualicoach.render.console import make_console
+    from qualicoach.render.summary import summary
 
     if not deal_ref:
         raise InvalidUsage("--answers needs the DEAL it answers for")

@@ -1,27 +1,39 @@
 """The guided interview: the engine's questions asked through a Prompter, one at a time.
 
-Terminal-independent: output goes to a Rich console, input comes from the Prompter seam,
-answers go to the store through the engine the moment they are given.
+Terminal-independent: what is shown goes through the Presenter seam, input comes from the
+Prompter seam, answers go to the store through the engine the moment they are given.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from rich.console import Console
+from typing import Protocol
 
 from qualicoach.coaching.flow import InterviewEngine, Step
 from qualicoach.coaching.prompts import Option, Prompter
 from qualicoach.domain.answer import YES_NO_TITLES, Answer, Evidence
 from qualicoach.errors import InvalidValue
-from qualicoach.frameworks.model import SCALE_VALUES, UNCLEAR, UNKNOWN
-from qualicoach.render.asking import help_text, step_header
+from qualicoach.frameworks.model import SCALE_VALUES, UNCLEAR, UNKNOWN, Question
 
 HELP = "__help__"
 SKIP = "__skip__"
 _GAP_OPTIONS = [Option(UNKNOWN, "unknown - it never came up"),
                 Option(UNCLEAR, "unclear - discussed, still vague")]
 _EXTRA_OPTIONS = [Option(HELP, "? why it matters, how to ask"), Option(SKIP, "skip for now")]
+
+
+class Presenter(Protocol):
+    """Shows the rep what surrounds each question (``render.asking.ConsolePresenter`` is the
+    terminal one)."""
+
+    def step(self, step: Step) -> None:
+        """Before a question is asked: where it stands, and the previous answer."""
+
+    def help(self, question: Question) -> None:
+        """The rep asked for help: why it matters and how to ask it."""
+
+    def retry(self, message: str) -> None:
+        """The answer was refused for ``message``; the question is asked again."""
 
 
 @dataclass
@@ -32,7 +44,7 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)
 
 
-def run_interview(engine: InterviewEngine, prompter: Prompter, console: Console,
+def run_interview(engine: InterviewEngine, prompter: Prompter, presenter: Presenter,
                   ask_evidence: bool = True) -> Outcome:
     """Ask every remaining question; return what was answered and skipped.
 
@@ -41,8 +53,8 @@ def run_interview(engine: InterviewEngine, prompter: Prompter, console: Console,
     """
     outcome = Outcome()
     while (step := engine.next_step()) is not None:
-        console.print(step_header(step))
-        answer = _ask_until_valid(engine, prompter, console, step)
+        presenter.step(step)
+        answer = _ask_until_valid(engine, prompter, presenter, step)
         if answer is None:
             outcome.skipped.append(step.key)
             continue
@@ -52,12 +64,12 @@ def run_interview(engine: InterviewEngine, prompter: Prompter, console: Console,
     return outcome
 
 
-def _ask_until_valid(engine: InterviewEngine, prompter: Prompter, console: Console,
+def _ask_until_valid(engine: InterviewEngine, prompter: Prompter, presenter: Presenter,
                      step: Step) -> Answer | None:
     while True:
         reply = _ask(prompter, step)
         if reply == HELP:
-            console.print(help_text(step.question))
+            presenter.help(step.question)
             continue
         if reply == SKIP:
             engine.skip(step)
@@ -65,15 +77,7 @@ def _ask_until_valid(engine: InterviewEngine, prompter: Prompter, console: Conso
         try:
             return engine.submit(step, reply)
         except InvalidValue as exc:
-            console.print(f"  [red]x[/red] {_plain(str(exc))}; try again")
-
-
-def _plain(text: str) -> str:
-    from rich.markup import escape
-
-    from qualicoach.render.console import visible
-
-    return escape(visible(text))
+            presenter.retry(str(exc))
 
 
 def _ask(prompter: Prompter, step: Step) -> str | list[str]:

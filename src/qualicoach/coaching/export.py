@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from qualicoach.coaching.pipeline import pipeline
+from qualicoach.coaching.pipeline import pipeline, row_data
 from qualicoach.coaching.report import merged_answers
 from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import answer_to_doc
 from qualicoach.frameworks.catalog import Catalog
-from qualicoach.render.pipeline import row_data
 from qualicoach.storage.store import Store
 
 

@@ -59,6 +59,17 @@ class Row:
 
 # --- assessing, with stored assessments reused ---------------------------------------------
 
+def row_data(row: Row) -> dict[str, Any]:
+    """Every field of the deal plus its assessment and all its reasons (JSON form)."""
+    data = {k: v for k, v in row.fields.items() if k not in ("assessment", "revision")}
+    data.update({
+        "fit": row.fit, "readiness": row.readiness, "risk": row.risk, "at_risk": row.at_risk,
+        "quadrant": row.quadrant, "main_reason": row.main_reason, "reasons": row.reasons,
+        "last_interview": row.last_interview,
+    })
+    return data
+
+
 def fingerprint(catalog: Catalog, settings: Settings) -> str:
     """What every assessment depends on besides the deal: the scoring rules' version,
     frameworks and settings."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from qualicoach.domain.answer import Answer, Evidence
-from qualicoach.domain.deal import STAGES, Change, Contact, Deal
+from qualicoach.domain.deal import Change, Contact, Deal
+from qualicoach.domain.vocabulary import STAGES
 from qualicoach.frameworks.model import SCALE_VALUES, YES_NO_VALUES, Framework, Question
 from qualicoach.storage.store import Interview
 

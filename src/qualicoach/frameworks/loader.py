@@ -31,14 +31,13 @@ from qualicoach.frameworks.model import (
     Test,
 )
 from qualicoach.frameworks.schema import (
-    FALSE_WORDS,
     ID_MAX_LENGTH,
     ID_PATTERN,
-    TRUE_WORDS,
     keys_of,
     required_keys_of,
 )
 from qualicoach.yamlio.nodes import MAX_NODES, Node, cyclic_gc_paused, read_yaml, read_yaml_file
+from qualicoach.yamlio.words import FALSE_WORDS, TRUE_WORDS
 
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from qualicoach.frameworks.model import ANSWER_TYPES, CONDITION_OPS, PERSPECTIVES
+from qualicoach.yamlio.words import FALSE_WORDS, TRUE_WORDS
 
 SCHEMA_ID = "https://qualicoach.dev/schema/framework-1.json"
 # The file name the docs and the starter file use for a copy of the schema beside a team's
@@ -19,14 +20,6 @@ SCHEMA_FILE_NAME = "framework.schema.json"
 
 ID_PATTERN = "^[a-z][a-z0-9_]*$"
 ID_MAX_LENGTH = 64
-# The words red_flag and optional take besides true and false, in YAML's own spellings
-# (lower case, Capitalised, UPPER CASE). An editor reads YAML 1.2, where `yes` is a word,
-# so the schema lists them; the loader reads exactly these.
-TRUE_WORDS = tuple(f(w) for w in ("true", "yes", "on")
-                   for f in (str.lower, str.capitalize, str.upper))
-FALSE_WORDS = tuple(f(w) for w in ("false", "no", "off")
-                    for f in (str.lower, str.capitalize, str.upper))
-
 _ID = {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}
 # The loader reads a text field as the characters written, so `name: 2024` or `label: 50`
 # is text too; an editor reading YAML 1.2 sees a number there, which must not be flagged.

@@ -1,20 +1,16 @@
-"""What the interview shows around each question, and the closing summary."""
+"""What the interview shows around each question."""
 
 from __future__ import annotations
 
-from collections import Counter
-
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from qualicoach.coaching.flow import Step
-from qualicoach.coaching.report import Report
-from qualicoach.coaching.risk import Assessment
 from qualicoach.domain.answer import describe_value
 from qualicoach.frameworks.model import Question
-from qualicoach.render.console import literal
-from qualicoach.render.report import missing_frameworks_sentence
+from qualicoach.render.console import literal, visible
 
 
 def step_header(step: Step) -> RenderableType:
@@ -64,46 +60,20 @@ def help_text(question: Question) -> RenderableType:
     return grid
 
 
-def summary(report: Report, answered_now: int, skipped: int) -> RenderableType:
-    """The end of an interview: what was saved, the gaps, fit vs readiness, what next.
+class ConsolePresenter:
+    """Shows the interview's steps, help and refusals on a Rich console."""
 
-    Every figure comes from ``report`` (built by ``qualicoach.coaching.report`` with the run's
-    settings), so the summary and ``qualicoach report`` never disagree.
-    """
-    a = report.assessment
-    kinds = Counter(g.kind for g in a.gaps)
-    lines = Text("\n")
-    lines.append(f"Saved: {answered_now} answer{'s' if answered_now != 1 else ''}")
-    lines.append(f", {skipped} skipped" if skipped else "")
-    lines.append(" for ")
-    lines.append(literal(report.deal.name, "bold"))
-    lines.append(f".\nGaps: {kinds['unknown']} unknown or unanswered, {kinds['unclear']} "
-                 f"unclear, {kinds['weak']} weak.\n")
-    if report.missing_frameworks:
-        lines.append(missing_frameworks_sentence(report.missing_frameworks) + "\n",
-                     style="yellow")
-    lines.append(f"Fit {_figure(a.fit)}  Readiness {_figure(a.readiness)}\n", style="bold")
-    lines.append(quadrant_sentence(a) + "\n")
-    lines.append(f"Full report: qualicoach report {report.deal.id}", style="dim")
-    return lines
+    def __init__(self, console: Console) -> None:
+        self._console = console
 
+    def step(self, step: Step) -> None:
+        """The step header: element, position, framework, and the previous answer."""
+        self._console.print(step_header(step))
 
-def _figure(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f}"
+    def help(self, question: Question) -> None:
+        """The question's coaching notes."""
+        self._console.print(help_text(question))
 
-
-def quadrant_sentence(assessment: Assessment) -> str:
-    """Fit against readiness in one sentence, as the assessment places the deal."""
-    if assessment.readiness is None:
-        return ("Readiness not assessed: run a readiness framework (such as alignment) to see "
-                "whether the customer has qualified themselves.")
-    if assessment.fit is None:
-        return "Fit not assessed: run a fit framework too (BANT, MEDDIC or your ICP)."
-    return {
-        "high_fit_low_readiness": "High fit, low readiness: we want this deal, but the customer "
-        "has not qualified themselves yet. This is how deals end in no decision.",
-        "high_fit_high_readiness": "High fit and high readiness: a deal to push forward.",
-        "low_fit_high_readiness": "Ready customer, weak fit: they will decide, but maybe not "
-        "for us. Check the fit gaps.",
-    }.get(assessment.quadrant, "Low fit and low readiness: qualify further before investing "
-          "more time.")
+    def retry(self, message: str) -> None:
+        """Why the answer was refused, as text (never markup), before it is asked again."""
+        self._console.print(f"  [red]x[/red] {escape(visible(message))}; try again")

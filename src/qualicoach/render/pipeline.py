@@ -11,7 +11,7 @@ import csv
 from collections.abc import Sequence
 from typing import IO, Any
 
-from qualicoach.coaching.pipeline import Row
+from qualicoach.coaching.pipeline import Row, row_data
 from qualicoach.render.console import visible
 from qualicoach.render.deals import format_amount
 
@@ -77,17 +77,6 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
         text = f"{text}  {reason}".rstrip()
         out.append(f"{_BOLD}{text}{_RESET}" if color and number == 0 else text)
     return "\n".join(out) + "\n"
-
-
-def row_data(row: Row) -> dict[str, Any]:
-    """Every field of the deal plus its assessment and all its reasons (JSON form)."""
-    data = {k: v for k, v in row.fields.items() if k not in ("assessment", "revision")}
-    data.update({
-        "fit": row.fit, "readiness": row.readiness, "risk": row.risk, "at_risk": row.at_risk,
-        "quadrant": row.quadrant, "main_reason": row.main_reason, "reasons": row.reasons,
-        "last_interview": row.last_interview,
-    })
-    return data
 
 
 CSV_COLUMNS = ("id", "name", "account", "owner", "stage", "amount", "currency", "close_date",

@@ -27,9 +27,9 @@ from typing import Literal
 import yaml
 
 from qualicoach.errors import FrameworkError, Problem
-from qualicoach.frameworks.schema import FALSE_WORDS, TRUE_WORDS
 from qualicoach.yamlio.files import read_at_most
 from qualicoach.yamlio.scan import PurePythonLoader
+from qualicoach.yamlio.words import FALSE_WORDS, TRUE_WORDS
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24

@@ -1,0 +1,58 @@
+"""The closing summary of an interview: what was saved, the gaps, fit against readiness."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from qualicoach.coaching.report import Report
+from qualicoach.coaching.risk import Assessment
+from qualicoach.render.console import literal
+from qualicoach.render.report import missing_frameworks_sentence
+
+
+def summary(report: Report, answered_now: int, skipped: int) -> RenderableType:
+    """The end of an interview: what was saved, the gaps, fit vs readiness, what next.
+
+    Every figure comes from ``report`` (built by ``qualicoach.coaching.report`` with the run's
+    settings), so the summary and ``qualicoach report`` never disagree.
+    """
+    a = report.assessment
+    kinds = Counter(g.kind for g in a.gaps)
+    lines = Text("\n")
+    lines.append(f"Saved: {answered_now} answer{'s' if answered_now != 1 else ''}")
+    lines.append(f", {skipped} skipped" if skipped else "")
+    lines.append(" for ")
+    lines.append(literal(report.deal.name, "bold"))
+    lines.append(f".\nGaps: {kinds['unknown']} unknown or unanswered, {kinds['unclear']} "
+                 f"unclear, {kinds['weak']} weak.\n")
+    if report.missing_frameworks:
+        lines.append(missing_frameworks_sentence(report.missing_frameworks) + "\n",
+                     style="yellow")
+    lines.append(f"Fit {_figure(a.fit)}  Readiness {_figure(a.readiness)}\n", style="bold")
+    lines.append(quadrant_sentence(a) + "\n")
+    lines.append(f"Full report: qualicoach report {report.deal.id}", style="dim")
+    return lines
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def quadrant_sentence(assessment: Assessment) -> str:
+    """Fit against readiness in one sentence, as the assessment places the deal."""
+    if assessment.readiness is None:
+        return ("Readiness not assessed: run a readiness framework (such as alignment) to see "
+                "whether the customer has qualified themselves.")
+    if assessment.fit is None:
+        return "Fit not assessed: run a fit framework too (BANT, MEDDIC or your ICP)."
+    return {
+        "high_fit_low_readiness": "High fit, low readiness: we want this deal, but the customer "
+        "has not qualified themselves yet. This is how deals end in no decision.",
+        "high_fit_high_readiness": "High fit and high readiness: a deal to push forward.",
+        "low_fit_high_readiness": "Ready customer, weak fit: they will decide, but maybe not "
+        "for us. Check the fit gaps.",
+    }.get(assessment.quadrant, "Low fit and low readiness: qualify further before investing "
+          "more time.")
