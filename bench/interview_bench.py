@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from store_bench import realistic_data
 
-from qualicoach.coaching.flow import InterviewEngine
+from qualicoach.coaching.flow import QuestionFlow
 from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
 from qualicoach.storage.store import Store
 
@@ -73,8 +73,8 @@ def main() -> None:
         session = store.start_interview(deal.id, {f.id: f.version for f in frameworks})
         start_time = time.perf_counter() - start
 
-        engine = InterviewEngine(frameworks, lambda k, a: store.record_answer(session.id, k, a),
-                                 store.clock, previous=previous, include_optional=True)
+        engine = QuestionFlow(frameworks, lambda k, a: store.record_answer(session.id, k, a),
+                              store.clock, previous=previous, include_optional=True)
         per_answer = []
         rng = random.Random(2)
         while len(per_answer) < args.answers and (step := engine.next_step()) is not None:

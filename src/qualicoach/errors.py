@@ -21,6 +21,8 @@ class ExitCode(enum.IntEnum):
     INVALID_DATA = 3
     NOT_FOUND = 4
     DAMAGED_DATABASE = 5
+    # sysexits' EX_SOFTWARE: a bug in qualicoach.
+    INTERNAL_ERROR = 70
     # sysexits' EX_IOERR: the machine, not qualicoach and not the data, failed.
     MACHINE_FAULT = 74
     INTERRUPTED = 130
@@ -64,35 +66,50 @@ class FrameworkError(QualicoachError):
         return [str(p) for p in self.problems]
 
 
-class NotFound(QualicoachError):
+class NotFoundError(QualicoachError):
     """A framework, deal or interview that was asked for does not exist."""
 
     exit_code = ExitCode.NOT_FOUND
 
 
-class Ambiguous(QualicoachError):
+class AmbiguousError(QualicoachError):
     """A name prefix matches more than one thing."""
 
     exit_code = ExitCode.USAGE
 
 
-class InvalidUsage(QualicoachError):
+class UsageError(QualicoachError):
     """The command line asks for something that cannot be done as given (options that
     exclude each other, a prompt without a terminal); the message says what to type."""
 
     exit_code = ExitCode.USAGE
 
 
-class InvalidValue(QualicoachError):
+class InvalidValueError(QualicoachError):
     """A value given on the command line or in a file is not acceptable."""
 
     exit_code = ExitCode.INVALID_DATA
+
+
+class AnswersFileError(InvalidValueError):
+    """Every problem of an answers file, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+    def lines(self) -> list[str]:
+        return self.problems
 
 
 class DatabaseError(QualicoachError):
     """The database cannot be used as it is (damaged, too new, unreadable)."""
 
     exit_code = ExitCode.DAMAGED_DATABASE
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another process holds the database's write lock for longer than we wait."""
 
 
 class StorageError(QualicoachError):

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from qualicoach.coaching.flow import InterviewEngine
+from qualicoach.coaching.flow import QuestionFlow
 from qualicoach.coaching.scoring import answer_score
 from qualicoach.domain.answer import Answer, Evidence, parse_value
-from qualicoach.errors import InvalidValue
+from qualicoach.errors import InvalidValueError
 from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
 from qualicoach.frameworks.loader import parse_framework
 from qualicoach.frameworks.model import Framework
@@ -74,11 +74,11 @@ class Recorder:
         self.recorded.append((key, answer))
 
 
-def engine(frameworks: list[Framework] | None = None, **kwargs) -> InterviewEngine:  # type: ignore[no-untyped-def]
-    return InterviewEngine(frameworks or [TYPES], Recorder(), lambda: NOW, **kwargs)
+def engine(frameworks: list[Framework] | None = None, **kwargs) -> QuestionFlow:  # type: ignore[no-untyped-def]
+    return QuestionFlow(frameworks or [TYPES], Recorder(), lambda: NOW, **kwargs)
 
 
-def walk(eng: InterviewEngine, answers: dict[str, object]) -> list[str]:
+def walk(eng: QuestionFlow, answers: dict[str, object]) -> list[str]:
     """Answer every question the engine asks from ``answers``; return the order asked."""
     asked = []
     while (step := eng.next_step()) is not None:
@@ -106,7 +106,7 @@ def test_each_answer_type_accepts_what_it_should(qid: str, raw: object, expected
 def test_a_number_with_a_thousands_separator_is_read_whole_and_checked_against_the_range(
         ) -> None:
     # "1,000" is one thousand, not one: it is refused for being above this question's maximum.
-    with pytest.raises(InvalidValue, match="^1,000 is out of range: expected a number from 0 "
+    with pytest.raises(InvalidValueError, match="^1,000 is out of range: expected a number from 0 "
                        "to 100$"):
         parse_value(question("num"), "1,000")
 
@@ -125,7 +125,7 @@ def test_a_number_with_a_thousands_separator_is_read_whole_and_checked_against_t
 ])
 def test_each_answer_type_rejects_bad_values_with_the_reason(qid: str, raw: object,
                                                              reason: str) -> None:
-    with pytest.raises(InvalidValue, match=reason.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(InvalidValueError, match=reason.replace("(", r"\(").replace(")", r"\)")):
         parse_value(question(qid), raw)
 
 
@@ -211,7 +211,7 @@ def test_a_bad_answer_records_nothing() -> None:
     eng = engine()
     step = eng.next_step()
     assert step is not None
-    with pytest.raises(InvalidValue):
+    with pytest.raises(InvalidValueError):
         eng.submit(step, "maybe")
     assert isinstance(eng.sink, Recorder) and eng.sink.recorded == []
     assert eng.next_step() == step

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from qualicoach.crm.parse import parse_any_date, parse_money
-from qualicoach.errors import InvalidValue
+from qualicoach.errors import InvalidValueError
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -22,7 +22,7 @@ def test_amounts_in_every_local_form(text: str, expected: tuple[float, str]) -> 
 
 @pytest.mark.parametrize("text", ["lots", "-500", "(500)", "$", "1.2.3,4,5x"])
 def test_amounts_that_are_not(text: str) -> None:
-    with pytest.raises(InvalidValue):
+    with pytest.raises(InvalidValueError):
         parse_money(text)
 
 
@@ -48,13 +48,13 @@ def test_the_files_decimal_mark_reads_its_ambiguous_amounts() -> None:
 ])
 def test_an_amount_the_file_makes_ambiguous_is_refused(text: str, marks: set[str],
                                                        says: str) -> None:
-    with pytest.raises(InvalidValue, match=f"amount '{text}' is ambiguous: {says}"):
+    with pytest.raises(InvalidValueError, match=f"amount '{text}' is ambiguous: {says}"):
         parse_money(text, decimal_marks=marks)
 
 
 @pytest.mark.parametrize("text", ["9" * 5000, "2.000.000.000.000.000 EUR", "1e400"])
 def test_an_absurdly_large_amount_is_refused(text: str) -> None:
-    with pytest.raises(InvalidValue, match="too large|not a number"):
+    with pytest.raises(InvalidValueError, match="too large|not a number"):
         parse_money(text)
 
 
@@ -71,6 +71,6 @@ def test_dates_in_every_local_form(text: str, day_first: bool, expected: date) -
 
 @pytest.mark.parametrize("text", ["2026-13-45", "31/31/2026", "next week", "30.02.2026"])
 def test_dates_that_are_not(text: str) -> None:
-    with pytest.raises(InvalidValue, match="is not a date"):
+    with pytest.raises(InvalidValueError, match="is not a date"):
         parse_any_date(text)
 

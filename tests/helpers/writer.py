@@ -14,7 +14,7 @@ import random
 import sys
 from pathlib import Path
 
-from qualicoach.errors import NotFound
+from qualicoach.errors import NotFoundError
 from qualicoach.storage.store import Store
 
 
@@ -31,7 +31,7 @@ def main() -> None:
             tag = f"by-{prefix}-{n}"
             try:
                 edited = store.edit_deal(target, add_tags=(tag,))
-            except NotFound:
+            except NotFoundError:
                 continue  # the other writer has not added it yet
             print(f"tagged {edited.id} {tag}", flush=True)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qualicoach.domain.deal import Contact
-from qualicoach.errors import Ambiguous, DatabaseError, NotFound
+from qualicoach.errors import AmbiguousError, DatabaseError, NotFoundError
 from qualicoach.storage.store import SCHEMA_VERSION, Store
 
 from ..helpers.home import DATA
@@ -51,9 +51,9 @@ def test_deal_is_found_by_unambiguous_name_prefix(store: Store) -> None:
     store.add_deal("Initech upgrade")
     store.add_deal("Initrode pilot")
     assert store.deal("INITE").id == "initech-upgrade"
-    with pytest.raises(Ambiguous, match="'init' matches 2 deals: initech-upgrade"):
+    with pytest.raises(AmbiguousError, match="'init' matches 2 deals: initech-upgrade"):
         store.deal("init")
-    with pytest.raises(NotFound, match="no deal matches 'hooli'"):
+    with pytest.raises(NotFoundError, match="no deal matches 'hooli'"):
         store.deal("hooli")
 
 
@@ -83,7 +83,7 @@ def test_contacts_are_added_updated_and_removed(store: Store) -> None:
     assert store.deal("hooli").contacts == (Contact("gavin", "blocker", "CEO"),)
     store.remove_contact("hooli", "GAVIN")
     assert store.deal("hooli").contacts == ()
-    with pytest.raises(NotFound, match="has no contact 'Nobody'"):
+    with pytest.raises(NotFoundError, match="has no contact 'Nobody'"):
         store.remove_contact("hooli", "Nobody")
 
 

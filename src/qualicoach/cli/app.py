@@ -65,13 +65,13 @@ class _ErrorMappingGroup(TyperGroup):
         except BrokenPipeError:
             # `qualicoach deals | head`: the reader left; that is not an error.
             sys.stderr.close()
-            raise typer.Exit(0) from None
+            raise typer.Exit(int(ExitCode.OK)) from None
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
                 raise
             _error_line(f"internal error: {type(exc).__name__}: {exc} (this is a bug; set "
                         f"{DEBUG_ENV}=1 to see where, and please report it)")
-            raise typer.Exit(70) from None
+            raise typer.Exit(int(ExitCode.INTERNAL_ERROR)) from None
 
 
 app = CliTyper(

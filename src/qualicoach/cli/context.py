@@ -86,11 +86,11 @@ def require_database(ctx: typer.Context) -> None:
     An empty listing would read as lost data when the path has a typo. Commands that
     write create the file, and the default database may not exist yet on a first run.
     """
-    from qualicoach.errors import NotFound
+    from qualicoach.errors import NotFoundError
 
     path = explicit_database(ctx)
     if path is not None and not path.exists():
-        raise NotFound(f"no database at {path} (--db names a file that does not exist)")
+        raise NotFoundError(f"no database at {path} (--db names a file that does not exist)")
 
 
 def open_workspace(ctx: typer.Context, *, read: bool = False,

@@ -113,7 +113,7 @@ def export_deals(
     import io
 
     from qualicoach.coaching.export import export_records
-    from qualicoach.errors import InvalidValue
+    from qualicoach.errors import InvalidValueError
     from qualicoach.render.console import stderr_line
     from qualicoach.render.export import records_csv, records_json
 
@@ -130,5 +130,5 @@ def export_deals(
     try:
         output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
     except OSError as exc:
-        raise InvalidValue(f"cannot write {output}: {exc.strerror}") from None
+        raise InvalidValueError(f"cannot write {output}: {exc.strerror}") from None
     stderr_line(f"exported {len(records)} deals to {output}")

@@ -120,14 +120,14 @@ def edit(
     """Change a deal's fields (an empty value clears one); stage, amount and close date
     changes are recorded with their time."""
     from qualicoach.domain.deal import parse_text
-    from qualicoach.errors import InvalidUsage
+    from qualicoach.errors import UsageError
 
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
     if name is not None:
         fields["name"] = parse_text(name, "deal name", required=True)
     added = tuple(parse_text(t, "tag", required=True) for t in tag or ())
     if not (fields or added or untag):
-        raise InvalidUsage("nothing to change; give at least one option (see --help)")
+        raise UsageError("nothing to change; give at least one option (see --help)")
     updated = store(ctx).edit_deal(deal, add_tags=added, remove_tags=tuple(untag or ()),
                                    **fields)
     typer.echo(f"updated {updated.id}")
@@ -147,16 +147,16 @@ def archive(ctx: typer.Context, deal: DealRef,
 def remove(ctx: typer.Context, deal: DealRef,
            yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
     """Delete a deal and its interviews for good (asks first)."""
-    from qualicoach.errors import InvalidUsage
+    from qualicoach.errors import ExitCode, UsageError
 
     the_store = store(ctx)
     found = the_store.deal(deal)
     if not yes:
         if not sys.stdin.isatty():
-            raise InvalidUsage(f"not deleting '{found.id}' without confirmation (standard "
-                               "input is not a terminal): add --yes")
+            raise UsageError(f"not deleting '{found.id}' without confirmation (standard "
+                             "input is not a terminal): add --yes")
         if not typer.confirm(f"Delete deal '{found.name}' ({found.id}) and its interviews?"):
-            raise typer.Exit(1)
+            raise typer.Exit(int(ExitCode.ERROR))
     the_store.remove_deal(found.id)
     typer.echo(f"deleted {found.id}")
 

@@ -74,11 +74,11 @@ def deals(
     """
     from qualicoach.coaching.pipeline import Filters, pipeline, select, sort_rows
     from qualicoach.domain.deal import parse_choice
-    from qualicoach.errors import InvalidUsage
+    from qualicoach.errors import ExitCode, UsageError
     from qualicoach.render.console import stderr_line
 
     if limit is not None and show_all:
-        raise InvalidUsage("give --limit or --all, not both")
+        raise UsageError("give --limit or --all, not both")
     store, settings, catalog = open_workspace(ctx, read=True)
     now = store.clock()
     filters = Filters(
@@ -98,7 +98,7 @@ def deals(
         stderr_line(f"... and {more:,} more deal{'s' if more != 1 else ''} (--all shows "
                     "every one)")
     if fail_if_any and rows:
-        raise typer.Exit(1)
+        raise typer.Exit(int(ExitCode.ERROR))
 
 
 def _print(rows: "list[Row]", format: ListFormat) -> None:

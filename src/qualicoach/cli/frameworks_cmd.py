@@ -114,7 +114,7 @@ def new(
         dir_okay=False)] = None,
 ) -> None:
     """Write a commented starter framework to edit."""
-    from qualicoach.errors import InvalidValue
+    from qualicoach.errors import InvalidValueError
     from qualicoach.frameworks.starter import starter_framework
 
     text = starter_framework(framework_id, perspective, output.name if output else "")
@@ -125,7 +125,7 @@ def new(
         with output.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise InvalidValue(f"{output} already exists; choose another file name") from None
+        raise InvalidValueError(f"{output} already exists; choose another file name") from None
     except OSError as exc:
-        raise InvalidValue(f"cannot write {output}: {exc.strerror}") from None
+        raise InvalidValueError(f"cannot write {output}: {exc.strerror}") from None
     typer.echo(f"wrote {output}; check it with: qualicoach frameworks validate {output}")

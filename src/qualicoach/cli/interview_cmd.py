@@ -51,7 +51,7 @@ def interview(
 
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
-    from qualicoach.errors import ExitCode, InvalidUsage
+    from qualicoach.errors import ExitCode, UsageError
     from qualicoach.render.console import make_console
 
     store, settings, catalog = open_workspace(ctx)
@@ -59,8 +59,8 @@ def interview(
         _from_file(store, catalog, deal, answers, settings)
         return
     if not is_terminal(ctx):
-        raise InvalidUsage("the interview needs a terminal (standard input is not one); "
-                           "give the answers with --answers FILE instead")
+        raise UsageError("the interview needs a terminal (standard input is not one); "
+                         "give the answers with --answers FILE instead")
     prompter = run_prompter(ctx)
     console = make_console()
     try:
@@ -79,8 +79,8 @@ def interview(
 def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
          frameworks: "list[Framework]", settings: "Settings", prompter: "Prompter",
          console: "Console", *, only_gaps: bool, include_optional: bool, quick: bool) -> None:
-    from qualicoach.coaching.asking import run_interview
-    from qualicoach.coaching.flow import InterviewEngine
+    from qualicoach.coaching.asking import ask_questions
+    from qualicoach.coaching.flow import QuestionFlow
     from qualicoach.coaching.report import build_report
     from qualicoach.errors import ExitCode
     from qualicoach.render.asking import ConsolePresenter
@@ -88,7 +88,7 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
 
     earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
     previous = {k: a for i in earlier for k, a in i.answers.items()}
-    engine = InterviewEngine(
+    engine = QuestionFlow(
         frameworks, lambda key, answer: store.record_answer(session.id, key, answer),
         store.clock, previous=previous, given=session.answers, only_gaps=only_gaps,
         stale_after=timedelta(days=settings.stale_after_days),
@@ -99,7 +99,7 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
         return
     restore = _stop_on_signals()
     try:
-        outcome = run_interview(engine, prompter, ConsolePresenter(console),
+        outcome = ask_questions(engine, prompter, ConsolePresenter(console),
                                 ask_evidence=not quick)
     except (KeyboardInterrupt, EOFError):
         store.end_interview(session.id, "interrupted")
@@ -144,12 +144,12 @@ def _safe_stderr(message: str) -> None:
 
 def _resumable(store: "Store", catalog: "Catalog",
                deal: "Deal") -> "tuple[Interview, list[Framework]]":
-    from qualicoach.errors import NotFound
+    from qualicoach.errors import NotFoundError
 
     unfinished = [i for i in store.interviews(deal.id) if i.status != "finished"]
     if not unfinished:
-        raise NotFound(f"deal '{deal.id}' has no interrupted interview to resume; start one "
-                       f"with: qualicoach interview {deal.id}")
+        raise NotFoundError(f"deal '{deal.id}' has no interrupted interview to resume; start one "
+                            f"with: qualicoach interview {deal.id}")
     session = unfinished[-1]
     return session, [catalog.get(fw_id) for fw_id in session.frameworks]
 
@@ -191,12 +191,12 @@ def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: P
                settings: "Settings") -> None:
     from qualicoach.coaching.answers_file import load_answers_file
     from qualicoach.coaching.report import build_report
-    from qualicoach.errors import InvalidUsage
+    from qualicoach.errors import UsageError
     from qualicoach.render.console import make_console
     from qualicoach.render.summary import summary
 
     if not deal_ref:
-        raise InvalidUsage("--answers needs the DEAL it answers for")
+        raise UsageError("--answers needs the DEAL it answers for")
     deal = store.deal(deal_ref)
     frameworks, answers = load_answers_file(path, catalog, store.clock())
     session = store.start_interview(deal.id, {f.id: f.version for f in frameworks})

@@ -49,7 +49,7 @@ def report(
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
     from qualicoach.coaching.report import build_report
-    from qualicoach.errors import InvalidUsage
+    from qualicoach.errors import UsageError
     from qualicoach.render.console import make_console
     from qualicoach.render.report import (
         customer_markdown,
@@ -64,7 +64,7 @@ def report(
             format not in (None, ReportFormat.markdown)
             or chosen in (ReportFormat.html, ReportFormat.json, ReportFormat.svg)):
         how = "--format markdown" if format else "a .md file name"
-        raise InvalidUsage(f"the customer summary is Markdown, not {chosen.value}: use {how}")
+        raise UsageError(f"the customer summary is Markdown, not {chosen.value}: use {how}")
     store, settings, catalog = open_workspace(ctx, read=True)
     the_report = build_report(store, catalog, deal, settings)
     if audience is Audience.customer:
@@ -106,7 +106,7 @@ def _format_of(output: Path | None) -> ReportFormat:
 
 def _emit(text: str, output: Path | None, what: str) -> None:
     """Print ``text``, or write it to ``output`` and say on stderr what was written where."""
-    from qualicoach.errors import InvalidValue
+    from qualicoach.errors import InvalidValueError
     from qualicoach.render.console import stderr_line
 
     if output is None:
@@ -115,7 +115,7 @@ def _emit(text: str, output: Path | None, what: str) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise InvalidValueError(f"cannot write {output}: {exc.strerror or exc}") from None
     stderr_line(f"wrote the {what} to {output}")
 
 
@@ -159,7 +159,7 @@ def demo(
     from qualicoach.coaching.report import report_from
     from qualicoach.coaching.sample import sample_deals
     from qualicoach.config.settings import load_settings
-    from qualicoach.errors import InvalidValue
+    from qualicoach.errors import InvalidValueError
     from qualicoach.frameworks.catalog import load_catalog
     from qualicoach.render.console import make_console
     from qualicoach.render.pipeline import table_text
@@ -169,8 +169,8 @@ def demo(
     path = explicit_database(ctx) or locs.database.with_name("demo.json")
     store = open_store(path)
     if store.counts()[0] and not store.is_sample():
-        raise InvalidValue(f"{path} holds real deals; the demo fills only a new or a sample "
-                           "database (give another --db)")
+        raise InvalidValueError(f"{path} holds real deals; the demo fills only a new or a sample "
+                                "database (give another --db)")
     for leftover in (path, store.journal.path, store.backup_path):
         leftover.unlink(missing_ok=True)
     store = open_store(path)

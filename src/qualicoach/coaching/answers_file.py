@@ -18,23 +18,12 @@ from datetime import datetime
 from pathlib import Path
 
 from qualicoach.domain.answer import Answer, Evidence, Value, parse_value
-from qualicoach.errors import FrameworkError, InvalidValue, NotFound
+from qualicoach.errors import AnswersFileError, FrameworkError, InvalidValueError, NotFoundError
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.frameworks.model import Framework, Question
 from qualicoach.yamlio.nodes import MAX_NODES, Node, read_yaml_file, where, word_to_bool
 
 _DETAIL_KEYS = {"value", "evidence", "verified", "note", "private"}
-
-
-class AnswersFileError(InvalidValue):
-    """Every problem of an answers file, one per line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-    def lines(self) -> list[str]:
-        return self.problems
 
 
 class _Bad(Exception):
@@ -56,8 +45,8 @@ class _Reader:
     def visit(self, node: Node) -> None:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise InvalidValue(f"{where(self.filename, node)}: more than {MAX_NODES:,} values "
-                               "(counting each use of an alias); this is not an answers file")
+            raise InvalidValueError(f"{where(self.filename, node)}: more than {MAX_NODES:,} values "
+                                    "(counting each use of an alias); this is not an answers file")
 
     def pairs(self, node: Node, problems: list[str]) -> Iterator[tuple[str, Node, Node]]:
         """A mapping's keys (as text) and values; duplicate and non-text keys are problems."""
@@ -98,13 +87,13 @@ def load_answers_file(path: Path, catalog: Catalog, now: datetime
     try:
         root = read_yaml_file(path, "answers file")  # JSON is YAML, so one reader for both
     except OSError as exc:
-        raise InvalidValue(f"cannot read answers file {path}: {exc.strerror}") from None
+        raise InvalidValueError(f"cannot read answers file {path}: {exc.strerror}") from None
     except FrameworkError as exc:
         raise AnswersFileError(exc.lines()) from None
     filename = str(path)
     if root is None or root.kind != "map" or not root.pairs:
         at = where(filename, root) if root is not None else filename
-        raise InvalidValue(f"{at}: expected {{framework_id: {{question_id: answer}}}}")
+        raise InvalidValueError(f"{at}: expected {{framework_id: {{question_id: answer}}}}")
     reader = _Reader(filename)
     problems: list[str] = []
     frameworks: list[Framework] = []
@@ -112,7 +101,7 @@ def load_answers_file(path: Path, catalog: Catalog, now: datetime
     for fw_id, fw_key, questions in reader.pairs(root, problems):
         try:
             framework = catalog.get(fw_id)
-        except NotFound as exc:
+        except NotFoundError as exc:
             problems.append(f"{where(filename, fw_key)}: {exc}")
             continue
         frameworks.append(framework)
@@ -167,7 +156,7 @@ def _answer(reader: _Reader, raw: Node, question: Question, now: datetime,
         details, value_node = {}, raw
     try:
         status, value = parse_value(question, reader.value(value_node))
-    except InvalidValue as exc:
+    except InvalidValueError as exc:
         raise _Bad(value_node, str(exc)) from None
     source = _text(details.get("evidence"), "evidence must be text: who said it")
     verified = _flag(details.get("verified"), "verified")

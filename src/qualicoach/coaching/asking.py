@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from qualicoach.coaching.flow import InterviewEngine, Step
+from qualicoach.coaching.flow import QuestionFlow, Step
 from qualicoach.coaching.prompts import Option, Prompter
 from qualicoach.domain.answer import YES_NO_TITLES, Answer, Evidence
-from qualicoach.errors import InvalidValue
+from qualicoach.errors import InvalidValueError
 from qualicoach.frameworks.model import SCALE_VALUES, UNCLEAR, UNKNOWN, Question
 
 HELP = "__help__"
@@ -37,21 +37,21 @@ class Presenter(Protocol):
 
 
 @dataclass
-class Outcome:
+class AskOutcome:
     """What happened in one run of the interview loop."""
 
     answered: dict[str, Answer] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
 
 
-def run_interview(engine: InterviewEngine, prompter: Prompter, presenter: Presenter,
-                  ask_evidence: bool = True) -> Outcome:
+def ask_questions(engine: QuestionFlow, prompter: Prompter, presenter: Presenter,
+                  ask_evidence: bool = True) -> AskOutcome:
     """Ask every remaining question; return what was answered and skipped.
 
     Ctrl-C (KeyboardInterrupt) and Ctrl-D (EOFError) propagate to the caller; every answer
     given before them is already stored.
     """
-    outcome = Outcome()
+    outcome = AskOutcome()
     while (step := engine.next_step()) is not None:
         presenter.step(step)
         answer = _ask_until_valid(engine, prompter, presenter, step)
@@ -64,7 +64,7 @@ def run_interview(engine: InterviewEngine, prompter: Prompter, presenter: Presen
     return outcome
 
 
-def _ask_until_valid(engine: InterviewEngine, prompter: Prompter, presenter: Presenter,
+def _ask_until_valid(engine: QuestionFlow, prompter: Prompter, presenter: Presenter,
                      step: Step) -> Answer | None:
     while True:
         reply = _ask(prompter, step)
@@ -76,7 +76,7 @@ def _ask_until_valid(engine: InterviewEngine, prompter: Prompter, presenter: Pre
             return None
         try:
             return engine.submit(step, reply)
-        except InvalidValue as exc:
+        except InvalidValueError as exc:
             presenter.retry(str(exc))
 
 
@@ -127,7 +127,7 @@ def _default_value(step: Step) -> str | list[str] | None:
     return None if previous.value is None else str(previous.value)
 
 
-def _annotate(engine: InterviewEngine, prompter: Prompter, step: Step, answer: Answer) -> Answer:
+def _annotate(engine: QuestionFlow, prompter: Prompter, step: Step, answer: Answer) -> Answer:
     evidence = answer.evidence
     if answer.status == "answered":
         source = prompter.text("Who said it?", default=evidence.source if evidence else "",

@@ -5,36 +5,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from qualicoach.domain.answer import Answer, Value
-from qualicoach.frameworks.model import Framework, Question, Test
+from qualicoach.frameworks.model import Framework, Question, WhenClause
 
 
 def applies(framework: Framework, question: Question, answers: Mapping[str, Answer]) -> bool:
-    """True when every test of the question's condition holds on ``answers``.
+    """True when every clause of the question's condition holds on ``answers``.
 
-    A test on a question with no answer at all does not hold: the question is not asked,
+    A clause on a question with no answer at all does not hold: the question is not asked,
     and does not count in scores, until the earlier question is answered.
     """
-    for test in question.when:
-        target = framework.question(test.question)
+    for clause in question.when:
+        target = framework.question(clause.question)
         if target is None:
             return False
         answer = answers.get(target.answer_key)
-        if answer is None or not _passes(test, answer):
+        if answer is None or not _holds(clause, answer):
             return False
     return True
 
 
-def _passes(test: Test, answer: Answer) -> bool:
+def _holds(clause: WhenClause, answer: Answer) -> bool:
     value: Value = answer.value if answer.status == "answered" else answer.status
-    if test.op in ("at_least", "at_most"):
+    if clause.op in ("at_least", "at_most"):
         if answer.status != "answered" or not isinstance(value, (int, float)):
             return False
-        limit = float(test.values[0])
-        return value >= limit if test.op == "at_least" else value <= limit
+        limit = float(clause.values[0])
+        return value >= limit if clause.op == "at_least" else value <= limit
     given = _as_texts(value)
-    wanted = {_normalise(v) for v in test.values}
+    wanted = {_normalise(v) for v in clause.values}
     hit = bool(given & wanted)
-    return hit if test.op in ("equals", "in") else not hit
+    return hit if clause.op in ("equals", "in") else not hit
 
 
 def _as_texts(value: Value) -> set[str]:

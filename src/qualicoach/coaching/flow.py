@@ -49,7 +49,7 @@ class _Planned:
     question: Question
 
 
-class InterviewEngine:
+class QuestionFlow:
     """Walks one or more frameworks for one deal, honouring conditions and shared questions."""
 
     def __init__(
@@ -128,7 +128,7 @@ class InterviewEngine:
 
     def submit(self, step: Step, raw: Any, evidence: Evidence | None = None,
                note: str = "", private: bool = False) -> Answer:
-        """Validate and record an answer; raises InvalidValue (nothing recorded) if bad."""
+        """Validate and record an answer; raises InvalidValueError (nothing recorded) if bad."""
         status, value = parse_value(step.question, raw)
         now = self.clock()
         previous = step.previous

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from qualicoach.errors import FrameworkError, InvalidValue
+from qualicoach.errors import FrameworkError, InvalidValueError
 from qualicoach.yamlio.nodes import Node, read_yaml_file, where
 
 
@@ -81,8 +81,8 @@ def load_frameworks_dirs(path: Path) -> tuple[Path, ...]:
         return ()
     if not (node.kind == "seq" and all(i.kind == "scalar" and not i.is_null and i.text.strip()
                                        for i in node.items)):
-        raise InvalidValue(f"{where(str(path), node)}: {FRAMEWORKS_DIRS} must be a list of "
-                           "folders")
+        raise InvalidValueError(f"{where(str(path), node)}: {FRAMEWORKS_DIRS} must be a list of "
+                                "folders")
     return tuple(path.parent / Path(i.text.strip()).expanduser() for i in node.items)
 
 
@@ -94,15 +94,15 @@ def _read_config(path: Path) -> dict[str, Node]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise InvalidValue(f"cannot read settings {path}: {exc.strerror}") from None
+        raise InvalidValueError(f"cannot read settings {path}: {exc.strerror}") from None
     except FrameworkError as exc:
-        raise InvalidValue(str(exc)) from None
+        raise InvalidValueError(str(exc)) from None
     filename = str(path)
     if root is None or root.is_null:
         return {}
     if root.kind != "map":
-        raise InvalidValue(f"{where(filename, root)}: expected keys and values, e.g. "
-                           "'stale_after_days: 60'")
+        raise InvalidValueError(f"{where(filename, root)}: expected keys and values, e.g. "
+                                "'stale_after_days: 60'")
     known = [*Settings.keys(), FRAMEWORKS_DIRS]
     values: dict[str, Node] = {}
     first: dict[str, Node] = {}
@@ -110,10 +110,10 @@ def _read_config(path: Path) -> dict[str, Node]:
         key = key_node.text if key_node.kind == "scalar" else key_node.describe()
         at = where(filename, key_node)
         if key not in known:
-            raise InvalidValue(f"{at}: unknown setting '{key}'; known: {', '.join(known)}")
+            raise InvalidValueError(f"{at}: unknown setting '{key}'; known: {', '.join(known)}")
         if key in first:
-            raise InvalidValue(f"{at}: duplicate setting '{key}' (first at line "
-                               f"{first[key].line}); YAML would silently keep only the last")
+            raise InvalidValueError(f"{at}: duplicate setting '{key}' (first at line "
+                                    f"{first[key].line}); YAML would silently keep only the last")
         first[key] = key_node
         values[key] = value_node
     return values
@@ -133,19 +133,19 @@ def _check(at: str, key: str, node: Node) -> Any:
     if key == "default_frameworks":
         if not (node.kind == "seq" and node.items
                 and all(i.kind == "scalar" and not i.is_null for i in node.items)):
-            raise InvalidValue(f"{at}: default_frameworks must be a list of framework ids")
+            raise InvalidValueError(f"{at}: default_frameworks must be a list of framework ids")
         return tuple(i.text for i in node.items)
     value = _number(node)
     if key == "stale_after_days":
         if value is None or not value.is_integer() or "." in node.text or value < 1:
-            raise InvalidValue(f"{at}: stale_after_days must be a whole number of days >= 1")
+            raise InvalidValueError(f"{at}: stale_after_days must be a whole number of days >= 1")
         return int(value)
     if value is None:
-        raise InvalidValue(f"{at}: {key} must be a number")
+        raise InvalidValueError(f"{at}: {key} must be a number")
     if key == "weak_below" and not 0 < value <= 1:
-        raise InvalidValue(f"{at}: weak_below must be a number above 0 and at most 1")
+        raise InvalidValueError(f"{at}: weak_below must be a number above 0 and at most 1")
     if key in ("high_score", "at_risk_from") and not 0 < value <= 100:
-        raise InvalidValue(f"{at}: {key} must be a number above 0 and at most 100")
+        raise InvalidValueError(f"{at}: {key} must be a number above 0 and at most 100")
     if value < 0:
-        raise InvalidValue(f"{at}: {key} must be 0 or more")
+        raise InvalidValueError(f"{at}: {key} must be 0 or more")
     return value

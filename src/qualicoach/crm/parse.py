@@ -20,7 +20,7 @@ from typing import Any
 
 from qualicoach.domain.deal import MAX_AMOUNT
 from qualicoach.domain.vocabulary import STAGES
-from qualicoach.errors import InvalidValue
+from qualicoach.errors import InvalidValueError
 from qualicoach.yamlio.files import read_at_most
 
 # About 500,000 deals of a typical export: far more than a rep's pipeline.
@@ -102,13 +102,13 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], in
     try:
         raw = read_at_most(path, MAX_IMPORT_BYTES)
     except OSError as exc:
-        raise InvalidValue(f"cannot read {path}: {exc.strerror}") from None
+        raise InvalidValueError(f"cannot read {path}: {exc.strerror}") from None
     if len(raw) > MAX_IMPORT_BYTES:
-        raise InvalidValue(f"{path} is larger than {MAX_IMPORT_BYTES // 1_000_000:,} MB; split "
-                           "the export into smaller files")
+        raise InvalidValueError(f"{path} is larger than {MAX_IMPORT_BYTES // 1_000_000:,} MB; "
+                                "split the export into smaller files")
     text = decode_export(raw, path.name)
     if not text.strip():
-        raise InvalidValue(f"{path} is empty")
+        raise InvalidValueError(f"{path} is empty")
     sample = text[:20_000]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -118,7 +118,7 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], in
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
-        raise InvalidValue(f"{path}: no header row ({exc})") from None
+        raise InvalidValueError(f"{path}: no header row ({exc})") from None
     count = max(0, text.count("\n") - 1)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -158,14 +158,14 @@ def decode_export(raw: bytes, name: str) -> str:
                 return body.decode(codec)
             except UnicodeDecodeError as exc:
                 line = body[: exc.start].decode(codec, errors="replace").count("\n") + 1
-                raise InvalidValue(f"{name}:{line}: not {label} text, though the file starts "
-                                   f"with a {label} byte-order mark; save it again as UTF-8"
-                                   ) from None
+                raise InvalidValueError(f"{name}:{line}: not {label} text, though the file starts "
+                                        f"with a {label} byte-order mark; save it again as UTF-8"
+                                        ) from None
     nul = raw.find(b"\0")
     if nul >= 0:
         line_number = raw[:nul].count(b"\n") + 1
-        raise InvalidValue(f"{name}:{line_number}: a NUL byte, so not a text "
-                           "file (UTF-16 without a byte-order mark?); save it as UTF-8")
+        raise InvalidValueError(f"{name}:{line_number}: a NUL byte, so not a text "
+                                "file (UTF-16 without a byte-order mark?); save it as UTF-8")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -183,14 +183,14 @@ def decode_export(raw: bytes, name: str) -> str:
         if first is None:
             first = (number, kind)
         elif kind != first[1]:
-            raise InvalidValue(f"{name}:{number}: {kind} text, but line {first[0]} is "
-                               f"{first[1]}: the file mixes encodings; save it again as UTF-8")
+            raise InvalidValueError(f"{name}:{number}: {kind} text, but line {first[0]} is "
+                                    f"{first[1]}: the file mixes encodings; save it again as UTF-8")
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
         line_number = raw[: exc.start].count(b"\n") + 1
-        raise InvalidValue(f"{name}:{line_number}: byte 0x{raw[exc.start]:02x} is neither "
-                           f"UTF-8 nor {label} text; save the file as UTF-8") from None
+        raise InvalidValueError(f"{name}:{line_number}: byte 0x{raw[exc.start]:02x} is neither "
+                                f"UTF-8 nor {label} text; save the file as UTF-8") from None
 
 
 def detect_layout(header: Sequence[str]) -> str:
@@ -216,11 +216,12 @@ def column_map(header: Sequence[str], layout: str, extra: Mapping[str, str]) -> 
     missing = [column for column in extra if normalise(column) not in
                {normalise(h) for h in header}]
     if missing:
-        raise InvalidValue(f"--map names column(s) the file does not have: {', '.join(missing)}"
-                           f"; its columns: {', '.join(header)}")
+        raise InvalidValueError("--map names column(s) the file does not have: "
+                                f"{', '.join(missing)}"
+                                f"; its columns: {', '.join(header)}")
     if "name" not in mapping.values():
-        raise InvalidValue("no column gives the deal's name; map one with --map "
-                           f"'COLUMN=name' (columns: {', '.join(header)})")
+        raise InvalidValueError("no column gives the deal's name; map one with --map "
+                                f"'COLUMN=name' (columns: {', '.join(header)})")
     return mapping
 
 
@@ -230,10 +231,10 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
     for item in items:
         column, sep, fld = item.rpartition("=")
         if not sep or not column.strip():
-            raise InvalidValue(f"--map '{item}' must look like COLUMN=FIELD")
+            raise InvalidValueError(f"--map '{item}' must look like COLUMN=FIELD")
         if fld.strip() not in FIELDS:
-            raise InvalidValue(f"--map '{item}': unknown field '{fld}'; fields: "
-                               f"{', '.join(FIELDS)}")
+            raise InvalidValueError(f"--map '{item}': unknown field '{fld}'; fields: "
+                                    f"{', '.join(FIELDS)}")
         mapping[column.strip()] = fld.strip()
     return mapping
 
@@ -263,7 +264,7 @@ def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None
             continue
         try:
             fields = _fields(row, mapping, day_first, unknown_stages, line, marks)
-        except InvalidValue as exc:
+        except InvalidValueError as exc:
             parsed.problems.append(f"{path.name}:{line}: {exc}")
             continue
         identity = ((fields.get("crm_id") or "",) if fields.get("crm_id") else
@@ -306,10 +307,10 @@ def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
             fields["tags"] = tuple(t.strip() for t in re.split(r"[;,]", value) if t.strip())
         else:
             if len(value) > 2000:
-                raise InvalidValue(f"{fld} is longer than 2,000 characters")
+                raise InvalidValueError(f"{fld} is longer than 2,000 characters")
             fields[fld] = value
     if not fields.get("name"):
-        raise InvalidValue("the deal has no name")
+        raise InvalidValueError("the deal has no name")
     if currency and "currency" not in fields:
         fields["currency"] = currency
     return fields
@@ -318,7 +319,7 @@ def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
 def _currency_code(text: str) -> str:
     code = _SYMBOLS.get(text.strip(), text.strip().upper())
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise InvalidValue(f"currency '{text}' is not a three-letter code")
+        raise InvalidValueError(f"currency '{text}' is not a three-letter code")
     return code
 
 
@@ -337,8 +338,8 @@ def parse_money(text: str, decimal_marks: Collection[str] = ()) -> tuple[float, 
             says = (f"other rows use '{mark}' as the decimal mark, but three digits follow "
                     "it here" if set(decimal_marks) == {mark} else
                     "this column writes decimals both ways (12,500.00 and 12.500,00)")
-            raise InvalidValue(f"amount '{text}' is ambiguous: {says}; write it as "
-                               f"{whole}{tail} or {whole}.{tail[:2]}")
+            raise InvalidValueError(f"amount '{text}' is ambiguous: {says}; write it as "
+                                    f"{whole}{tail} or {whole}.{tail[:2]}")
         kind = "thousands"
     if kind == "decimal":
         whole, _, fraction = number.rpartition(mark)
@@ -347,8 +348,8 @@ def parse_money(text: str, decimal_marks: Collection[str] = ()) -> tuple[float, 
         digits = re.sub(r"[.,]", "", number)
     amount = float(digits)
     if amount > MAX_AMOUNT:
-        raise InvalidValue(f"amount '{_clip(text)}' is too large (more than {MAX_AMOUNT:,.0f}); "
-                           "check the column")
+        raise InvalidValueError(f"amount '{_clip(text)}' is too large (more than "
+                                f"{MAX_AMOUNT:,.0f}); check the column")
     return amount, currency
 
 
@@ -360,7 +361,7 @@ def decimal_marks(texts: Iterable[str]) -> set[str]:
         try:
             number, _ = _split_currency(text)
             kind, mark = _shape(number, text)
-        except InvalidValue:
+        except InvalidValueError:
             continue
         if kind == "decimal":
             marks.add(mark)
@@ -381,9 +382,9 @@ def _split_currency(text: str) -> tuple[str, str]:
         currency, cleaned = match.group(1).upper(), cleaned.replace(match.group(1), "")
     number = cleaned.replace(" ", "").replace("'", "")
     if number.startswith("-") or number.startswith("("):
-        raise InvalidValue(f"amount '{_clip(text)}' is negative")
+        raise InvalidValueError(f"amount '{_clip(text)}' is negative")
     if not re.fullmatch(r"[0-9.,]+", number) or not re.search(r"\d", number):
-        raise InvalidValue(f"amount '{_clip(text)}' is not a number")
+        raise InvalidValueError(f"amount '{_clip(text)}' is not a number")
     return number, currency
 
 
@@ -404,16 +405,16 @@ def _shape(number: str, text: str) -> tuple[str, str]:
         whole, _, fraction = number.rpartition(decimal)
         if decimal in whole or not re.fullmatch(_GROUPED.replace("M", re.escape(thousands)),
                                                 whole) or not fraction:
-            raise InvalidValue(f"amount '{_clip(text)}' is not a number")
+            raise InvalidValueError(f"amount '{_clip(text)}' is not a number")
         return "decimal", decimal
     mark = marks[0]
     if number.count(mark) > 1:
         if not re.fullmatch(_GROUPED.replace("M", re.escape(mark)), number):
-            raise InvalidValue(f"amount '{_clip(text)}' is not a number")
+            raise InvalidValueError(f"amount '{_clip(text)}' is not a number")
         return "thousands", mark
     whole, _, fraction = number.partition(mark)
     if not fraction:
-        raise InvalidValue(f"amount '{_clip(text)}' is not a number")
+        raise InvalidValueError(f"amount '{_clip(text)}' is not a number")
     # Amounts are kept to cents, so three digits after the only mark are a thousands
     # group, unless the whole part could not lead a group (0.500, 1250.000).
     if len(fraction) == 3 and re.fullmatch(r"[1-9]\d{0,2}", whole):
@@ -441,5 +442,5 @@ def parse_any_date(text: str, day_first: bool = False) -> date:
             raise ValueError
         return date(year, month, day)
     except ValueError:
-        raise InvalidValue(f"close date '{text}' is not a date (YYYY-MM-DD, MM/DD/YYYY or "
-                           "DD.MM.YYYY)") from None
+        raise InvalidValueError(f"close date '{text}' is not a date (YYYY-MM-DD, MM/DD/YYYY or "
+                                "DD.MM.YYYY)") from None

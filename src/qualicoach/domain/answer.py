@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Union
 
-from qualicoach.errors import InvalidValue
+from qualicoach.errors import InvalidValueError
 from qualicoach.frameworks.model import (
     GAP_VALUES,
     SCALE_VALUES,
@@ -54,7 +54,7 @@ class Answer:
 def parse_value(question: Question, raw: Any) -> tuple[Status, Value]:
     """Validate a raw answer for ``question``: a status and a normalised value.
 
-    ``unknown`` and ``unclear`` are valid for every question. Raises InvalidValue saying
+    ``unknown`` and ``unclear`` are valid for every question. Raises InvalidValueError saying
     what was expected.
     """
     if isinstance(raw, str) and raw.strip().lower() in GAP_VALUES:
@@ -68,19 +68,20 @@ def parse_value(question: Question, raw: Any) -> tuple[Status, Value]:
             return "answered", "no"
         if word == "partial":
             return "answered", "partial"
-        raise InvalidValue(f"'{raw}' is not an answer: expected {', '.join(YES_NO_VALUES)}, "
-                           f"{UNKNOWN} or {UNCLEAR}")
+        raise InvalidValueError(f"'{raw}' is not an answer: expected {', '.join(YES_NO_VALUES)}, "
+                                f"{UNKNOWN} or {UNCLEAR}")
     if kind == "choice":
         return "answered", _one_choice(question, raw)
     if kind == "multi":
         items = raw if isinstance(raw, list) else [p for p in re.split(r"\s*,\s*", str(raw)) if p]
         if not items:
-            raise InvalidValue("choose at least one option, or answer unknown or unclear")
+            raise InvalidValueError("choose at least one option, or answer unknown or unclear")
         return "answered", list(dict.fromkeys(_one_choice(question, item) for item in items))
     if kind == "scale":
         number = _number(raw, "1 to 5")
         if number not in SCALE_VALUES:
-            raise InvalidValue(f"'{raw}' is not on the scale: expected a whole number from 1 to 5")
+            raise InvalidValueError(f"'{raw}' is not on the scale: expected a whole number "
+                                    "from 1 to 5")
         return "answered", float(number)
     if kind == "number":
         number = _number(raw, "a number")
@@ -88,20 +89,20 @@ def parse_value(question: Question, raw: Any) -> tuple[Status, Value]:
         if (low is not None and number < low) or (high is not None and number > high):
             bounds = (f"from {low:g} to {high:g}" if low is not None and high is not None
                       else f"of at least {low:g}" if low is not None else f"of at most {high:g}")
-            raise InvalidValue(f"{raw} is out of range: expected a number {bounds}")
+            raise InvalidValueError(f"{raw} is out of range: expected a number {bounds}")
         return "answered", number
     if kind == "date":
         text = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise InvalidValue(f"'{raw}' is not a date: write it as YYYY-MM-DD")
+            raise InvalidValueError(f"'{raw}' is not a date: write it as YYYY-MM-DD")
         try:
             date.fromisoformat(text)
         except ValueError:
-            raise InvalidValue(f"'{raw}' is not a real date") from None
+            raise InvalidValueError(f"'{raw}' is not a real date") from None
         return "answered", text
     text = str(raw).strip() if raw is not None else ""
     if not text:
-        raise InvalidValue("an answer is needed, or unknown or unclear")
+        raise InvalidValueError("an answer is needed, or unknown or unclear")
     return "answered", text
 
 
@@ -111,19 +112,19 @@ def _one_choice(question: Question, raw: Any) -> str:
         if text == choice.value or text.casefold() == choice.label.casefold():
             return choice.value
     options = ", ".join(c.value for c in question.choices)
-    raise InvalidValue(f"'{raw}' is not one of the options: {options}, {UNKNOWN} or {UNCLEAR}")
+    raise InvalidValueError(f"'{raw}' is not one of the options: {options}, {UNKNOWN} or {UNCLEAR}")
 
 
 def _number(raw: Any, expected: str) -> float:
     if isinstance(raw, bool):
-        raise InvalidValue(f"'{raw}' is not a number: expected {expected}")
+        raise InvalidValueError(f"'{raw}' is not a number: expected {expected}")
     try:
         number = float(str(raw).strip().replace(",", "")) if not isinstance(raw, (int, float)) \
             else float(raw)
     except ValueError:
-        raise InvalidValue(f"'{raw}' is not a number: expected {expected}") from None
+        raise InvalidValueError(f"'{raw}' is not a number: expected {expected}") from None
     if not math.isfinite(number):
-        raise InvalidValue(f"'{raw}' is not a number: expected {expected}")
+        raise InvalidValueError(f"'{raw}' is not a number: expected {expected}")
     return number
 
 

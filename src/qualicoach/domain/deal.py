@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from qualicoach.domain.vocabulary import ROLES, STAGES
-from qualicoach.errors import InvalidValue
+from qualicoach.errors import InvalidValueError
 
 __all__ = ["ROLES", "STAGES", "Change", "Contact", "Deal"]
 # Changes to these fields are kept with their time, so a slipped close date shows later.
@@ -98,11 +98,11 @@ def plain_value(value: Any) -> Any:
 def parse_date(text: str, what: str = "date") -> date:
     """A calendar date written YYYY-MM-DD; a date that does not exist is an error."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise InvalidValue(f"{what} '{text}' is not a date; write it as YYYY-MM-DD")
+        raise InvalidValueError(f"{what} '{text}' is not a date; write it as YYYY-MM-DD")
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidValue(f"{what} '{text}' is not a real date") from None
+        raise InvalidValueError(f"{what} '{text}' is not a real date") from None
 
 
 def parse_amount(value: str | float, what: str = "amount") -> float:
@@ -110,11 +110,11 @@ def parse_amount(value: str | float, what: str = "amount") -> float:
     try:
         amount = float(value)
     except (TypeError, ValueError):
-        raise InvalidValue(f"{what} '{value}' is not a number") from None
+        raise InvalidValueError(f"{what} '{value}' is not a number") from None
     if not math.isfinite(amount) or amount < 0:
-        raise InvalidValue(f"{what} {value} must be a number of 0 or more")
+        raise InvalidValueError(f"{what} {value} must be a number of 0 or more")
     if amount > MAX_AMOUNT:
-        raise InvalidValue(f"{what} {value} is too large (more than {MAX_AMOUNT:,.0f})")
+        raise InvalidValueError(f"{what} {value} is too large (more than {MAX_AMOUNT:,.0f})")
     return amount
 
 
@@ -122,7 +122,7 @@ def parse_currency(text: str) -> str:
     """A three-letter currency code (ISO 4217 form), upper-cased."""
     code = text.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise InvalidValue(f"currency '{text}' is not a three-letter code such as EUR or USD")
+        raise InvalidValueError(f"currency '{text}' is not a three-letter code such as EUR or USD")
     return code
 
 
@@ -130,16 +130,16 @@ def parse_choice(text: str, options: tuple[str, ...], what: str) -> str:
     """One of ``options``, case-insensitive, with '-' and ' ' read as '_'."""
     word = re.sub(r"[\s-]+", "_", text.strip().lower())
     if word not in options:
-        raise InvalidValue(f"unknown {what} '{text}'; expected one of: {', '.join(options)}")
+        raise InvalidValueError(f"unknown {what} '{text}'; expected one of: {', '.join(options)}")
     return word
 
 
 def parse_text(text: str, what: str, required: bool = False) -> str:
     """Free text as given (never interpreted), within a sane length."""
     if required and not text.strip():
-        raise InvalidValue(f"{what} must not be empty")
+        raise InvalidValueError(f"{what} must not be empty")
     if len(text) > MAX_TEXT:
-        raise InvalidValue(f"{what} is {len(text):,} characters; at most {MAX_TEXT:,} fit")
+        raise InvalidValueError(f"{what} is {len(text):,} characters; at most {MAX_TEXT:,} fit")
     return text
 
 

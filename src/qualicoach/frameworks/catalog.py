@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from qualicoach.errors import FrameworkError, NotFound, Problem
+from qualicoach.errors import FrameworkError, NotFoundError, Problem
 from qualicoach.frameworks.loader import check_references, load_framework
 from qualicoach.frameworks.model import Framework
 
@@ -51,13 +51,13 @@ class Catalog:
         return [entry.framework for entry in self.entries.values()]
 
     def get(self, framework_id: str) -> Framework:
-        """The framework with this id; NotFound names the ids there are."""
+        """The framework with this id; NotFoundError names the ids there are."""
         entry = self.entries.get(framework_id)
         if entry is None:
             close = difflib.get_close_matches(framework_id, list(self.entries), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise NotFound(f"no framework '{framework_id}'{hint}; known: "
-                           f"{', '.join(self.entries) or 'none'}")
+            raise NotFoundError(f"no framework '{framework_id}'{hint}; known: "
+                                f"{', '.join(self.entries) or 'none'}")
         return entry.framework
 
 

@@ -28,7 +28,7 @@ from qualicoach.frameworks.model import (
     Framework,
     Position,
     Question,
-    Test,
+    WhenClause,
 )
 from qualicoach.frameworks.schema import (
     ID_MAX_LENGTH,
@@ -509,8 +509,8 @@ class _Reader:
         return table
 
     def condition(self, question: _PendingQuestion, known: dict[str, _PendingQuestion],
-                  order: dict[str, int], asked: int) -> tuple[Test, ...]:
-        """The tests of a question's ``when``; ``asked`` questions come before it."""
+                  order: dict[str, int], asked: int) -> tuple[WhenClause, ...]:
+        """The clauses of a question's ``when``; ``asked`` questions come before it."""
         node = question.when_node
         label = f"question '{question.fields['id']}'"
         if node is None:
@@ -519,7 +519,7 @@ class _Reader:
             self.error(node, f"{label}: when must map earlier question ids to answers, "
                        "e.g. {budget_exists: yes}")
             return ()
-        tests: list[Test] = []
+        clauses: list[WhenClause] = []
         for key_node, test_node in node.pairs:
             ref = key_node.text
             target = known.get(ref)
@@ -531,13 +531,13 @@ class _Reader:
                 self.error(key_node, f"{label}: when names '{ref}', which is not asked before "
                            "it; a condition can only use earlier answers")
                 continue
-            test = self.test(ref, target, test_node, label)
-            if test is not None:
-                tests.append(test)
-        return tuple(tests)
+            clause = self.read_clause(ref, target, test_node, label)
+            if clause is not None:
+                clauses.append(clause)
+        return tuple(clauses)
 
-    def test(self, ref: str, target: _PendingQuestion, node: Node,
-             label: str) -> Test | None:
+    def read_clause(self, ref: str, target: _PendingQuestion, node: Node,
+                    label: str) -> WhenClause | None:
         op = "equals"
         value_node: Node = node
         if node.kind == "map":
@@ -578,7 +578,7 @@ class _Reader:
                            f"{_did_you_mean(value, valid)}; expected one of: {', '.join(valid)}")
                 return None
             values.append(value)
-        return Test(ref, op, tuple(values), self.pos(node))  # type: ignore[arg-type]
+        return WhenClause(ref, op, tuple(values), self.pos(node))  # type: ignore[arg-type]
 
 
 def _condition_values(target: _PendingQuestion) -> list[str] | None:

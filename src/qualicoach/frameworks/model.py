@@ -64,8 +64,9 @@ class Band:
 
 
 @dataclass(frozen=True)
-class Test:
-    """One test of a condition on an earlier answer (see docs/frameworks.md)."""
+class WhenClause:
+    """One clause of a ``when:`` condition: an earlier answer compared with values (see
+    docs/frameworks.md)."""
 
     question: str
     op: ConditionOp
@@ -87,7 +88,7 @@ class Question:
     follow_ups: tuple[str, ...] = ()
     weight: float = 1.0
     red_flag: bool = False
-    when: tuple[Test, ...] = ()
+    when: tuple[WhenClause, ...] = ()
     choices: tuple[Choice, ...] = ()
     scores: dict[str, float] = field(default_factory=dict)
     bands: tuple[Band, ...] = ()

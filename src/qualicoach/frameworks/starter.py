@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qualicoach.errors import InvalidValue
+from qualicoach.errors import InvalidValueError
 from qualicoach.frameworks.model import PERSPECTIVES
 from qualicoach.frameworks.schema import ID_MAX_LENGTH, ID_PATTERN, SCHEMA_FILE_NAME
 
@@ -62,11 +62,12 @@ def starter_framework(framework_id: str, perspective: str = "fit", file_name: st
     """A commented, valid framework file to start from."""
     if (not re.match(ID_PATTERN, framework_id) or len(framework_id) > ID_MAX_LENGTH
             or framework_id in ("true", "false")):
-        raise InvalidValue(f"framework id '{framework_id}' is not valid: use lowercase "
-                           "letters, digits and '_', starting with a letter, at most "
-                           f"{ID_MAX_LENGTH} characters")
+        raise InvalidValueError(f"framework id '{framework_id}' is not valid: use lowercase "
+                                "letters, digits and '_', starting with a letter, at most "
+                                f"{ID_MAX_LENGTH} characters")
     if perspective not in PERSPECTIVES:
-        raise InvalidValue(f"perspective '{perspective}' is not valid; expected fit or readiness")
+        raise InvalidValueError(f"perspective '{perspective}' is not valid; expected fit or "
+                                "readiness")
     return _TEMPLATE.format(
         schema_file=SCHEMA_FILE_NAME, framework_id=framework_id,
         name=framework_id.replace("_", " ").title(), perspective=perspective,

@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from qualicoach.errors import DatabaseError, StorageError
+from qualicoach.errors import DatabaseBusyError, DatabaseError, StorageError
 
 TMP_MARK = ".tmp-"
 Signature = tuple[int, int, int]
@@ -145,14 +145,10 @@ def remove_leftovers(path: Path) -> list[Path]:
     return removed
 
 
-class Busy(DatabaseError):
-    """Another process holds the write lock."""
-
-
 @contextlib.contextmanager
 def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
-    """Hold the cross-process write lock of the database at ``path``; raise Busy after
-    ``timeout`` seconds (0: do not wait at all)."""
+    """Hold the cross-process write lock of the database at ``path``; raise
+    DatabaseBusyError after ``timeout`` seconds (0: do not wait at all)."""
     # Imported here: read-only commands never pay for it.
     from filelock import FileLock, Timeout
 
@@ -162,8 +158,8 @@ def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise Busy(f"database {path} is busy: another qualicoach has held its lock for "
-                   f"{timeout:g} s; try again") from None
+        raise DatabaseBusyError(f"database {path} is busy: another qualicoach has held its "
+                                f"lock for {timeout:g} s; try again") from None
     try:
         yield
     finally:

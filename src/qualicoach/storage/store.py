@@ -33,10 +33,10 @@ from tinydb.storages import Storage
 from qualicoach.domain.answer import Answer, answer_from_doc, answer_to_doc, check_answer_doc
 from qualicoach.domain.deal import Change, Contact, Deal, deal_to_data, slugify
 from qualicoach.errors import (
-    Ambiguous,
+    AmbiguousError,
     DatabaseError,
-    InvalidValue,
-    NotFound,
+    InvalidValueError,
+    NotFoundError,
     QualicoachError,
     StorageError,
 )
@@ -366,7 +366,7 @@ class Store:
             kept = tuple(c for c in deal.contacts if c.name.casefold() != name.casefold())
             if len(kept) == len(deal.contacts):
                 names = ", ".join(c.name for c in deal.contacts) or "none"
-                raise NotFound(f"deal '{deal.id}' has no contact '{name}' (contacts: {names})")
+                raise NotFoundError(f"deal '{deal.id}' has no contact '{name}' (contacts: {names})")
             return deal.with_changes({"contacts": kept}, self.clock())
         return self._update(ref, change)
 
@@ -382,7 +382,8 @@ class Store:
             taken = {doc.get("id") for doc in table.all()}
             clashes = [d.id for d in deals if d.id in taken]
             if clashes or len({d.id for d in deals}) != len(deals):
-                raise InvalidValue(f"deal ids already used: {', '.join(clashes[:5]) or 'twice'}")
+                raise InvalidValueError("deal ids already used: "
+                                        f"{', '.join(clashes[:5]) or 'twice'}")
             table.insert_multiple(_deal_to_doc(d) for d in deals)
             db.table("interviews").insert_multiple(_interview_to_doc(i) for i in interviews)
             if sample:
@@ -474,7 +475,7 @@ class Store:
             table = db.table("interviews")
             doc = table.get(Query().id == interview_id)
             if not isinstance(doc, dict):
-                raise NotFound(f"no interview '{interview_id}'")
+                raise NotFoundError(f"no interview '{interview_id}'")
             merged = {**doc["answers"], **{k: answer_to_doc(a) for k, a in answers.items()}}
             table.update({"answers": merged}, Query().id == interview_id)
             self._bump_deal(db, doc["deal"])
@@ -484,7 +485,7 @@ class Store:
         with self.transaction() as db:
             table = db.table("interviews")
             if not table.contains(Query().id == interview_id):
-                raise NotFound(f"no interview '{interview_id}'")
+                raise NotFoundError(f"no interview '{interview_id}'")
             table.update({"status": status, "ended": self.clock().isoformat()},
                          Query().id == interview_id)
             doc = table.get(Query().id == interview_id)
@@ -672,7 +673,7 @@ def resolve_deal(deals: list[Deal], ref: str) -> Deal:
     """The deal ``ref`` names: an exact id, an exact name, or a unique prefix of either."""
     wanted = ref.strip().casefold()
     if not wanted:
-        raise InvalidValue("a deal id or name is needed")
+        raise InvalidValueError("a deal id or name is needed")
     by_id = [d for d in deals if d.id == ref.strip()]
     by_name = [d for d in deals if d.name.casefold() == wanted]
     for found in (by_id, by_name):
@@ -683,11 +684,11 @@ def resolve_deal(deals: list[Deal], ref: str) -> Deal:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFound(f"no deal matches '{ref}'; 'qualicoach deals --all' lists them")
+        raise NotFoundError(f"no deal matches '{ref}'; 'qualicoach deals --all' lists them")
     shown = ", ".join(f"{d.id} ({d.name})" for d in matches[:10])
     more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
-    raise Ambiguous(f"'{ref}' matches {len(matches)} deals: {shown}{more}; give more of the "
-                    "name or the id")
+    raise AmbiguousError(f"'{ref}' matches {len(matches)} deals: {shown}{more}; give more of the "
+                         "name or the id")
 
 
 # --- the file format ---------------------------------------------------------------------
@@ -699,7 +700,7 @@ _DEAL_FIELDS = {"name", "account", "owner", "stage", "amount", "currency", "clos
 def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - _DEAL_FIELDS
     if unknown:
-        raise InvalidValue(f"unknown deal field(s): {', '.join(sorted(unknown))}")
+        raise InvalidValueError(f"unknown deal field(s): {', '.join(sorted(unknown))}")
 
 
 # The file starts with the byte range of the deals table, in a fixed-width field of the
