@@ -30,6 +30,13 @@ class TextOrJson(str, enum.Enum):
     json = "json"
 
 
+class TableOrJson(str, enum.Enum):
+    """The --format of commands that list things: a table for people, or JSON for scripts."""
+
+    table = "table"
+    json = "json"
+
+
 @dataclass
 class RunOptions:
     """One run's options, resolved into Locations only when a command needs them.

@@ -14,7 +14,9 @@ from qualicoach.cli.context import locations, open_store, open_workspace
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
 
-class Source(str, Enum):
+class CrmLayout(str, Enum):
+    """Which CRM's export layout --from names (auto: recognised by the header)."""
+
     auto = "auto"
     salesforce = "salesforce"
     hubspot = "hubspot"
@@ -29,9 +31,9 @@ class ExportFormat(str, Enum):
 def import_deals(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A CSV export.", exists=True, dir_okay=False)],
-    source: Annotated[Source, typer.Option(
+    source: Annotated[CrmLayout, typer.Option(
         "--from", help="auto (Salesforce and HubSpot exports, recognised by their headers), "
-        "salesforce, hubspot, or csv (needs --map).")] = Source.auto,
+        "salesforce, hubspot, or csv (needs --map).")] = CrmLayout.auto,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", metavar="COLUMN=FIELD", help="Read a column as a field (repeatable); "
         "fields: crm_id, name, account, owner, stage, amount, currency, close_date, "

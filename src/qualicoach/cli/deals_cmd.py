@@ -25,7 +25,7 @@ class ListFormat(str, Enum):
     ids = "ids"
 
 
-class SortKey(str, Enum):
+class SortBy(str, Enum):
     risk = "risk"
     close = "close"
     amount = "amount"
@@ -53,9 +53,9 @@ def deals(
     stale: Annotated[int | None, typer.Option(
         metavar="DAYS", help="Only deals not interviewed for DAYS, 0 or more (or never).",
         min=0)] = None,
-    sort: Annotated[SortKey, typer.Option(
+    sort: Annotated[SortBy, typer.Option(
         help="risk (highest first), close (soonest), amount (largest), updated (latest), "
-        "fit (highest), readiness (lowest).")] = SortKey.risk,
+        "fit (highest), readiness (lowest).")] = SortBy.risk,
     limit: Annotated[int | None, typer.Option(metavar="N", help="Show at most N deals (1 or "
                                               "more).", min=1)] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every deal (the table "
@@ -72,7 +72,7 @@ def deals(
     The table shows the first page; json, csv and ids print every matching deal unless
     --limit is given.
     """
-    from qualicoach.coaching.pipeline import Filters, pipeline, select, sort_rows
+    from qualicoach.coaching.pipeline import SORT_KEYS, Filters, pipeline, select, sort_rows
     from qualicoach.domain.deal import parse_choice
     from qualicoach.errors import ExitCode, UsageError
     from qualicoach.render.console import stderr_line
@@ -86,7 +86,8 @@ def deals(
         owner=owner, account=account, tags=tuple(tag or ()), closing_within=closing_within,
         stale=stale)
     rows = sort_rows(select(pipeline(store, catalog, settings, now, include_archived=archived),
-                            filters, now.date()), sort.value)
+                            filters, now.date()),
+                     next(k for k in SORT_KEYS if k == sort.value))
     shown = rows
     if limit is not None:
         shown = rows[:limit]

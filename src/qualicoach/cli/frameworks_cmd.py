@@ -1,7 +1,6 @@
 """``qualicoach frameworks``: list, show, validate and start framework files."""
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,7 +8,7 @@ import typer
 
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
-from qualicoach.cli.context import TextOrJson, locations
+from qualicoach.cli.context import TableOrJson, TextOrJson, locations
 
 if TYPE_CHECKING:
     from qualicoach.frameworks.catalog import Catalog
@@ -17,12 +16,7 @@ if TYPE_CHECKING:
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
 app = CliTyper(help="List, show, validate and create qualification frameworks.",
-                  no_args_is_help=True)
-
-
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
+               no_args_is_help=True)
 
 
 def _catalog(ctx: typer.Context) -> "Catalog":
@@ -34,16 +28,16 @@ def _catalog(ctx: typer.Context) -> "Catalog":
 @app.command("list")
 def list_frameworks(
     ctx: typer.Context,
-    format: Annotated[ListFormat, typer.Option("--format", "-f",
-                                               help="table, or json for scripts.")] =
-    ListFormat.table,
+    format: Annotated[TableOrJson, typer.Option("--format", "-f",
+                                                help="table, or json for scripts.")] =
+    TableOrJson.table,
 ) -> None:
     """List the frameworks: id, name, version, perspective, questions and source."""
     from qualicoach.render.console import make_console, print_json
     from qualicoach.render.frameworks import catalog_table, entry_summary, warn_catalog_problems
 
     catalog = _catalog(ctx)
-    if format is ListFormat.json:
+    if format is TableOrJson.json:
         print_json([entry_summary(e) for e in catalog.entries.values()])
     else:
         make_console().print(catalog_table(catalog))

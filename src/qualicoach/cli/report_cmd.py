@@ -76,7 +76,8 @@ def report(
     elif chosen is ReportFormat.markdown:
         _emit(report_markdown(the_report), output, "report as Markdown")
     elif chosen in (ReportFormat.html, ReportFormat.svg):
-        _emit(report_export(the_report, chosen.value, settings.high_score), output,
+        _emit(report_export(the_report, "html" if chosen is ReportFormat.html else "svg",
+                            settings.high_score), output,
               f"report as {chosen.value.upper()}")
     elif output is not None:
         import io

@@ -14,15 +14,19 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, get_args
 
 from qualicoach.coaching import risk
 from qualicoach.coaching.report import frameworks_of, merged_answers
-from qualicoach.coaching.risk import Assessment, assess
+from qualicoach.coaching.risk import Assessment, Quadrant, assess
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.storage.store import Interview, Listed, Store
+
+# The orders ``qualicoach deals --sort`` offers.
+SortKey = Literal["risk", "close", "amount", "updated", "fit", "readiness"]
+SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class Row:
     readiness: float | None = None
     risk: int | None = None
     at_risk: bool = False
-    quadrant: str = "not_assessed"
+    quadrant: Quadrant = "not_assessed"
     reasons: list[dict[str, Any]] = field(default_factory=list)
     last_interview: str | None = None
 
@@ -199,7 +203,7 @@ def select(rows: Iterable[Row], filters: Filters, today: date) -> list[Row]:
     return chosen
 
 
-def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
+def sort_rows(rows: Sequence[Row], key: SortKey) -> list[Row]:
     """Rows in the order that needs attention first for ``key`` (see ``qualicoach deals``).
 
     risk: highest first; close: soonest first; amount: largest first; updated: most recent

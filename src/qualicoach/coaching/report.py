@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from qualicoach.coaching.risk import Assessment, assess
 from qualicoach.coaching.scoring import answer_score
@@ -19,6 +20,10 @@ from qualicoach.frameworks.model import Framework, Question
 from qualicoach.storage.store import Interview, Store
 
 ASK_NEXT_LIMIT = 8
+
+
+# How an answer moved since the previous interview ("new": given for the first time).
+ChangeDirection = Literal["better", "worse", "changed", "new"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class AnswerChange:
     question: Question
     before: str | None
     after: str
-    direction: str  # "better", "worse", "changed" or "new"
+    direction: ChangeDirection
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,8 @@ def _answer_changes(frameworks: list[Framework], answers: dict[str, Answer],
             if after.same_value(before):
                 continue
             old, new = answer_score(q, before), answer_score(q, after)
-            direction = "better" if new > old else "worse" if new < old else "changed"
+            direction: ChangeDirection = ("better" if new > old else "worse" if new < old
+                                          else "changed")
             changes.append(AnswerChange(q, describe_value(q, before), describe_value(q, after),
                                         direction))
     return tuple(changes + first_answers)

@@ -30,6 +30,10 @@ from qualicoach.frameworks.model import Framework, Question
 RULES_VERSION = 1
 
 GapKind = Literal["unknown", "unclear", "weak"]
+# Why a deal is at risk: a gap's kind is one of them.
+CauseKind = Literal["readiness_not_assessed", "red_flag", "unknown", "unclear", "weak",
+                    "assumption", "stale", "close_slipped", "single_contact",
+                    "no_economic_buyer", "worse"]
 Quadrant = Literal["high_fit_high_readiness", "high_fit_low_readiness",
                    "low_fit_high_readiness", "low_fit_low_readiness", "not_assessed"]
 
@@ -59,7 +63,7 @@ class Gap:
 class Cause:
     """One reason for no-decision risk and the points it adds."""
 
-    kind: str
+    kind: CauseKind
     points: float
     message: str
     key: str | None = None
@@ -130,12 +134,17 @@ def assess(deal: Deal, frameworks: Sequence[Framework], answers: Mapping[str, An
                       quadrant_of(fit, readiness, high), tuple(causes), gaps, unconfirmed)
 
 
+_QUADRANTS: dict[tuple[bool, bool], Quadrant] = {
+    (True, True): "high_fit_high_readiness", (True, False): "high_fit_low_readiness",
+    (False, True): "low_fit_high_readiness", (False, False): "low_fit_low_readiness",
+}
+
+
 def quadrant_of(fit: float | None, readiness: float | None, high: float) -> Quadrant:
     """Where fit and readiness put the deal."""
     if fit is None or readiness is None:
         return "not_assessed"
-    return (f"{'high' if fit >= high else 'low'}_fit_"  # type: ignore[return-value]
-            f"{'high' if readiness >= high else 'low'}_readiness")
+    return _QUADRANTS[fit >= high, readiness >= high]
 
 
 def _gaps(scores: Sequence[FrameworkScore], settings: Settings) -> tuple[Gap, ...]:

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from qualicoach.coaching.conditions import applies
-from qualicoach.domain.answer import Answer
-from qualicoach.frameworks.model import Element, Framework, Question
+from qualicoach.domain.answer import Answer, Value
+from qualicoach.frameworks.model import Element, Framework, Perspective, Question
 
 WEAK_BELOW = 0.5
 
@@ -33,13 +33,18 @@ def answer_score(question: Question, answer: Answer | None) -> float:
         total = sum(c.score for v in values if (c := question.choice(v)) is not None)
         return min(1.0, total)
     if kind == "scale":
-        return question.scores.get(str(int(float(value))), 0.0)  # type: ignore[arg-type]
+        return question.scores.get(str(int(_number(value))), 0.0)
     if kind == "number":
         if not question.bands:
             return 1.0
-        number = float(value)  # type: ignore[arg-type]
+        number = _number(value)
         return next((b.score for b in question.bands if number >= b.at_least), 0.0)
     return 1.0  # date and text: a specific answer was given
+
+
+def _number(value: Value) -> float:
+    """A stored scale or number answer as a number; a list (not a number) counts as 0."""
+    return 0.0 if isinstance(value, list) or value is None else float(value)
 
 
 def is_weak(question: Question, answer: Answer | None, weak_below: float = WEAK_BELOW) -> bool:
@@ -94,7 +99,8 @@ def score_framework(framework: Framework, answers: Mapping[str, Answer]) -> Fram
     return FrameworkScore(framework, score, tuple(elements))
 
 
-def perspective_score(scores: Iterable[FrameworkScore], perspective: str) -> float | None:
+def perspective_score(scores: Iterable[FrameworkScore], perspective: Perspective
+                      ) -> float | None:
     """The mean score, 0-100, of the frameworks of one perspective (fit or readiness)."""
     values = [s.score for s in scores
               if s.framework.perspective == perspective and s.score is not None]

@@ -58,7 +58,8 @@ def parse_value(question: Question, raw: Any) -> tuple[Status, Value]:
     what was expected.
     """
     if isinstance(raw, str) and raw.strip().lower() in GAP_VALUES:
-        return raw.strip().lower(), None  # type: ignore[return-value]
+        gap: Status = "unknown" if raw.strip().lower() == UNKNOWN else "unclear"
+        return gap, None
     kind = question.type
     if kind == "yes_no":
         word = str(raw).strip().lower() if not isinstance(raw, bool) else str(raw).lower()

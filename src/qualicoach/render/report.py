@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import Any, Literal
 
 from rich.box import SIMPLE_HEAD
 from rich.console import Console, Group, RenderableType
@@ -320,7 +320,7 @@ def quadrant_picture(fit: float | None, readiness: float | None, high: float = 6
 
 # --- HTML and SVG (the same report, for sharing) -----------------------------------------------
 
-def report_export(report: Report, kind: str, high: float = 60.0) -> str:
+def report_export(report: Report, kind: Literal["html", "svg"], high: float = 60.0) -> str:
     """The text report exported as HTML or SVG (Rich escapes all text in both)."""
     console = Console(record=True, width=100, file=io.StringIO(), color_system="truecolor",
                       force_terminal=True, highlight=False, emoji=False)

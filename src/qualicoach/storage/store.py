@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapp
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from tinydb import Query, TinyDB
@@ -46,7 +46,8 @@ SCHEMA_VERSION = 1
 Clock = Callable[[], datetime]
 Data = dict[str, dict[str, dict[str, Any]]]
 Signatures = tuple[durable.Signature | None, durable.Signature | None]
-InterviewStatus = str  # "in_progress", "finished" or "interrupted"
+InterviewStatus = Literal["in_progress", "finished", "interrupted"]
+INTERVIEW_STATUSES: tuple[InterviewStatus, ...] = ("in_progress", "finished", "interrupted")
 Warn = Callable[[str], None]
 
 
@@ -276,7 +277,7 @@ class Store:
         if not raw.strip():
             raise DatabaseError(f"database {self.path} is empty (0 bytes); {recovery}")
         try:
-            data = _loads_without_gc(raw)
+            data: Data = _loads_without_gc(raw)
         except orjson.JSONDecodeError as exc:
             raise DatabaseError(f"database {self.path} is damaged: not valid JSON at line "
                                 f"{exc.lineno}, column {exc.colno} ({exc.msg}); "
@@ -284,7 +285,7 @@ class Store:
         problem = _shape_problem(data)
         if problem:
             raise DatabaseError(f"database {self.path} is damaged: {problem}; {recovery}")
-        return data  # type: ignore[no-any-return]
+        return data
 
     def _keep_original(self, raw: bytes, version: int) -> None:
         backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
@@ -560,7 +561,7 @@ class Store:
                     return None
                 meta = orjson.loads(meta_raw[len(b'{"meta":'):meta_end])["1"]
                 handle.seek(start)
-                deals = _loads_without_gc(handle.read(end - start))
+                deals: dict[str, dict[str, Any]] = _loads_without_gc(handle.read(end - start))
         except (OSError, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
             return None
         if meta.get("schema_version") != SCHEMA_VERSION or _shape_problem({"deals": deals}):
@@ -575,7 +576,7 @@ class Store:
                     return None  # the full read sets it aside and says so
                 if deal_id in by_id:
                     _bump(by_id[deal_id])
-        return deals  # type: ignore[no-any-return]
+        return deals
 
     def parse_deal(self, fields: Mapping[str, Any]) -> Deal:
         """The deal a listing's stored fields describe."""
@@ -903,7 +904,8 @@ def _interview_from_doc(doc: dict[str, Any], path: Path,
     try:
         return Interview(
             id=doc["id"], deal_id=doc["deal"], frameworks=dict(doc["frameworks"]),
-            started=datetime.fromisoformat(doc["started"]), status=doc["status"],
+            started=datetime.fromisoformat(doc["started"]),
+            status=_interview_status(doc["status"]),
             ended=datetime.fromisoformat(doc["ended"]) if doc.get("ended") else None,
             answers={k: read_answer(a) for k, a in doc["answers"].items()},
         )
@@ -911,6 +913,13 @@ def _interview_from_doc(doc: dict[str, Any], path: Path,
         raise DatabaseError(f"database {path} is damaged: interview '{doc.get('id')}' cannot "
                             f"be read ({type(exc).__name__}: {exc}); the file was not "
                             "changed") from None
+
+
+def _interview_status(value: Any) -> InterviewStatus:
+    for status in INTERVIEW_STATUSES:
+        if value == status:
+            return status
+    raise ValueError(f"unknown status {value!r}")
 
 
 def _assessment(doc: Mapping[str, Any]) -> Mapping[str, Any] | None:

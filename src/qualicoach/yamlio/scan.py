@@ -20,7 +20,7 @@ from yaml.tokens import ScalarToken
 _BREAKS = "\0 \t\r\n\x85\u2028\u2029"
 
 
-class PurePythonLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no types
+class PurePythonLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` with plain scalars scanned as the YAML 1.2 specification says."""
 
     def scan_plain(self) -> Any:
