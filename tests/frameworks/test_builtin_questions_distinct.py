@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualicoach.catalog import Source, builtin_folder, load_catalog
-from qualicoach.framework import Framework, Question
+from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
+from qualicoach.frameworks.model import Framework, Question
 
 # Above these, two prompts ask the same thing. The built-ins' closest distinct pair scores
 # well below both (see test_the_thresholds_leave_a_margin_over_the_builtins).
