@@ -8,6 +8,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from qualicoach.cli.app import app
+from qualicoach.cli.context import RunOptions
+from qualicoach.coaching.prompts import Prompter
 
 from .helpers.home import Home, Run
 
@@ -36,8 +38,13 @@ def run() -> Run:
     """Run the CLI in-process: ``run("frameworks", "list")`` returns the click Result."""
     runner = CliRunner()
 
-    def invoke(*args: str, input: str | None = None, ok: bool | None = None) -> Result:
-        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+    def invoke(*args: str, input: str | None = None, ok: bool | None = None,
+               prompter: Prompter | None = None) -> Result:
+        # A scripted prompter stands in for the rep at a terminal.
+        options = RunOptions(prompter=prompter,
+                             is_terminal=(lambda: True) if prompter is not None else None)
+        result = runner.invoke(app, list(args), input=input, catch_exceptions=False,
+                               obj=options)
         if ok is True:
             assert result.exit_code == 0, result.output
         return result

@@ -12,12 +12,17 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from qualicoach.cli import terminal
+from qualicoach.coaching.asking import HELP, NOTE, SKIP, WHO
+from qualicoach.coaching.prompts import SEARCH_SHOWN, Option, filter_options
+from qualicoach.domain.answer import Evidence
+from qualicoach.frameworks.model import UNCLEAR, UNKNOWN
 from qualicoach.storage.store import Store
 
 from ..helpers.frameworks import MINI
 from ..helpers.home import Home, Run
+from ..helpers.prompter import ENTER, EveryPrompt, ScriptedPrompter
 
-DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
+DOWN, RETURN, SPACE, CTRL_C = "\x1b[B", "\r", " ", "\x03"
 
 
 @pytest.fixture
@@ -41,11 +46,13 @@ def answers_of(home: Home, deal_id: str) -> list[tuple[str, dict[str, object]]]:
 
 
 def test_a_whole_interview_is_stored(run: Run, home: Home, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
+    # The one test of the terminal adapter through a real prompt_toolkit pipe: a select's
+    # key answers at once, a checkbox ticks with space, text ends with Enter.
     keyboard.send_text(  # type: ignore[attr-defined]
-        ENTER                         # agreed: Yes (first option)
-        + "2027-01-15" + ENTER        # when
-        + SPACE + DOWN + SPACE + ENTER  # pains: Cost and Risk
-        + DOWN * 3 + ENTER            # level: 4
+        "1"                           # agreed: 1) Yes
+        + "2027-01-15" + RETURN        # when
+        + SPACE + DOWN + SPACE + RETURN  # pains: Cost and Risk
+        + "4"                         # level: 4
     )
     result = run("interview", deal, "-F", "mini", "--quick")
     assert result.exit_code == 0, result.output
@@ -56,45 +63,101 @@ def test_a_whole_interview_is_stored(run: Run, home: Home, deal: str, keyboard) 
     assert "Readiness 94" in result.stdout
 
 
-def test_a_bad_answer_is_asked_again_with_the_reason(run: Run, home: Home, deal: str,
-                                                    keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text(  # type: ignore[attr-defined]
-        ENTER + "2026-02-30" + ENTER + "2027-02-28" + ENTER + ENTER + ENTER)
+def test_question_mark_shows_the_help_in_a_select_and_a_checkbox(run: Run, deal: str,
+                                                                 keyboard) -> None:  # type: ignore[no-untyped-def]
+    keyboard.send_text("?" + "1" + "2027-01-15" + RETURN + "?" + CTRL_C)  # type: ignore[attr-defined]
     result = run("interview", deal, "-F", "mini", "--quick")
+    assert result.stdout.count("WHY-TEXT") == 1 and "HOW-TEXT" in result.stdout
+    assert result.stdout.count("No coaching notes for this question.") == 1  # 'Which pains?'
+
+
+def test_ctrl_c_keeps_a_valid_answer_typed_but_not_entered(run: Run, home: Home, deal: str,
+                                                          keyboard) -> None:  # type: ignore[no-untyped-def]
+    keyboard.send_text("1" + "2027-01-15" + CTRL_C)  # type: ignore[attr-defined]
+    result = run("interview", deal, "-F", "mini", "--quick")
+    assert result.exit_code == 130
+    assert answers_of(home, deal)[0][1]["mini.when"] == ("answered", "2027-01-15")
+    assert "All 2 answers so far are saved" in result.stderr
+
+
+def test_ctrl_c_keeps_the_ticks_of_a_checkbox(run: Run, home: Home, deal: str,
+                                             keyboard) -> None:  # type: ignore[no-untyped-def]
+    keyboard.send_text("1" + RETURN + DOWN + SPACE + CTRL_C)  # type: ignore[attr-defined]
+    run("interview", deal, "-F", "mini", "--quick")
+    assert answers_of(home, deal)[0][1]["mini.pains"] == ("answered", ["risk"])
+
+
+def test_ctrl_c_shows_typed_text_that_is_not_an_answer(run: Run, home: Home, deal: str,
+                                                      keyboard) -> None:  # type: ignore[no-untyped-def]
+    keyboard.send_text("Jane Do" + CTRL_C)  # type: ignore[attr-defined]
+    result = run("interview", deal, "-F", "mini")
+    assert result.exit_code == 130
+    assert "what you had typed: Jane Do" in result.stderr
+
+
+def test_the_deal_picker_filters_as_you_type(run: Run, home: Home, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
+    run("deal", "add", "Initech migration", ok=True)
+    keyboard.send_text("renew" + RETURN + "1" + CTRL_C)  # type: ignore[attr-defined]
+    run("interview", "-F", "mini", "--quick")
+    assert answers_of(home, deal)[0][1] == {"mini.agreed": ("answered", "yes")}
+
+
+# --- the same flow through the Prompter seam: what the rep answers, not which keys -------
+
+def test_a_bad_answer_is_asked_again_with_the_reason(run: Run, home: Home, deal: str) -> None:
+    rep = ScriptedPrompter("yes", "2026-02-30", "2027-02-28", ENTER, ENTER)
+    result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
     assert "'2026-02-30' is not a real date; try again" in result.stdout
     assert answers_of(home, deal)[0][1]["mini.when"] == ("answered", "2027-02-28")
+    rep.done()
 
 
-def test_help_shows_why_and_how_then_asks_again(run: Run, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text(DOWN * 5 + ENTER + ENTER + CTRL_C)  # type: ignore[attr-defined]
-    result = run("interview", deal, "-F", "mini", "--quick")
+def test_help_shows_why_and_how_then_asks_again(run: Run, deal: str) -> None:
+    rep = ScriptedPrompter(HELP, KeyboardInterrupt())
+    result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
     assert "WHY-TEXT" in result.stdout and "HOW-TEXT" in result.stdout
+    assert [a.message for a in rep.asked] == ["Do they agree they must change?"] * 2
 
 
-def test_unknown_and_unclear_are_kept_apart(run: Run, home: Home, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text(  # type: ignore[attr-defined]
-        DOWN * 3 + ENTER              # agreed: unknown
-        + "unclear" + ENTER           # when: unclear
-        + ENTER                       # pains: nothing ticked = skip for now
-        + DOWN * 6 + ENTER)           # level: unclear
-    run("interview", deal, "-F", "mini", "--quick")
+def test_question_mark_typed_at_a_text_prompt_shows_the_help(run: Run, deal: str) -> None:
+    rep = ScriptedPrompter("yes", "?", KeyboardInterrupt())
+    result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    assert "No coaching notes for this question." in result.stdout
+    assert [a.message for a in rep.asked][1:] == ["By when?", "By when?"]
+
+
+def test_unknown_and_unclear_are_kept_apart(run: Run, home: Home, deal: str) -> None:
+    rep = ScriptedPrompter(UNKNOWN,      # agreed: unknown
+                           "unclear",    # when: typed word
+                           ENTER,        # pains: nothing ticked = skip for now
+                           UNCLEAR)      # level: unclear
+    run("interview", deal, "-F", "mini", "--quick", prompter=rep)
     assert answers_of(home, deal)[0][1] == {
         "mini.agreed": ("unknown", None), "mini.when": ("unclear", None),
         "mini.level": ("unclear", None)}
 
 
-def test_ctrl_c_keeps_every_answer_and_resume_continues(run: Run, home: Home, deal: str,
-                                                       keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text(ENTER + "2027-01-15" + ENTER + CTRL_C)  # type: ignore[attr-defined]
-    result = run("interview", deal, "-F", "mini", "--quick")
+def test_multi_choice_offers_unknown_and_unclear_apart_from_its_options(run: Run, home: Home,
+                                                                       deal: str) -> None:
+    rep = ScriptedPrompter("yes", "2027-01-15", [UNCLEAR], KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    pains = rep.asked[2]
+    assert pains.kind == "checkbox" and "u unknown, c unclear" in pains.instruction
+    assert answers_of(home, deal)[0][1]["mini.pains"] == ("unclear", None)
+
+
+def test_ctrl_c_keeps_every_answer_and_resume_continues(run: Run, home: Home,
+                                                       deal: str) -> None:
+    rep = ScriptedPrompter("yes", "2027-01-15", KeyboardInterrupt())
+    result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
     assert result.exit_code == 130
     assert ("All 2 answers so far are saved. Resume with: qualicoach interview acme-renewal "
             "--resume") in result.stderr
     assert answers_of(home, deal) == [("interrupted", {
         "mini.agreed": ("answered", "yes"), "mini.when": ("answered", "2027-01-15")})]
 
-    keyboard.send_text(SPACE + ENTER + ENTER)  # type: ignore[attr-defined]
-    result = run("interview", deal, "--resume", "--quick")
+    rep = ScriptedPrompter(["cost"], "1")
+    result = run("interview", deal, "--resume", "--quick", prompter=rep)
     assert result.exit_code == 0, result.output
     assert "Need - 3 of 4" in result.stdout
     assert answers_of(home, deal) == [("finished", {
@@ -102,25 +165,119 @@ def test_ctrl_c_keeps_every_answer_and_resume_continues(run: Run, home: Home, de
         "mini.pains": ("answered", ["cost"]), "mini.level": ("answered", 1.0)})]
 
 
-def test_previous_answers_are_the_defaults(run: Run, home: Home, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text(DOWN * 2 + ENTER + "2027-01-15" + ENTER + SPACE + ENTER + ENTER)  # type: ignore[attr-defined]
-    run("interview", deal, "-F", "mini", "--quick", ok=True)
-    keyboard.send_text(ENTER * 4)  # type: ignore[attr-defined]
-    result = run("interview", deal, "-F", "mini", "--quick", ok=True)
+def test_previous_answers_are_the_defaults(run: Run, home: Home, deal: str) -> None:
+    run("interview", deal, "-F", "mini", "--quick", ok=True,
+        prompter=ScriptedPrompter("no", "2027-01-15", ["cost"], "1"))
+    result = run("interview", deal, "-F", "mini", "--quick", ok=True,
+                 prompter=ScriptedPrompter(ENTER, ENTER, ENTER, ENTER))
     assert "last time: No" in result.stdout
     second = answers_of(home, deal)[1][1]
     assert second == answers_of(home, deal)[0][1]
 
 
-def test_evidence_and_a_private_note_are_asked_after_an_answer(run: Run, home: Home, deal: str,
-                                                               keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text(  # type: ignore[attr-defined]
-        ENTER + "Jane Doe (COO)" + ENTER + "y" + "budget talk only" + ENTER + "y" + CTRL_C)
-    run("interview", deal, "-F", "mini")
+def test_enter_on_a_question_never_answered_records_nothing(run: Run, home: Home,
+                                                           deal: str) -> None:
+    rep = ScriptedPrompter(ENTER, ENTER, ENTER, ENTER)
+    result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    assert result.exit_code == 0, result.output
+    assert answers_of(home, deal) == [("finished", {})]
+    assert rep.asked[0].default == SKIP and rep.asked[3].default == SKIP
+
+
+def test_an_enter_only_run_on_a_new_deal_records_no_strong_answer(run: Run, home: Home) -> None:
+    rep = EveryPrompt(enter_only=True)
+    result = run("interview", "Brand new", prompter=rep)
+    assert result.exit_code == 0, result.output
+    (interview,) = Store(home.db).interviews("brand-new")
+    assert interview.answers == {}
+    assert "Saved: 0 answers this time" in result.stdout
+
+
+def test_evidence_is_asked_once_and_every_answer_inherits_it(run: Run, home: Home,
+                                                            deal: str) -> None:
+    rep = ScriptedPrompter("Jane Doe, COO", "yes", "2027-01-15", ["cost"], "3",
+                           "__no__")
+    run("interview", deal, "-F", "mini", prompter=rep, ok=True)
+    answers = Store(home.db).interviews(deal)[0].answers
+    assert {a.evidence for a in answers.values()} == {Evidence("Jane Doe, COO", verified=True)}
+    assert [a.message for a in rep.asked].count("Who gave you these answers?") == 1
+
+
+def test_enter_at_who_gave_the_answers_means_our_own_view(run: Run, home: Home,
+                                                         deal: str) -> None:
+    run("interview", deal, "-F", "mini", ok=True,
+        prompter=ScriptedPrompter(ENTER, "yes", ENTER, ENTER, ENTER))
     answer = Store(home.db).interviews(deal)[0].answers["mini.agreed"]
-    assert answer.evidence is not None
-    assert (answer.evidence.source, answer.evidence.verified) == ("Jane Doe (COO)", True)
-    assert (answer.note, answer.private) == ("budget talk only", True)
+    assert answer.evidence is None  # an assumption, as the report says
+
+
+def test_one_answer_can_name_its_own_source_and_a_private_note(run: Run, home: Home,
+                                                              deal: str) -> None:
+    rep = ScriptedPrompter("Jane Doe, COO",
+                           WHO, "Bob Lee, IT", NOTE, "budget talk only", "yes",
+                           "2027-01-15", KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", prompter=rep)
+    answers = Store(home.db).interviews(deal)[0].answers
+    agreed, when = answers["mini.agreed"], answers["mini.when"]
+    assert agreed.evidence == Evidence("Bob Lee, IT", verified=True)
+    assert (agreed.note, agreed.private) == ("budget talk only", True)
+    assert when.evidence == Evidence("Jane Doe, COO", verified=True)
+    assert (when.note, when.private) == ("", False)
+
+
+def test_a_date_far_in_the_past_is_confirmed(run: Run, home: Home, deal: str) -> None:
+    rep = ScriptedPrompter("yes", "2020-01-15", False, "2027-01-15", KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    confirm = rep.asked[2]
+    assert confirm.kind == "confirm" and confirm.message.startswith("2020-01-15 is ")
+    assert answers_of(home, deal)[0][1]["mini.when"] == ("answered", "2027-01-15")
+
+
+def test_a_date_far_ahead_is_kept_once_confirmed(run: Run, home: Home, deal: str) -> None:
+    rep = ScriptedPrompter("yes", "2040-01-15", True, KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    assert "from now" in rep.asked[2].message
+    assert answers_of(home, deal)[0][1]["mini.when"] == ("answered", "2040-01-15")
+
+
+NUMBERS = """\
+id: nums
+name: Nums
+version: "1"
+perspective: fit
+elements:
+  - id: money
+    name: Money
+    questions:
+      - {id: budget, prompt: Budget?, type: number, min: 0, max: 10000000}
+"""
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("50k", 50_000.0), ("1.2m", 1_200_000.0),
+                                                ("12,500", 12_500.0), ("7", 7.0)])
+def test_numbers_read_as_a_rep_types_them(run: Run, home: Home, deal: str, typed: str,
+                                         stored: float) -> None:
+    home.write_framework("nums.yaml", NUMBERS)
+    rep = ScriptedPrompter(typed)
+    run("interview", deal, "-F", "nums", "--quick", prompter=rep, ok=True)
+    assert answers_of(home, deal)[0][1]["nums.budget"] == ("answered", stored)
+
+
+def test_a_number_shows_its_range_before_the_first_try(run: Run, home: Home, deal: str) -> None:
+    home.write_framework("nums.yaml", NUMBERS)
+    rep = ScriptedPrompter(KeyboardInterrupt())
+    run("interview", deal, "-F", "nums", "--quick", prompter=rep)
+    assert "0 to 1e+07" in rep.asked[0].instruction or "0 to 10000000" in rep.asked[0].instruction
+
+
+def test_the_summary_counts_the_deals_answers_not_only_this_sessions(run: Run, home: Home,
+                                                                    deal: str) -> None:
+    run("interview", deal, "-F", "mini", "--quick",
+        prompter=ScriptedPrompter("yes", "2027-01-15", KeyboardInterrupt()))
+    result = run("interview", deal, "--resume", "--quick", ok=True,
+                 prompter=ScriptedPrompter(["cost"], "2"))
+    assert "Saved: 2 answers this time. ACME renewal now has 4 of 4 questions answered" \
+        in result.stdout
 
 
 def test_without_a_terminal_or_answers_file_it_says_so(run: Run, deal: str) -> None:
@@ -181,26 +338,59 @@ def test_answers_file_that_is_not_yaml(run: Run, deal: str, tmp_path: Path) -> N
     assert result.stderr.startswith(f"qualicoach: {path}:2:1: YAML syntax error: ")
 
 
-def test_without_arguments_it_offers_a_new_deal_and_the_default_frameworks(
-    run: Run, home: Home, keyboard  # type: ignore[no-untyped-def]
-) -> None:
-    keyboard.send_text(  # type: ignore[attr-defined]
-        ENTER                        # Which deal? "+ a new deal" (the only choice)
-        + "Hooli platform" + ENTER   # its name
-        + ENTER                      # Which frameworks? the defaults: BANT and alignment
-        + ENTER + CTRL_C)            # answer one question, then stop
-    result = run("interview", "--quick")
+def test_without_arguments_a_new_name_creates_the_deal_with_its_details(run: Run,
+                                                                        home: Home) -> None:
+    rep = ScriptedPrompter(
+        "Hooli platform",            # Which deal? a name that matches none: a new deal
+        "Hooli", "50k", ENTER,       # account, amount (50k), close date skipped
+        ENTER,                       # Which frameworks? the defaults: BANT and alignment
+        ENTER,                       # Who gave you these answers? our own view
+        "allocated", KeyboardInterrupt())  # answer one question, then stop
+    result = run("interview", prompter=rep)
     assert result.exit_code == 130
-    (interview,) = Store(home.db).interviews("hooli-platform")
+    store = Store(home.db)
+    hooli = store.deal("hooli-platform")
+    assert (hooli.account, hooli.amount, hooli.close_date) == ("Hooli", 50_000.0, None)
+    (interview,) = store.interviews("hooli-platform")
     assert interview.frameworks == {"bant": "1.1", "alignment": "1.1"}
     assert len(interview.answers) == 1
 
 
-def test_choosing_an_existing_deal(run: Run, home: Home, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
-    # The most recently updated deal is the default: Enter picks it.
-    keyboard.send_text(ENTER + ENTER + CTRL_C)  # type: ignore[attr-defined]
-    run("interview", "-F", "mini", "--quick")
+def test_interview_of_a_missing_deal_offers_to_create_it(run: Run, home: Home) -> None:
+    rep = ScriptedPrompter(True, ENTER, "1.2m", "2027-06-30", KeyboardInterrupt())
+    result = run("interview", "Quick Test", "-F", "bant", prompter=rep)
+    assert result.exit_code == 130
+    assert rep.asked[0].message == "There is no deal 'Quick Test'. Create it?"
+    deal = Store(home.db).deal("quick-test")
+    assert (deal.name, deal.account, deal.amount, str(deal.close_date)) == (
+        "Quick Test", "", 1_200_000.0, "2027-06-30")
+
+
+def test_declining_to_create_a_missing_deal_changes_nothing(run: Run, home: Home) -> None:
+    result = run("interview", "Quick Test", "-F", "bant", prompter=ScriptedPrompter(False))
+    assert result.exit_code == 4
+    assert "no deal matches 'Quick Test'" in result.stderr
+
+
+def test_choosing_an_existing_deal(run: Run, home: Home, deal: str) -> None:
+    rep = ScriptedPrompter("acme", "yes", KeyboardInterrupt())
+    run("interview", "-F", "mini", "--quick", prompter=rep)
     assert Store(home.db).interviews(deal)[0].answers["mini.agreed"].value == "yes"
+    assert rep.asked[0].values == (deal,)
+
+
+def test_the_picker_scales_to_ten_thousand_deals(home: Home) -> None:
+    options = [Option(f"deal-{n}", f"Deal {n} (deal-{n})") for n in range(10_000)]
+    assert [o.value for o in filter_options(options, "deal 9999")] == ["deal-9999"]
+    assert len(filter_options(options, "deal")) == SEARCH_SHOWN
+
+
+def test_the_last_frameworks_used_on_a_deal_are_the_default(run: Run, home: Home,
+                                                           deal: str) -> None:
+    run("interview", deal, "-F", "mini", "--quick", prompter=ScriptedPrompter(KeyboardInterrupt()))
+    rep = ScriptedPrompter(ENTER, KeyboardInterrupt())
+    run("interview", deal, "--quick", prompter=rep)
+    assert (rep.asked[0].message, rep.asked[0].default) == ("Which frameworks?", ["mini"])
 
 
 # --- the closing summary agrees with the report --------------------------------------------
@@ -244,3 +434,44 @@ def test_the_closing_summary_scores_every_framework_the_deal_was_interviewed_on(
     assert report["readiness"] is not None
     assert f"Fit {report['fit']:.0f}  Readiness {report['readiness']:.0f}" in summary
     assert "Readiness not assessed" not in summary
+
+
+# --- a whole interview in about 40 prompts ------------------------------------------------
+
+def test_a_full_interview_with_evidence_takes_at_most_40_prompts(run: Run, home: Home) -> None:
+    rep = EveryPrompt(replies={
+        "Which deal?": "Initech platform",
+        "Which frameworks?": ["bant", "meddic", "alignment"],
+        "Who gave you these answers?": "Jane Doe, CFO",
+        "Jane Doe (CFO) is not a stakeholder": "economic_buyer"})
+    result = run("interview", prompter=rep, ok=True)
+    (interview,) = Store(home.db).interviews("initech-platform")
+    asked = [a for a in rep.asked if a.message.endswith("?") and a.kind != "confirm"]
+    questions = len(interview.answers)
+    assert questions >= 25  # every question answered: the run is a whole interview
+    assert len(rep.asked) <= 40, [a.message for a in rep.asked]
+    assert len(asked) >= questions
+    assert "Saved: " in result.stdout
+
+
+def test_a_cfo_named_as_evidence_becomes_the_economic_buyer_in_the_report(run: Run,
+                                                                        home: Home) -> None:
+    rep = EveryPrompt(replies={
+        "Who gave you these answers?": "Jane Doe, CFO",
+        "Jane Doe (CFO) is not a stakeholder": "economic_buyer"})
+    run("deal", "add", "ACME", ok=True)
+    result = run("interview", "acme", "-F", "bant", "-F", "meddic", "-F", "alignment",
+                 prompter=rep, ok=True)
+    assert "new stakeholders: Jane Doe (CFO): economic buyer" in " ".join(result.stdout.split())
+    (contact,) = Store(home.db).deal("acme").contacts
+    assert (contact.name, contact.title, contact.role) == ("Jane Doe", "CFO", "economic_buyer")
+    report = run("report", "acme", ok=True).stdout
+    assert "No contact recorded" not in report and "No economic buyer" not in report
+
+
+def test_declining_the_stakeholder_offer_keeps_the_deal_as_it_was(run: Run, home: Home,
+                                                                 deal: str) -> None:
+    rep = ScriptedPrompter("Jane Doe, CFO", "yes", ENTER, ENTER, ENTER, "__no__")
+    run("interview", deal, "-F", "mini", prompter=rep, ok=True)
+    assert Store(home.db).deal(deal).contacts == ()
+    assert "No contact recorded" in run("report", deal, ok=True).stdout

@@ -27,54 +27,78 @@ def deal(run: Run, home: Home) -> str:
     return run("deal", "add", "ACME renewal", ok=True).stdout.strip()
 
 
-def spawn(*args: str) -> pexpect.spawn:
+def spawn(*args: str, columns: int = 100) -> pexpect.spawn:
     # A terminal answers cursor-position requests; pexpect does not, so tell prompt_toolkit
     # not to wait for the answer.
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100", "LINES": "40",
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": str(columns), "LINES": "40",
            "PROMPT_TOOLKIT_NO_CPR": "1"}
     env.pop("QUALICOACH_DEBUG", None)
     return pexpect.spawn(sys.executable, ["-m", "qualicoach", *args], env=env,
-                         encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100))
+                         encoding="utf-8", timeout=TIMEOUT, dimensions=(40, columns))
 
 
 def test_a_person_types_a_whole_interview(home: Home, deal: str) -> None:
     child = spawn("interview", deal, "-F", "mini")
+    child.expect("Who gave you these answers")
+    child.send("Jane Doe (COO)\r")                     # once, for every answer
     child.expect("Do they agree they must change")
-    child.send("\r")                                   # Yes
-    child.expect("Who said it")
-    child.send("Jane Doe (COO)\r")
-    child.expect("Confirmed by the customer")
-    child.send("y")
-    child.expect("Note")
-    child.send("\r")
+    child.send("1")                                    # 1) Yes, at once
     child.expect("By when")
     child.send("2027-13-01\r")                         # not a date: asked again
     child.expect("is not a real date; try again")
     child.expect("By when")
     child.send("2027-12-01\r")
-    child.expect("Who said it")
-    child.send("\r")
-    child.expect("Note")
-    child.send("\r")
     child.expect("Which pains")
     child.send(" \r")                                  # Cost
-    child.expect("Who said it")
-    child.send("\r")
-    child.expect("Note")
-    child.send("\r")
     child.expect("How urgent")
-    child.send(DOWN * 4 + "\r")                        # 5
-    child.expect("Who said it")
-    child.send("\r")
-    child.expect("Note")
-    child.send("\r")
+    child.send("5")                                    # 5) 5
+    child.expect("Jane Doe \\(COO\\) is not a stakeholder")
+    child.send("0")                                    # no, do not add
     child.expect("Readiness 88")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     answers = Store(home.db).interviews(deal)[0].answers
-    assert answers["mini.agreed"].evidence.source == "Jane Doe (COO)"  # type: ignore[union-attr]
+    assert {a.evidence.source for a in answers.values() if a.evidence} == {"Jane Doe (COO)"}
     assert answers["mini.when"].value == "2027-12-01"
+
+
+def test_a_whole_bant_meddic_alignment_interview_takes_at_most_40_prompts(home: Home,
+                                                                          run: Run) -> None:
+    # Typed through the real terminal: one answer per question by what it asks for, the
+    # evidence once, and the stakeholder offer at the end. Every prompt answered is counted.
+    run("deal", "add", "Initech platform", ok=True)
+    child = spawn("interview", "initech-platform", "-F", "bant", "-F", "meddic",
+                  "-F", "alignment", columns=250)
+    child.expect("Who gave you these answers")
+    child.send("Jane Doe, CFO\r")
+    prompts = 1
+    # Short marks of each kind of prompt, on a terminal wide enough not to wrap them.
+    kinds = {r"press a key": "1", r"space ticks": " \r", r"YYYY-MM-DD": "2027-03-01\r",
+             r"50k": "50k\r", r"\(text;": "in their words\r"}
+    while True:
+        # The header is printed once per question; the prompt below it may be redrawn.
+        found = child.expect([r" - \d+ of \d+", r"extra question after \d+ of \d+",
+                              "is not a stakeholder of this deal yet", "Full report"])
+        if found == 3:
+            break
+        if found == 2:                                 # the one person named: the last prompt
+            child.send("2")                            # add as economic buyer
+            prompts += 1
+            child.expect("Full report")
+            break
+        child.expect(list(kinds))
+        child.send(kinds[child.match.re.pattern])
+        prompts += 1
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    answers = Store(home.db).interviews("initech-platform")[0].answers
+    assert len(answers) >= 25 and all(a.status == "answered" for a in answers.values())
+    assert prompts <= 40
+    assert prompts == len(answers) + 2  # the evidence once, the stakeholder offer once
+    (contact,) = Store(home.db).deal("initech-platform").contacts
+    assert (contact.name, contact.role) == ("Jane Doe", "economic_buyer")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
@@ -83,7 +107,7 @@ def test_a_signal_ends_the_interview_cleanly_and_keeps_the_answers(
 ) -> None:
     child = spawn("interview", deal, "-F", "mini", "--quick")
     child.expect("Do they agree they must change")
-    child.send("\r")
+    child.send("1")                                    # Yes
     child.expect("By when")
     child.kill(signum)
     child.expect(pexpect.EOF)

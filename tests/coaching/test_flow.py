@@ -172,16 +172,24 @@ def test_optional_elements_are_asked_only_when_included() -> None:
     assert walk(engine(include_optional=True), {})[-1] == "opt"
 
 
-def test_progress_counts_the_questions_that_will_be_asked() -> None:
+def test_progress_count_is_stable_and_conditional_questions_are_extras() -> None:
+    # Issue 14: the total used to grow as conditions opened ('9 of 25', '13 of 26').
     eng = engine()
-    step = eng.next_step()
-    assert step is not None and (step.number, step.total) == (1, 7)
-    eng.submit(step, "yes")
-    step = eng.next_step()
-    assert step is not None and (step.number, step.total) == (2, 7)
-    eng.submit(step, "high")  # opens 'later'
-    step = eng.next_step()
-    assert step is not None and (step.number, step.total) == (3, 8)
+    replies = {"yn": "yes", "pick": "high", "many": ["a"], "scale": "3", "num": "60",
+               "day": "2027-01-01", "words": "w", "later": "yes", "big": "no"}
+    seen = []
+    while (step := eng.next_step()) is not None:
+        seen.append((step.question.id, step.number, step.total, step.conditional))
+        eng.submit(step, replies[step.question.id])
+    assert seen == [("yn", 1, 7, False), ("pick", 2, 7, False), ("many", 3, 7, False),
+                    ("scale", 4, 7, False), ("num", 5, 7, False), ("day", 6, 7, False),
+                    ("words", 7, 7, False), ("later", 7, 7, True), ("big", 7, 7, True)]
+    assert eng.next_step() is None
+
+
+def test_the_run_says_up_front_how_many_conditional_questions_may_be_added() -> None:
+    step = engine().next_step()
+    assert step is not None and step.conditionals == 2
 
 
 def test_every_accepted_answer_goes_to_the_sink_at_once() -> None:

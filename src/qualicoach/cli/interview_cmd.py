@@ -45,14 +45,18 @@ def interview(
         "--with-optional",
         help="Include optional elements (MEDDPICC's Paper process, Competition).")] = False,
     quick: Annotated[bool, typer.Option(
-        "--quick", help="Do not ask for evidence and notes after each answer.")] = False,
+        "--quick", help="Do not ask who gave the answers: all are our own view.")] = False,
 ) -> None:
     """Qualify a deal: questions one at a time, with why each matters and how to ask it.
 
+    First: the deal (type to filter; a new name creates it), the frameworks (last time's
+    are ticked) and who gave you the answers (once; every answer inherits it). At any
+    question: ? help, u unknown, c unclear, e who said this one, n private note, s skip.
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
+    from qualicoach.coaching.sessions import find_or_create, last_frameworks, pick_deal
     from qualicoach.errors import ExitCode, UsageError
-    from qualicoach.render.console import make_console
+    from qualicoach.render.console import make_console, stderr_line
 
     store, settings, catalog = open_workspace(ctx)
     if answers is not None:
@@ -64,11 +68,13 @@ def interview(
     prompter = run_prompter(ctx)
     console = make_console()
     try:
-        the_deal = store.deal(deal) if deal else _pick_deal(store, prompter)
+        the_deal = (find_or_create(store, deal, prompter, stderr_line) if deal
+                    else pick_deal(store, prompter, stderr_line))
         if resume:
             session, frameworks = _resumable(store, catalog, the_deal)
         else:
-            frameworks = _choose_frameworks(catalog, framework, settings, prompter)
+            frameworks = _choose_frameworks(catalog, framework, settings, prompter,
+                                            last_frameworks(store, the_deal))
             session = store.start_interview(the_deal.id, {f.id: f.version for f in frameworks})
     except (KeyboardInterrupt, EOFError):
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
@@ -79,9 +85,11 @@ def interview(
 def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
          frameworks: "list[Framework]", settings: "Settings", prompter: "Prompter",
          console: "Console", *, only_gaps: bool, include_optional: bool, quick: bool) -> None:
-    from qualicoach.coaching.asking import ask_questions
+    from qualicoach.coaching.asking import ask_questions, ask_source
     from qualicoach.coaching.flow import QuestionFlow
+    from qualicoach.coaching.prompts import Interrupted
     from qualicoach.coaching.report import build_report
+    from qualicoach.coaching.sessions import contact_text, offer_stakeholders, session_source
     from qualicoach.errors import ExitCode
     from qualicoach.render.asking import ConsolePresenter
     from qualicoach.render.summary import summary
@@ -99,20 +107,30 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
         return
     restore = _stop_on_signals()
     try:
-        outcome = ask_questions(engine, prompter, ConsolePresenter(console),
-                                ask_evidence=not quick)
-    except (KeyboardInterrupt, EOFError):
+        evidence = None if quick else ask_source(
+            prompter, [contact_text(c) for c in deal.contacts], session_source(session))
+        outcome = ask_questions(engine, prompter, ConsolePresenter(console), evidence)
+    except (KeyboardInterrupt, EOFError) as stop:
         store.end_interview(session.id, "interrupted")
         count = len(engine.given)
         saved = "No answer yet" if not count else (
             "The answer so far is saved" if count == 1 else f"All {count} answers so far are saved")
-        _safe_stderr(f"\nStopped. {saved}. Resume with: qualicoach interview {deal.id} --resume")
+        unsaved = ""
+        if isinstance(stop, Interrupted) and stop.typed and not stop.kept:
+            typed = stop.typed if isinstance(stop.typed, str) else ", ".join(stop.typed)
+            unsaved = f" Not an answer, so not saved, what you had typed: {typed}"
+        _safe_stderr(f"\nStopped. {saved}.{unsaved} Resume with: qualicoach interview "
+                     f"{deal.id} --resume")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     finally:
         restore()
     store.end_interview(session.id, "finished")
+    try:
+        added = offer_stakeholders(store, deal, outcome.sources, prompter)
+    except (KeyboardInterrupt, EOFError):  # every answer is saved; only the offer is left
+        added = ()
     console.print(summary(build_report(store, catalog, deal.id, settings),
-                          len(outcome.answered), len(outcome.skipped)))
+                          len(outcome.answered), len(outcome.skipped), added))
 
 
 def _stop_on_signals() -> Callable[[], None]:
@@ -155,7 +173,7 @@ def _resumable(store: "Store", catalog: "Catalog",
 
 
 def _choose_frameworks(catalog: "Catalog", chosen: list[str] | None, settings: "Settings",
-                       prompter: "Prompter") -> "list[Framework]":
+                       prompter: "Prompter", last: list[str]) -> "list[Framework]":
     if chosen:
         return [catalog.get(fw_id) for fw_id in dict.fromkeys(chosen)]
     from qualicoach.coaching.prompts import Option
@@ -163,28 +181,13 @@ def _choose_frameworks(catalog: "Catalog", chosen: list[str] | None, settings: "
 
     options = [Option(f.id, f"{f.name} ({f.perspective}, {f.question_count} questions)")
                for f in catalog.frameworks()]
-    defaults = [fw_id for fw_id in settings.default_frameworks if fw_id in catalog.entries]
+    defaults = [fw_id for fw_id in last if fw_id in catalog.entries] or [
+        fw_id for fw_id in settings.default_frameworks if fw_id in catalog.entries]
     while True:
         picked = prompter.checkbox("Which frameworks?", options, checked=defaults)
         if picked:
             return [catalog.get(fw_id) for fw_id in picked]
         stderr_line("Choose at least one framework (space to tick, Enter to go on).")
-
-
-def _pick_deal(store: "Store", prompter: "Prompter") -> "Deal":
-    from qualicoach.coaching.prompts import Option
-
-    deals = sorted(store.deals(), key=lambda d: d.updated, reverse=True)
-    new = "__new__"
-    options = [Option(new, "+ a new deal"),
-               *(Option(d.id, f"{d.name} ({d.id})") for d in deals[:50])]
-    picked = prompter.select("Which deal?", options, default=deals[0].id if deals else new)
-    if picked != new:
-        return store.deal(picked)
-    name = ""
-    while not name.strip():
-        name = prompter.text("Name of the new deal:")
-    return store.add_deal(name.strip())
 
 
 def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: Path,

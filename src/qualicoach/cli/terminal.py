@@ -7,10 +7,10 @@ use, and only the interview path ever gets here.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from qualicoach.coaching.prompts import Option
+from qualicoach.coaching.prompts import Interrupted, Option, filter_options
 from qualicoach.render.console import visible
 
 
@@ -41,21 +41,108 @@ class QuestionaryPrompter:
 
     def select(self, message: str, options: Sequence[Option], default: str | None = None
                ) -> str:
-        choices = [self._q.Choice(visible(o.title), value=o.value) for o in options]
-        chosen = next((c for c in choices if c.value == default), None)
-        return str(self._run(self._q.select(visible(message), choices=choices,
-                                            default=chosen, qmark="?")))
+        choices: list[Any] = []
+        for o in options:
+            if o.separated:
+                choices.append(self._q.Separator(" "))
+            title = f"{o.key}) {o.title}" if o.key else o.title
+            choices.append(self._q.Choice(visible(title), value=o.value))
+        keyed = any(o.key for o in options)
+        chosen = next((c for c in choices if getattr(c, "value", None) == default), None)
+        question = self._q.select(
+            visible(message), choices=choices, default=chosen, qmark="?",
+            instruction="(press a key)" if keyed else None)
+        self._pick_by_key(question, options, lambda value: value)
+        return str(self._run(question))
+
+    @staticmethod
+    def _pick_by_key(question: Any, options: Sequence[Option],
+                     result: Callable[[str], object]) -> None:
+        """An option's key answers with it at once. questionary's own shortcuts allow no
+        '?' and only move the pointer. Keys added to the prompt's own KeyBindings win over
+        its defaults."""
+        bindings: Any = question.application.key_bindings
+        control = _choices_control(question)
+
+        def pick(event: Any, value: str) -> None:
+            # As Enter does: point at the choice and mark the prompt answered, so the line
+            # left on screen shows what was picked.
+            for index, choice in enumerate(control.choices):
+                if getattr(choice, "value", None) == value:
+                    control.pointed_at = index
+            control.is_answered = True
+            event.app.exit(result=result(value))
+
+        for option in options:
+            if option.key:
+                bindings.add(option.key, eager=True)(
+                    lambda event, value=option.value: pick(event, value))
 
     def checkbox(self, message: str, options: Sequence[Option],
-                 checked: Sequence[str] = ()) -> list[str]:
+                 checked: Sequence[str] = (), instruction: str = "") -> list[str]:
         choices = [self._q.Choice(visible(o.title), value=o.value, checked=o.value in checked)
-                   for o in options]
-        return [str(v) for v in self._run(self._q.checkbox(visible(message), choices=choices,
-                                                           qmark="?"))]
+                   for o in options if not o.key]
+        question = self._q.checkbox(visible(message), choices=choices, qmark="?",
+                                    instruction=instruction or None)
+        self._pick_by_key(question, options, lambda value: [value])
+        control = _choices_control(question)
+
+        def interrupt(event: Any) -> None:
+            # questionary's Ctrl-C would drop the ticks: keep them for the caller.
+            event.app.exit(exception=Interrupted([str(v) for v in control.selected_options]),
+                           style="class:aborting")
+
+        bindings: Any = question.application.key_bindings
+        bindings.add("c-c", eager=True)(interrupt)
+        return [str(v) for v in self._run(question)]
 
     def text(self, message: str, default: str = "", instruction: str = "") -> str:
         return str(self._run(self._q.text(visible(message), default=default, qmark="?",
-                                          instruction=instruction or None)))
+                                          instruction=instruction or None,
+                                          key_bindings=_keep_typed())))
+
+    def search(self, message: str, options: Sequence[Option], instruction: str = "") -> str:
+        title = visible(message) + (f" {instruction}" if instruction else "")
+        question = self._q.autocomplete(title, choices=[], completer=_filter_completer(options),
+                                        qmark="?", key_bindings=_keep_typed())
+        # Show the first matches (the most recent deals) before anything is typed.
+        buffer = question.application.current_buffer
+        question.application.pre_run_callables.append(
+            lambda: buffer.start_completion(select_first=False))
+        return str(self._run(question))
 
     def confirm(self, message: str, default: bool = False) -> bool:
         return bool(self._run(self._q.confirm(visible(message), default=default, qmark="?")))
+
+
+def _choices_control(question: Any) -> Any:
+    """questionary's list of choices inside a select or checkbox prompt."""
+    return next(c for c in question.application.layout.find_all_controls()
+                if hasattr(c, "pointed_at"))
+
+
+def _keep_typed() -> Any:
+    """Ctrl-C in a text prompt raises ``Interrupted`` with the text typed so far."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    def interrupt(event: Any) -> None:
+        event.app.exit(exception=Interrupted(event.app.current_buffer.text),
+                       style="class:aborting")
+
+    bindings.add("c-c", eager=True)(interrupt)
+    return bindings
+
+
+def _filter_completer(options: Sequence[Option]) -> Any:
+    from prompt_toolkit.completion import Completer, Completion
+
+    class FilterCompleter(Completer):
+        def get_completions(self, document: Any, complete_event: Any) -> Any:
+            typed = document.text_before_cursor
+            for option in filter_options(options, typed):
+                yield Completion(option.value, start_position=-len(typed),
+                                 display=visible(option.title))
+
+    return FilterCompleter()

@@ -2,29 +2,45 @@
 
 Terminal-independent: what is shown goes through the Presenter seam, input comes from the
 Prompter seam, answers go to the store through the engine the moment they are given.
+
+Evidence is asked once per conversation (``ask_source``) and every answer inherits it; a key
+at any question changes it for that answer (``e``) or adds a private note (``n``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from qualicoach.coaching.flow import QuestionFlow, Step
-from qualicoach.coaching.prompts import Option, Prompter
-from qualicoach.domain.answer import YES_NO_TITLES, Answer, Evidence
+from qualicoach.coaching.prompts import Interrupted, Option, Prompter
+from qualicoach.domain.answer import YES_NO_TITLES, Answer, Evidence, date_warning
 from qualicoach.errors import InvalidValueError
 from qualicoach.frameworks.model import SCALE_VALUES, UNCLEAR, UNKNOWN, Question
 
 HELP = "__help__"
 SKIP = "__skip__"
-_GAP_OPTIONS = [Option(UNKNOWN, "unknown - it never came up"),
-                Option(UNCLEAR, "unclear - discussed, still vague")]
-_EXTRA_OPTIONS = [Option(HELP, "? why it matters, how to ask"), Option(SKIP, "skip for now")]
+WHO = "__who__"
+NOTE = "__note__"
+# One order for every question: its answers, best first, then the two gaps,
+# then the extras, skip last. A question never answered before has skip as its default, so
+# Enter never records a strong answer the rep did not give.
+_GAP_OPTIONS = [Option(UNKNOWN, "unknown - it never came up", "u", separated=True),
+                Option(UNCLEAR, "unclear - discussed, still vague", "c")]
+_SKIP_OPTION = Option(SKIP, "skip - not asked yet (asked again next time)", "s")
+_SKIP_KEEPING = Option(SKIP, "skip - last time's answer stays, not confirmed today", "s")
+# What a rep can type instead of an answer at a text, number or date question.
+_TYPED_KEYS = {"?": HELP, "e": WHO, "n": NOTE, "s": SKIP, "u": UNKNOWN, "c": UNCLEAR}
+OWN_VIEW = "our own view"
 
 
 class Presenter(Protocol):
     """Shows the rep what surrounds each question (``render.asking.ConsolePresenter`` is the
     terminal one)."""
+
+    def intro(self, step: Step) -> None:
+        """Before the first question: how many there are, and the keys that work at each."""
 
     def step(self, step: Step) -> None:
         """Before a question is asked: where it stands, and the previous answer."""
@@ -42,76 +58,182 @@ class AskOutcome:
 
     answered: dict[str, Answer] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # every "who said it" given, in order
+
+
+def ask_source(prompter: Prompter, known: list[str], default: Evidence | None = None
+               ) -> Evidence | None:
+    """Who this conversation's answers come from: customer people (confirmed), or None
+    (our own view, an assumption). One prompt for the whole interview."""
+    hint = f"known: {'; '.join(known)}. " if known else ""
+    typed = prompter.text(
+        "Who gave you these answers?",
+        default=default.source if default and default.verified else "",
+        instruction=f"(who was on the call: 'Jane Doe, CFO; Bob Lee'. {hint}"
+                    f"Enter: {OWN_VIEW})").strip()
+    if not typed or typed.casefold() == OWN_VIEW:
+        return None
+    return Evidence(typed, verified=True)
+
+
+def people_in(source: str) -> list[tuple[str, str]]:
+    """The people a source names, as (name, title): 'Jane Doe, CFO; Bob (IT)' gives
+    [('Jane Doe', 'CFO'), ('Bob', 'IT')]."""
+    people = []
+    for part in re.split(r"\s*[;\n]\s*|\s+and\s+|\s*&\s*", source.strip()):
+        match = re.fullmatch(r"(?P<name>[^,(]+?)\s*(?:,\s*(?P<t1>.+)|\((?P<t2>[^)]*)\))?", part)
+        if not match or not part or part.casefold() == OWN_VIEW:
+            continue
+        name = match["name"].strip()
+        if name:
+            people.append((name, (match["t1"] or match["t2"] or "").strip()))
+    return people
 
 
 def ask_questions(engine: QuestionFlow, prompter: Prompter, presenter: Presenter,
-                  ask_evidence: bool = True) -> AskOutcome:
+                  evidence: Evidence | None = None) -> AskOutcome:
     """Ask every remaining question; return what was answered and skipped.
 
-    Ctrl-C (KeyboardInterrupt) and Ctrl-D (EOFError) propagate to the caller; every answer
-    given before them is already stored.
+    ``evidence``: where this conversation's answers come from (None: our own view). Ctrl-C
+    (KeyboardInterrupt) and Ctrl-D (EOFError) propagate to the caller; every answer given
+    before them is already stored, and a valid answer typed but not yet entered is stored
+    too (``Interrupted.kept``).
     """
     outcome = AskOutcome()
+    if evidence is not None:
+        outcome.sources.append(evidence.source)
+    first = True
     while (step := engine.next_step()) is not None:
+        if first:
+            presenter.intro(step)
+            first = False
         presenter.step(step)
-        answer = _ask_until_valid(engine, prompter, presenter, step)
+        answer = _ask_until_valid(engine, prompter, presenter, step, evidence, outcome)
         if answer is None:
             outcome.skipped.append(step.key)
             continue
-        if ask_evidence:
-            answer = _annotate(engine, prompter, step, answer)
         outcome.answered[step.key] = answer
     return outcome
 
 
 def _ask_until_valid(engine: QuestionFlow, prompter: Prompter, presenter: Presenter,
-                     step: Step) -> Answer | None:
+                     step: Step, evidence: Evidence | None, outcome: AskOutcome
+                     ) -> Answer | None:
+    note = ""
     while True:
-        reply = _ask(prompter, step)
+        try:
+            reply = _ask(prompter, step, evidence)
+        except Interrupted as stop:
+            _keep_typed(engine, step, stop, evidence, note)
+            raise
         if reply == HELP:
             presenter.help(step.question)
+            continue
+        if reply == WHO:
+            evidence = _who_said_this(prompter, evidence)
+            if evidence is not None:
+                outcome.sources.append(evidence.source)
+            continue
+        if reply == NOTE:
+            note = prompter.text("Note on this answer:", default=note,
+                                 instruction="(private: never shown to the customer)").strip()
             continue
         if reply == SKIP:
             engine.skip(step)
             return None
+        if step.question.type == "date" and isinstance(reply, str):
+            warning = date_warning(reply, engine.clock().date())
+            if warning and not prompter.confirm(f"{warning}. Keep it?", default=False):
+                continue
         try:
-            return engine.submit(step, reply)
+            return engine.submit(step, reply, evidence=evidence, note=note, private=bool(note))
         except InvalidValueError as exc:
             presenter.retry(str(exc))
 
 
-def _ask(prompter: Prompter, step: Step) -> str | list[str]:
+def _keep_typed(engine: QuestionFlow, step: Step, stop: Interrupted,
+                evidence: Evidence | None, note: str) -> None:
+    """Ctrl-C with an answer typed but not entered: store it if it is a valid answer."""
+    typed = stop.typed
+    if not typed or (isinstance(typed, str) and typed.strip().lower() in _TYPED_KEYS):
+        return
+    try:
+        engine.submit(step, typed, evidence=evidence, note=note, private=bool(note))
+    except InvalidValueError:
+        return
+    stop.kept = True
+
+
+def _who_said_this(prompter: Prompter, evidence: Evidence | None) -> Evidence | None:
+    typed = prompter.text("Who said this one?", default=evidence.source if evidence else "",
+                          instruction=f"(for this answer only; Enter: {OWN_VIEW})").strip()
+    if not typed or typed.casefold() == OWN_VIEW:
+        return None
+    return Evidence(typed, verified=True)
+
+
+def _extras(evidence: Evidence | None, previous: bool = False) -> list[Option]:
+    who = evidence.source if evidence else OWN_VIEW
+    return [Option(HELP, "why it matters, how to ask", "?", separated=True),
+            Option(WHO, f"who said this one (now: {who})", "e"),
+            Option(NOTE, "add a private note", "n"),
+            _SKIP_OPTION if not previous else _SKIP_KEEPING]
+
+
+def _ask(prompter: Prompter, step: Step, evidence: Evidence | None) -> str | list[str]:
     question, previous = step.question, step.previous
     default = _default_value(step)
     if question.type in ("yes_no", "choice", "scale"):
+        # Best answer first for every type, as yes/no reads (Yes, Partly, No).
         if question.type == "yes_no":
-            options = [Option(v, title) for v, title in YES_NO_TITLES.items()]
+            options = [Option(v, title, str(n))
+                       for n, (v, title) in enumerate(YES_NO_TITLES.items(), 1)]
         elif question.type == "choice":
-            options = [Option(c.value, c.label) for c in question.choices]
+            ranked = sorted(question.choices, key=lambda c: -c.score)
+            options = [Option(c.value, c.label, str(n) if len(ranked) <= 9 else "")
+                       for n, c in enumerate(ranked, 1)]
         else:
-            options = [Option(str(v), str(v)) for v in SCALE_VALUES]
-        return prompter.select(question.prompt, [*options, *_GAP_OPTIONS, *_EXTRA_OPTIONS],
-                               default=default if isinstance(default, str) else None)
+            options = [Option(f"{v:g}", f"{v:g}", f"{v:g}") for v in reversed(SCALE_VALUES)]
+        extras = _extras(evidence, previous is not None)
+        return prompter.select(question.prompt, [*options, *_GAP_OPTIONS, *extras],
+                               default=default if isinstance(default, str) else SKIP)
     if question.type == "multi":
-        options = [Option(c.value, c.label) for c in question.choices]
-        checked = default if isinstance(default, list) else ([default] if default else [])
-        chosen = prompter.checkbox(question.prompt, [*options, *_GAP_OPTIONS, _EXTRA_OPTIONS[0]],
-                                   checked=checked)
-        if HELP in chosen:
-            return HELP
+        options = [Option(c.value, c.label)
+                   for c in sorted(question.choices, key=lambda c: -c.score)]
+        checked = default if isinstance(default, list) else []
+        chosen = prompter.checkbox(
+            question.prompt, [*options, *_GAP_OPTIONS, *_extras(evidence, previous is not None)],
+            checked=checked,
+            instruction="(space ticks, Enter goes on; u unknown, c unclear, ? help, "
+                        "e who said it, n note, s skip)")
         if not chosen:
-            return SKIP
-        gaps = [c for c in chosen if c in (UNKNOWN, UNCLEAR)]
-        return gaps[0] if len(gaps) == 1 and len(chosen) == 1 else chosen
-    hint = {"number": "a number", "date": "YYYY-MM-DD", "text": "text"}[question.type]
+            # Nothing ticked: keep a previous gap, else skip; never an answer not given.
+            return default if isinstance(default, str) else SKIP
+        return chosen[0] if len(chosen) == 1 and chosen[0] in (
+            HELP, WHO, NOTE, SKIP, UNKNOWN, UNCLEAR) else chosen
     reply = prompter.text(question.prompt, default=str(default or ""),
-                          instruction=f"({hint}; unknown, unclear, ? for help, Enter to skip)")
+                          instruction=f"({_hint(step)}; ? help, Enter "
+                                      f"{'keeps' if previous is not None else 'skips'})")
     reply = reply.strip()
-    if reply == "?":
-        return HELP
+    if reply.lower() in _TYPED_KEYS:
+        return _TYPED_KEYS[reply.lower()]
     if not reply:
         return SKIP if previous is None else str(default)
     return reply
+
+
+def _hint(step: Step) -> str:
+    """What a typed answer looks like, range included, before the rep gets it wrong."""
+    question = step.question
+    if question.type == "date":
+        return "YYYY-MM-DD"
+    if question.type == "number":
+        low, high = question.minimum, question.maximum
+        bounds = (f"{low:g} to {high:g}" if low is not None and high is not None
+                  else f"at least {low:g}" if low is not None
+                  else f"at most {high:g}" if high is not None else "a number")
+        return f"{bounds}; 50k, 1.2m, 12,500 work"
+    return "text"
 
 
 def _default_value(step: Step) -> str | list[str] | None:
@@ -125,25 +247,3 @@ def _default_value(step: Step) -> str | list[str] | None:
     if isinstance(previous.value, float):
         return f"{previous.value:g}"
     return None if previous.value is None else str(previous.value)
-
-
-def _annotate(engine: QuestionFlow, prompter: Prompter, step: Step, answer: Answer) -> Answer:
-    evidence = answer.evidence
-    if answer.status == "answered":
-        source = prompter.text("Who said it?", default=evidence.source if evidence else "",
-                               instruction="(name and role; Enter to skip)").strip()
-        if source:
-            verified = prompter.confirm("Confirmed by the customer (not our assumption)?",
-                                        default=evidence.verified if evidence else False)
-            evidence = Evidence(source, verified)
-        else:
-            evidence = None
-    note = prompter.text("Note?", default=answer.note, instruction="(Enter to skip)").strip()
-    private = answer.private
-    if note:
-        private = prompter.confirm("Keep the note private (never shown to the customer)?",
-                                   default=answer.private)
-    if (evidence, note, private) == (answer.evidence, answer.note, answer.private):
-        return answer
-    return engine.annotate(step, evidence, note, private)
-

@@ -35,6 +35,8 @@ class Step:
     total: int
     previous: Answer | None
     shared_with: tuple[str, ...] = ()
+    conditional: bool = False  # asked only because of earlier answers; not in ``total``
+    conditionals: int = 0  # how many such questions the run may add to ``total``
 
     @property
     def key(self) -> str:
@@ -86,6 +88,10 @@ class QuestionFlow:
                         self.plan.append(_Planned(framework, element, question))
         self._sharing = sharing
         self._skipped: set[str] = set()
+        # The count the rep sees is fixed at the start, so it never jumps: the questions
+        # without a condition (those this run wants), plus how many conditional ones exist.
+        self._counted = [p for p in self.plan if not p.question.when and self._wanted(p)]
+        self._conditionals = sum(1 for p in self.plan if p.question.when)
 
     # --- what to ask -------------------------------------------------------------------
 
@@ -99,12 +105,18 @@ class QuestionFlow:
                      and p.question.answer_key not in self._skipped and self._wanted(p)]
         if not remaining:
             return None
-        done = sum(1 for p in self.plan if p.question.answer_key in self.given)
         first = remaining[0]
         shared = tuple(fw for fw in self._sharing[first.question.answer_key]
                        if fw != first.framework.id)
-        return Step(first.framework, first.element, first.question, done + 1,
-                    done + len(remaining), self.previous.get(first.question.answer_key), shared)
+        conditional = bool(first.question.when)
+        place = self.plan.index(first)
+        # A question's number is its place among the counted ones; a conditional question
+        # carries the number of the last counted question before it.
+        before = sum(1 for p in self._counted if self.plan.index(p) < place)
+        return Step(first.framework, first.element, first.question,
+                    before if conditional else before + 1, len(self._counted),
+                    self.previous.get(first.question.answer_key), shared, conditional,
+                    self._conditionals)
 
     def _wanted(self, planned: _Planned) -> bool:
         question = planned.question

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Union
 
+from qualicoach.domain.deal import number_from_text
 from qualicoach.errors import InvalidValueError
 from qualicoach.frameworks.model import (
     GAP_VALUES,
@@ -119,14 +120,42 @@ def _one_choice(question: Question, raw: Any) -> str:
 def _number(raw: Any, expected: str) -> float:
     if isinstance(raw, bool):
         raise InvalidValueError(f"'{raw}' is not a number: expected {expected}")
-    try:
-        number = float(str(raw).strip().replace(",", "")) if not isinstance(raw, (int, float)) \
-            else float(raw)
-    except ValueError:
-        raise InvalidValueError(f"'{raw}' is not a number: expected {expected}") from None
-    if not math.isfinite(number):
+    if isinstance(raw, (int, float)):
+        number: float | None = float(raw)
+    else:
+        text = str(raw).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = number_from_text(text)  # 12,500 or 50k or 1.2m
+    if number is None or not math.isfinite(number):
         raise InvalidValueError(f"'{raw}' is not a number: expected {expected}")
     return number
+
+
+# A date this far from today is more often a typo (2020 for 2026) than a plan.
+PAST_DAYS_CONFIRMED = 365
+FUTURE_DAYS_CONFIRMED = 3 * 365
+
+
+def date_warning(text: str, today: date) -> str | None:
+    """Why a date should be confirmed before it is kept (far past or future), or None.
+    Text that is not a date gives None: the answer check words that error."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    days = (day - today).days
+    if -days > PAST_DAYS_CONFIRMED:
+        return f"{day} is {_span(-days)} ago"
+    if days > FUTURE_DAYS_CONFIRMED:
+        return f"{day} is {_span(days)} from now"
+    return None
+
+
+def _span(days: int) -> str:
+    years = int(days / 365.25)  # 'over 6 years', never rounded up past what it is
+    return f"over {years} years" if years >= 2 else f"over {days // 30} months"
 
 
 def describe_value(question: Question, answer: Answer) -> str:

@@ -105,12 +105,36 @@ def parse_date(text: str, what: str = "date") -> date:
         raise InvalidValueError(f"{what} '{text}' is not a real date") from None
 
 
+_MULTIPLIERS = {"": 1.0, "k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9}
+_NUMBER_WORD = re.compile(
+    r"(?P<sign>[-+]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d*)(?P<fraction>\.\d+)?\s*(?P<unit>[a-z]*)")
+
+
+def number_from_text(text: str) -> float | None:
+    """A number as a rep types it: ``12500``, ``12,500``, ``50k``, ``1.2m``, ``2bn``.
+
+    Commas only as thousands separators (``12,500``); None when the text is not such a
+    number, so each caller words its own message.
+    """
+    match = _NUMBER_WORD.fullmatch(text.strip().lower())
+    if match is None or match["unit"] not in _MULTIPLIERS:
+        return None
+    if not match["digits"] and not match["fraction"]:
+        return None
+    number = float((match["digits"] or "0").replace(",", "") + (match["fraction"] or ""))
+    number *= _MULTIPLIERS[match["unit"]]
+    return -number if match["sign"] == "-" else number
+
+
 def parse_amount(value: str | float, what: str = "amount") -> float:
-    """A non-negative amount of at most ``MAX_AMOUNT``."""
+    """A non-negative amount of at most ``MAX_AMOUNT``; text may read ``50k`` or ``12,500``."""
     try:
         amount = float(value)
     except (TypeError, ValueError):
-        raise InvalidValueError(f"{what} '{value}' is not a number") from None
+        found = number_from_text(value) if isinstance(value, str) else None
+        if found is None:
+            raise InvalidValueError(f"{what} '{value}' is not a number") from None
+        amount = found
     if not math.isfinite(amount) or amount < 0:
         raise InvalidValueError(f"{what} {value} must be a number of 0 or more")
     if amount > MAX_AMOUNT:

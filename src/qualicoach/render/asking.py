@@ -13,11 +13,26 @@ from qualicoach.frameworks.model import Question
 from qualicoach.render.console import literal, visible
 
 
+def intro(step: Step) -> RenderableType:
+    """Before the first question: how many there are, and the keys that work at each."""
+    extra = (f" (+ up to {step.conditionals} more, only if earlier answers call for them)"
+             if step.conditionals else "")
+    lines = Text(f"\n{step.total} question{'s' if step.total != 1 else ''}{extra}. "
+                 "Every answer is saved at once; Ctrl-C stops and keeps them.\n", style="bold")
+    lines.append("At any question: ? why it matters and how to ask · u unknown (never came up) "
+                 "· c unclear (discussed, still vague) · e who said this one · n private note "
+                 "· s skip. Enter never answers a new question for you.", style="dim")
+    return lines
+
+
 def step_header(step: Step) -> RenderableType:
     """'Economic buyer - 3 of 14 (MEDDIC)' and, when there is one, the previous answer."""
     line = Text("\n")
     line.append(literal(step.element.name, "bold cyan"))
-    line.append(f" - {step.number} of {step.total}", style="cyan")
+    if step.conditional:
+        line.append(f" - extra question after {step.number} of {step.total}", style="cyan")
+    else:
+        line.append(f" - {step.number} of {step.total}", style="cyan")
     context = Text("  (", style="dim")
     context.append(literal(step.framework.name))
     if step.shared_with:
@@ -65,6 +80,10 @@ class ConsolePresenter:
 
     def __init__(self, console: Console) -> None:
         self._console = console
+
+    def intro(self, step: Step) -> None:
+        """How many questions there are, and the keys that work at each."""
+        self._console.print(intro(step))
 
     def step(self, step: Step) -> None:
         """The step header: element, position, framework, and the previous answer."""

@@ -13,19 +13,30 @@ from qualicoach.render.console import literal
 from qualicoach.render.report import missing_frameworks_sentence
 
 
-def summary(report: Report, answered_now: int, skipped: int) -> RenderableType:
+def summary(report: Report, answered_now: int, skipped: int,
+            added: tuple[str, ...] = ()) -> RenderableType:
     """The end of an interview: what was saved, the gaps, fit vs readiness, what next.
 
     Every figure comes from ``report`` (built by ``qualicoach.coaching.report`` with the run's
-    settings), so the summary and ``qualicoach report`` never disagree.
+    settings), so the summary and ``qualicoach report`` never disagree. ``added``: the
+    stakeholders this interview added.
     """
     a = report.assessment
     kinds = Counter(g.kind for g in a.gaps)
+    # The deal's answers to the questions that count now, from every interview, not only
+    # this one; a question shared by two frameworks counts once.
+    asked = {qs.question.answer_key: qs.answer is not None
+             for s in a.scores for e in s.elements for qs in e.questions}
+    known = sum(asked.values())
     lines = Text("\n")
-    lines.append(f"Saved: {answered_now} answer{'s' if answered_now != 1 else ''}")
+    lines.append(f"Saved: {answered_now} answer{'s' if answered_now != 1 else ''} this time")
     lines.append(f", {skipped} skipped" if skipped else "")
-    lines.append(" for ")
+    lines.append(". ")
     lines.append(literal(report.deal.name, "bold"))
+    lines.append(f" now has {known} of {len(asked)} questions answered")
+    if added:
+        lines.append("; new stakeholders: ")
+        lines.append(literal(", ".join(added)))
     lines.append(f".\nGaps: {kinds['unknown']} unknown or unanswered, {kinds['unclear']} "
                  f"unclear, {kinds['weak']} weak.\n")
     if report.missing_frameworks:
