@@ -12,8 +12,9 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from qualicoach.frameworks.loader import check_references, parse_framework
+from qualicoach.frameworks.loader import parse_framework
 from qualicoach.frameworks.model import Framework
+from qualicoach.frameworks.references import check_references
 
 
 def framework_text(fw_id: str, questions: int, shared_with: str | None = None) -> bytes:

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Literal
 
 from qualicoach.errors import FrameworkError, NotFoundError, Problem
-from qualicoach.frameworks.loader import check_references, load_framework
+from qualicoach.frameworks.loader import load_framework
 from qualicoach.frameworks.model import Framework
+from qualicoach.frameworks.references import check_references
 
 SourceKind = Literal["built-in", "user", "team"]
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")

@@ -31,7 +31,7 @@ DEFAULT_SCALE_SCORES = {1: 0.0, 2: 0.25, 3: 0.5, 4: 0.75, 5: 1.0}
 
 ConditionValue = Union[str, float]  # noqa: UP007 - a runtime alias on Python 3.10
 ConditionOp = Literal["equals", "not", "in", "not_in", "at_least", "at_most"]
-CONDITION_OPS: tuple[str, ...] = ("in", "not", "not_in", "at_least", "at_most")
+CONDITION_OPS: tuple[ConditionOp, ...] = ("in", "not", "not_in", "at_least", "at_most")
 
 
 @dataclass(frozen=True)
