@@ -102,6 +102,17 @@ class AnswersFileError(InvalidValueError):
         return self.problems
 
 
+class SettingsError(InvalidValueError):
+    """Every problem of the settings file (config.yaml), one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+    def lines(self) -> list[str]:
+        return self.problems
+
+
 class DatabaseError(QualicoachError):
     """The database cannot be used as it is (damaged, too new, unreadable)."""
 

@@ -194,3 +194,35 @@ def test_settings_numbers_and_lists_are_read(home: Home) -> None:
     settings = load_settings(path)
     assert (settings.stale_after_days, settings.weak_below, settings.default_frameworks,
             settings.points_unknown) == (30, 0.4, ("meddic", "alignment"), 10.0)
+
+
+def test_settings_report_every_problem_at_once(run: Run, home: Home) -> None:
+    path = write_settings(home, "weak_below: 2\nstale_afer_days: 30\nhigh_score: lots\n"
+                          "weak_below: 0.4\n")
+    result = run("deals")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        f"qualicoach: {path}:1:13: weak_below must be a number above 0 and at most 1",
+        f"qualicoach: {path}:2:1: unknown setting 'stale_afer_days'; known: "
+        "default_frameworks, stale_after_days, weak_below, high_score, at_risk_from, "
+        "points_readiness_not_assessed, points_red_flag_readiness, points_red_flag_fit, "
+        "points_unknown, points_unclear, points_weak, points_assumption, points_stale, "
+        "points_close_slip, points_single_contact, points_no_economic_buyer, "
+        "points_worse_answer, cap_assumption, cap_stale, cap_close_slip, cap_worse_answer, "
+        "frameworks_dirs",
+        f"qualicoach: {path}:3:13: high_score must be a number",
+        f"qualicoach: {path}:4:1: duplicate setting 'weak_below' (first at line 1); YAML "
+        "would silently keep only the last",
+    ]
+
+
+def test_answers_file_details_report_every_problem_of_an_answer(run: Run, deal: str,
+                                                                tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("mini:\n  agreed: {value: yes, evidence: [a], verified: maybe}\n")
+    result = run("interview", deal, "--answers", str(path))
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        f"qualicoach: {path}:2:34: mini.agreed: evidence (who said it) must be text, got a list",
+        f"qualicoach: {path}:2:49: mini.agreed: verified must be true or false, got 'maybe'",
+    ]

@@ -8,13 +8,13 @@ docs/scoring.md for what each one does; ``frameworks_dirs`` lists team framework
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from qualicoach.errors import FrameworkError, InvalidValueError
-from qualicoach.yamlio.nodes import Node, read_yaml_file, where
+from qualicoach.errors import FrameworkError, InvalidValueError, SettingsError
+from qualicoach.yamlio.nodes import Node, read_yaml_file
+from qualicoach.yamlio.reader import NodeReader, plain_number
 
 
 @dataclass(frozen=True)
@@ -62,90 +62,97 @@ def load_settings(path: Path) -> Settings:
     """The settings in ``path`` over the defaults; a missing file means the defaults.
 
     The file is read by the same guarded YAML reader as framework files; numbers are
-    numbers only as written without quotes.
+    numbers only as written without quotes. Every problem of the file is reported at once.
     """
-    filename = str(path)
-    values: dict[str, Any] = {}
-    for key, value_node in _read_config(path).items():
-        if key == FRAMEWORKS_DIRS:
-            continue
-        values[key] = _check(where(filename, value_node), key, value_node)
-    return Settings(**values)
+    return _read(path)[0]
 
 
 def load_frameworks_dirs(path: Path) -> tuple[Path, ...]:
     """The team framework folders the config file ``path`` lists under ``frameworks_dirs``;
     a relative folder is read from the config file's own folder."""
-    node = _read_config(path).get(FRAMEWORKS_DIRS)
-    if node is None:
-        return ()
-    if not (node.kind == "seq" and all(i.kind == "scalar" and not i.is_null and i.text.strip()
-                                       for i in node.items)):
-        raise InvalidValueError(f"{where(str(path), node)}: {FRAMEWORKS_DIRS} must be a list of "
-                                "folders")
-    return tuple(path.parent / Path(i.text.strip()).expanduser() for i in node.items)
+    return _read(path)[1]
 
 
-def _read_config(path: Path) -> dict[str, Node]:
+def _read(path: Path) -> tuple[Settings, tuple[Path, ...]]:
+    # The whole file each time, so whichever is asked for first reports every problem.
+    reader, config = _read_config(path)
+    values: dict[str, Any] = {}
+    folders: tuple[Path, ...] = ()
+    for key, node in config.items():
+        if key != FRAMEWORKS_DIRS:
+            value = _check(reader, key, node)
+            if value is not None:
+                values[key] = value
+        elif (node.kind == "seq" and all(i.kind == "scalar" and not i.is_null and i.text.strip()
+                                         for i in node.items)):
+            folders = tuple(path.parent / Path(i.text.strip()).expanduser() for i in node.items)
+        else:
+            reader.error(node, f"{FRAMEWORKS_DIRS} must be a list of folders")
+    if reader.problems:
+        raise SettingsError([str(p) for p in sorted(reader.problems,
+                                                    key=lambda p: (p.line, p.column))])
+    return Settings(**values), folders
+
+
+def _read_config(path: Path) -> tuple[NodeReader, dict[str, Node]]:
     """The config file's values by key ({} when there is no file); unknown and repeated
-    keys are errors, so a typo does not go unnoticed."""
+    keys are problems, so a typo does not go unnoticed."""
+    reader = NodeReader(str(path))
     try:
         root = read_yaml_file(path, "settings file")
     except FileNotFoundError:
-        return {}
+        return reader, {}
     except OSError as exc:
         raise InvalidValueError(f"cannot read settings {path}: {exc.strerror}") from None
     except FrameworkError as exc:
-        raise InvalidValueError(str(exc)) from None
-    filename = str(path)
+        raise SettingsError(exc.lines()) from None
     if root is None or root.is_null:
-        return {}
+        return reader, {}
     if root.kind != "map":
-        raise InvalidValueError(f"{where(filename, root)}: expected keys and values, e.g. "
-                                "'stale_after_days: 60'")
+        raise SettingsError([f"{reader.where(root)}: expected keys and values, e.g. "
+                             "'stale_after_days: 60'"])
     known = [*Settings.keys(), FRAMEWORKS_DIRS]
     values: dict[str, Node] = {}
-    first: dict[str, Node] = {}
-    for key_node, value_node in root.pairs:
-        key = key_node.text if key_node.kind == "scalar" else key_node.describe()
-        at = where(filename, key_node)
-        if key not in known:
-            raise InvalidValueError(f"{at}: unknown setting '{key}'; known: {', '.join(known)}")
-        if key in first:
-            raise InvalidValueError(f"{at}: duplicate setting '{key}' (first at line "
-                                    f"{first[key].line}); YAML would silently keep only the last")
-        first[key] = key_node
-        values[key] = value_node
-    return values
-
-
-_NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+    try:
+        for key, key_node, value_node in reader.pairs(root, noun="setting"):
+            if key not in known:
+                reader.error(key_node, f"unknown setting '{key}'; known: {', '.join(known)}")
+                continue
+            values[key] = value_node
+    except FrameworkError as exc:
+        raise SettingsError(exc.lines()) from None
+    return reader, values
 
 
 def _number(node: Node) -> float | None:
-    if node.kind != "scalar" or node.quoted or not _NUMBER_RE.match(node.text):
-        return None
-    value = float(node.text)
-    return value if math.isfinite(value) else None
+    value = plain_number(node)
+    return value if value is not None and math.isfinite(value) else None
 
 
-def _check(at: str, key: str, node: Node) -> Any:
+def _check(reader: NodeReader, key: str, node: Node) -> Any:
+    """The value of setting ``key``, or None after noting why it is not acceptable."""
     if key == "default_frameworks":
         if not (node.kind == "seq" and node.items
                 and all(i.kind == "scalar" and not i.is_null for i in node.items)):
-            raise InvalidValueError(f"{at}: default_frameworks must be a list of framework ids")
+            reader.error(node, "default_frameworks must be a list of framework ids")
+            return None
         return tuple(i.text for i in node.items)
     value = _number(node)
+    problem = None
     if key == "stale_after_days":
         if value is None or not value.is_integer() or "." in node.text or value < 1:
-            raise InvalidValueError(f"{at}: stale_after_days must be a whole number of days >= 1")
+            reader.error(node, "stale_after_days must be a whole number of days >= 1")
+            return None
         return int(value)
     if value is None:
-        raise InvalidValueError(f"{at}: {key} must be a number")
-    if key == "weak_below" and not 0 < value <= 1:
-        raise InvalidValueError(f"{at}: weak_below must be a number above 0 and at most 1")
-    if key in ("high_score", "at_risk_from") and not 0 < value <= 100:
-        raise InvalidValueError(f"{at}: {key} must be a number above 0 and at most 100")
-    if value < 0:
-        raise InvalidValueError(f"{at}: {key} must be 0 or more")
+        problem = f"{key} must be a number"
+    elif key == "weak_below" and not 0 < value <= 1:
+        problem = "weak_below must be a number above 0 and at most 1"
+    elif key in ("high_score", "at_risk_from") and not 0 < value <= 100:
+        problem = f"{key} must be a number above 0 and at most 100"
+    elif value < 0:
+        problem = f"{key} must be 0 or more"
+    if problem:
+        reader.error(node, problem)
+        return None
     return value
