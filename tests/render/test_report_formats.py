@@ -3,18 +3,20 @@ the customer summary."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 
 from qualicoach.coaching.report import Report, report_from
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
-from qualicoach.render.report import (
-    customer_markdown,
-    report_data,
-    report_export,
-    report_markdown,
-)
+from qualicoach.render.report.customer import customer_markdown
+from qualicoach.render.report.data import report_data
+from qualicoach.render.report.export import report_export
+from qualicoach.render.report.markdown import report_markdown
+from qualicoach.render.report.sections import report_view
+from qualicoach.render.widgets import md
 from qualicoach.storage.store import Interview
 
 from ..helpers.home import DATA
@@ -84,6 +86,37 @@ def test_answers_given_for_the_first_time_are_changes() -> None:
     assert ("new Who in their organisation agrees that they must change?: The leaders who "
             "would have to act on it") in text
     assert "new: Who in their organisation" in report_markdown(report)
+
+
+def test_every_format_renders_the_same_sections() -> None:
+    report = sample_report()
+    a = report.assessment
+    expected = [
+        *(c.message for c in a.causes),
+        *(g.question.prompt for g in a.gaps if g.framework.perspective == "readiness"),
+        *(g.answer_text for g in a.gaps if g.framework.perspective == "readiness"),
+        *(line for item in report.ask_next for line in item.ask),
+        *(item.question.prompt for item in report.ask_next),
+        *(item.answer_text for item in report.ask_next),
+        *(c.question.prompt for c in report.answer_changes),
+        *(s.framework.name for s in a.scores),
+    ]
+    view = report_view(report)
+    assert view.unconfirmed is not None
+    shown = [*view.header.facts, view.unconfirmed.elements]
+    titles = ["The customer's own qualification gaps", "Why: each point of risk", "Scorecards",
+              "Ask next", "What changed since the previous interview"]
+    # Wide enough that no line wraps, so each text appears whole.
+    text = render_text(report, width=2000)
+    markdown = report_markdown(report)
+    page = html.unescape(re.sub(r"<[^>]*>", "", report_export(report, "html", width=2000)))
+    data = json.dumps(report_data(report), ensure_ascii=False)
+    for item in [*expected, *shown, *titles, report.verdict]:
+        assert item in text, item
+        assert item in page, item
+        assert md(item) in markdown or item in titles and f"## {item}" in markdown, item
+    for item in [*expected, report.verdict]:
+        assert json.dumps(item, ensure_ascii=False) in data, item
 
 
 def hostile_report() -> Report:

@@ -51,13 +51,11 @@ def report(
     from qualicoach.coaching.report import build_report
     from qualicoach.errors import UsageError
     from qualicoach.render.console import make_console
-    from qualicoach.render.report import (
-        customer_markdown,
-        report_data,
-        report_export,
-        report_markdown,
-        report_renderable,
-    )
+    from qualicoach.render.report.customer import customer_markdown
+    from qualicoach.render.report.data import report_data
+    from qualicoach.render.report.export import report_export
+    from qualicoach.render.report.markdown import report_markdown
+    from qualicoach.render.report.text import report_renderable
 
     chosen = format or _format_of(output)
     if audience is Audience.customer and (
@@ -164,7 +162,7 @@ def demo(
     from qualicoach.frameworks.catalog import load_catalog
     from qualicoach.render.console import make_console
     from qualicoach.render.pipeline import table_text
-    from qualicoach.render.report import report_renderable
+    from qualicoach.render.report.text import report_renderable
 
     locs = locations(ctx)
     path = explicit_database(ctx) or locs.database.with_name("demo.json")

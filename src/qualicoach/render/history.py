@@ -12,11 +12,7 @@ from rich.text import Text
 from qualicoach.coaching.report import Report
 from qualicoach.domain.deal import Deal, plain_value
 from qualicoach.render.console import literal
-from qualicoach.render.report import bar
-
-
-def _figure(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f}"
+from qualicoach.render.widgets import bar, figure
 
 
 def history_data(deal: Deal, points: Sequence[Report]) -> dict[str, Any]:
@@ -55,8 +51,8 @@ def history_renderable(deal: Deal, points: Sequence[Report]) -> RenderableType:
             a = report.assessment
             status = "" if interview.status == "finished" else f" ({interview.status})"
             table.add_row(literal(interview.id) + status, f"{interview.started:%Y-%m-%d}",
-                          str(len(interview.answers)), _figure(a.fit),
-                          bar(None if a.fit is None else a.fit / 100, 12), _figure(a.readiness),
+                          str(len(interview.answers)), figure(a.fit),
+                          bar(None if a.fit is None else a.fit / 100, 12), figure(a.readiness),
                           bar(None if a.readiness is None else a.readiness / 100, 12),
                           Text(str(a.risk), style="red" if a.at_risk else ""))
         parts.append(table)

@@ -14,6 +14,7 @@ from typing import IO, Any
 from qualicoach.coaching.pipeline import Row, row_data
 from qualicoach.render.console import visible
 from qualicoach.render.deals import format_amount
+from qualicoach.render.widgets import figure
 
 HEADERS = ("deal", "account", "stage", "amount", "close", "fit", "ready", "risk", "main reason")
 _RIGHT = {"amount", "fit", "ready", "risk"}
@@ -21,16 +22,12 @@ _BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 MIN_REASON = 24
 
 
-def _figure(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f}"
-
-
 def cells(row: Row) -> list[str]:
     """The table cells of one deal, as text (control characters made visible)."""
     f = row.fields
     return [visible(str(f.get("id", ""))), visible(str(f.get("account") or "-")),
             str(f.get("stage", "")), format_amount(f.get("amount"), f.get("currency") or ""),
-            f.get("close_date") or "-", _figure(row.fit), _figure(row.readiness),
+            f.get("close_date") or "-", figure(row.fit), figure(row.readiness),
             "-" if row.risk is None else str(row.risk), visible(row.main_reason)]
 
 

@@ -10,7 +10,8 @@ from rich.text import Text
 from qualicoach.coaching.report import Report
 from qualicoach.coaching.risk import Assessment
 from qualicoach.render.console import literal
-from qualicoach.render.report import missing_frameworks_sentence
+from qualicoach.render.report.sections import missing_frameworks_sentence
+from qualicoach.render.widgets import figure
 
 
 def summary(report: Report, answered_now: int, skipped: int,
@@ -42,14 +43,10 @@ def summary(report: Report, answered_now: int, skipped: int,
     if report.missing_frameworks:
         lines.append(missing_frameworks_sentence(report.missing_frameworks) + "\n",
                      style="yellow")
-    lines.append(f"Fit {_figure(a.fit)}  Readiness {_figure(a.readiness)}\n", style="bold")
+    lines.append(f"Fit {figure(a.fit)}  Readiness {figure(a.readiness)}\n", style="bold")
     lines.append(quadrant_sentence(a) + "\n")
     lines.append(f"Full report: qualicoach report {report.deal.id}", style="dim")
     return lines
-
-
-def _figure(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f}"
 
 
 def quadrant_sentence(assessment: Assessment) -> str:

@@ -1,0 +1,1 @@
+"""The coaching report: one view per section (sections), rendered in every format."""
