@@ -107,3 +107,19 @@ def test_the_schema_rejects_what_the_loader_rejects_structurally() -> None:
     with pytest.raises(FrameworkError):
         parse_framework(text.encode(), "x.yaml")
     assert list(schema_validator().iter_errors(_stringify_bools(yaml.safe_load(text))))
+
+
+def test_settle_by_stages_are_the_open_deal_stages_in_order() -> None:
+    from qualicoach.frameworks.model import SETTLE_STAGES
+    from qualicoach.domain.vocabulary import OPEN_STAGES
+
+    assert SETTLE_STAGES == OPEN_STAGES
+
+
+def test_every_built_in_fit_and_readiness_question_says_when_it_must_be_settled() -> None:
+    from qualicoach.frameworks.catalog import builtin_folder
+    from qualicoach.frameworks.loader import load_framework
+
+    for name in ("alignment", "bant", "meddic"):
+        framework = load_framework(builtin_folder() / f"{name}.yaml")
+        assert all(q.settle_by for q in framework.questions()), name

@@ -54,6 +54,7 @@ def test_unknown_key_suggests_the_closest_one() -> None:
     assert problems(text) == [
         "f.yaml:10:9: question 'has_need': unknown key 'promt' (did you mean 'prompt'?); "
         "expected one of: id, prompt, type, why, how_to_ask, follow_ups, weight, red_flag, "
+            "settle_by, "
         "when, choices, scores, bands, min, max, same_as",
         "f.yaml:9:9: question 'has_need': missing required key 'prompt'",
     ]
@@ -316,3 +317,23 @@ def test_a_question_mark_inside_a_flow_mapping_is_part_of_the_text() -> None:
         "      - id: size\n", "      - {id: why, prompt: Why now?, type: text}\n"
                              "      - id: size\n"))
     assert fw.question("why").prompt == "Why now?"  # type: ignore[union-attr]
+
+
+# --- settle_by: by which stage an answer must be known -------------------------------------
+
+def test_settle_by_is_the_questions_own_else_its_elements_else_none() -> None:
+    text = VALID.replace("    name: Need\n", "    name: Need\n    settle_by: proposal\n")
+    text = text.replace("        type: yes_no\n", "        type: yes_no\n        settle_by: discovery\n")
+    framework = parse_framework(text.encode(), "f.yaml")
+    has_need, size = framework.questions()
+    assert (has_need.settle_by, size.settle_by) == ("discovery", "proposal")
+    plain = parse_framework(VALID.encode(), "f.yaml")
+    assert [q.settle_stage for q in plain.questions()] == ["qualified", "qualified"]
+
+
+@pytest.mark.parametrize("stage,hint", [("won", ""), ("proposl", " (did you mean 'proposal'?)")])
+def test_settle_by_must_be_an_open_stage(stage: str, hint: str) -> None:
+    text = VALID.replace("        type: yes_no\n", f"        type: yes_no\n        settle_by: {stage}\n")
+    assert problems(text) == [
+        f"f.yaml:12:20: question 'has_need': settle_by '{stage}' is not valid{hint}; expected "
+        "one of: prospect, discovery, qualified, proposal, negotiation"]

@@ -24,6 +24,7 @@ from qualicoach.frameworks.model import (
     GAP_VALUES,
     NOWHERE,
     PERSPECTIVES,
+    SETTLE_STAGES,
     AnswerType,
     Band,
     Choice,
@@ -93,10 +94,11 @@ class _QuestionDraft:
     maximum: float | None = None
     same_as: str | None = None
     same_as_position: Position = NOWHERE
+    settle_by: str | None = None
     when_node: Node | None = None
 
-    def build(self, framework_id: str, element_id: str,
-              when: tuple[WhenClause, ...]) -> Question:
+    def build(self, framework_id: str, element_id: str, when: tuple[WhenClause, ...],
+              element_settle_by: str | None = None) -> Question:
         return Question(
             id=self.id, prompt=self.prompt, type=self.type, framework_id=framework_id,
             element_id=element_id, why=self.why, how_to_ask=self.how_to_ask,
@@ -104,6 +106,8 @@ class _QuestionDraft:
             choices=self.choices, scores=self.scores, bands=self.bands, minimum=self.minimum,
             maximum=self.maximum, same_as=self.same_as, position=self.position,
             same_as_position=self.same_as_position,
+            # A question without its own settle_by takes its element's.
+            settle_by=self.settle_by or element_settle_by,
         )
 
 
@@ -117,12 +121,14 @@ class _ElementDraft:
     description: str = ""
     weight: float = 1.0
     optional: bool = False
+    settle_by: str | None = None
     questions: list[_QuestionDraft] = field(default_factory=list)
 
     def build(self, questions: tuple[Question, ...]) -> Element:
         return Element(id=self.id, name=self.name, questions=questions,
                        description=self.description, weight=self.weight,
-                       optional=self.optional, position=self.position)
+                       optional=self.optional, settle_by=self.settle_by,
+                       position=self.position)
 
 
 class FrameworkReader(NodeReader):
@@ -204,7 +210,8 @@ class FrameworkReader(NodeReader):
                 when = read_when(self, question.when_node, f"question '{question.id}'", known,
                                  order, asked)
                 asked += 1
-                built.append(question.build(fw_id or "", element_draft.id, when))
+                built.append(question.build(fw_id or "", element_draft.id, when,
+                                            element_draft.settle_by))
             elements.append(element_draft.build(tuple(built)))
         if (self.problems or fw_id is None or name is None or version is None
                 or perspective is None):
@@ -236,6 +243,7 @@ class FrameworkReader(NodeReader):
             description=self.text(keys.get("description"), f"{label}: description") or "",
             weight=self._weight(keys.get("weight"), label),
             optional=bool(self.boolean(keys.get("optional"), f"{label}: optional")),
+            settle_by=self.settle_by(keys.get("settle_by"), label),
             position=self.pos(node),
         )
         for question_node in self.sequence(keys.get("questions"), f"{label}: questions"):
@@ -243,6 +251,12 @@ class FrameworkReader(NodeReader):
             if question is not None:
                 draft.questions.append(question)
         return draft
+
+    def settle_by(self, node: Node | None, label: str) -> str | None:
+        """An open stage, or None when not given."""
+        if node is None:
+            return None
+        return self.choice_of(node, f"{label}: settle_by", SETTLE_STAGES)
 
     def _weight(self, node: Node | None, label: str) -> float:
         value = self.number(node, f"{label}: weight", low=0.0)
@@ -276,6 +290,7 @@ class FrameworkReader(NodeReader):
             follow_ups=follow_ups,
             weight=self._weight(keys.get("weight"), label),
             red_flag=bool(self.boolean(keys.get("red_flag"), f"{label}: red_flag")),
+            settle_by=self.settle_by(keys.get("settle_by"), label),
             position=self.pos(node),
             when_node=keys.get("when"),
         )

@@ -24,6 +24,12 @@ UNKNOWN = "unknown"
 UNCLEAR = "unclear"
 GAP_VALUES = (UNKNOWN, UNCLEAR)
 
+# The open stages of a deal, in order: what a question's ``settle_by`` may name. The same
+# words as ``vocabulary.OPEN_STAGES`` (a test keeps them equal); written out here because
+# the framework format must not depend on the deal model.
+SETTLE_STAGES = ("prospect", "discovery", "qualified", "proposal", "negotiation")
+DEFAULT_SETTLE_BY = "qualified"
+
 YES_NO_VALUES = ("yes", "partial", "no")
 DEFAULT_YES_NO_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 SCALE_VALUES = (1, 2, 3, 4, 5)
@@ -95,6 +101,9 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     same_as: str | None = None
+    # The open stage by which the answer must be settled (the question's own, else its
+    # element's; None: the default, DEFAULT_SETTLE_BY). Before it, a gap is still to learn.
+    settle_by: str | None = None
     position: Position = NOWHERE
     same_as_position: Position = NOWHERE
 
@@ -102,6 +111,11 @@ class Question:
     def key(self) -> str:
         """The question's global name, ``framework.question``."""
         return f"{self.framework_id}.{self.id}"
+
+    @property
+    def settle_stage(self) -> str:
+        """The stage by which the answer must be settled (``settle_by`` or the default)."""
+        return self.settle_by or DEFAULT_SETTLE_BY
 
     @property
     def answer_key(self) -> str:
@@ -133,6 +147,7 @@ class Element:
     description: str = ""
     weight: float = 1.0
     optional: bool = False
+    settle_by: str | None = None
     position: Position = NOWHERE
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualicoach.frameworks.model import ANSWER_TYPES, CONDITION_OPS, PERSPECTIVES
+from qualicoach.frameworks.model import ANSWER_TYPES, CONDITION_OPS, PERSPECTIVES, SETTLE_STAGES
 from qualicoach.yamlio.words import FALSE_WORDS, TRUE_WORDS
 
 SCHEMA_ID = "https://qualicoach.dev/schema/framework-1.json"
@@ -25,6 +25,7 @@ _ID = {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}
 # is text too; an editor reading YAML 1.2 sees a number there, which must not be flagged.
 _TEXT = {"type": ["string", "number", "boolean"], "minLength": 1}
 _OPTIONAL_TEXT = {"type": ["string", "number", "boolean", "null"]}
+_SETTLE_BY = {"enum": list(SETTLE_STAGES)}
 _BOOLEAN = {"anyOf": [{"type": "boolean"}, {"enum": [*TRUE_WORDS, *FALSE_WORDS]}]}
 _SCORE = {"type": "number", "minimum": 0, "maximum": 1}
 _WEIGHT = {"type": "number", "minimum": 0}
@@ -91,6 +92,9 @@ SCHEMA: dict[str, Any] = {
                 "optional": {**_BOOLEAN, "default": False,
                              "description": "Asked only when chosen (e.g. MEDDPICC extras); "
                              "unanswered optional elements are not gaps."},
+                "settle_by": {**_SETTLE_BY, "description": "The stage by which every "
+                              "question of the element must be settled (a question's own "
+                              "settle_by wins). Default: qualified."},
                 "questions": {"type": "array", "minItems": 1,
                               "items": {"$ref": "#/$defs/question"}},
             },
@@ -112,6 +116,10 @@ SCHEMA: dict[str, Any] = {
                            "description": "Relative weight in its element; 0 = not scored."},
                 "red_flag": {**_BOOLEAN, "default": False,
                              "description": "A weak answer alone puts the deal at risk."},
+                "settle_by": {**_SETTLE_BY, "description": "The stage by which the answer "
+                              "must be settled: before it an unknown is still to learn, from "
+                              "it on a gap that counts. Default: the element's, else "
+                              "qualified."},
                 "when": {"type": "object", "minProperties": 1,
                          "additionalProperties": _TEST,
                          "description": "Ask only when earlier answers match: "
