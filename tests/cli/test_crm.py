@@ -82,6 +82,32 @@ def test_a_hubspot_export_with_semicolons_and_european_numbers(run: Run, home: H
                                                   "qualified", "Hooli")
 
 
+@pytest.mark.parametrize("text,outcomes", [
+    ("Opportunity Name,Stage,Close Date,Loss Reason\n"
+     "A,Closed Lost,2026-10-01,No Decision - kept the status quo\n"
+     "B,Closed Lost,2026-10-02,Lost to competitor\n"
+     "C,Closed Won,2026-10-03,\n"
+     "D,Closed Lost,2026-10-04,Project shelved\n",
+     {"A": ("no_decision", "No Decision - kept the status quo"),
+      "B": ("lost", "Lost to competitor"), "C": ("won", ""), "D": ("no_decision",
+                                                                "Project shelved")}),
+    ("Record ID,Deal Name,Deal Stage,Close Date,Closed lost reason\n"
+     "1,A,closedlost,2026-10-01,They decided to do nothing this year\n"
+     "2,B,Closed Lost,2026-10-02,Price\n"
+     "3,C,closedwon,2026-10-03,\n",
+     {"A": ("no_decision", "They decided to do nothing this year"), "B": ("lost", "Price"),
+      "C": ("won", "")}),
+])
+def test_a_lost_deal_whose_reason_says_they_did_nothing_ended_in_no_decision(
+        run: Run, home: Home, tmp_path: Path, text: str,
+        outcomes: dict[str, tuple[str, str]]) -> None:
+    path = tmp_path / "closed.csv"
+    path.write_text(text)
+    run("import", str(path), ok=True)
+    deals = deals_of(home)
+    assert {name: (d["stage"], d["close_reason"]) for name, d in deals.items()} == outcomes
+
+
 def test_reimporting_updates_by_crm_id_and_records_the_slip(run: Run, home: Home,
                                                             tmp_path: Path) -> None:
     run("import", str(CRM / "salesforce.csv"), ok=True)

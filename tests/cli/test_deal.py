@@ -59,7 +59,7 @@ def test_edit_with_nothing_to_change_is_an_error(run: Run) -> None:
     (["--amount", "lots"], "qualicoach: amount 'lots' is not a number\n"),
     (["--amount", "nan"], "qualicoach: amount nan must be a number of 0 or more\n"),
     (["--stage", "closing"], "qualicoach: unknown stage 'closing'; expected one of: prospect, "
-     "discovery, qualified, proposal, negotiation, won, lost\n"),
+     "discovery, qualified, proposal, negotiation, won, lost, no_decision\n"),
     (["--currency", "euro"],
      "qualicoach: currency 'euro' is not a three-letter code such as EUR or USD\n"),
 ])

@@ -13,12 +13,14 @@ from qualicoach.storage.store import Store
 
 from ..helpers.home import Home, Run
 
-STRONG_READINESS = ("alignment: {org_acknowledges_need: organisation, cost_of_inaction: "
-                    "agreed_figure, outcomes_shared: specific_shared, "
-                    "outcomes_measurable: quantified, priority_rank: top, resources_named: yes, "
-                    "sponsor_owns_change: yes, "
-                    "agendas_aligned: 5, change_capacity: ready, track_record: finished, "
-                    "process_agreed: agreed, decision_date_committed: yes}\n")
+# Confirmed by the customer: answers that are all our own assumption put a deal at risk.
+STRONG_READINESS = "alignment:\n" + "".join(
+    f"  {key}: {{value: {value}, evidence: Ann, verified: yes}}\n" for key, value in (
+        ("org_acknowledges_need", "organisation"), ("cost_of_inaction", "agreed_figure"),
+        ("outcomes_shared", "specific_shared"), ("outcomes_measurable", "quantified"),
+        ("priority_rank", "top"), ("resources_named", "yes"), ("sponsor_owns_change", "yes"),
+        ("agendas_aligned", 5), ("change_capacity", "ready"), ("track_record", "finished"),
+        ("process_agreed", "agreed"), ("decision_date_committed", "yes")))
 WEAK_READINESS = "alignment: {org_acknowledges_need: nobody, priority_rank: unranked}\n"
 
 
@@ -93,11 +95,17 @@ def test_json_has_every_field_and_all_reasons(run: Run, pipeline: dict[str, str]
             "fit", "readiness", "risk", "quadrant", "main_reason", "reasons"} <= set(risky)
     assert risky["main_reason"] == "Need to change: Nobody has said so (red flag)"
     # Every point is explained: the risk is the sum of the reasons' points, at most 100.
-    assert sum(r["points"] for r in risky["reasons"]) > 100 and risky["risk"] == 100
+    # Every point is traced: the reasons' shares add up to the risk (rounded half up).
+    assert int(sum(r["points"] for r in risky["reasons"]) + 0.5) == risky["risk"] >= 90
+    assert risky["verdict_kind"] == "at_risk"
+    assert risky["verdict"].startswith("At risk of no decision")
     ready = rows[1]
     assert ready["id"] == "ready-one" and ready["risk"] == sum(r["points"] for r in
-                                                                 ready["reasons"]) > 0
-    assert rows[2]["main_reason"] == "not interviewed yet" and rows[2]["risk"] is None
+                                                                 ready["reasons"]) == 0
+    assert ready["verdict"] == "On track (0/100)." and ready["verdict_kind"] == "on_track"
+    # Nothing asked yet still gets a verdict: early, at stage prospect.
+    assert rows[2]["main_reason"] == "not interviewed yet" and rows[2]["risk"] == 0
+    assert rows[2]["verdict_kind"] == "early"
 
 
 def test_csv_has_a_header_and_a_row_per_deal(run: Run, pipeline: dict[str, str]) -> None:
@@ -112,7 +120,7 @@ def test_table_shows_the_main_reason_and_never_truncates_when_piped(
     out = run("deals", ok=True).stdout
     header, first = out.splitlines()[:2]
     assert header.split() == ["deal", "account", "stage", "amount", "close", "fit", "ready",
-                              "risk", "main", "reason"]
+                              "risk", "verdict", "main", "reason"]
     assert first.startswith("risky-big") and first.endswith("Nobody has said so (red flag)")
     assert "…" not in out
 
@@ -199,15 +207,17 @@ def test_a_framework_change_rescores(run: Run, home: Home, pipeline: dict[str, s
 def test_settings_change_rescores(run: Run, home: Home, pipeline: dict[str, str]) -> None:
     assert listed(run, "--at-risk") == ["risky-big"]
     home.config_dir.mkdir(parents=True, exist_ok=True)
-    home.locations.config_file.write_text("points_red_flag_readiness: 0\nat_risk_from: 100\n"
+    home.locations.config_file.write_text("points_red_flag_weak: 0\nat_risk_from: 100\n"
+                                          "points_red_flag_readiness: 0\n"
                                           "points_single_contact: 0\n"
                                           "points_no_economic_buyer: 0\n"
                                           "points_unknown: 0\n")
-    # A red flag still puts a deal at risk, whatever its points.
-    assert listed(run, "--at-risk") == ["risky-big"]
+    # The verdict follows the number: no red flag overrides it, and a cause worth no
+    # points is no reason.
+    assert listed(run, "--at-risk") == []
     rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
     risky = next(r for r in rows if r["id"] == "risky-big")
-    assert risky["reasons"][0]["kind"] == "red_flag" and risky["reasons"][0]["points"] == 0
+    assert "red_flag_readiness" not in {r["kind"] for r in risky["reasons"]}
 
 
 def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
@@ -279,3 +289,23 @@ def test_colors_only_when_asked() -> None:
 
     assert "\x1b[" not in table_text(_rows(), width=120)
     assert "\x1b[1;31m" in table_text(_rows(), width=120, color=True)
+
+
+def test_assessments_stored_by_the_rules_before_verdicts_are_recomputed(
+        run: Run, home: Home, pipeline: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualicoach.coaching import risk
+
+    assert risk.RULES_VERSION >= 2  # issue 12: stages, urgency, combined risk, verdicts
+    with monkeypatch.context() as old:
+        old.setattr(risk, "RULES_VERSION", 1)
+        run("deals", ok=True)  # stored under rules version 1
+    data = json.loads(home.db.read_text())
+    for doc in data["deals"].values():  # as release 1 stored them: no verdict, capped sums
+        stored = doc.get("assessment") or {}
+        stored.pop("verdict", None)
+        stored.pop("headline", None)
+        stored["risk"], stored["at_risk"] = 55, True
+    home.db.write_text(json.dumps(data))
+    rows = {r["id"]: r for r in json.loads(run("deals", "-f", "json", ok=True).stdout)}
+    assert rows["ready-one"]["risk"] == 0 and rows["ready-one"]["verdict_kind"] == "on_track"
+    assert rows["risky-big"]["verdict"].startswith("At risk of no decision")

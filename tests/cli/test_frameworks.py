@@ -103,7 +103,7 @@ def test_a_report_without_a_framework_the_deal_was_interviewed_on_says_so_first(
                "here. Add the team's framework folder with --frameworks-dir or frameworks_dirs "
                "in config.yaml.")
     # Right under the verdict, before any figure it changes.
-    assert text.index("At risk of no decision") < text.index(warning) < text.index("Fit ")
+    assert text.index("Early: not yet qualified") < text.index(warning) < text.index("Fit ")
     markdown = run("report", deal_id, "-f", "markdown", ok=True).stdout
     assert markdown.index("Scored without spin") < markdown.index("Fit **")
 

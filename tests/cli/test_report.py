@@ -88,7 +88,7 @@ def test_customer_summary_command(run: Run, acme: str) -> None:
 
 def test_report_of_a_deal_never_interviewed(run: Run) -> None:
     run("deal", "add", "Fresh", ok=True)
-    assert "Not qualified yet" in run("report", "fresh", ok=True).stdout
+    assert "Early: nothing asked yet." in run("report", "fresh", ok=True).stdout
 
 
 def test_history_shows_each_interview(run: Run, home: Home, acme: str) -> None:

@@ -226,3 +226,29 @@ def test_answers_file_details_report_every_problem_of_an_answer(run: Run, deal: 
         f"qualicoach: {path}:2:34: mini.agreed: evidence (who said it) must be text, got a list",
         f"qualicoach: {path}:2:49: mini.agreed: verified must be true or false, got 'maybe'",
     ]
+
+
+@pytest.mark.parametrize("key", ["cap_assumption", "cap_stale"])
+def test_a_setting_of_the_old_risk_rules_is_named_as_retired(tmp_path: Path, key: str) -> None:
+    from qualicoach.config.settings import load_settings
+    from qualicoach.errors import InvalidValueError
+
+    path = tmp_path / "config.yaml"
+    path.write_text(f"stale_after_days: 60\n{key}: 10\n")
+    retired = rf":2:1: setting '{key}' is no longer used .*remove it"
+    with pytest.raises(InvalidValueError, match=retired):
+        load_settings(path)
+
+
+def test_every_day_setting_is_a_whole_number(tmp_path: Path) -> None:
+    from qualicoach.config.settings import load_settings
+    from qualicoach.errors import InvalidValueError
+
+    path = tmp_path / "config.yaml"
+    path.write_text("stuck_after_days: 1.5\n")
+    with pytest.raises(InvalidValueError, match="stuck_after_days must be a whole number of days"):
+        load_settings(path)
+    path.write_text("urgency_days_now: 14\nlong_cycle_days: 180\npoor_fit_below: 30\n")
+    settings = load_settings(path)
+    assert (settings.urgency_days_now, settings.long_cycle_days, settings.poor_fit_below) == (
+        14, 180, 30.0)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from qualicoach.coaching.risk import Assessment, assess
+from qualicoach.coaching.risk import Assessment, Cause, assess, combine
 from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import Answer, Evidence
 from qualicoach.domain.deal import Change, Contact, Deal
@@ -47,7 +47,7 @@ READY = parse_framework(textwrap.dedent("""\
         name: Need
         questions:
           - {id: r1, prompt: R1?, type: yes_no, red_flag: true}
-          - {id: r2, prompt: R2?, type: yes_no}
+          - {id: r2, prompt: R2?, type: yes_no, settle_by: proposal}
           - {id: r3, prompt: R3?, type: yes_no}
     """).encode(), "r.yaml")
 
@@ -64,146 +64,258 @@ STRONG = {"f.q1": good("yes"), "f.q2": good("yes"), "f.q3": good("a"),
           "r.r1": good("yes"), "r.r2": good("yes"), "r.r3": good("yes")}
 
 
-def run(answers: dict[str, Answer] | None = None, deal: Deal | None = None,
+def deal(stage: str = "proposal", **fields: object) -> Deal:
+    """A deal in ``stage``, mapped (champion and economic buyer), no close date, created
+    and moved into its stage a week ago unless told otherwise."""
+    values: dict[str, object] = {"contacts": MAPPED, "created": NOW - timedelta(days=7)}
+    values.update(fields)
+    return Deal("d", "D", stage=stage, **values)  # type: ignore[arg-type]
+
+
+def run(answers: dict[str, Answer] | None = None, on: Deal | None = None,
         earlier: dict[str, Answer] | None = None, frameworks=(FIT, READY),  # type: ignore[no-untyped-def]
         settings: Settings | None = None) -> Assessment:
-    return assess(deal or Deal("d", "D", contacts=MAPPED), list(frameworks),
-                  {**STRONG, **(answers or {})}, earlier or {}, NOW, settings or Settings())
+    return assess(on or deal(), list(frameworks), {**STRONG, **(answers or {})}, earlier or {},
+                  NOW, settings or Settings())
 
 
 def causes(a: Assessment) -> list[tuple[str, float]]:
     return [(c.kind, c.points) for c in a.causes]
 
 
-def test_strong_fit_and_readiness_is_not_at_risk() -> None:
+def closing_in(days: int, stage: str = "proposal") -> Deal:
+    return deal(stage, close_date=NOW.date() + timedelta(days=days))
+
+
+def test_strong_fit_and_readiness_is_on_track_with_no_risk() -> None:
     a = run()
-    assert (a.fit, a.readiness, a.risk, a.at_risk) == (100.0, 100.0, 0, False)
+    assert (a.fit, a.readiness, a.risk, a.verdict, a.at_risk) == (100.0, 100.0, 0, "on_track",
+                                                                  False)
     assert a.quadrant == "high_fit_high_readiness" and a.causes == () and a.gaps == ()
+    assert a.headline == "On track (0/100)."
 
 
-def test_a_readiness_red_flag_alone_puts_the_deal_at_risk() -> None:
-    a = run({"r.r1": good("no")})
-    assert causes(a) == [("red_flag", 15.0)]
-    assert (a.risk, a.at_risk) == (15, True)
-    assert a.readiness == pytest.approx(66.7)  # (0 + 1 + 1) / 3
+# --- stage: settle_by, to learn, and red flags at any stage -----------------------------------
+
+def test_a_gap_before_its_settle_by_stage_is_to_learn_and_adds_no_risk() -> None:
+    # r2 settles by proposal: in qualified it is still to learn.
+    a = run({"r.r2": Answer("unknown", at=NOW)}, on=deal("qualified"))
+    assert a.causes == () and a.risk == 0 and a.verdict == "on_track"
+    assert [(g.question.id, g.due) for g in a.gaps] == [("r2", False)]
+    assert [g.question.id for g in a.to_learn] == ["r2"]
 
 
 @pytest.mark.parametrize("answer,kind,points", [
-    (Answer("unknown", at=NOW), "unknown", 6.0),
-    (Answer("unclear", at=NOW), "unclear", 4.0),
-    (good("no"), "weak", 3.0),
+    (Answer("unknown", at=NOW), "unknown", 8.0),
+    (Answer("unclear", at=NOW), "unclear", 5.0),
+    (good("no"), "weak", 5.0),
 ])
-def test_readiness_gaps_score_unknown_worse_than_unclear_worse_than_weak(
-    answer: Answer, kind: str, points: float
-) -> None:
-    a = run({"r.r2": answer})
-    assert causes(a) == [(kind, points)]
-    assert a.at_risk is False  # below 40 and no red flag
+def test_from_settle_by_on_gaps_count_unknown_over_unclear(answer: Answer, kind: str,
+                                                           points: float) -> None:
+    a = run({"r.r2": answer})  # the deal is in proposal
+    assert causes(a) == [(kind, points)] and a.verdict == "on_track"
 
 
-def test_an_unanswered_question_counts_as_unknown() -> None:
-    answers = {**STRONG}
-    del answers["r.r3"]
-    a = assess(Deal("d", "D", contacts=MAPPED), [FIT, READY], answers, {}, NOW, Settings())
-    assert causes(a) == [("unknown", 6.0)]
+def test_a_known_weak_answer_counts_before_its_settle_by_stage() -> None:
+    a = run({"r.r2": good("no")}, on=deal("discovery"))
+    assert causes(a) == [("weak", 5.0)] and a.verdict == "early"
 
 
-@pytest.mark.parametrize("status", ["unknown", "unclear"])
-def test_unknown_and_unclear_are_never_neutral(status: str) -> None:
-    a = run({"r.r2": Answer(status, at=NOW)})  # type: ignore[arg-type]
-    assert a.readiness == pytest.approx(66.7) and a.readiness < run().readiness  # type: ignore[operator]
+def test_a_known_weak_red_flag_alone_puts_the_deal_at_risk_at_any_stage() -> None:
+    for stage in ("prospect", "discovery", "proposal"):
+        a = run({"r.r1": good("no")}, on=deal(stage))
+        assert causes(a) == [("red_flag_readiness", 40.0)], stage
+        assert (a.risk, a.verdict) == (40, "at_risk")
+        assert a.headline == "At risk of no decision (40/100): red flag in Ready: R1? (weak: No)."
 
 
-def test_fit_is_weighted_by_element() -> None:
-    # e1 = (0 + 1) / 2 = 0.5 with weight 1; e2 = 1 with weight 3 -> (0.5 + 3) / 4 = 0.875
-    assert run({"f.q1": good("no")}).fit == 87.5
-    # e1 = 1; e2 = 0.25 -> (1 + 0.75) / 4 = 0.4375
-    assert run({"f.q3": good("b")}).fit == pytest.approx(43.8)
-
-
-def test_the_worked_example_of_the_docs_rounds_half_up() -> None:
-    # docs/scoring.md: E1 = (0 + 1) / 2, E2 = 0.25 -> (0.5 + 0.75) / 4 = 0.3125 -> 31.3
-    assert run({"f.q1": good("no"), "f.q3": good("b")}).fit == 31.3
+def test_an_unknown_red_flag_counts_less_than_a_known_weak_one() -> None:
+    a = run({"r.r1": Answer("unknown", at=NOW)})
+    assert causes(a) == [("red_flag_readiness", 30.0)] and a.verdict == "on_track"
+    assert run({"r.r1": Answer("unknown", at=NOW)}, on=deal("discovery")).causes == ()
 
 
 def test_a_fit_red_flag_counts_but_other_fit_gaps_only_lower_fit() -> None:
-    assert causes(run({"f.q1": good("no")})) == [("red_flag", 10.0)]
+    assert causes(run({"f.q1": good("no")})) == [("red_flag_fit", 15.0)]
     a = run({"f.q3": good("b")})
     assert causes(a) == [] and a.risk == 0
 
 
-def test_answers_that_are_only_our_assumption() -> None:
-    assumed = {key: Answer("answered", a.value, None, at=NOW, confirmed=NOW)
-               for key, a in list(STRONG.items())[:3]}
-    assert causes(run(assumed)) == [("assumption", 6.0)]  # 3 x 2
-    every = {key: Answer("answered", a.value, Evidence("Ann", verified=False), at=NOW,
-                         confirmed=NOW) for key, a in STRONG.items()}
-    assert causes(run(every)) == [("assumption", 10.0)]  # 6 x 2, capped at 10
+# --- time: urgency by close date, movement ----------------------------------------------------
+
+@pytest.mark.parametrize("days,points", [(None, 8.0), (91, 8.0), (90, 12.0), (31, 12.0),
+                                         (30, 16.0), (0, 16.0), (-5, 16.0)])
+def test_gaps_count_more_as_the_close_date_nears(days: int | None, points: float) -> None:
+    on = deal() if days is None else closing_in(days)
+    a = run({"r.r2": Answer("unknown", at=NOW)}, on=on)
+    assert [c.base for c in a.causes if c.kind == "unknown"] == [points]
 
 
-def test_stale_answers() -> None:
-    old = {"f.q2": good("yes", days_ago=91), "r.r3": good("yes", days_ago=200)}
-    assert causes(run(old)) == [("stale", 4.0)]
+def test_slipped_close_dates_can_stall_a_deal_on_their_own() -> None:
+    slips = tuple(Change("close_date", date(2026, 12, m), date(2027, 1, m), NOW)
+                  for m in (1, 2, 3, 4, 5))
+    assert causes(run(on=deal(history=slips[:1]))) == [("close_slipped", 14.0)]
+    three = run(on=deal(history=slips[:3]))
+    assert causes(three) == [("close_slipped", 42.0)] and three.verdict == "stalled"
+    assert three.headline == ("Stalled (42/100): the close date slipped 3 times, last from "
+                              "2026-12-03 to 2027-01-03.")
+    assert causes(run(on=deal(history=slips))) == [("close_slipped", 56.0)]  # capped
+    pulled_in = (Change("close_date", date(2027, 1, 1), date(2026, 12, 1), NOW),)
+    assert causes(run(on=deal(history=pulled_in))) == []
+
+
+def test_a_passed_close_date_on_an_open_deal() -> None:
+    a = run(on=deal(close_date=NOW.date() - timedelta(days=3)))
+    assert ("close_passed", 30.0) in causes(a)
+
+
+@pytest.mark.parametrize("days,points", [(60, None), (61, 10.0), (89, 10.0), (90, 15.0),
+                                         (150, 25.0), (400, 25.0)])
+def test_time_in_the_current_stage(days: int, points: float | None) -> None:
+    moved = (Change("stage", "qualified", "proposal", NOW - timedelta(days=days)),)
+    a = run(on=deal(history=moved, created=NOW - timedelta(days=days + 1)))
+    stuck = [p for kind, p in causes(a) if kind == "stuck"]
+    assert stuck == ([] if points is None else [points])
+
+
+def test_a_long_open_deal() -> None:
+    moved = (Change("stage", "qualified", "proposal", NOW - timedelta(days=10)),)
+    a = run(on=deal(history=moved, created=NOW - timedelta(days=271)))
+    assert causes(a) == [("long_cycle", 10.0)]
+
+
+def test_stale_answers_count_by_their_share() -> None:
+    old = {key: good(a.value, days_ago=120) for key, a in STRONG.items()}
+    assert causes(run(old)) == [("stale", 30.0)]
+    assert run(old).main_reason.startswith("No answer was confirmed in the last 90 days")
+    half = {key: good(a.value, days_ago=91) for key, a in list(STRONG.items())[:3]}
+    assert causes(run(half)) == [("stale", 15.0)]
     assert causes(run({"f.q2": good("yes", days_ago=90)})) == []
 
 
-def test_a_slipped_close_date() -> None:
-    slips = tuple(Change("close_date", date(2026, 12, m), date(2027, 1, m), NOW)
-                  for m in (1, 2, 3))
-    assert causes(run(deal=Deal("d", "D", contacts=MAPPED, history=slips[:1]))) == [
-        ("close_slipped", 8.0)]
-    assert causes(run(deal=Deal("d", "D", contacts=MAPPED, history=slips))) == [
-        ("close_slipped", 16.0)]  # 3 x 8, capped at 16
-    pulled_in = (Change("close_date", date(2027, 1, 1), date(2026, 12, 1), NOW),)
-    assert causes(run(deal=Deal("d", "D", contacts=MAPPED, history=pulled_in))) == []
+# --- evidence and people ----------------------------------------------------------------------
+
+def test_answers_that_are_only_our_assumption_count_by_the_square_of_their_share() -> None:
+    every = {key: Answer("answered", a.value, Evidence("Ann", verified=False), at=NOW,
+                         confirmed=NOW) for key, a in STRONG.items()}
+    a = run(every)
+    assert causes(a) == [("assumption", 40.0)] and a.verdict == "at_risk"
+    assert a.headline == ("At risk of no decision (40/100): every answer (6) is only our "
+                          "assumption: nothing was confirmed by the customer.")
+    # Mostly assumed: the good seller-side answers are unconfirmed, whatever readiness says.
+    assert a.readiness == 100.0 and len(a.unconfirmed) == 3
+    half = dict(list(every.items())[:3])
+    assert causes(run(half)) == [("assumption", 10.0)]  # 40 x (3/6)^2
+    assert run(every, on=deal("discovery")).causes == ()  # early on, that is normal
 
 
-def test_a_thin_stakeholder_map() -> None:
-    assert causes(run(deal=Deal("d", "D", contacts=(Contact("Ann", "champion"),)))) == [
-        ("no_economic_buyer", 8.0), ("single_contact", 6.0)]
-    assert causes(run(deal=Deal("d", "D", contacts=(Contact("Bob", "economic_buyer"),)))) == [
-        ("single_contact", 6.0)]
+@pytest.mark.parametrize("stage,points", [("discovery", None), ("qualified", 10.0),
+                                          ("proposal", 15.0), ("negotiation", 20.0)])
+def test_a_single_contact_counts_more_at_each_later_stage(stage: str,
+                                                          points: float | None) -> None:
+    a = run(on=deal(stage, contacts=(Contact("Bob", "economic_buyer"),)))
+    assert causes(a) == ([] if points is None else [("single_contact", points)])
+
+
+def test_no_economic_buyer_counts_from_proposal_on() -> None:
+    mapped = (Contact("Ann", "champion"), Contact("Cy", "user"))
+    assert causes(run(on=deal("qualified", contacts=mapped))) == []
+    assert causes(run(on=deal("proposal", contacts=mapped))) == [("no_economic_buyer", 10.0)]
+
+
+def test_single_threaded_late_is_at_risk() -> None:
+    a = run(on=deal("negotiation", contacts=(Contact("Ann", "champion"),),
+                    close_date=NOW.date() + timedelta(days=20)))
+    # 20 x 2 = 40 (one contact); 10 x 2 = 20 of the 60 left = 12 (no economic buyer)
+    assert causes(a) == [("single_contact", 40.0), ("no_economic_buyer", 12.0)]
+    assert (a.risk, a.verdict) == (52, "at_risk")
 
 
 def test_answers_that_got_worse_since_the_last_interview() -> None:
     a = run({"r.r2": good("partial")}, earlier={"r.r2": good("yes")})
-    assert causes(a) == [("worse", 4.0)]
+    assert causes(a) == [("worse", 15.0)]
     assert "R2?" in a.causes[0].message
 
 
-def test_readiness_never_assessed() -> None:
+def test_readiness_never_assessed_counts_from_qualified_on() -> None:
     a = run(frameworks=(FIT,))
-    assert causes(a) == [("readiness_not_assessed", 40.0)]
-    assert (a.readiness, a.risk, a.at_risk, a.quadrant) == (None, 40, True, "not_assessed")
+    assert causes(a) == [("readiness_not_assessed", 30.0)]
+    assert (a.readiness, a.risk, a.verdict, a.quadrant) == (None, 30, "on_track", "not_assessed")
+    assert run(frameworks=(FIT,), on=closing_in(60)).verdict == "at_risk"  # 45
+    assert run(frameworks=(FIT,), on=deal("discovery")).causes == ()
 
 
-def test_strong_fit_weak_alignment_is_at_risk_and_names_the_alignment_gap_first() -> None:
-    deal = Deal("d", "D", contacts=(Contact("Ann", "champion"),),
-                history=(Change("close_date", date(2026, 12, 1), date(2027, 3, 1), NOW),) * 2)
+# --- combining: traced, ranking, rarely capped -------------------------------------------------
+
+def test_causes_combine_like_probabilities_and_their_shares_add_up_to_the_risk() -> None:
+    # docs/scoring.md, worked example 1.
+    on = deal("proposal", contacts=(Contact("Ann", "champion"),),
+              close_date=NOW.date() + timedelta(days=60),
+              history=(Change("close_date", date(2026, 12, 1), date(2027, 1, 20), NOW),) * 2)
     a = run({"r.r1": good("no"), "r.r2": Answer("unknown", at=NOW),
-             "r.r3": Answer("unclear", at=NOW)}, deal=deal)
-    # 15 + 6 + 4 (customer) + 16 (slips) + 8 (no EB) + 6 (single contact) = 55
-    assert causes(a) == [("red_flag", 15.0), ("unknown", 6.0), ("unclear", 4.0),
-                         ("close_slipped", 16.0), ("no_economic_buyer", 8.0),
-                         ("single_contact", 6.0)]
-    assert (a.fit, a.readiness, a.risk, a.at_risk) == (100.0, 0.0, 55, True)
-    assert a.quadrant == "high_fit_low_readiness"
-    assert a.main_reason.startswith("Red flag in Ready: R1?")
+             "r.r3": Answer("unclear", at=NOW)}, on=on)
+    assert [(c.kind, c.base, c.points) for c in a.causes] == [
+        ("red_flag_readiness", 60.0, 60.0),  # 40 x 1.5 (closes in 60 days)
+        ("close_slipped", 28.0, 11.2),       # 2 x 14, of the 40 left
+        ("single_contact", 22.5, 6.5),       # 15 (proposal) x 1.5, of the 28.8 left
+        ("no_economic_buyer", 15.0, 3.3),    # 10 x 1.5, of 22.3
+        ("unknown", 12.0, 2.3),              # 8 x 1.5, of 19.0
+        ("unclear", 7.5, 1.3)]               # 5 x 1.5, of 16.7
+    assert a.risk == 85  # 84.6, half up
+    assert a.verdict == "at_risk" and a.main_reason.startswith("Red flag in Ready: R1?")
 
 
-def test_low_readiness_marks_good_fit_answers_unconfirmed() -> None:
-    a = run({"r.r1": good("no"), "r.r2": good("no")})
-    assert a.readiness == pytest.approx(33.3)
-    assert [qs.question.key for qs in a.unconfirmed] == ["f.q1", "f.q2", "f.q3"]
-    assert run().unconfirmed == ()
+def test_more_causes_always_mean_more_risk_and_100_only_when_overwhelming() -> None:
+    base = [Cause("unknown", 0, "a", base=30.0), Cause("stale", 0, "b", base=30.0)]
+    two = sum(c.points for c in combine(base))
+    three = sum(c.points for c in combine([*base, Cause("stuck", 0, "c", base=10.0)]))
+    assert two == 51.0 and three == pytest.approx(55.9) and three > two
+    pile = [Cause("unknown", 0, str(n), base=60.0) for n in range(7)]
+    assert sum(c.points for c in combine(pile)) < 100  # 99.8: rounds to 100 only in the end
 
 
-def test_risk_is_capped_at_100() -> None:
-    settings = Settings(points_red_flag_readiness=80, points_unknown=50)
-    a = run({"r.r1": good("no"), "r.r2": Answer("unknown", at=NOW)}, settings=settings)
-    assert sum(c.points for c in a.causes) == 130 and a.risk == 100
+def test_ties_go_to_the_more_important_cause() -> None:
+    ordered = combine([Cause("single_contact", 0, "people", base=20.0),
+                       Cause("close_slipped", 0, "slips", base=20.0),
+                       Cause("red_flag_readiness", 0, "flag", base=20.0)])
+    assert [c.message for c in ordered] == ["flag", "slips", "people"]
+
+
+def test_the_verdict_follows_the_number_with_no_override() -> None:
+    just_below = run({"r.r1": good("no")}, settings=Settings(points_red_flag_weak=39))
+    at = run({"r.r1": good("no")}, settings=Settings(points_red_flag_weak=40))
+    assert (just_below.risk, just_below.verdict) == (39, "on_track")
+    assert (at.risk, at.verdict) == (40, "at_risk")
+
+
+# --- verdicts ----------------------------------------------------------------------------------
+
+def test_poor_fit_on_what_we_know_says_qualify_out() -> None:
+    a = run({"f.q1": good("no"), "f.q2": good("no"), "f.q3": good("b")})
+    # e1 = 0, e2 = 0.25 -> (0 + 0.75) / 4 = 18.8 on the answered questions
+    assert (a.answered_fit, a.verdict) == (18.8, "poor_fit")
+    assert a.headline == ("Poor fit (19/100 on what we know, weakest: e1): consider "
+                          "qualifying out.")
+
+
+def test_unknown_fit_is_not_poor_fit() -> None:
+    unknown = {k: Answer("unknown", at=NOW) for k in ("f.q1", "f.q2", "f.q3")}
+    assert run(unknown).verdict != "poor_fit"
+
+
+def test_early_deals_say_what_to_learn_next() -> None:
+    a = run({"r.r1": Answer("unknown", at=NOW), "r.r2": Answer("unknown", at=NOW)},
+            on=deal("discovery"))
+    assert (a.risk, a.verdict) == (0, "early")
+    assert a.headline == "Early: not yet qualified. Learn next: R1?"
+
+
+def test_a_closed_deal_is_closed() -> None:
+    a = run(on=deal("no_decision", close_reason="kept their spreadsheets"))
+    assert (a.verdict, a.at_risk) == ("closed", False)
+    assert a.headline == "Closed: ended in no decision (kept their spreadsheets)."
 
 
 def test_thresholds_come_from_settings() -> None:
     a = run({"r.r2": Answer("unknown", at=NOW)}, settings=Settings(at_risk_from=5))
-    assert (a.risk, a.at_risk) == (6, True)
+    assert (a.risk, a.verdict) == (8, "at_risk")

@@ -110,8 +110,8 @@ def test_the_schema_rejects_what_the_loader_rejects_structurally() -> None:
 
 
 def test_settle_by_stages_are_the_open_deal_stages_in_order() -> None:
-    from qualicoach.frameworks.model import SETTLE_STAGES
     from qualicoach.domain.vocabulary import OPEN_STAGES
+    from qualicoach.frameworks.model import SETTLE_STAGES
 
     assert SETTLE_STAGES == OPEN_STAGES
 

@@ -323,7 +323,8 @@ def test_a_question_mark_inside_a_flow_mapping_is_part_of_the_text() -> None:
 
 def test_settle_by_is_the_questions_own_else_its_elements_else_none() -> None:
     text = VALID.replace("    name: Need\n", "    name: Need\n    settle_by: proposal\n")
-    text = text.replace("        type: yes_no\n", "        type: yes_no\n        settle_by: discovery\n")
+    text = text.replace("        type: yes_no\n",
+                        "        type: yes_no\n        settle_by: discovery\n")
     framework = parse_framework(text.encode(), "f.yaml")
     has_need, size = framework.questions()
     assert (has_need.settle_by, size.settle_by) == ("discovery", "proposal")
@@ -333,7 +334,8 @@ def test_settle_by_is_the_questions_own_else_its_elements_else_none() -> None:
 
 @pytest.mark.parametrize("stage,hint", [("won", ""), ("proposl", " (did you mean 'proposal'?)")])
 def test_settle_by_must_be_an_open_stage(stage: str, hint: str) -> None:
-    text = VALID.replace("        type: yes_no\n", f"        type: yes_no\n        settle_by: {stage}\n")
+    text = VALID.replace("        type: yes_no\n",
+                         f"        type: yes_no\n        settle_by: {stage}\n")
     assert problems(text) == [
         f"f.yaml:12:20: question 'has_need': settle_by '{stage}' is not valid{hint}; expected "
         "one of: prospect, discovery, qualified, proposal, negotiation"]

@@ -47,17 +47,19 @@ def test_the_report_leads_with_the_verdict_and_the_customer_gaps() -> None:
 def test_json_has_stable_keys() -> None:
     data = report_data(sample_report())
     assert list(data) == [
-        "format", "generated", "deal", "last_interview", "verdict", "fit", "readiness",
-        "risk", "at_risk", "quadrant", "customer_gaps", "fit_gaps", "risk_causes",
-        "unconfirmed_fit_answers", "frameworks", "ask_next", "changes",
-        "missing_frameworks"]
+        "format", "generated", "deal", "last_interview", "verdict", "verdict_kind", "fit",
+        "readiness", "risk", "at_risk", "quadrant", "customer_gaps", "fit_gaps",
+        "risk_causes", "to_learn", "unconfirmed_fit_answers", "frameworks", "ask_next",
+        "changes", "missing_frameworks"]
     assert data["last_interview"] == {"id": "acme-renewal#2", "started": at(2).isoformat(),
                                       "status": "finished", "age_days": 2}
     assert data["at_risk"] is True and data["quadrant"] == "high_fit_low_readiness"
     assert set(data["customer_gaps"][0]) == {"question", "framework", "element", "prompt",
-                                             "kind", "answer", "red_flag", "why"}
-    # Every point is explained: the causes add up past the cap of 100.
-    assert sum(c["points"] for c in data["risk_causes"]) > 100 and data["risk"] == 100
+                                             "kind", "answer", "red_flag", "why",
+                                             "settle_by", "due"}
+    # Every point is traced: the causes' shares add up to the risk (half up).
+    assert int(sum(c["points"] for c in data["risk_causes"]) + 0.5) == data["risk"] == 88
+    assert data["verdict_kind"] == "at_risk"
     assert data["changes"]["answers"][0] == {
         "question": "alignment.org_acknowledges_need",
         "prompt": "Who in their organisation agrees that they must change?",

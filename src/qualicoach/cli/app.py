@@ -114,6 +114,7 @@ def _register_commands() -> None:
     app.command("report")(report_cmd.report)
     app.command("history")(report_cmd.history)
     app.command("demo")(report_cmd.demo)
+    app.command("lookback")(report_cmd.lookback)
     app.command("import")(crm_cmd.import_deals)
     app.command("export")(crm_cmd.export_deals)
     app.add_typer(deal_cmd.app, name="deal")

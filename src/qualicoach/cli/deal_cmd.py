@@ -8,7 +8,7 @@ import typer
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
 from qualicoach.cli.context import TextOrJson, locations, open_store, require_database
-from qualicoach.domain.vocabulary import ROLES, STAGES
+from qualicoach.domain.vocabulary import CLOSED_STAGES, ROLES, STAGES
 
 if TYPE_CHECKING:
     from qualicoach.storage.store import Store
@@ -131,6 +131,33 @@ def edit(
     updated = store(ctx).edit_deal(deal, add_tags=added, remove_tags=tuple(untag or ()),
                                    **fields)
     typer.echo(f"updated {updated.id}")
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context, deal: DealRef,
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", metavar="OUTCOME", autocompletion=lambda: list(CLOSED_STAGES),
+        help="won, lost (they chose someone else) or no_decision (they did nothing); "
+        "needed.")] = None,
+    reason: Annotated[str | None, typer.Option(
+        metavar="TEXT", help="Why it ended; required for no_decision: what did the customer "
+        "do instead?")] = None,
+) -> None:
+    """Close a deal as won, lost or no decision; the stage change is recorded with its time,
+    and `qualicoach lookback` compares it with what the coach said before."""
+    from qualicoach.domain.deal import parse_choice, parse_text
+    from qualicoach.errors import UsageError
+
+    if outcome is None:
+        raise UsageError("give --outcome won, lost or no_decision")
+    ended = parse_choice(outcome, CLOSED_STAGES, "outcome")
+    why = parse_text(reason or "", "reason").strip()
+    if ended == "no_decision" and not why:
+        raise UsageError("closing as no_decision needs --reason: what did the customer do "
+                           "instead (kept the status quo, moved the budget, ...)?")
+    updated = store(ctx).edit_deal(deal, stage=ended, close_reason=why)
+    typer.echo(f"closed {updated.id}: {ended.replace('_', ' ')}")
 
 
 @app.command("archive")

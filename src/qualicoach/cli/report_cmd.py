@@ -142,6 +142,28 @@ def history(
         make_console().print(history_renderable(the_deal, points))
 
 
+def lookback(
+    ctx: typer.Context,
+    format: Annotated[TextOrJson, typer.Option(
+        "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
+) -> None:
+    """Look back over closed deals: the coach's last risk before each close, by risk band,
+    against won, lost and no decision; and the questions most often weak before a no
+    decision. Works from the first closed deal; never changes a weight."""
+    from qualicoach.coaching.lookback import look_back
+    from qualicoach.render.console import make_console, print_json
+    from qualicoach.render.lookback import lookback_data, lookback_renderable
+
+    store, settings, catalog = open_workspace(ctx, read=True)
+    deals = [d for d in store.deals(include_archived=True) if d.is_closed]
+    result = look_back(deals, store.interviews_by_deal({d.id for d in deals}), catalog,
+                       settings)
+    if format is TextOrJson.json:
+        print_json(lookback_data(result))
+    else:
+        make_console().print(lookback_renderable(result))
+
+
 def demo(
     ctx: typer.Context,
     deals: Annotated[int, typer.Option(
@@ -187,8 +209,12 @@ def demo(
         rows = pipeline(store, catalog, settings, now)
     at_risk = sort_rows([r for r in rows if r.at_risk], "risk")
     out = make_console()
-    out.print(f"Sample database: {path} ({deals:,} deals, {len(at_risk):,} at risk of no "
-              "decision)\n", highlight=False, markup=False)
+    from qualicoach.coaching.pipeline import figures
+
+    found = figures(rows)
+    out.print(f"Sample database: {path} ({deals:,} deals: {found.open:,} open, of which "
+              f"{found.at_risk:,} at risk of no decision ({found.at_risk_share:.0%}); "
+              f"{deals - found.open:,} closed)\n", highlight=False, markup=False)
     out.print("Deals most at risk of no decision", style="bold")
     out.out(table_text(at_risk[:10], width=out.width if out.is_terminal else None,
                        color=out.is_terminal and not out.no_color), end="")
@@ -200,3 +226,4 @@ def demo(
                                                 settings, now), settings.high_score))
     out.print(f"\nTry: qualicoach --db {path} deals --at-risk", highlight=False, markup=False)
     out.print(f"     qualicoach --db {path} report <deal>", highlight=False, markup=False)
+    out.print(f"     qualicoach --db {path} lookback", highlight=False, markup=False)

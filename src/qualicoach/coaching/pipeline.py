@@ -38,6 +38,8 @@ class Row:
     readiness: float | None = None
     risk: int | None = None
     at_risk: bool = False
+    verdict: str = "early"
+    headline: str = ""
     quadrant: Quadrant = "not_assessed"
     reasons: list[dict[str, Any]] = field(default_factory=list)
     last_interview: str | None = None
@@ -50,9 +52,9 @@ class Row:
     @property
     def main_reason(self) -> str:
         """The first reason in a few words, or why there is none."""
-        if self.last_interview is None:
-            return "not interviewed yet"
-        return str(self.reasons[0]["brief"]) if self.reasons else ""
+        if self.reasons:
+            return str(self.reasons[0]["brief"])
+        return "not interviewed yet" if self.last_interview is None else ""
 
     @property
     def close_date(self) -> date | None:
@@ -68,6 +70,7 @@ def row_data(row: Row) -> dict[str, Any]:
     data = {k: v for k, v in row.fields.items() if k not in ("assessment", "revision")}
     data.update({
         "fit": row.fit, "readiness": row.readiness, "risk": row.risk, "at_risk": row.at_risk,
+        "verdict_kind": row.verdict, "verdict": row.headline,
         "quadrant": row.quadrant, "main_reason": row.main_reason, "reasons": row.reasons,
         "last_interview": row.last_interview,
     })
@@ -120,39 +123,51 @@ def _still_holds(item: Listed, basis: str, now: datetime) -> bool:
 def stored_assessment(deal: Deal, interviews: list[Interview], catalog: Catalog,
                       settings: Settings, now: datetime, basis: str) -> dict[str, Any]:
     """A deal's assessment as kept in the database, with the basis it holds on."""
-    if not interviews:
-        return {"basis": basis, "valid_until": None, "last_interview": None}
     frameworks, _ = frameworks_of(interviews, catalog)
     answers = merged_answers(interviews)
     assessment = assess(deal, frameworks, answers, merged_answers(interviews[:-1]), now,
-                        settings)
+                        settings, interviewed=bool(interviews))
     return {
         "basis": basis,
-        "valid_until": _first_to_turn_stale(assessment, now, settings),
-        "last_interview": interviews[-1].started.isoformat(),
+        "valid_until": _valid_until(deal, assessment, now, settings),
+        "last_interview": interviews[-1].started.isoformat() if interviews else None,
         "fit": assessment.fit, "readiness": assessment.readiness, "risk": assessment.risk,
-        "at_risk": assessment.at_risk, "quadrant": assessment.quadrant,
+        "at_risk": assessment.at_risk, "verdict": assessment.verdict,
+        "headline": assessment.headline, "quadrant": assessment.quadrant,
         "reasons": [{"kind": c.kind, "points": c.points, "message": c.message,
                      "brief": c.brief} for c in assessment.causes],
     }
 
 
-def _first_to_turn_stale(assessment: Assessment, now: datetime, settings: Settings) -> str | None:
-    """When the next answer that is fresh now turns stale (the assessment changes then)."""
+def _valid_until(deal: Deal, assessment: Assessment, now: datetime,
+                 settings: Settings) -> str | None:
+    """The next moment the assessment changes with time alone: an answer turns stale, the
+    close date nears or passes, the deal has been too long in its stage or open too long."""
     limit = timedelta(days=settings.stale_after_days)
     moments = [
         when + limit
         for s in assessment.scores for e in s.elements for qs in e.questions
         if qs.answer is not None and (when := qs.answer.confirmed or qs.answer.at) is not None
-        and when + limit > now
     ]
-    return min(moments).isoformat() if moments else None
+    if not deal.is_closed:
+        if deal.close_date is not None:
+            close = datetime.combine(deal.close_date, datetime.min.time(), now.tzinfo)
+            for days in (settings.urgency_days_soon, settings.urgency_days_now, -1):
+                moments.append(close - timedelta(days=days))
+        since = deal.stage_since()
+        moments.append(since + timedelta(days=settings.stuck_after_days + 1))
+        moments += [since + timedelta(days=settings.stuck_after_days + 30 * n)
+                    for n in range(1, 6)]
+        moments.append(deal.created + timedelta(days=settings.long_cycle_days + 1))
+    future = [m for m in moments if m > now]
+    return min(future).isoformat() if future else None
 
 
 def _row(fields: Any, stored: Mapping[str, Any]) -> Row:
     return Row(
         fields=dict(fields), fit=stored.get("fit"), readiness=stored.get("readiness"),
         risk=stored.get("risk"), at_risk=bool(stored.get("at_risk", False)),
+        verdict=stored.get("verdict", "early"), headline=stored.get("headline", ""),
         quadrant=stored.get("quadrant", "not_assessed"), reasons=stored.get("reasons", []),
         last_interview=stored.get("last_interview"),
     )
@@ -223,3 +238,47 @@ def sort_rows(rows: Sequence[Row], key: SortKey) -> list[Row]:
     present.sort(key=lambda r: (-(r.fields.get("amount") or 0), r.id))
     present.sort(key=value, reverse=not ascending)
     return present + sorted(missing, key=lambda r: r.id)
+
+
+# --- how the pipeline reads as a whole ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figures:
+    """How the coach judges a pipeline: the figures a manager checks it against."""
+
+    open: int
+    at_risk: int
+    at_cap: int
+    verdicts: dict[str, int]
+    outcomes: dict[str, int]
+
+    @property
+    def at_risk_share(self) -> float:
+        """Open deals at risk of no decision (at risk or stalled), 0-1."""
+        return self.at_risk / self.open if self.open else 0.0
+
+    @property
+    def at_cap_share(self) -> float:
+        """Open deals at the risk cap (100), 0-1."""
+        return self.at_cap / self.open if self.open else 0.0
+
+
+def figures(rows: Iterable[Row]) -> Figures:
+    """Count verdicts over open deals, and outcomes over closed ones."""
+    from qualicoach.coaching.risk import VERDICTS
+    from qualicoach.domain.vocabulary import CLOSED_STAGES
+
+    verdicts: dict[str, int] = dict.fromkeys(VERDICTS, 0)
+    outcomes = dict.fromkeys(CLOSED_STAGES, 0)
+    open_count = at_risk = at_cap = 0
+    for row in rows:
+        stage = row.fields.get("stage")
+        if stage in outcomes:
+            outcomes[stage] += 1
+            verdicts["closed"] += 1
+            continue
+        open_count += 1
+        verdicts[row.verdict] = verdicts.get(row.verdict, 0) + 1
+        at_risk += row.at_risk
+        at_cap += row.risk == 100
+    return Figures(open_count, at_risk, at_cap, verdicts, outcomes)

@@ -69,22 +69,8 @@ class Report:
 
     @property
     def verdict(self) -> str:
-        """The verdict in one sentence."""
-        a = self.assessment
-        if not self.interviews:
-            return "Not qualified yet: run 'qualicoach interview' for this deal."
-        if a.quadrant == "high_fit_low_readiness":
-            return (f"At risk of no decision ({a.risk}/100): a good fit for us, but the "
-                    "customer has not qualified themselves yet.")
-        if a.at_risk:
-            return f"At risk of no decision ({a.risk}/100): {_lower_first(a.main_reason)}."
-        if a.quadrant == "high_fit_high_readiness":
-            return f"On track ({a.risk}/100 risk): a good fit, and the customer is ready."
-        return f"Not at risk of no decision ({a.risk}/100), but keep qualifying."
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text
+        """The verdict in one sentence, with its main reason."""
+        return self.assessment.headline
 
 
 def frameworks_of(interviews: list[Interview], catalog: Catalog
@@ -110,7 +96,8 @@ def report_from(deal: Deal, interviews: list[Interview], catalog: Catalog, setti
     frameworks, missing = frameworks_of(interviews, catalog)
     answers = merged_answers(interviews)
     earlier = merged_answers(interviews[:-1])
-    assessment = assess(deal, frameworks, answers, earlier, now, settings)
+    assessment = assess(deal, frameworks, answers, earlier, now, settings,
+                        interviewed=bool(interviews))
     return Report(deal, tuple(frameworks), tuple(interviews), answers, assessment,
                   _ask_next(assessment), _answer_changes(frameworks, answers, earlier,
                                                          interviews),
@@ -126,8 +113,10 @@ def merged_answers(interviews: list[Interview]) -> dict[str, Answer]:
 
 
 def _ask_next(assessment: Assessment) -> tuple[AskNext, ...]:
-    # Red flags first, then the customer's own gaps (already first in gaps), then the rest.
-    gaps = sorted(assessment.gaps, key=lambda g: not g.question.red_flag)
+    # Gaps that count now first (red flags first, then the customer's own, already first in
+    # gaps), then what is still to learn, the soonest to settle first.
+    due = sorted((g for g in assessment.gaps if g.due), key=lambda g: not g.question.red_flag)
+    gaps = [*due, *assessment.to_learn]
     picked = []
     for gap in gaps[:ASK_NEXT_LIMIT]:
         q = gap.question

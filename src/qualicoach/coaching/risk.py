@@ -1,7 +1,12 @@
-"""Fit, readiness and the no-decision risk of a deal, every point traced to its cause.
+"""Fit, readiness, the no-decision risk and the verdict of a deal, every point traced.
 
 Pure functions over the deal, its answers and the settings; docs/scoring.md explains the
 rules with worked examples, so anyone can recompute a number by hand.
+
+What counts depends on where the deal is: a question's ``settle_by`` stage says from when a
+gap counts (before it, the question is still *to learn*), and gaps count more as the close
+date nears. Causes combine like probabilities, so more causes always mean more risk while
+100 stays rare, and each cause shows the share of the risk it adds.
 """
 
 from __future__ import annotations
@@ -22,30 +27,55 @@ from qualicoach.coaching.scoring import (
 from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import Answer, describe_value
 from qualicoach.domain.deal import Deal
+from qualicoach.domain.vocabulary import OPEN_STAGES
 from qualicoach.frameworks.model import Framework, Question
 
 # The version of the scoring and risk rules. Bump it with EVERY change to how scores, risk
-# points, causes or quadrants are computed (here or in scoring.py): stored assessments carry
-# it in their basis, so a deal scored by an older release is rescored, not shown as it was.
-RULES_VERSION = 1
+# points, causes, verdicts or quadrants are computed (here or in scoring.py): stored
+# assessments carry it in their basis, so a deal scored by an older release is rescored.
+# 2: settle_by stages, urgency, combined risk, verdicts (issue 12).
+RULES_VERSION = 2
 
 GapKind = Literal["unknown", "unclear", "weak"]
 # Why a deal is at risk: a gap's kind is one of them.
-CauseKind = Literal["readiness_not_assessed", "red_flag", "unknown", "unclear", "weak",
-                    "assumption", "stale", "close_slipped", "single_contact",
-                    "no_economic_buyer", "worse"]
+CauseKind = Literal["readiness_not_assessed", "red_flag_readiness", "red_flag_fit", "unknown",
+                    "unclear", "weak", "assumption", "stale", "close_slipped", "close_passed",
+                    "stuck", "long_cycle", "single_contact", "no_economic_buyer", "worse"]
 Quadrant = Literal["high_fit_high_readiness", "high_fit_low_readiness",
                    "low_fit_high_readiness", "low_fit_low_readiness", "not_assessed"]
+Verdict = Literal["early", "on_track", "at_risk", "stalled", "poor_fit", "closed"]
+VERDICTS: tuple[Verdict, ...] = ("early", "on_track", "at_risk", "stalled", "poor_fit", "closed")
+# The verdicts that mean "likely to end in no decision": what `deals --at-risk` lists.
+AT_RISK_VERDICTS: tuple[Verdict, ...] = ("at_risk", "stalled")
+VERDICT_WORDS: dict[str, str] = {
+    "early": "early", "on_track": "on track", "at_risk": "at risk", "stalled": "stalled",
+    "poor_fit": "poor fit", "closed": "closed",
+}
+
+# Ties between causes of equal points go to the more important one: the customer's own
+# red flags first, our seller-side ones, the customer's other gaps, then how the deal
+# moves, how sure we are, whom we know.
+IMPORTANCE = {"red_flag_readiness": 0, "readiness_not_assessed": 1, "red_flag_fit": 2,
+              "unknown": 3, "unclear": 4, "weak": 5, "worse": 6, "close_passed": 7,
+              "close_slipped": 8, "stale": 9, "stuck": 10, "long_cycle": 11,
+              "assumption": 12, "single_contact": 13, "no_economic_buyer": 14}
+# Causes that say the deal is not moving: when they make up half the risk, it is "stalled".
+MOVEMENT = frozenset({"close_passed", "close_slipped", "stale", "stuck", "long_cycle"})
 
 
 @dataclass(frozen=True)
 class Gap:
-    """A question that counts for the deal and has no good answer yet."""
+    """A question that counts for the deal and has no good answer yet.
+
+    ``due``: the deal has reached the question's ``settle_by`` stage, so the gap counts;
+    before that it is still to learn (a known weak answer is always due).
+    """
 
     framework: Framework
     question: Question
     answer: Answer | None
     kind: GapKind
+    due: bool = True
 
     @property
     def answer_text(self) -> str:
@@ -61,18 +91,28 @@ class Gap:
 
 @dataclass(frozen=True)
 class Cause:
-    """One reason for no-decision risk and the points it adds."""
+    """One reason for no-decision risk.
+
+    ``base``: its own points (after urgency); ``points``: the share of the deal's risk it
+    adds, in order (see docs/scoring.md): the points of all causes add up to the risk.
+    """
 
     kind: CauseKind
     points: float
     message: str
     key: str | None = None
     short: str = ""  # the same in a few words, for lists
+    base: float = 0.0
 
     @property
     def brief(self) -> str:
         """The short form, or the message when there is none."""
         return self.short or self.message
+
+    @property
+    def movement(self) -> bool:
+        """True for causes that say the deal is not moving (slips, staleness, age)."""
+        return self.kind in MOVEMENT
 
 
 @dataclass(frozen=True)
@@ -83,55 +123,131 @@ class Assessment:
     fit: float | None
     readiness: float | None
     risk: int
-    at_risk: bool
+    verdict: Verdict
+    headline: str  # the verdict in one sentence, with its main reason
     quadrant: Quadrant
     causes: tuple[Cause, ...]
     gaps: tuple[Gap, ...]
     unconfirmed: tuple[QuestionScore, ...]
+    urgency: float = 1.0
+    answered_fit: float | None = None  # fit over the answered questions only
+
+    @property
+    def at_risk(self) -> bool:
+        """True when the deal is likely to end in no decision (at risk or stalled)."""
+        return self.verdict in AT_RISK_VERDICTS
 
     @property
     def main_reason(self) -> str:
-        """The cause with the most points, in words ('' when there is none)."""
+        """The cause with the largest share of the risk, in words ('' when there is none)."""
         return self.causes[0].message if self.causes else ""
 
+    @property
+    def to_learn(self) -> tuple[Gap, ...]:
+        """Gaps not due yet, the soonest to settle first: what to learn next."""
+        early = [g for g in self.gaps if not g.due]
+        return tuple(sorted(early, key=lambda g: (
+            OPEN_STAGES.index(g.question.settle_stage), g.framework.perspective != "readiness",
+            not g.question.red_flag)))
+
+
+def stage_index(stage: str) -> int:
+    """The position of an open stage (0 = prospect)."""
+    return OPEN_STAGES.index(stage) if stage in OPEN_STAGES else len(OPEN_STAGES) - 1
+
+
+def urgency_of(deal: Deal, now: datetime, settings: Settings) -> tuple[float, int | None]:
+    """How much gaps weigh by how near the close date is, and the days left (None: none)."""
+    if deal.close_date is None:
+        return 1.0, None
+    days = (deal.close_date - now.date()).days
+    if days <= settings.urgency_days_now:
+        return settings.urgency_now, days
+    if days <= settings.urgency_days_soon:
+        return settings.urgency_soon, days
+    return 1.0, days
 
 
 def assess(deal: Deal, frameworks: Sequence[Framework], answers: Mapping[str, Answer],
-           earlier: Mapping[str, Answer], now: datetime, settings: Settings) -> Assessment:
+           earlier: Mapping[str, Answer], now: datetime, settings: Settings,
+           interviewed: bool = True) -> Assessment:
     """Assess a deal on its latest ``answers`` (``earlier``: as they were before the last
-    interview, to see what got worse)."""
+    interview, to see what got worse; ``interviewed``: False when nothing was asked yet)."""
     scores = tuple(score_framework(f, answers) for f in frameworks)
     fit = perspective_score(scores, "fit")
     readiness = perspective_score(scores, "readiness")
-    gaps = _gaps(scores, settings)
-    causes: list[Cause] = []
-    # The customer's own gaps come first: they are why "qualified" deals end in no decision.
-    if readiness is None:
-        causes.append(Cause("readiness_not_assessed", settings.points_readiness_not_assessed,
-                            "The customer's own qualification was never checked: no readiness "
-                            "framework (such as alignment) has answers",
-                            short="readiness never assessed"))
-    customer = _gap_causes([g for g in gaps if g.framework.perspective == "readiness"], settings)
-    customer.sort(key=lambda c: -c.points)
-    others = _gap_causes([g for g in gaps if g.framework.perspective != "readiness"], settings)
-    others.extend(_evidence_causes(scores, now, settings))
-    others.extend(_deal_causes(deal, settings))
-    others.extend(_worse_causes(scores, answers, earlier, settings))
-    others.sort(key=lambda c: -c.points)
-    causes.extend(customer + others)
-    risk = min(100, math.floor(sum(c.points for c in causes) + 0.5))  # half up, by hand
-    # A red flag is, by definition, a weak answer that alone puts the deal at risk.
-    at_risk = risk >= settings.at_risk_from or any(c.kind == "red_flag" for c in causes)
+    stage = stage_index(deal.open_stage)
+    urgency, days_left = urgency_of(deal, now, settings)
+    if deal.is_closed:
+        urgency, days_left = 1.0, None  # judged as it stood, not against today
+    gaps = _gaps(scores, stage, settings)
+    raw: list[Cause] = []
+    qualified = OPEN_STAGES.index("qualified")
+    if readiness is None and stage >= qualified:
+        raw.append(Cause(
+            "readiness_not_assessed", 0.0,
+            "The customer's own qualification was never checked: no readiness framework "
+            "(such as alignment) has answers" if interviewed else
+            f"Nothing was asked yet, at stage {deal.open_stage}: neither our fit nor the "
+            "customer's own qualification was checked",
+            short="readiness never assessed" if interviewed else "nothing asked yet",
+            base=_cap(settings.points_readiness_not_assessed * urgency)))
+    raw.extend(_further_flags_halved(_gap_causes([g for g in gaps if g.due], urgency,
+                                                 settings), settings))
+    raw.extend(_evidence_causes(scores, stage, now, settings))
+    raw.extend(_deal_causes(deal, stage, urgency, now, settings))
+    raw.extend(_worse_causes(scores, earlier, settings))
+    causes = combine(raw)
+    risk = round_half_up(sum(c.points for c in causes))
+    answered_fit = _answered_fit(scores)
     high = settings.high_score
+    quadrant = quadrant_of(fit, readiness, high)
+    verdict = _verdict(deal, causes, risk, stage, answered_fit, settings)
     unconfirmed: tuple[QuestionScore, ...] = ()
-    if readiness is None or readiness < high:
+    if readiness is None or readiness < high or _mostly_assumed(scores):
         unconfirmed = tuple(
             qs for s in scores if s.framework.perspective == "fit"
             for e in s.elements for qs in e.questions
             if qs.answer is not None and qs.score >= settings.weak_below
         )
-    return Assessment(scores, fit, readiness, risk, at_risk,
-                      quadrant_of(fit, readiness, high), tuple(causes), gaps, unconfirmed)
+    assessment = Assessment(scores, fit, readiness, risk, verdict, "", quadrant,
+                            tuple(causes), gaps, unconfirmed, urgency, answered_fit)
+    headline = _headline(deal, assessment, interviewed, days_left)
+    return Assessment(scores, fit, readiness, risk, verdict, headline, quadrant, tuple(causes),
+                      gaps, unconfirmed, urgency, answered_fit)
+
+
+def combine(raw: Sequence[Cause]) -> list[Cause]:
+    """Order causes (most points first, ties by importance) and give each its share.
+
+    Risk = 100 x (1 - prod(1 - base/100)); in order, each cause takes its base points'
+    share of the risk still left: c1 = b1, c2 = b2 x (100 - c1) / 100, ... Shares are rounded
+    to one decimal, half up, and the next share is taken from the rounded remainder, so
+    the listed points add up to the risk exactly as a reader recomputes it.
+    """
+    ordered = sorted((c for c in raw if c.base > 0), key=lambda c: (
+        -c.base, IMPORTANCE.get(c.kind, 99), c.key or "", c.message))
+    combined, total = [], 0.0
+    for cause in ordered:
+        share = round_one(cause.base * (100.0 - total) / 100.0)
+        total += share
+        combined.append(Cause(cause.kind, share, cause.message, cause.key, cause.short,
+                              cause.base))
+    return combined
+
+
+def round_one(value: float) -> float:
+    """One decimal, half up, as people round by hand."""
+    return math.floor(value * 10 + 0.5 + 1e-9) / 10
+
+
+def round_half_up(value: float) -> int:
+    """A whole number, half up."""
+    return min(100, math.floor(value + 0.5 + 1e-9))
+
+
+def _cap(points: float) -> float:
+    return min(100.0, points)
 
 
 _QUADRANTS: dict[tuple[bool, bool], Quadrant] = {
@@ -147,104 +263,281 @@ def quadrant_of(fit: float | None, readiness: float | None, high: float) -> Quad
     return _QUADRANTS[fit >= high, readiness >= high]
 
 
-def _gaps(scores: Sequence[FrameworkScore], settings: Settings) -> tuple[Gap, ...]:
-    """Counted questions with a weak answer or none; readiness frameworks first."""
+def _gaps(scores: Sequence[FrameworkScore], stage: int, settings: Settings) -> tuple[Gap, ...]:
+    """Counted questions with a weak answer or none; readiness frameworks first; a
+    question shared by two frameworks once."""
     ordered = sorted(scores, key=lambda s: s.framework.perspective != "readiness")
-    gaps = []
+    gaps, seen = [], set()
     for s in ordered:
         for element in s.elements:
             for qs in element.questions:
-                if qs.question.weight <= 0 or qs.score >= settings.weak_below:
+                key = qs.question.answer_key
+                if qs.question.weight <= 0 or qs.score >= settings.weak_below or key in seen:
                     continue
+                seen.add(key)
                 answer = qs.answer
                 kind: GapKind = ("unknown" if answer is None or answer.status == "unknown"
                                  else "unclear" if answer.status == "unclear" else "weak")
-                gaps.append(Gap(s.framework, qs.question, answer, kind))
+                due = kind == "weak" or stage >= OPEN_STAGES.index(qs.question.settle_stage)
+                gaps.append(Gap(s.framework, qs.question, answer, kind, due))
     return tuple(gaps)
 
 
-def _gap_causes(gaps: Sequence[Gap], settings: Settings) -> list[Cause]:
+def _gap_causes(gaps: Sequence[Gap], urgency: float, settings: Settings) -> list[Cause]:
     causes = []
-    elements = {(g.framework.id, e.id): e.name for g in gaps for e in g.framework.elements}
     for gap in gaps:
         q, where = gap.question, gap.framework.name
         readiness = gap.framework.perspective == "readiness"
-        element = elements.get((gap.framework.id, q.element_id), q.element_id)
+        element = next((e.name for e in gap.framework.elements if e.id == q.element_id),
+                       q.element_id)
         if q.red_flag:
-            points = (settings.points_red_flag_readiness if readiness
-                      else settings.points_red_flag_fit)
-            causes.append(Cause("red_flag", points, f"Red flag in {where}: {q.prompt} "
-                                f"({gap.shown})", q.answer_key,
-                                f"{element}: {gap.answer_text} (red flag)"))
+            if readiness:
+                points = (settings.points_red_flag_weak if gap.kind == "weak"
+                          else settings.points_red_flag_readiness)
+            else:
+                points = settings.points_red_flag_fit
+            causes.append(Cause(
+                "red_flag_readiness" if readiness else "red_flag_fit", 0.0,
+                f"Red flag in {where}: {q.prompt} ({gap.shown})", q.answer_key,
+                f"{element}: {gap.answer_text} (red flag)", _cap(points * urgency)))
         elif readiness:
             points = {"unknown": settings.points_unknown, "unclear": settings.points_unclear,
                       "weak": settings.points_weak}[gap.kind]
-            causes.append(Cause(gap.kind, points, f"{gap.kind.capitalize()} in {where}: "
-                                f"{q.prompt}" + (f" ({gap.answer_text})" if gap.kind == "weak"
-                                                 else ""), q.answer_key,
-                                f"{element}: {gap.shown}"))
+            causes.append(Cause(
+                gap.kind, 0.0, f"{gap.kind.capitalize()} in {where}: {q.prompt}"
+                + (f" ({gap.answer_text})" if gap.kind == "weak" else ""), q.answer_key,
+                f"{element}: {gap.shown}", _cap(points * urgency)))
     return causes
 
 
-def _evidence_causes(scores: Sequence[FrameworkScore], now: datetime,
+def _further_flags_halved(causes: list[Cause], settings: Settings) -> list[Cause]:
+    """The first red flag counts in full; each further one counts ``further_red_flag`` of
+    its points: red flags are seldom independent (they mostly say, each in its own way,
+    that nobody has decided), so a pile of them must not read as certainty."""
+    flags = sorted((c for c in causes if c.kind.startswith("red_flag")),
+                   key=lambda c: (-c.base, IMPORTANCE[c.kind]))
+    later = {id(c) for c in flags[1:]}
+    return [Cause(c.kind, c.points, c.message, c.key, c.short,
+                  round_one(c.base * settings.further_red_flag)) if id(c) in later else c
+            for c in causes]
+
+
+def _answered(scores: Sequence[FrameworkScore]) -> list[QuestionScore]:
+    return [qs for s in scores for e in s.elements for qs in e.questions
+            if qs.answer is not None and qs.answer.status == "answered"
+            and qs.question.weight > 0]
+
+
+def _assumed(answered: Sequence[QuestionScore]) -> list[QuestionScore]:
+    return [qs for qs in answered if qs.answer is not None
+            and not (qs.answer.evidence and qs.answer.evidence.verified)]
+
+
+def _mostly_assumed(scores: Sequence[FrameworkScore]) -> bool:
+    answered = _answered(scores)
+    return bool(answered) and len(_assumed(answered)) * 2 > len(answered)
+
+
+def _evidence_causes(scores: Sequence[FrameworkScore], stage: int, now: datetime,
                      settings: Settings) -> list[Cause]:
-    answered = [qs for s in scores for e in s.elements for qs in e.questions
-                if qs.answer is not None and qs.answer.status == "answered"
-                and qs.question.weight > 0]
-    causes = []
-    assumed = [qs for qs in answered if qs.answer is not None
-               and not (qs.answer.evidence and qs.answer.evidence.verified)]
-    if assumed:
+    answered = _answered(scores)
+    causes: list[Cause] = []
+    if not answered:
+        return causes
+    assumed = _assumed(answered)
+    # Early on, most of what a rep knows is still their reading of the account.
+    if assumed and stage >= OPEN_STAGES.index("qualified"):
+        share = len(assumed) / len(answered)
+        every = len(assumed) == len(answered)
         causes.append(Cause(
-            "assumption", min(settings.cap_assumption, settings.points_assumption * len(assumed)),
-            f"{len(assumed)} answer{'s are' if len(assumed) != 1 else ' is'} only our "
-            "assumption, not confirmed by the customer", short=f"{len(assumed)} assumed answers"))
+            "assumption", 0.0,
+            (f"Every answer ({len(assumed)}) is only our assumption: nothing was confirmed by "
+             "the customer" if every else
+             f"{len(assumed)} of {len(answered)} answers are only our assumption, not "
+             "confirmed by the customer"),
+            short="every answer assumed" if every else f"{len(assumed)} assumed answers",
+            base=_cap(settings.points_assumption * share * share)))
     limit = timedelta(days=settings.stale_after_days)
-    stale = [qs for qs in answered if qs.answer is not None
-             and now - (qs.answer.confirmed or qs.answer.at or now) > limit]
+    confirmed = [qs.answer.confirmed or qs.answer.at or now for qs in answered
+                 if qs.answer is not None]
+    stale = [when for when in confirmed if now - when > limit]
     if stale:
+        every = len(stale) == len(confirmed)
         causes.append(Cause(
-            "stale", min(settings.cap_stale, settings.points_stale * len(stale)),
-            f"{len(stale)} answer{'s were' if len(stale) != 1 else ' was'} last confirmed more "
-            f"than {settings.stale_after_days} days ago", short=f"{len(stale)} stale answers"))
+            "stale", 0.0,
+            (f"No answer was confirmed in the last {settings.stale_after_days} days: budget, "
+             "timing and even the need change along the way" if every else
+             f"{len(stale)} of {len(confirmed)} answers were last confirmed more than "
+             f"{settings.stale_after_days} days ago"),
+            short=f"nothing confirmed in {settings.stale_after_days} days" if every
+            else f"{len(stale)} stale answers",
+            base=_cap(settings.points_stale * len(stale) / len(confirmed))))
     return causes
 
 
-def _deal_causes(deal: Deal, settings: Settings) -> list[Cause]:
+def _deal_causes(deal: Deal, stage: int, urgency: float, now: datetime,
+                 settings: Settings) -> list[Cause]:
     causes = []
     slips = [c for c in deal.history if c.field == "close_date" and c.old is not None
              and c.new is not None and c.new > c.old]
     if slips:
         last = slips[-1]
         causes.append(Cause(
-            "close_slipped", min(settings.cap_close_slip, settings.points_close_slip * len(slips)),
+            "close_slipped", 0.0,
             f"The close date slipped {len(slips)} time{'s' if len(slips) != 1 else ''}, last "
-            f"from {last.old} to {last.new}", short=f"close date slipped {len(slips)}x"))
-    if len(deal.contacts) <= 1:
-        causes.append(Cause("single_contact", settings.points_single_contact,
-                            "No contact recorded at the customer" if not deal.contacts else
-                            "Only one contact at the customer: one voice is not an organisation",
-                            short="no contacts" if not deal.contacts else "single contact"))
-    if not any(c.role == "economic_buyer" for c in deal.contacts):
-        causes.append(Cause("no_economic_buyer", settings.points_no_economic_buyer,
-                            "No economic buyer among the stakeholders",
-                            short="no economic buyer"))
+            f"from {last.old} to {last.new}", short=f"close date slipped {len(slips)}x",
+            base=min(settings.cap_close_slip, settings.points_close_slip * len(slips))))
+    if deal.close_date is not None and not deal.is_closed and deal.close_date < now.date():
+        causes.append(Cause(
+            "close_passed", 0.0, f"The close date {deal.close_date} has passed and the deal "
+            "is still open",
+            short="close date passed", base=settings.points_close_passed))
+    in_stage = (now - deal.stage_since()).days
+    if not deal.is_closed and in_stage > settings.stuck_after_days:
+        more = (in_stage - settings.stuck_after_days) // 30
+        # Said in whole steps, so the sentence holds until the points change.
+        over = settings.stuck_after_days + 30 * more
+        causes.append(Cause(
+            "stuck", 0.0, f"In {deal.stage} for over {over} days without moving on",
+            short=f"over {over} days in {deal.stage}",
+            base=min(settings.cap_stuck, settings.points_stuck + settings.points_stuck_more
+                     * more)))
+    age = (now - deal.created).days
+    if not deal.is_closed and age > settings.long_cycle_days:
+        causes.append(Cause(
+            "long_cycle", 0.0, f"Open for over {settings.long_cycle_days} days: the longer a "
+            "deal runs, the less likely it closes", short=f"open over "
+            f"{settings.long_cycle_days} days", base=settings.points_long_cycle))
+    qualified = OPEN_STAGES.index("qualified")
+    if len(deal.contacts) <= 1 and stage >= qualified:
+        points = settings.points_single_contact + settings.points_single_contact_step * (
+            stage - qualified)
+        causes.append(Cause(
+            "single_contact", 0.0,
+            (f"No contact recorded at the customer, at stage {deal.open_stage}"
+             if not deal.contacts else
+             f"Only one contact at the customer, at stage {deal.open_stage}: one voice is not "
+             "an organisation"),
+            short="no contacts" if not deal.contacts else "single-threaded",
+            base=_cap(points * urgency)))
+    if stage >= OPEN_STAGES.index("proposal") and not any(
+            c.role == "economic_buyer" for c in deal.contacts):
+        causes.append(Cause(
+            "no_economic_buyer", 0.0,
+            f"No economic buyer among the stakeholders, at stage {deal.open_stage}",
+            short="no economic buyer", base=_cap(settings.points_no_economic_buyer * urgency)))
     return causes
 
 
-def _worse_causes(scores: Sequence[FrameworkScore], answers: Mapping[str, Answer],
-                  earlier: Mapping[str, Answer], settings: Settings) -> list[Cause]:
-    worse = []
+def _worse_causes(scores: Sequence[FrameworkScore], earlier: Mapping[str, Answer],
+                  settings: Settings) -> list[Cause]:
+    worse, seen = [], set()
     for s in scores:
         for element in s.elements:
             for qs in element.questions:
-                before = earlier.get(qs.question.answer_key)
-                if before is not None and answer_score(qs.question, before) > qs.score:
+                key = qs.question.answer_key
+                before = earlier.get(key)
+                if key in seen or before is None:
+                    continue
+                seen.add(key)
+                if answer_score(qs.question, before) > qs.score:
                     worse.append(qs.question.prompt)
     if not worse:
         return []
     shown = "; ".join(worse[:3]) + ("; ..." if len(worse) > 3 else "")
     points = min(settings.cap_worse_answer, settings.points_worse_answer * len(worse))
-    return [Cause("worse", points,
+    return [Cause("worse", 0.0,
                   f"{len(worse)} answer{'s' if len(worse) != 1 else ''} got worse since the "
-                  f"last interview: {shown}", short=f"{len(worse)} answers got worse")]
+                  f"last interview: {shown}", short=f"{len(worse)} answers got worse",
+                  base=points)]
+
+
+def _answered_fit(scores: Sequence[FrameworkScore], share: float = 0.5) -> float | None:
+    """Fit (0-100) on what we know: over the fit frameworks with at least ``share`` of
+    their counted questions answered, each scored on its answered questions only (None
+    when no fit framework is answered that far)."""
+    values = []
+    for s in scores:
+        if s.framework.perspective != "fit":
+            continue
+        total = weights = 0.0
+        counted = answered = 0
+        for e in s.elements:
+            known = [qs for qs in e.questions if qs.question.weight > 0]
+            counted += len(known)
+            known = [qs for qs in known if qs.answer is not None
+                     and qs.answer.status == "answered"]
+            answered += len(known)
+            weight = sum(qs.question.weight for qs in known)
+            if weight and e.element.weight > 0:
+                total += e.element.weight * sum(qs.score * qs.question.weight
+                                                for qs in known) / weight
+                weights += e.element.weight
+        if weights and counted and answered / counted >= share:
+            values.append(total / weights)
+    return round_one(100 * sum(values) / len(values)) if values else None
+
+
+def _verdict(deal: Deal, causes: Sequence[Cause], risk: int, stage: int,
+             answered_fit: float | None, settings: Settings) -> Verdict:
+    if deal.is_closed:
+        return "closed"
+    if answered_fit is not None and answered_fit < settings.poor_fit_below:
+        return "poor_fit"
+    if risk >= settings.at_risk_from:
+        moving = sum(c.points for c in causes if c.movement)
+        return "stalled" if moving * 2 >= risk else "at_risk"
+    if stage < OPEN_STAGES.index("qualified"):
+        return "early"
+    return "on_track"
+
+
+def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | None) -> str:
+    """The verdict in one sentence: what it is and its main reason."""
+    reason = _lower_first(a.main_reason)
+    if a.verdict == "closed":
+        said = {"won": "won", "lost": "lost", "no_decision": "ended in no decision"}
+        why = f" ({deal.close_reason})" if deal.close_reason else ""
+        return f"Closed: {said.get(deal.stage, deal.stage)}{why}."
+    if a.verdict == "poor_fit":
+        weakest = _weakest_fit_element(a)
+        return (f"Poor fit ({a.answered_fit:.0f}/100 on what we know"
+                f"{', weakest: ' + weakest if weakest else ''}): consider qualifying out.")
+    # Near the close, say so: the same gaps are an emergency two weeks out.
+    soon = (f" Closes in {days_left} day{'s' if days_left != 1 else ''}."
+            if days_left is not None and 0 <= days_left <= 30 else "")
+    if a.verdict == "stalled":
+        return f"Stalled ({a.risk}/100): {reason}.{soon}"
+    if a.verdict == "at_risk":
+        return f"At risk of no decision ({a.risk}/100): {reason}.{soon}"
+    if a.verdict == "early":
+        if not interviewed:
+            return ("Early: nothing asked yet. Start with the alignment checklist: has their "
+                    "organisation agreed it must change?")
+        learn = a.to_learn
+        if learn:
+            return f"Early: not yet qualified. Learn next: {learn[0].question.prompt}"
+        return "Early: not yet qualified, and nothing is missing so far."
+    watch = f" Watch: {reason}." if a.causes else ""
+    if not interviewed:
+        return f"On track ({a.risk}/100), but nothing was asked yet.{watch}"
+    return f"On track ({a.risk}/100).{watch}"
+
+
+def _weakest_fit_element(a: Assessment) -> str:
+    weakest: tuple[float, str] | None = None
+    for s in a.scores:
+        if s.framework.perspective != "fit":
+            continue
+        for e in s.elements:
+            known = [qs.score for qs in e.questions
+                     if qs.answer is not None and qs.answer.status == "answered"]
+            if known:
+                score = sum(known) / len(known)
+                if weakest is None or score < weakest[0]:
+                    weakest = (score, e.element.name.lower())
+    return weakest[1] if weakest else ""
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text

@@ -1,20 +1,22 @@
 """Realistic sample deals for ``qualicoach demo`` and the benchmarks.
 
-Deals are spread over the four corners of fit against readiness, with unknown and unclear
-answers, evidence that is sometimes only our assumption, stale answers, slipped close
-dates and thin stakeholder maps: everything the report has to explain.
+Deals are spread over every stage and the four corners of fit against readiness, with
+unknown and unclear answers, evidence that is sometimes only our assumption, stale deals,
+slipped close dates, thin stakeholder maps, and closed deals whose outcomes follow the
+published base rates (about a quarter of closed deals end in no decision), so the demo's
+lists, reports and look back all have something true to show.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from qualicoach.domain.answer import Answer, Evidence
 from qualicoach.domain.deal import Change, Contact, Deal
-from qualicoach.domain.vocabulary import STAGES
+from qualicoach.domain.vocabulary import CLOSED_STAGES, OPEN_STAGES
 from qualicoach.frameworks.model import SCALE_VALUES, YES_NO_VALUES, Framework, Question
 from qualicoach.storage.store import Interview
 
@@ -30,12 +32,23 @@ OWNERS = ["ana", "ben", "chen", "dana"]
 
 # How likely a strong answer is, per profile, for fit and readiness frameworks.
 PROFILES = {
-    "high_fit_low_readiness": (0.9, 0.25),
-    "high_fit_high_readiness": (0.98, 0.99),
-    "low_fit_high_readiness": (0.25, 0.95),
-    "low_fit_low_readiness": (0.25, 0.25),
+    "high_fit_low_readiness": (0.85, 0.45),
+    "high_fit_high_readiness": (0.97, 0.995),
+    "low_fit_high_readiness": (0.3, 0.97),
+    "low_fit_low_readiness": (0.35, 0.45),
 }
-PROFILE_WEIGHTS = [0.35, 0.3, 0.15, 0.2]
+PROFILE_WEIGHTS = [0.22, 0.45, 0.15, 0.18]
+# Where a pipeline's deals are: most open, about a fifth already closed.
+STAGE_WEIGHTS = {"prospect": 0.1, "discovery": 0.18, "qualified": 0.2, "proposal": 0.18,
+                 "negotiation": 0.12, "closed": 0.22}
+# How closed deals of each profile ended (won, lost, no decision): overall about a quarter
+# of closed deals end in no decision (CSO Insights 2016: 23.8% of forecast deals).
+OUTCOMES = {
+    "high_fit_low_readiness": (0.3, 0.15, 0.55),
+    "high_fit_high_readiness": (0.7, 0.22, 0.08),
+    "low_fit_high_readiness": (0.2, 0.7, 0.1),
+    "low_fit_low_readiness": (0.15, 0.5, 0.35),
+}
 
 
 @dataclass(frozen=True)
@@ -63,58 +76,109 @@ def _one(n: int, rng: random.Random, profile: str, frameworks: Sequence[Framewor
     round_no = n // (len(COMPANIES) * len(PROJECTS))
     name = f"{company} {project}" + (f" {round_no + 1}" if round_no else "")
     deal_id = name.lower().replace(" ", "-")
-    created = now - timedelta(days=rng.randrange(20, 200))
-    close = (now + timedelta(days=rng.randrange(10, 240))).date()
+    fit_odds, ready_odds = PROFILES[profile]
+    ready = profile.endswith("high_readiness")
+    picked = rng.choices(list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values()))[0]
+    closed = picked == "closed"
+    outcome = rng.choices(CLOSED_STAGES, OUTCOMES[profile])[0] if closed else None
+    # The last open stage it reached: closed deals mostly got far.
+    stage = rng.choice(OPEN_STAGES[2:]) if closed else picked
+    reached = OPEN_STAGES.index(stage)
+    # Each stage took two to seven weeks; the current one has lasted up to three months
+    # (longer for deals whose customer is not moving).
+    durations = [rng.randrange(14, 50) for _ in range(reached)]
+    in_stage = rng.randrange(3, 50 if ready else 110)
+    closed_ago = rng.randrange(5, 120) if closed else 0
+    created = now - timedelta(days=sum(durations) + in_stage + closed_ago + 1)
     history: list[Change] = []
-    if rng.random() < (0.5 if profile.endswith("low_readiness") else 0.15):
-        for slip in range(rng.randrange(1, 3)):
+    at = created
+    for index, days in enumerate(durations):
+        at += timedelta(days=days)
+        history.append(Change("stage", OPEN_STAGES[index], OPEN_STAGES[index + 1], at))
+    horizon = {0: (90, 240), 1: (60, 200), 2: (40, 150), 3: (20, 90), 4: (5, 45)}[reached]
+    close = (now + timedelta(days=rng.randrange(*horizon))).date()
+    if not closed and rng.random() < 0.04:
+        close = (now - timedelta(days=rng.randrange(1, 20))).date()  # forgotten in the CRM
+    slip_odds = 0.35 if not ready else 0.15
+    if reached >= 2 and rng.random() < slip_odds:
+        for slip in range(rng.choice((1, 1, 2, 3))):
             earlier = close - timedelta(days=30 * (slip + 1))
-            history.insert(0, Change("close_date", earlier, earlier + timedelta(days=30),
-                                     created + timedelta(days=10 * (slip + 1))))
-    contacts = tuple(
-        Contact(person, role, rng.choice(TITLES))
-        for person, role in zip(rng.sample(PEOPLE, rng.randrange(1, 5)),
-                                rng.sample(["champion", "economic_buyer", "influencer",
-                                            "user", "decision_maker", "blocker"], 4),
-                                strict=False)
-    )
+            history.append(Change("close_date", earlier, earlier + timedelta(days=30),
+                                  created + timedelta(days=10 * (slip + 1))))
+    history.sort(key=lambda c: c.at)
+    if closed:
+        closed_at = now - timedelta(days=closed_ago)
+        history.append(Change("stage", stage, outcome, closed_at))
+        close = closed_at.date()
+    # Later deals know more people; some stay single-threaded whatever the stage.
+    people = 1 if rng.random() < 0.12 else min(6, 1 + reached + rng.randrange(0, 2))
+    roles = ["champion", "economic_buyer", "influencer", "user", "decision_maker", "blocker"]
+    if reached < 3 or rng.random() < 0.15:
+        roles = [r for r in roles if r != "economic_buyer"] + ["economic_buyer"]
+    contacts = tuple(Contact(person, role, rng.choice(TITLES))
+                     for person, role in zip(rng.sample(PEOPLE, people), roles, strict=False))
     deal = Deal(
         id=deal_id, name=name, account=f"{company} Inc.", owner=rng.choice(OWNERS),
-        stage=rng.choice(STAGES[:5]), amount=float(rng.randrange(5, 400) * 1000),
+        stage=outcome or stage, amount=float(rng.randrange(5, 400) * 1000),
         currency="EUR", close_date=close, next_step=rng.choice(
             ["Demo to the CFO", "Joint plan review", "Security review", "Send proposal", ""]),
         contacts=contacts, tags=(rng.choice(["q1", "q2", "strategic", "partner"]),),
         created=created, updated=now - timedelta(days=rng.randrange(0, 20)),
         history=tuple(history),
+        close_reason=rng.choice(NO_DECISION_REASONS) if outcome == "no_decision" else "",
     )
-    fit_odds, ready_odds = PROFILES[profile]
+    end = now - timedelta(days=closed_ago)
+    # A stale deal: nobody has asked anything for months.
+    stale = not closed and rng.random() < (0.12 if not ready else 0.08)
+    last = end - timedelta(days=rng.randrange(100, 160) if stale else rng.randrange(1, 40))
+    last = max(last, created + timedelta(days=1))
     interviews = []
-    count = rng.randrange(1, 4)
+    count = 1 + min(reached, rng.randrange(0, 3))
+    # What a rep can know grows with the stage: the later a question settles, the less
+    # likely an early deal has an answer to it.
+    answers: dict[str, Answer] = {}
     for i in range(count):
-        started = now - timedelta(days=(count - i) * rng.randrange(10, 60))
-        answers: dict[str, Answer] = {}
+        started = last - timedelta(days=(count - 1 - i) * rng.randrange(10, 30))
+        # Each interview starts from what the last one knew: gaps get filled, a few answers
+        # change (mostly for the better), the rest are confirmed again.
+        answers = {key: replace(a, confirmed=started) if rng.random() < 0.8 else a
+                   for key, a in answers.items()}
         for framework in frameworks:
             odds = fit_odds if framework.perspective == "fit" else ready_odds
-            # Earlier interviews knew less.
-            odds -= 0.05 * (count - 1 - i)
             for question in framework.questions():
-                if question.answer_key in answers or rng.random() < 0.04 * (1 - odds):
+                key = question.answer_key
+                known = answers.get(key)
+                if known is not None and known.status == "answered" and rng.random() > 0.06:
                     continue
-                answers[question.answer_key] = _answer(question, rng, odds, started)
+                if known is not None and known.status != "answered" and rng.random() < 0.5:
+                    continue
+                ahead = OPEN_STAGES.index(question.settle_stage) - reached
+                if known is None and ahead > 0 and rng.random() < 0.5 + 0.2 * ahead:
+                    continue  # not asked yet: still to learn
+                answers[key] = _answer(question, rng, odds, started, ahead)
         interviews.append(Interview(
             id=f"{deal_id}#{i + 1}", deal_id=deal_id,
             frameworks={f.id: f.version for f in frameworks}, started=started,
             status="finished", ended=started + timedelta(minutes=rng.randrange(8, 25)),
-            answers=answers))
+            answers=dict(answers)))
     return SampleDeal(deal, interviews, profile)
 
 
-def _answer(question: Question, rng: random.Random, odds: float, when: datetime) -> Answer:
-    # Gaps are rarer where the rep (and the customer) did the work.
-    roll = rng.random() / max(0.05, 1.0 - odds)
-    if roll < 0.25:
-        return Answer("unknown", at=when, confirmed=when)
+NO_DECISION_REASONS = ["Kept the current process", "Budget moved to another initiative",
+                       "Sponsor left", "Re-organisation froze all projects",
+                       "Could not agree internally"]
+
+
+def _answer(question: Question, rng: random.Random, odds: float, when: datetime,
+            ahead: int = 0) -> Answer:
+    # Gaps are rarer where the rep (and the customer) did the work, and where the deal is
+    # past the stage the question settles by.
+    roll = rng.random() / max(0.05, 1.0 - odds) * (0.6 if ahead > 0 else 1.0)
+    # Where the customer has not done the work, reps mostly have not asked (unknown) or
+    # heard something vague (unclear), more often than a plain "no".
     if roll < 0.4:
+        return Answer("unknown", at=when, confirmed=when)
+    if roll < 0.65:
         return Answer("unclear", at=when, confirmed=when)
     strong = rng.random() < odds
     value: str | float | list[str]
@@ -122,7 +186,10 @@ def _answer(question: Question, rng: random.Random, odds: float, when: datetime)
         value = "yes" if strong else rng.choice(YES_NO_VALUES[1:])
     elif question.type in ("choice", "multi"):
         ranked = sorted(question.choices, key=lambda c: c.score)
-        pool = ranked[len(ranked) // 2:] if strong else ranked[: max(1, len(ranked) // 2)]
+        # Strong means it scores as strong (0.5 or more), not merely the upper half.
+        good = [c for c in ranked if c.score >= 0.5] or ranked[-1:]
+        weak = [c for c in ranked if c.score < 0.5] or ranked[:1]
+        pool = good if strong else weak
         picked = rng.choice(pool).value
         value = [picked] if question.type == "multi" else picked
     elif question.type == "scale":
@@ -137,6 +204,6 @@ def _answer(question: Question, rng: random.Random, odds: float, when: datetime)
         value = (date.today() + timedelta(days=rng.randrange(30, 300))).isoformat()
     else:
         value = "See call notes"
-    verified = rng.random() < (0.9 if odds > 0.9 else 0.6 if strong else 0.3)
+    verified = rng.random() < (0.85 if odds > 0.8 else 0.7 if strong else 0.4)
     evidence = Evidence(rng.choice(PEOPLE), verified) if rng.random() < 0.7 else None
     return Answer("answered", value, evidence, "", False, when, when)

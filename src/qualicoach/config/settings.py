@@ -29,23 +29,38 @@ class Settings:
     weak_below: float = 0.5
     high_score: float = 60.0  # fit or readiness at or above this is "high"
     at_risk_from: float = 40.0  # a risk at or above this puts the deal at risk
+    poor_fit_below: float = 40.0  # fit on the answered questions below this: qualify out
+    # Urgency: gap points count more as the close date nears (see docs/scoring.md).
+    urgency_days_soon: int = 90
+    urgency_days_now: int = 30
+    urgency_soon: float = 1.5
+    urgency_now: float = 2.0
+    # Movement: how long before a deal counts as stuck in its stage, or as a long cycle.
+    stuck_after_days: int = 60
+    long_cycle_days: int = 270
     # Points of no-decision risk, per cause (see docs/scoring.md).
-    points_readiness_not_assessed: float = 40.0
-    points_red_flag_readiness: float = 15.0
-    points_red_flag_fit: float = 10.0
-    points_unknown: float = 6.0
-    points_unclear: float = 4.0
-    points_weak: float = 3.0
-    points_assumption: float = 2.0
-    points_stale: float = 2.0
-    points_close_slip: float = 8.0
-    points_single_contact: float = 6.0
-    points_no_economic_buyer: float = 8.0
-    points_worse_answer: float = 4.0
-    cap_assumption: float = 10.0
-    cap_stale: float = 10.0
-    cap_close_slip: float = 16.0
-    cap_worse_answer: float = 12.0
+    points_readiness_not_assessed: float = 30.0
+    points_red_flag_weak: float = 40.0
+    points_red_flag_readiness: float = 30.0
+    points_red_flag_fit: float = 15.0
+    further_red_flag: float = 0.5  # each red flag after the first counts this share
+    points_unknown: float = 8.0
+    points_unclear: float = 5.0
+    points_weak: float = 5.0
+    points_assumption: float = 40.0
+    points_stale: float = 30.0
+    points_close_slip: float = 14.0
+    cap_close_slip: float = 56.0
+    points_close_passed: float = 30.0
+    points_stuck: float = 10.0
+    points_stuck_more: float = 5.0
+    cap_stuck: float = 25.0
+    points_long_cycle: float = 10.0
+    points_single_contact: float = 10.0
+    points_single_contact_step: float = 5.0
+    points_no_economic_buyer: float = 10.0
+    points_worse_answer: float = 15.0
+    cap_worse_answer: float = 45.0
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -115,6 +130,10 @@ def _read_config(path: Path) -> tuple[NodeReader, dict[str, Node]]:
     values: dict[str, Node] = {}
     try:
         for key, key_node, value_node in reader.pairs(root, noun="setting"):
+            if key in _RETIRED:
+                reader.error(key_node, f"setting '{key}' is no longer used ({_RETIRED[key]}); "
+                             "remove it (see docs/scoring.md)")
+                continue
             if key not in known:
                 reader.error(key_node, f"unknown setting '{key}'; known: {', '.join(known)}")
                 continue
@@ -122,6 +141,13 @@ def _read_config(path: Path) -> tuple[NodeReader, dict[str, Node]]:
     except FrameworkError as exc:
         raise SettingsError(exc.lines()) from None
     return reader, values
+
+
+_DAYS = ("stale_after_days", "urgency_days_soon", "urgency_days_now", "stuck_after_days",
+         "long_cycle_days")
+# Settings of earlier rules: named in the error, so an old config.yaml is fixed knowingly.
+_RETIRED = {"cap_assumption": "points_assumption is now the points when every answer is "
+            "assumed", "cap_stale": "points_stale is now the points when every answer is stale"}
 
 
 def _number(node: Node) -> float | None:
@@ -139,16 +165,16 @@ def _check(reader: NodeReader, key: str, node: Node) -> Any:
         return tuple(i.text for i in node.items)
     value = _number(node)
     problem = None
-    if key == "stale_after_days":
+    if key in _DAYS:
         if value is None or not value.is_integer() or "." in node.text or value < 1:
-            reader.error(node, "stale_after_days must be a whole number of days >= 1")
+            reader.error(node, f"{key} must be a whole number of days >= 1")
             return None
         return int(value)
     if value is None:
         problem = f"{key} must be a number"
     elif key == "weak_below" and not 0 < value <= 1:
         problem = "weak_below must be a number above 0 and at most 1"
-    elif key in ("high_score", "at_risk_from") and not 0 < value <= 100:
+    elif key in ("high_score", "at_risk_from", "poor_fit_below") and not 0 < value <= 100:
         problem = f"{key} must be a number above 0 and at most 100"
     elif value < 0:
         problem = f"{key} must be 0 or more"

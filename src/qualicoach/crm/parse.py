@@ -26,7 +26,7 @@ from qualicoach.yamlio.files import read_at_most
 # About 500,000 deals of a typical export: far more than a rep's pipeline.
 MAX_IMPORT_BYTES = 100_000_000
 FIELDS = ("crm_id", "name", "account", "owner", "stage", "amount", "currency", "close_date",
-          "next_step", "tags")
+          "next_step", "tags", "close_reason")
 
 # Column headers of each known export (compared without case, spaces or punctuation).
 LAYOUTS: dict[str, dict[str, str]] = {
@@ -35,18 +35,22 @@ LAYOUTS: dict[str, dict[str, str]] = {
         "opportunityname": "name", "accountname": "account", "opportunityowner": "owner",
         "stage": "stage", "amount": "amount", "amountcurrency": "currency",
         "opportunitycurrency": "currency", "closedate": "close_date", "nextstep": "next_step",
+        # Not a standard field, but the names teams give it.
+        "lossreason": "close_reason", "closedlostreason": "close_reason",
+        "reasonlost": "close_reason",
     },
     "hubspot": {
         "recordid": "crm_id", "dealname": "name", "associatedcompany": "account",
         "companyname": "account", "dealowner": "owner", "dealstage": "stage",
         "amount": "amount", "currency": "currency", "closedate": "close_date",
-        "nextstep": "next_step",
+        "nextstep": "next_step", "closedlostreason": "close_reason",
     },
     # What `qualicoach export --format csv` writes, so an export can be imported back.
     "qualicoach": {
         "crmid": "crm_id", "name": "name", "account": "account", "owner": "owner",
         "stage": "stage", "amount": "amount", "currency": "currency",
         "closedate": "close_date", "nextstep": "next_step", "tags": "tags",
+        "closereason": "close_reason",
     },
 }
 _SIGNATURES = {"salesforce": {"opportunityname"}, "hubspot": {"dealname", "recordid"},
@@ -62,8 +66,14 @@ STAGE_WORDS = {
     "appointmentscheduled": "discovery", "qualifiedtobuy": "qualified",
     "presentationscheduled": "proposal", "decisionmakerboughtin": "negotiation",
     "contractsent": "negotiation",
+    "closednodecision": "no_decision", "nodecision": "no_decision",
     **{stage: stage for stage in STAGES},
 }
+# A CRM has no "no decision" stage: a lost deal whose reason says the customer did nothing
+# ended in no decision, which is what qualicoach exists to prevent, not a loss to a rival.
+NO_DECISION_WORDS = re.compile(
+    r"no[\s_-]*decision|status[\s_-]*quo|did(?:n'?t| not)? nothing|do(?:ing)? nothing|"
+    r"no action|went dark|shelved|postponed|on hold", re.IGNORECASE)
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
 
 
@@ -311,6 +321,8 @@ def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
             fields[fld] = value
     if not fields.get("name"):
         raise InvalidValueError("the deal has no name")
+    if fields.get("stage") == "lost" and NO_DECISION_WORDS.search(fields.get("close_reason", "")):
+        fields["stage"] = "no_decision"
     if currency and "currency" not in fields:
         fields["currency"] = currency
     return fields

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import Any
 
-from qualicoach.domain.vocabulary import ROLES, STAGES
+from qualicoach.domain.vocabulary import CLOSED_STAGES, OPEN_STAGES, ROLES, STAGES
 from qualicoach.errors import InvalidValueError
 
 __all__ = ["ROLES", "STAGES", "Change", "Contact", "Deal"]
@@ -60,6 +60,34 @@ class Deal:
     archived: bool = False
     history: tuple[Change, ...] = ()
     crm_id: str = ""  # the record's id in the CRM it was imported from
+    close_reason: str = ""  # why it ended (lost, no decision): what the customer did instead
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the deal is won, lost or ended in no decision."""
+        return self.stage in CLOSED_STAGES
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the deal last moved into a closed stage (None when open, or closed
+        without a recorded change, e.g. created closed)."""
+        if not self.is_closed:
+            return None
+        return next((c.at for c in reversed(self.history)
+                     if c.field == "stage" and c.new in CLOSED_STAGES), None)
+
+    @property
+    def open_stage(self) -> str:
+        """The stage the deal is in, or for a closed deal the last open stage it had."""
+        if not self.is_closed:
+            return self.stage
+        return next((c.old for c in reversed(self.history) if c.field == "stage"
+                     and c.old in OPEN_STAGES), "negotiation")
+
+    def stage_since(self) -> datetime:
+        """When the deal entered its current stage (its creation when it never moved)."""
+        return next((c.at for c in reversed(self.history) if c.field == "stage"),
+                    self.created)
 
     def with_changes(self, changes: dict[str, Any], at: datetime) -> Deal:
         """This deal with ``changes`` applied, tracked fields' changes recorded."""
@@ -81,7 +109,7 @@ def deal_to_data(deal: Deal) -> dict[str, Any]:
         "contacts": [{"name": c.name, "role": c.role, "title": c.title} for c in deal.contacts],
         "tags": list(deal.tags),
         "created": deal.created.isoformat(), "updated": deal.updated.isoformat(),
-        "archived": deal.archived, "crm_id": deal.crm_id,
+        "archived": deal.archived, "crm_id": deal.crm_id, "close_reason": deal.close_reason,
         "history": [{"field": c.field, "old": plain_value(c.old), "new": plain_value(c.new),
                      "at": c.at.isoformat()} for c in deal.history],
     }

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from qualicoach.coaching.pipeline import Row, row_data
+from qualicoach.coaching.risk import VERDICT_WORDS
 from qualicoach.render.console import visible
 from qualicoach.render.deals import format_amount
 from qualicoach.render.widgets import figure
 
-HEADERS = ("deal", "account", "stage", "amount", "close", "fit", "ready", "risk", "main reason")
+HEADERS = ("deal", "account", "stage", "amount", "close", "fit", "ready", "risk", "verdict",
+           "main reason")
 _RIGHT = {"amount", "fit", "ready", "risk"}
 _BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 MIN_REASON = 24
@@ -28,7 +30,8 @@ def cells(row: Row) -> list[str]:
     return [visible(str(f.get("id", ""))), visible(str(f.get("account") or "-")),
             str(f.get("stage", "")), format_amount(f.get("amount"), f.get("currency") or ""),
             f.get("close_date") or "-", figure(row.fit), figure(row.readiness),
-            "-" if row.risk is None else str(row.risk), visible(row.main_reason)]
+            "-" if row.risk is None else str(row.risk), VERDICT_WORDS.get(row.verdict, row.verdict),
+            visible(row.main_reason)]
 
 
 def table_text(rows: Sequence[Row], width: int | None = None, color: bool = False) -> str:
@@ -45,7 +48,8 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
     def room() -> int | None:
         return None if width is None else width - sum(widths[i] + 2 for i in columns)
 
-    for optional in (HEADERS.index("account"), HEADERS.index("stage")):
+    for optional in (HEADERS.index("account"), HEADERS.index("stage"),
+                     HEADERS.index("verdict")):
         current = room()
         if current is None or current >= MIN_REASON:
             break
@@ -77,7 +81,8 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
 
 
 CSV_COLUMNS = ("id", "name", "account", "owner", "stage", "amount", "currency", "close_date",
-               "tags", "fit", "readiness", "risk", "at_risk", "main_reason", "last_interview")
+               "tags", "fit", "readiness", "risk", "at_risk", "verdict_kind", "main_reason",
+               "last_interview")
 
 
 def write_csv(rows: Sequence[Row], out: IO[str]) -> None:

@@ -695,7 +695,7 @@ def resolve_deal(deals: list[Deal], ref: str) -> Deal:
 # --- the file format ---------------------------------------------------------------------
 
 _DEAL_FIELDS = {"name", "account", "owner", "stage", "amount", "currency", "close_date",
-                "next_step", "tags", "contacts", "archived", "crm_id"}
+                "next_step", "tags", "contacts", "archived", "crm_id", "close_reason"}
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
@@ -825,6 +825,7 @@ def _deal_from_doc(doc: dict[str, Any], path: Path) -> Deal:
             updated=datetime.fromisoformat(doc["updated"]),
             archived=bool(doc.get("archived", False)),
             history=history, crm_id=str(doc.get("crm_id") or ""),
+            close_reason=str(doc.get("close_reason") or ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DatabaseError(f"database {path} is damaged: deal '{doc.get('id')}' cannot be "

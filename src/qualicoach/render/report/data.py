@@ -31,12 +31,14 @@ def report_data(report: Report) -> dict[str, Any]:
             "age_days": (report.now - last.started).days,
         },
         "verdict": report.verdict,
+        "verdict_kind": a.verdict,
         "fit": a.fit, "readiness": a.readiness, "risk": a.risk, "at_risk": a.at_risk,
         "quadrant": a.quadrant,
         "customer_gaps": [_gap_data(g) for g in a.gaps if g.framework.perspective == "readiness"],
         "fit_gaps": [_gap_data(g) for g in a.gaps if g.framework.perspective == "fit"],
-        "risk_causes": [{"kind": c.kind, "points": c.points, "message": c.message,
-                         "question": c.key} for c in a.causes],
+        "risk_causes": [{"kind": c.kind, "points": c.points, "base": c.base,
+                         "message": c.message, "question": c.key} for c in a.causes],
+        "to_learn": [_gap_data(g) for g in a.to_learn],
         "unconfirmed_fit_answers": [
             {"question": qs.question.answer_key, "prompt": qs.question.prompt,
              "answer": answer_text(qs.question, qs.answer)} for qs in a.unconfirmed],
@@ -64,7 +66,7 @@ def _gap_data(gap: Gap) -> dict[str, Any]:
     q = gap.question
     return {"question": q.answer_key, "framework": gap.framework.id, "element": q.element_id,
             "prompt": q.prompt, "kind": gap.kind, "answer": gap.answer_text,
-            "red_flag": q.red_flag, "why": q.why}
+            "red_flag": q.red_flag, "why": q.why, "settle_by": q.settle_stage, "due": gap.due}
 
 
 def _framework_data(s: FrameworkScore) -> dict[str, Any]:

@@ -76,6 +76,8 @@ def gaps(section: Gaps) -> list[str]:
             line += f" ({md(gap.answer)})"
         if gap.red_flag:
             line += " - red flag"
+        if gap.learn_by:
+            line += f" - to learn by {gap.learn_by}"
         if gap.why:
             line += f"  \n  {md(gap.why)}"
         out.append(line)
@@ -86,9 +88,9 @@ def gaps(section: Gaps) -> list[str]:
 
 def causes(section: Causes) -> list[str]:
     """A table of points and causes, with the total."""
-    out = [f"## {section.title}", "", "| points | cause |", "|---:|---|"]
-    out += [f"| {row.points:g} | {md(row.message)} |" for row in section.rows]
-    return [*out, f"| **{section.total}** | {section.total_label} |", ""]
+    out = [f"## {section.title}", "", "| points | of | cause |", "|---:|---:|---|"]
+    out += [f"| {row.points:g} | {row.base:g} | {md(row.message)} |" for row in section.rows]
+    return [*out, f"| **{section.total}** | | {section.total_label} |", ""]
 
 
 def scorecards(section: Scorecards) -> list[str]:

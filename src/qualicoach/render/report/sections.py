@@ -40,6 +40,7 @@ class Verdict:
     text: str
     at_risk: bool
     missing: str | None
+    kind: str = "on_track"  # the verdict's kind (coaching.risk), for its colour
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class GapItem:
     answer: str | None
     red_flag: bool
     why: str
+    learn_by: str | None = None  # the stage by which it must be settled, when not due yet
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class CauseRow:
 
     points: float
     message: str
+    base: float = 0.0  # the cause's own points, before the causes above took their share
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class Causes:
     rows: tuple[CauseRow, ...]
     total: int
     title: str = CAUSES_TITLE
-    total_label: str = "total (at most 100)"
+    total_label: str = "total: each cause takes its share of what is left"
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,7 @@ def report_view(report: Report) -> ReportView:
     header = Header(report.deal.name, report.deal.id, _facts(report))
     verdict = Verdict(report.verdict, a.at_risk,
                       missing_frameworks_sentence(report.missing_frameworks)
-                      if report.missing_frameworks else None)
+                      if report.missing_frameworks else None, a.verdict)
     if not report.interviews:
         return ReportView(header, verdict)
     return ReportView(
@@ -211,7 +214,7 @@ def report_view(report: Report) -> ReportView:
         unconfirmed=(Unconfirmed(a.readiness is not None, _unconfirmed_elements(report))
                      if a.unconfirmed else None),
         gaps=_gaps(report),
-        causes=Causes(tuple(CauseRow(c.points, c.message) for c in a.causes), a.risk),
+        causes=Causes(tuple(CauseRow(c.points, c.message, c.base) for c in a.causes), a.risk),
         scorecards=Scorecards(tuple(
             Scorecard(ScoreLine(s.framework.name, s.score, percent(s.score)),
                       s.framework.perspective,
@@ -261,7 +264,8 @@ def _gaps(report: Report) -> Gaps:
     a = report.assessment
     items = tuple(
         GapItem(g.question.prompt, g.kind, g.answer_text if g.answer_text != g.kind else None,
-                g.question.red_flag, g.question.why)
+                g.question.red_flag, g.question.why,
+                None if g.due else g.question.settle_stage)
         for g in a.gaps if g.framework.perspective == "readiness")
     if a.readiness is None:
         empty = "Not assessed: run 'qualicoach interview' with the alignment framework."

@@ -56,10 +56,14 @@ def header(section: Header) -> list[RenderableType]:
     return [title, literal(" · ".join(section.facts), "dim")]
 
 
+VERDICT_STYLES = {"at_risk": "bold red", "stalled": "bold red", "poor_fit": "bold magenta",
+                  "early": "bold cyan", "closed": "bold"}
+
+
 def verdict(section: Verdict) -> list[RenderableType]:
     """The verdict, and beside it the frameworks the figures leave out."""
     parts: list[RenderableType] = [
-        Text("\n" + section.text, style="bold red" if section.at_risk else "bold green")]
+        Text("\n" + section.text, style=VERDICT_STYLES.get(section.kind, "bold green"))]
     if section.missing:
         parts.append(Text(section.missing, style="bold yellow"))
     return parts
@@ -107,6 +111,8 @@ def gaps(section: Gaps) -> list[RenderableType]:
             line.append(")")
         if gap.red_flag:
             line.append("  red flag", style="bold red")
+        if gap.learn_by:
+            line.append(f"  to learn by {gap.learn_by}", style="cyan")
         if gap.why:
             line.append("\n")
             line.append(literal(gap.why, "dim"))
@@ -119,10 +125,11 @@ def causes(section: Causes) -> list[RenderableType]:
     """A table of points and causes, with the total."""
     table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("points", justify="right")
+    table.add_column("of", justify="right")
     table.add_column("cause")
     for row in section.rows:
-        table.add_row(f"{row.points:g}", literal(row.message))
-    table.add_row(Text(str(section.total), style="bold"),
+        table.add_row(f"{row.points:g}", f"{row.base:g}", literal(row.message))
+    table.add_row(Text(str(section.total), style="bold"), "",
                   Text(section.total_label, style="bold"))
     return [section_title(section.title), table]
 
