@@ -5,7 +5,7 @@
 Builds the sample database with `qualicoach demo --deals N` (the real command) and prints,
 over its open deals: the share at risk of no decision (target 15-40%), the share at the
 risk cap (target under 5%), how many deals get each verdict (target: every one present),
-and the outcomes of the closed deals. tests/test_judgement.py checks the same figures.
+and the outcomes of the closed deals. tests/cli/test_judgement.py checks the same figures.
 """
 
 from __future__ import annotations
