@@ -474,4 +474,6 @@ def test_declining_the_stakeholder_offer_keeps_the_deal_as_it_was(run: Run, home
     rep = ScriptedPrompter("Jane Doe, CFO", "yes", ENTER, ENTER, ENTER, "__no__")
     run("interview", deal, "-F", "mini", prompter=rep, ok=True)
     assert Store(home.db).deal(deal).contacts == ()
+    # A missing stakeholder map counts from qualified on (before, it is still to learn).
+    run("deal", "edit", deal, "--stage", "qualified", ok=True)
     assert "No contact recorded" in run("report", deal, ok=True).stdout
