@@ -205,11 +205,14 @@ def test_settings_report_every_problem_at_once(run: Run, home: Home) -> None:
         f"qualicoach: {path}:1:13: weak_below must be a number above 0 and at most 1",
         f"qualicoach: {path}:2:1: unknown setting 'stale_afer_days'; known: "
         "default_frameworks, stale_after_days, weak_below, high_score, at_risk_from, "
-        "points_readiness_not_assessed, points_red_flag_readiness, points_red_flag_fit, "
-        "points_unknown, points_unclear, points_weak, points_assumption, points_stale, "
-        "points_close_slip, points_single_contact, points_no_economic_buyer, "
-        "points_worse_answer, cap_assumption, cap_stale, cap_close_slip, cap_worse_answer, "
-        "frameworks_dirs",
+        "poor_fit_below, urgency_days_soon, urgency_days_now, urgency_soon, urgency_now, "
+        "stuck_after_days, long_cycle_days, points_readiness_not_assessed, "
+        "points_red_flag_weak, points_red_flag_readiness, points_red_flag_fit, "
+        "further_red_flag, points_unknown, points_unclear, points_weak, points_assumption, "
+        "points_stale, points_close_slip, cap_close_slip, points_close_passed, points_stuck, "
+        "points_stuck_more, cap_stuck, points_long_cycle, points_single_contact, "
+        "points_single_contact_step, points_no_economic_buyer, points_worse_answer, "
+        "cap_worse_answer, frameworks_dirs",
         f"qualicoach: {path}:3:13: high_score must be a number",
         f"qualicoach: {path}:4:1: duplicate setting 'weak_below' (first at line 1); YAML "
         "would silently keep only the last",

@@ -107,7 +107,7 @@ class Causes:
     rows: tuple[CauseRow, ...]
     total: int
     title: str = CAUSES_TITLE
-    total_label: str = "total: each cause takes its share of what is left"
+    total_label: str = "total: each cause takes its share of what is left (docs/scoring.md)"
 
 
 @dataclass(frozen=True)
