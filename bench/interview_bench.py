@@ -75,7 +75,7 @@ def main() -> None:
 
         engine = QuestionFlow(frameworks, lambda k, a: store.record_answer(session.id, k, a),
                               store.clock, previous=previous, include_optional=True)
-        per_answer = []
+        per_answer: list[float] = []
         rng = random.Random(2)
         while len(per_answer) < args.answers and (step := engine.next_step()) is not None:
             raw = rng.choice(["unknown", "unclear", *step.question.valid_values()]) \

@@ -100,9 +100,9 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE would leave ours to be compiled on every start.
     import compileall
 
-    import qualicoach
+    import qualicoach as package
 
-    compileall.compile_dir(str(Path(qualicoach.__file__).parent), quiet=1)
+    compileall.compile_dir(str(Path(package.__file__).parent), quiet=1)
     # The installed console script, as a shell user runs it.
     qualicoach = [str(Path(PYTHON).with_name("qualicoach"))]
     with tempfile.TemporaryDirectory() as tmp:

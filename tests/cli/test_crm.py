@@ -270,7 +270,8 @@ def test_export_csv_neutralises_formulas(run: Run, qualified: None) -> None:
 
 
 def test_export_csv_round_trips_through_import(run: Run, home: Home, qualified: None,
-                                               tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     exported = tmp_path / "out.csv"
     run("export", "-f", "csv", "-o", str(exported), ok=True)
     before = {name: {k: d[k] for k in ("crm_id", "account", "owner", "stage", "amount",

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from qualicoach.coaching.pipeline import Row
 from qualicoach.storage.store import Store
 
 from ..helpers.home import Home, Run
@@ -192,7 +193,8 @@ def test_a_new_answer_is_seen_by_the_next_listing(run: Run, home: Home,
 def test_a_framework_change_rescores(run: Run, home: Home, pipeline: dict[str, str]) -> None:
     def first_reason() -> str:
         rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
-        return next(r for r in rows if r["id"] == "risky-big")["main_reason"]
+        reason: str = next(r for r in rows if r["id"] == "risky-big")["main_reason"]
+        return reason
 
     assert first_reason().endswith("(red flag)")
     # A team's alignment without red flags: the same answers are no longer red flags.
@@ -240,7 +242,7 @@ def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
 
 
 def test_sort_orders_put_what_needs_attention_first() -> None:
-    from qualicoach.coaching.pipeline import Row, sort_rows
+    from qualicoach.coaching.pipeline import sort_rows
 
     def row(deal_id: str, updated: str, amount: float, readiness: float | None) -> Row:
         return Row({"id": deal_id, "updated": updated, "amount": amount}, readiness=readiness)
@@ -252,9 +254,7 @@ def test_sort_orders_put_what_needs_attention_first() -> None:
     assert [r.id for r in sort_rows(rows, "amount")] == ["c", "a", "b"]
 
 
-def _rows():  # type: ignore[no-untyped-def]
-    from qualicoach.coaching.pipeline import Row
-
+def _rows() -> list[Row]:
     reasons = [{"brief": "Need to change: Only our contact (red flag)"}]
     return [Row({"id": f"deal-{n}", "account": "A very long account name Inc.",
                  "stage": "negotiation", "amount": 125000.0, "currency": "EUR",

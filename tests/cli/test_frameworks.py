@@ -61,7 +61,7 @@ def test_frameworks_dir_option_wins_over_environment(run: Run, home: Home, tmp_p
 
 
 def test_the_config_file_names_team_folders_so_no_option_is_needed(
-        run: Run, home: Home, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        run: Run, home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUALICOACH_FRAMEWORKS")
     shared = tmp_path / "shared"
     home.write_framework("a.yaml", MINIMAL.format(id="from_absolute", name="A"), folder=shared)
@@ -91,7 +91,7 @@ def test_a_bad_frameworks_dirs_setting_names_the_file(run: Run, home: Home) -> N
 
 
 def test_a_report_without_a_framework_the_deal_was_interviewed_on_says_so_first(
-        run: Run, home: Home, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        run: Run, home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     home.write_framework("spin.yaml", MINIMAL.format(id="spin", name="SPIN"))
     deal_id = run("deal", "add", "Hooli", ok=True).stdout.strip()
     answers = home.root / "a.yaml"

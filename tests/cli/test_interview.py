@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from qualicoach.cli import terminal
@@ -26,7 +26,7 @@ DOWN, RETURN, SPACE, CTRL_C = "\x1b[B", "\r", " ", "\x03"
 
 
 @pytest.fixture
-def keyboard(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def keyboard(monkeypatch: pytest.MonkeyPatch) -> Iterator[PipeInput]:
     """Keys typed into every prompt of the run, through a real prompt_toolkit pipe."""
     monkeypatch.setattr(terminal, "stdin_is_terminal", lambda: True)
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
@@ -45,10 +45,10 @@ def answers_of(home: Home, deal_id: str) -> list[tuple[str, dict[str, object]]]:
             for i in store.interviews(deal_id)]
 
 
-def test_a_whole_interview_is_stored(run: Run, home: Home, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
+def test_a_whole_interview_is_stored(run: Run, home: Home, deal: str, keyboard: PipeInput) -> None:
     # The one test of the terminal adapter through a real prompt_toolkit pipe: a select's
     # key answers at once, a checkbox ticks with space, text ends with Enter.
-    keyboard.send_text(  # type: ignore[attr-defined]
+    keyboard.send_text(
         "1"                           # agreed: 1) Yes
         + "2027-01-15" + RETURN        # when
         + SPACE + DOWN + SPACE + RETURN  # pains: Cost and Risk
@@ -64,16 +64,16 @@ def test_a_whole_interview_is_stored(run: Run, home: Home, deal: str, keyboard) 
 
 
 def test_question_mark_shows_the_help_in_a_select_and_a_checkbox(run: Run, deal: str,
-                                                                 keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text("?" + "1" + "2027-01-15" + RETURN + "?" + CTRL_C)  # type: ignore[attr-defined]
+                                                                 keyboard: PipeInput) -> None:
+    keyboard.send_text("?" + "1" + "2027-01-15" + RETURN + "?" + CTRL_C)
     result = run("interview", deal, "-F", "mini", "--quick")
     assert result.stdout.count("WHY-TEXT") == 1 and "HOW-TEXT" in result.stdout
     assert result.stdout.count("No coaching notes for this question.") == 1  # 'Which pains?'
 
 
 def test_ctrl_c_keeps_a_valid_answer_typed_but_not_entered(run: Run, home: Home, deal: str,
-                                                          keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text("1" + "2027-01-15" + CTRL_C)  # type: ignore[attr-defined]
+                                                          keyboard: PipeInput) -> None:
+    keyboard.send_text("1" + "2027-01-15" + CTRL_C)
     result = run("interview", deal, "-F", "mini", "--quick")
     assert result.exit_code == 130
     assert answers_of(home, deal)[0][1]["mini.when"] == ("answered", "2027-01-15")
@@ -81,23 +81,24 @@ def test_ctrl_c_keeps_a_valid_answer_typed_but_not_entered(run: Run, home: Home,
 
 
 def test_ctrl_c_keeps_the_ticks_of_a_checkbox(run: Run, home: Home, deal: str,
-                                             keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text("1" + RETURN + DOWN + SPACE + CTRL_C)  # type: ignore[attr-defined]
+                                             keyboard: PipeInput) -> None:
+    keyboard.send_text("1" + RETURN + DOWN + SPACE + CTRL_C)
     run("interview", deal, "-F", "mini", "--quick")
     assert answers_of(home, deal)[0][1]["mini.pains"] == ("answered", ["risk"])
 
 
 def test_ctrl_c_shows_typed_text_that_is_not_an_answer(run: Run, home: Home, deal: str,
-                                                      keyboard) -> None:  # type: ignore[no-untyped-def]
-    keyboard.send_text("Jane Do" + CTRL_C)  # type: ignore[attr-defined]
+                                                      keyboard: PipeInput) -> None:
+    keyboard.send_text("Jane Do" + CTRL_C)
     result = run("interview", deal, "-F", "mini")
     assert result.exit_code == 130
     assert "what you had typed: Jane Do" in result.stderr
 
 
-def test_the_deal_picker_filters_as_you_type(run: Run, home: Home, deal: str, keyboard) -> None:  # type: ignore[no-untyped-def]
+def test_the_deal_picker_filters_as_you_type(run: Run, home: Home, deal: str,
+                                             keyboard: PipeInput) -> None:
     run("deal", "add", "Initech migration", ok=True)
-    keyboard.send_text("renew" + RETURN + "1" + CTRL_C)  # type: ignore[attr-defined]
+    keyboard.send_text("renew" + RETURN + "1" + CTRL_C)
     run("interview", "-F", "mini", "--quick")
     assert answers_of(home, deal)[0][1] == {"mini.agreed": ("answered", "yes")}
 

@@ -12,6 +12,7 @@ from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import Answer, Evidence
 from qualicoach.domain.deal import Change, Contact, Deal
 from qualicoach.frameworks.loader import parse_framework
+from qualicoach.frameworks.model import Framework
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
@@ -73,7 +74,8 @@ def deal(stage: str = "proposal", **fields: object) -> Deal:
 
 
 def run(answers: dict[str, Answer] | None = None, on: Deal | None = None,
-        earlier: dict[str, Answer] | None = None, frameworks=(FIT, READY),  # type: ignore[no-untyped-def]
+        earlier: dict[str, Answer] | None = None,
+        frameworks: tuple[Framework, ...] = (FIT, READY),
         settings: Settings | None = None) -> Assessment:
     return assess(on or deal(), list(frameworks), {**STRONG, **(answers or {})}, earlier or {},
                   NOW, settings or Settings())

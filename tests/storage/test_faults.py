@@ -96,7 +96,7 @@ def test_a_full_disk_is_a_fault_named_with_what_to_do_and_nothing_is_lost(
         fill(disk)
         before = files_of(disk)
         result = qualicoach("deal", "add", "Globex")
-        assert result.returncode == ExitCode.MACHINE_FAULT == 74
+        assert result.returncode == ExitCode.MACHINE_FAULT.value == 74
         assert result.stderr == (f"qualicoach: no space left on the disk holding {db}: free "
                                  "some space and try again; the database was not changed\n")
         assert files_of(disk) == before  # no temporary file left behind either
