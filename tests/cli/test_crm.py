@@ -14,6 +14,7 @@ import pytest
 
 from qualicoach.storage.store import Store
 
+from ..helpers.build import catalog_of, record_answers_file
 from ..helpers.home import DATA, Home, Run
 
 CRM = DATA / "crm"
@@ -241,12 +242,13 @@ def test_an_empty_file(run: Run, tmp_path: Path) -> None:
 
 @pytest.fixture
 def qualified(run: Run, home: Home) -> None:
+    """A Salesforce import, one deal interviewed, and a formula in another's next step."""
     run("import", str(CRM / "salesforce.csv"), ok=True)
-    answers = home.root / "a.yaml"
-    answers.write_text("bant: {budget_status: approved, need_specific: vague}\n"
-                       "alignment: {org_acknowledges_need: nobody}\n")
-    run("interview", "acme-renewal", "--answers", str(answers), ok=True)
-    run("deal", "edit", "globex-pilot", "--next-step", "=cmd|' /C calc'!A0", ok=True)
+    store = Store(home.db)
+    record_answers_file(store, catalog_of(home), "acme-renewal",
+                        "bant: {budget_status: approved, need_specific: vague}\n"
+                        "alignment: {org_acknowledges_need: nobody}\n")
+    store.edit_deal("globex-pilot", next_step="=cmd|' /C calc'!A0")
 
 
 def test_export_json_has_scores_and_answers(run: Run, qualified: None) -> None:

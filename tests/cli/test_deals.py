@@ -5,13 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from qualicoach.coaching.pipeline import Row
+from qualicoach.domain.deal import Contact
 from qualicoach.storage.store import Store
 
+from ..helpers.build import (
+    builtin_catalog,
+    catalog_of,
+    deal_with_answers,
+    record_answers_file,
+)
 from ..helpers.home import Home, Run
 
 # Confirmed by the customer: answers that are all our own assumption put a deal at risk.
@@ -25,30 +34,63 @@ STRONG_READINESS = "alignment:\n" + "".join(
 WEAK_READINESS = "alignment: {org_acknowledges_need: nobody, priority_rank: unranked}\n"
 
 
-def add(run: Run, home: Home, name: str, answers: str | None, *options: str) -> str:
-    deal_id = run("deal", "add", name, *options, ok=True).stdout.strip()
-    if answers is not None:
-        path = home.root / f"{deal_id}.yaml"
-        path.write_text(answers)
-        run("interview", deal_id, "--answers", str(path), ok=True)
-    return deal_id
+@pytest.fixture(scope="module")
+def pipeline_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """Three deals, built through the library once per module (the CLI path has its own
+    test below); each test gets its own copy of the file."""
+    store = Store(tmp_path_factory.mktemp("pipeline") / "qualicoach.json")
+    catalog = builtin_catalog()
+    ids = {
+        "risky": deal_with_answers(store, catalog, "Risky big", WEAK_READINESS,
+                                   amount=90000.0, stage="proposal", owner="ana",
+                                   close_date=date.today() + timedelta(days=10),
+                                   tags=("q1",), account="Globex Corp"),
+        "ready": deal_with_answers(store, catalog, "Ready one", STRONG_READINESS,
+                                   amount=50000.0, stage="negotiation", owner="ben",
+                                   close_date=date.today() + timedelta(days=200),
+                                   account="Initech"),
+        "new": deal_with_answers(store, catalog, "Brand new", amount=10000.0, owner="ana"),
+    }
+    for contact, role in (("Ann", "champion"), ("Bob", "economic_buyer")):
+        store.add_contact(ids["ready"], Contact(contact, role))
+    return store.path, ids
 
 
 @pytest.fixture
-def pipeline(run: Run, home: Home) -> dict[str, str]:
+def pipeline(home: Home, pipeline_template: tuple[Path, dict[str, str]]) -> dict[str, str]:
+    """This test's copy of the three deals, as its database."""
+    template, ids = pipeline_template
+    home.db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(template, home.db)
+    return dict(ids)
+
+
+def test_deals_added_and_interviewed_on_the_command_line_are_listed(run: Run,
+                                                                   home: Home) -> None:
+    """The end-to-end path the other tests' fixture takes through the library."""
+    def add(name: str, answers: str | None, *options: str) -> str:
+        deal_id = run("deal", "add", name, *options, ok=True).stdout.strip()
+        if answers is not None:
+            path = home.root / f"{deal_id}.yaml"
+            path.write_text(answers)
+            run("interview", deal_id, "--answers", str(path), ok=True)
+        return deal_id
+
     soon = (date.today() + timedelta(days=10)).isoformat()
     later = (date.today() + timedelta(days=200)).isoformat()
-    ids = {
-        "risky": add(run, home, "Risky big", WEAK_READINESS, "--amount", "90000", "--stage",
-                     "proposal", "--owner", "ana", "--close", soon, "--tag", "q1",
-                     "--account", "Globex Corp"),
-        "ready": add(run, home, "Ready one", STRONG_READINESS, "--amount", "50000", "--stage",
-                     "negotiation", "--owner", "ben", "--close", later, "--account", "Initech"),
-        "new": add(run, home, "Brand new", None, "--amount", "10000", "--owner", "ana"),
-    }
+    add("Risky big", WEAK_READINESS, "--amount", "90000", "--stage", "proposal", "--owner",
+        "ana", "--close", soon, "--tag", "q1", "--account", "Globex Corp")
+    ready = add("Ready one", STRONG_READINESS, "--amount", "50000", "--stage", "negotiation",
+                "--owner", "ben", "--close", later, "--account", "Initech")
+    add("Brand new", None, "--amount", "10000", "--owner", "ana")
     for contact, role in (("Ann", "champion"), ("Bob", "economic_buyer")):
-        run("deal", "contact", "add", ids["ready"], contact, "--role", role, ok=True)
-    return ids
+        run("deal", "contact", "add", ready, contact, "--role", role, ok=True)
+    assert listed(run) == ["risky-big", "ready-one", "brand-new"]
+    assert listed(run, "--at-risk", "--owner", "ANA", "--tag", "q1", "--account", "globex",
+                  "--closing-within", "30") == ["risky-big"]
+    rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
+    assert rows[0]["main_reason"] == "Need to change: Nobody has said so (red flag)"
+    assert rows[1]["contacts"] and rows[2]["main_reason"] == "not interviewed yet"
 
 
 def listed(run: Run, *args: str) -> list[str]:
@@ -127,9 +169,9 @@ def test_table_shows_the_main_reason_and_never_truncates_when_piped(
 
 
 def test_the_table_shows_one_page_and_says_how_many_more(run: Run, home: Home) -> None:
-    Store(home.db).insert_many([], [])  # creates the file
+    store = Store(home.db)
     for n in range(23):
-        run("deal", "add", f"Deal {n:02d}", ok=True)
+        store.add_deal(f"Deal {n:02d}")
     result = run("deals", ok=True)
     assert len(result.stdout.splitlines()) == 21  # header + 20
     assert result.stderr == "... and 3 more deals (--all shows every one)\n"
@@ -150,8 +192,9 @@ def test_empty_database(run: Run) -> None:
     assert run("deals", "-f", "json", ok=True).stdout == "[]\n"
 
 
-def test_archived_deals_only_on_request(run: Run, pipeline: dict[str, str]) -> None:
-    run("deal", "archive", "brand-new", ok=True)
+def test_archived_deals_only_on_request(run: Run, home: Home,
+                                        pipeline: dict[str, str]) -> None:
+    Store(home.db).archive_deal("brand-new")
     assert "brand-new" not in listed(run)
     assert "brand-new" in listed(run, "--archived")
 
@@ -182,11 +225,10 @@ def test_a_listing_stores_assessments_and_reuses_them(run: Run, home: Home,
 def test_a_new_answer_is_seen_by_the_next_listing(run: Run, home: Home,
                                                   pipeline: dict[str, str]) -> None:
     assert "risky-big" in listed(run, "--at-risk")
-    path = home.root / "fix.yaml"
-    path.write_text(STRONG_READINESS)
-    run("interview", "risky-big", "--answers", str(path), ok=True)
+    store = Store(home.db)
+    record_answers_file(store, catalog_of(home), "risky-big", STRONG_READINESS)
     for contact, role in (("Cy", "champion"), ("Di", "economic_buyer")):
-        run("deal", "contact", "add", "risky-big", contact, "--role", role, ok=True)
+        store.add_contact("risky-big", Contact(contact, role))
     assert listed(run, "--at-risk") == []
 
 

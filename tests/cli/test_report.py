@@ -3,23 +3,47 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from qualicoach.storage.store import Store
 
+from ..helpers.build import catalog_of, deal_with_answers
 from ..helpers.home import Home, Run
+
+ACME_ANSWERS = ("bant: {budget_status: approved, compelling_event: yes}\n"
+                "alignment: {org_acknowledges_need: nobody, priority_rank: top}\n")
 
 
 @pytest.fixture
-def acme(run: Run, home: Home) -> str:
-    deal_id = run("deal", "add", "ACME renewal", "--close", "2027-01-31", ok=True).stdout.strip()
-    path = home.root / "answers.yaml"
-    path.write_text("bant: {budget_status: approved, compelling_event: yes}\n"
-                    "alignment: {org_acknowledges_need: nobody, priority_rank: top}\n")
-    run("interview", deal_id, "--answers", str(path), ok=True)
-    return deal_id
+def acme(home: Home) -> str:
+    """One deal with one interview, built through the library."""
+    return deal_with_answers(Store(home.db), catalog_of(home), "ACME renewal", ACME_ANSWERS,
+                             close_date=date(2027, 1, 31))
+
+
+def test_a_deal_added_and_interviewed_on_the_command_line_is_reported(
+        run: Run, acme: str, tmp_path: Path) -> None:
+    """The end-to-end path that the ``acme`` fixture takes through the library."""
+    db = str(tmp_path / "cli.json")
+    deal_id = run("--db", db, "deal", "add", "ACME renewal", "--close", "2027-01-31",
+                  ok=True).stdout.strip()
+    path = tmp_path / "answers.yaml"
+    path.write_text(ACME_ANSWERS)
+    run("--db", db, "interview", deal_id, "--answers", str(path), ok=True)
+    assert deal_id == acme
+    assert "At risk of no decision" in run("--db", db, "report", deal_id, ok=True).stdout
+
+    def scored(*db_option: str) -> dict[str, object]:
+        report = json.loads(run(*db_option, "report", deal_id, "-f", "json", ok=True).stdout)
+        for key in ("generated", "last_interview"):  # times of day
+            del report[key]
+        del report["deal"]["created"], report["deal"]["updated"]
+        return dict(report)
+
+    assert scored("--db", db) == scored()
 
 
 @pytest.mark.parametrize("fmt,marker", [("text", "At risk of no decision"),
