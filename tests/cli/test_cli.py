@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.main import get_command
@@ -14,21 +11,6 @@ from qualicoach.cli.app import app
 from qualicoach.storage.store import Store
 
 from ..helpers.home import ROOT, Home, Run
-
-
-def commands() -> Iterator[tuple[list[str], Any]]:
-    """Every command and group, with its path of names (the root's path is empty)."""
-
-    def walk(command: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
-        yield path, command
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, [*path, name])
-
-    return walk(get_command(app), [])
-
-
-COMMANDS = list(commands())
-LEAVES = [path for path, command in COMMANDS if not hasattr(command, "commands")]
 
 
 @pytest.fixture
@@ -115,35 +97,7 @@ def test_the_default_db_may_not_exist_yet(run: Run, home: Home) -> None:
     assert run("deals", ok=True).stdout == "No deals match.\n"
 
 
-# --- help ------------------------------------------------------------------------------------
-
-# Type names and bounds as Typer prints them when a parameter has no metavar of ours.
-PLACEHOLDER = re.compile(r"<[a-z]|list\[|\{[a-z_]+\}|x[<>]=|\brange\b|\[required\]")
-
-
-@pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=" ".join)
-def test_every_command_and_option_has_help_and_no_type_placeholders(
-        run: Run, path: list[str]) -> None:
-    command = dict((tuple(p), c) for p, c in COMMANDS)[tuple(path)]
-    assert command.help, f"{path}: no description"
-    for param in command.params:
-        assert param.help, f"{path}: {param.name} has no description"
-    for flag in ("--help", "-h"):
-        result = run(*path, flag, ok=True)
-        assert result.stdout.startswith("Usage: qualicoach")
-        assert not PLACEHOLDER.search(result.stdout), (path, PLACEHOLDER.search(result.stdout))
-        assert max(len(line) for line in result.stdout.splitlines()) <= 100
-
-
-def test_help_lists_every_option_with_its_value_name(run: Run) -> None:
-    text = run("deals", "--help", ok=True).stdout
-    assert "--closing-within DAYS" in text and "--limit N" in text and "--stage STAGE" in text
-    assert "--db FILE" in text and "--frameworks-dir FOLDER" in text
-    assert run("report", "-h", ok=True).stdout.startswith(
-        "Usage: qualicoach report [OPTIONS] DEAL\n")
-    assert run("interview", "-h", ok=True).stdout.startswith(
-        "Usage: qualicoach interview [OPTIONS] [DEAL]\n")
-
+# --- option values ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args,message", [
     (["deals", "--sort", "bogus"], "Invalid value for '--sort': 'bogus' is not one of 'risk', "
