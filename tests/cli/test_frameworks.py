@@ -257,6 +257,7 @@ def test_new_writes_a_valid_commented_starter(run: Run, tmp_path) -> None:  # ty
     text = target.read_text()
     assert text.startswith("# yaml-language-server: $schema=framework.schema.json")
     assert "perspective: readiness" in text
+    assert "customer_prompt:" in text
     run("frameworks", "validate", str(target), ok=True)
 
 

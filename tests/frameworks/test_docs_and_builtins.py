@@ -123,3 +123,39 @@ def test_every_built_in_fit_and_readiness_question_says_when_it_must_be_settled(
     for name in ("alignment", "bant", "meddic"):
         framework = load_framework(builtin_folder() / f"{name}.yaml")
         assert all(q.settle_by for q in framework.questions()), name
+
+
+# Words of ours, or about the customer in the third person, that must not reach them.
+_NOT_THE_CUSTOMERS_VOICE = re.compile(
+    r"\b(they|their|them|the customer|economic buyer|champion|our contact)\b", re.I)
+
+
+def test_every_readiness_question_has_customer_wording_in_their_voice() -> None:
+    path = builtin_folder() / "alignment.yaml"
+    for question in parse_framework(path.read_bytes(), str(path)).questions():
+        wording = question.customer_prompt
+        assert wording.endswith("?") and re.search(r"\byour?\b", wording, re.I), question.key
+        assert not _NOT_THE_CUSTOMERS_VOICE.search(wording), question.key
+        assert question.customer_why, question.key
+
+
+@pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
+def test_builtin_customer_wording_speaks_to_the_customer(path: Path) -> None:
+    framework = parse_framework(path.read_bytes(), str(path))
+    worded = [q for q in framework.questions() if q.customer_prompt]
+    assert worded, framework.id
+    for question in worded:
+        assert re.search(r"\byour?\b", question.customer_prompt, re.I), question.key
+        assert not _NOT_THE_CUSTOMERS_VOICE.search(question.customer_prompt), question.key
+
+
+def test_shared_questions_carry_the_same_customer_wording() -> None:
+    catalog = load_catalog([Source("built-in", builtin_folder())])
+    for framework in catalog.frameworks():
+        for question in framework.questions():
+            if not (question.same_as and question.customer_prompt):
+                continue
+            framework_id, question_id = question.same_as.split(".")
+            target = catalog.get(framework_id).question(question_id)
+            if target is not None:
+                assert question.customer_prompt == target.customer_prompt, question.key

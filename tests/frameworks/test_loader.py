@@ -53,8 +53,8 @@ def test_unknown_key_suggests_the_closest_one() -> None:
     text = VALID.replace("prompt: Do they need it?", "promt: Do they need it?")
     assert problems(text) == [
         "f.yaml:10:9: question 'has_need': unknown key 'promt' (did you mean 'prompt'?); "
-        "expected one of: id, prompt, type, why, how_to_ask, follow_ups, weight, red_flag, "
-            "settle_by, "
+        "expected one of: id, prompt, type, why, how_to_ask, customer_prompt, customer_why, "
+        "follow_ups, weight, red_flag, settle_by, "
         "when, choices, scores, bands, min, max, same_as",
         "f.yaml:9:9: question 'has_need': missing required key 'prompt'",
     ]
@@ -339,3 +339,20 @@ def test_settle_by_must_be_an_open_stage(stage: str, hint: str) -> None:
     assert problems(text) == [
         f"f.yaml:12:20: question 'has_need': settle_by '{stage}' is not valid{hint}; expected "
         "one of: prospect, discovery, qualified, proposal, negotiation"]
+
+
+def test_customer_wording_is_read_into_the_question() -> None:
+    text = VALID.replace(
+        "prompt: Do they need it?",
+        "prompt: Do they need it?\n"
+        "        customer_prompt: Do you need it?\n"
+        "        customer_why: So we both know.")
+    has_need = load(text).question("has_need")
+    assert has_need is not None
+    assert (has_need.customer_prompt, has_need.customer_why) == (
+        "Do you need it?", "So we both know.")
+
+
+def test_customer_wording_is_optional() -> None:
+    has_need = load(VALID).question("has_need")
+    assert has_need is not None and (has_need.customer_prompt, has_need.customer_why) == ("", "")

@@ -84,6 +84,8 @@ class _QuestionDraft:
     position: Position
     why: str = ""
     how_to_ask: str = ""
+    customer_prompt: str = ""
+    customer_why: str = ""
     follow_ups: tuple[str, ...] = ()
     weight: float = 1.0
     red_flag: bool = False
@@ -102,6 +104,7 @@ class _QuestionDraft:
         return Question(
             id=self.id, prompt=self.prompt, type=self.type, framework_id=framework_id,
             element_id=element_id, why=self.why, how_to_ask=self.how_to_ask,
+            customer_prompt=self.customer_prompt, customer_why=self.customer_why,
             follow_ups=self.follow_ups, weight=self.weight, red_flag=self.red_flag, when=when,
             choices=self.choices, scores=self.scores, bands=self.bands, minimum=self.minimum,
             maximum=self.maximum, same_as=self.same_as, position=self.position,
@@ -287,6 +290,9 @@ class FrameworkReader(NodeReader):
             type=answer_type or "text",
             why=self.text(keys.get("why"), f"{label}: why") or "",
             how_to_ask=self.text(keys.get("how_to_ask"), f"{label}: how_to_ask") or "",
+            customer_prompt=self.text(keys.get("customer_prompt"),
+                                      f"{label}: customer_prompt") or "",
+            customer_why=self.text(keys.get("customer_why"), f"{label}: customer_why") or "",
             follow_ups=follow_ups,
             weight=self._weight(keys.get("weight"), label),
             red_flag=bool(self.boolean(keys.get("red_flag"), f"{label}: red_flag")),

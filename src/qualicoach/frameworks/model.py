@@ -91,6 +91,10 @@ class Question:
     element_id: str = ""
     why: str = ""
     how_to_ask: str = ""
+    # The question in the customer's own voice, for what we send them (their summary, their
+    # self-assessment); empty when it should not go to the customer as written.
+    customer_prompt: str = ""
+    customer_why: str = ""
     follow_ups: tuple[str, ...] = ()
     weight: float = 1.0
     red_flag: bool = False

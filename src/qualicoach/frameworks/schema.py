@@ -110,6 +110,12 @@ SCHEMA: dict[str, Any] = {
                 "why": {**_OPTIONAL_TEXT, "description": "Why the answer matters."},
                 "how_to_ask": {**_OPTIONAL_TEXT,
                                "description": "Coaching: how to ask it on a call."},
+                "customer_prompt": {**_OPTIONAL_TEXT, "description": "The question "
+                                    "addressed to the customer, in their own voice, for "
+                                    "what goes to them (their summary, a self-assessment). "
+                                    "Without it the question is not sent to the customer."},
+                "customer_why": {**_OPTIONAL_TEXT, "description": "Why the question "
+                                 "matters, told to the customer (their interest, not ours)."},
                 "follow_ups": {"type": ["array", "null"], "items": _TEXT,
                                "description": "Questions to ask next when the answer is weak."},
                 "weight": {**_WEIGHT, "default": 1,

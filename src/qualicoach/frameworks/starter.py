@@ -31,6 +31,9 @@ elements:
         type: yes_no     # yes_no, choice, multi, scale (1-5), number, date, text
         why: A problem we describe for them is not a reason for them to change.
         how_to_ask: "Ask: 'What happens today when this goes wrong?' and listen."
+        # The same question for the customer, in their voice (their summary uses it):
+        customer_prompt: "What happens today when this goes wrong, and who feels it?"
+        customer_why: "Knowing who feels the problem tells us both whom to involve."
         follow_ups:
           - Who else feels this problem, and how do they describe it?
         red_flag: true   # a weak answer alone puts the deal at risk
@@ -50,6 +53,7 @@ elements:
     questions:
       - id: urgency_level
         prompt: How urgent is it for them?
+        customer_prompt: "By when do you need this solved, and what sets that date?"
         type: choice
         choices:
           - {{value: none, label: "No deadline", score: 0}}

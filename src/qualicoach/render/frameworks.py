@@ -96,6 +96,10 @@ def _question_detail(q: Question) -> RenderableType:
     if q.how_to_ask:
         rows.append(("how to ask", q.how_to_ask))
     rows.extend(("then ask", follow_up) for follow_up in q.follow_ups)
+    if q.customer_prompt:
+        rows.append(("to customer", q.customer_prompt))
+    if q.customer_why:
+        rows.append(("  why", q.customer_why))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
@@ -123,7 +127,8 @@ def framework_data(fw: Framework) -> dict[str, Any]:
 def _question_data(q: Question) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": q.id, "prompt": q.prompt, "type": q.type, "why": q.why,
-        "how_to_ask": q.how_to_ask, "follow_ups": list(q.follow_ups), "weight": q.weight,
+        "how_to_ask": q.how_to_ask, "customer_prompt": q.customer_prompt,
+        "customer_why": q.customer_why, "follow_ups": list(q.follow_ups), "weight": q.weight,
         "red_flag": q.red_flag,
     }
     if q.when:
