@@ -128,3 +128,13 @@ class StorageError(QualicoachError):
     file system, permissions, something in the way): not a bug, and the data is intact."""
 
     exit_code = ExitCode.MACHINE_FAULT
+
+
+class ReplyError(InvalidValueError):
+    """A customer's self-assessment reply that cannot be kept: which reply, what is wrong,
+    and that nothing of it was stored."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        self.problem = problem
+        super().__init__(f"reply {source} {problem}; nothing was imported")

@@ -94,8 +94,11 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
     from qualicoach.render.asking import ConsolePresenter
     from qualicoach.render.summary import summary
 
-    earlier = [i for i in store.interviews(deal.id) if i.id != session.id]
-    previous = {k: a for i in earlier for k, a in i.answers.items()}
+    from qualicoach.coaching.alignment import rep_answers
+
+    # The rep's own earlier answers are the defaults; a customer's reply stands beside
+    # them and never becomes what the rep is shown as their own answer.
+    previous = rep_answers([i for i in store.interviews(deal.id) if i.id != session.id])
     engine = QuestionFlow(
         frameworks, lambda key, answer: store.record_answer(session.id, key, answer),
         store.clock, previous=previous, given=session.answers, only_gaps=only_gaps,

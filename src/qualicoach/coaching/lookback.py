@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from qualicoach.coaching.report import frameworks_of, merged_answers
-from qualicoach.coaching.risk import Assessment, assess
+from qualicoach.coaching.report import assess_interviews, frameworks_of
+from qualicoach.coaching.risk import Assessment
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.vocabulary import CLOSED_STAGES
@@ -91,9 +91,7 @@ def look_back(deals: Sequence[Deal], interviews: Mapping[str, list[Interview]],
         as_it_stood = replace(deal, stage=deal.open_stage,
                               history=tuple(c for c in deal.history if c.at < at))
         frameworks, _ = frameworks_of(before, catalog)
-        assessment = assess(as_it_stood, frameworks, merged_answers(before),
-                            merged_answers(before[:-1]), at, settings,
-                            interviewed=bool(before))
+        assessment = assess_interviews(as_it_stood, before, frameworks, at, settings)[3]
         closed.append(Closed(deal, deal.stage, deal.closed_at, assessment))
     bands = tuple(Band(low, high, {
         outcome: sum(1 for c in closed if low <= c.assessment.risk <= high

@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal, get_args
 
 from qualicoach.coaching import risk
-from qualicoach.coaching.report import frameworks_of, merged_answers
-from qualicoach.coaching.risk import Assessment, Quadrant, assess
+from qualicoach.coaching.report import assess_interviews, frameworks_of
+from qualicoach.coaching.risk import Assessment, Quadrant
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.frameworks.catalog import Catalog
@@ -124,9 +124,7 @@ def stored_assessment(deal: Deal, interviews: list[Interview], catalog: Catalog,
                       settings: Settings, now: datetime, basis: str) -> dict[str, Any]:
     """A deal's assessment as kept in the database, with the basis it holds on."""
     frameworks, _ = frameworks_of(interviews, catalog)
-    answers = merged_answers(interviews)
-    assessment = assess(deal, frameworks, answers, merged_answers(interviews[:-1]), now,
-                        settings, interviewed=bool(interviews))
+    assessment = assess_interviews(deal, interviews, frameworks, now, settings)[3]
     return {
         "basis": basis,
         "valid_until": _valid_until(deal, assessment, now, settings),

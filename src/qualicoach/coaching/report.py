@@ -10,6 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from qualicoach.coaching.alignment import (
+    Alignment,
+    QuestionAlignment,
+    deal_answers,
+    is_reply,
+    rep_answers,
+)
 from qualicoach.coaching.risk import Assessment, assess
 from qualicoach.coaching.scoring import answer_score
 from qualicoach.config.settings import Settings
@@ -61,11 +68,17 @@ class Report:
     deal_changes: tuple[Change, ...]
     now: datetime
     missing_frameworks: tuple[str, ...] = ()
+    alignment: Alignment = Alignment()
 
     @property
     def last_interview(self) -> Interview | None:
-        """The most recent interview, if any."""
-        return self.interviews[-1] if self.interviews else None
+        """The rep's most recent interview, if any (customer replies are not interviews)."""
+        return next((i for i in reversed(self.interviews) if not is_reply(i)), None)
+
+    @property
+    def replies(self) -> tuple[Interview, ...]:
+        """The customer's self-assessment replies, oldest first."""
+        return tuple(i for i in self.interviews if is_reply(i))
 
     @property
     def verdict(self) -> str:
@@ -94,36 +107,58 @@ def report_from(deal: Deal, interviews: list[Interview], catalog: Catalog, setti
                 now: datetime) -> Report:
     """The report of a deal from its interviews (pure)."""
     frameworks, missing = frameworks_of(interviews, catalog)
-    answers = merged_answers(interviews)
-    earlier = merged_answers(interviews[:-1])
-    assessment = assess(deal, frameworks, answers, earlier, now, settings,
-                        interviewed=bool(interviews))
+    answers, earlier, alignment, assessment = assess_interviews(deal, interviews, frameworks,
+                                                                now, settings)
     return Report(deal, tuple(frameworks), tuple(interviews), answers, assessment,
-                  _ask_next(assessment), _answer_changes(frameworks, answers, earlier,
-                                                         interviews),
-                  _deal_changes(deal, interviews), now, tuple(missing))
+                  _ask_next(assessment, alignment),
+                  _answer_changes(frameworks, answers, earlier, interviews),
+                  _deal_changes(deal, interviews), now, tuple(missing), alignment)
+
+
+def assess_interviews(deal: Deal, interviews: list[Interview], frameworks: list[Framework],
+                      now: datetime, settings: Settings
+                      ) -> tuple[dict[str, Answer], dict[str, Answer], Alignment, Assessment]:
+    """The answers a deal is scored on (the rep's, with the customer's own where they
+    replied), the same before the last interview or reply, the alignment, and the
+    assessment: one computation for the report, the pipeline and the look back."""
+    answers, alignment = deal_answers(deal, interviews, frameworks, settings.disagree_from)
+    earlier, _ = deal_answers(deal, interviews[:-1], frameworks, settings.disagree_from)
+    assessment = assess(deal, frameworks, answers, earlier, now, settings,
+                        interviewed=bool(interviews), alignment=alignment)
+    return answers, earlier, alignment, assessment
 
 
 def merged_answers(interviews: list[Interview]) -> dict[str, Answer]:
-    """The latest answer to each question over ``interviews`` (oldest first)."""
-    merged: dict[str, Answer] = {}
-    for interview in interviews:
-        merged.update(interview.answers)
-    return merged
+    """The rep's latest answer to each question over ``interviews`` (oldest first);
+    customer replies are left out (``alignment.deal_answers`` adds them for scoring)."""
+    return rep_answers(interviews)
 
 
-def _ask_next(assessment: Assessment) -> tuple[AskNext, ...]:
-    # Gaps that count now first (red flags first, then the customer's own, already first in
-    # gaps), then what is still to learn, the soonest to settle first.
+def _ask_next(assessment: Assessment, alignment: Alignment | None = None
+              ) -> tuple[AskNext, ...]:
+    # Where their own people disagree, the rep leads them to one answer (Brock: help them
+    # align everyone on a common view); then gaps that count now (red flags first, then
+    # the customer's own, already first in gaps), then what is still to learn, the soonest
+    # to settle first.
+    picked = [AskNext(q.framework, q.question, _bring_together(q), q.said_text())
+              for q in (alignment.disagreements if alignment else ())][:ASK_NEXT_LIMIT]
     due = sorted((g for g in assessment.gaps if g.due), key=lambda g: not g.question.red_flag)
-    gaps = [*due, *assessment.to_learn]
-    picked = []
-    for gap in gaps[:ASK_NEXT_LIMIT]:
+    asked = {p.question.answer_key for p in picked}
+    gaps = [g for g in (*due, *assessment.to_learn) if g.question.answer_key not in asked]
+    for gap in gaps[:ASK_NEXT_LIMIT - len(picked)]:
         q = gap.question
         ask = q.follow_ups if gap.kind == "weak" and q.follow_ups else (
             (q.how_to_ask,) if q.how_to_ask else (q.prompt,))
         picked.append(AskNext(gap.framework, q, tuple(ask), gap.answer_text))
     return tuple(picked)
+
+
+def _bring_together(q: QuestionAlignment) -> tuple[str, ...]:
+    names = [s.who for s in q.said]
+    joined = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    return (f"Bring {joined} together on this question: their answers differ.",
+            "Ask each of them why they see it that way, and agree one answer they all "
+            "stand behind.")
 
 
 def _answer_changes(frameworks: list[Framework], answers: dict[str, Answer],

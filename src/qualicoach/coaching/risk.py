@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from qualicoach.coaching.alignment import Alignment
 from qualicoach.coaching.scoring import (
     FrameworkScore,
     QuestionScore,
@@ -34,11 +35,14 @@ from qualicoach.frameworks.model import Framework, Question
 # points, causes, verdicts or quadrants are computed (here or in scoring.py): stored
 # assessments carry it in their basis, so a deal scored by an older release is rescored.
 # 2: settle_by stages, urgency, combined risk, verdicts (issue 12).
-RULES_VERSION = 2
+# 3: the customer's own answers (self-assessment replies) count, and their people's
+#    disagreement is a cause (issue 15).
+RULES_VERSION = 3
 
 GapKind = Literal["unknown", "unclear", "weak"]
 # Why a deal is at risk: a gap's kind is one of them.
-CauseKind = Literal["readiness_not_assessed", "red_flag_readiness", "red_flag_fit", "unknown",
+CauseKind = Literal["readiness_not_assessed", "red_flag_readiness", "misaligned",
+                    "red_flag_fit", "unknown",
                     "unclear", "weak", "assumption", "stale", "close_slipped", "close_passed",
                     "stuck", "long_cycle", "single_contact", "no_economic_buyer", "worse"]
 Quadrant = Literal["high_fit_high_readiness", "high_fit_low_readiness",
@@ -55,10 +59,11 @@ VERDICT_WORDS: dict[str, str] = {
 # Ties between causes of equal points go to the more important one: the customer's own
 # red flags first, our seller-side ones, the customer's other gaps, then how the deal
 # moves, how sure we are, whom we know.
-IMPORTANCE = {"red_flag_readiness": 0, "readiness_not_assessed": 1, "red_flag_fit": 2,
-              "unknown": 3, "unclear": 4, "weak": 5, "worse": 6, "close_passed": 7,
-              "close_slipped": 8, "stale": 9, "stuck": 10, "long_cycle": 11,
-              "assumption": 12, "single_contact": 13, "no_economic_buyer": 14}
+IMPORTANCE = {"red_flag_readiness": 0, "misaligned": 1, "readiness_not_assessed": 2,
+              "red_flag_fit": 3, "unknown": 4, "unclear": 5, "weak": 6, "worse": 7,
+              "close_passed": 8, "close_slipped": 9, "stale": 10, "stuck": 11,
+              "long_cycle": 12, "assumption": 13, "single_contact": 14,
+              "no_economic_buyer": 15}
 # Causes that say the deal is not moving: when they make up half the risk, it is "stalled".
 MOVEMENT = frozenset({"close_passed", "close_slipped", "stale", "stuck", "long_cycle"})
 
@@ -170,9 +175,10 @@ def urgency_of(deal: Deal, now: datetime, settings: Settings) -> tuple[float, in
 
 def assess(deal: Deal, frameworks: Sequence[Framework], answers: Mapping[str, Answer],
            earlier: Mapping[str, Answer], now: datetime, settings: Settings,
-           interviewed: bool = True) -> Assessment:
+           interviewed: bool = True, alignment: Alignment | None = None) -> Assessment:
     """Assess a deal on its latest ``answers`` (``earlier``: as they were before the last
-    interview, to see what got worse; ``interviewed``: False when nothing was asked yet)."""
+    interview, to see what got worse; ``interviewed``: False when nothing was asked yet;
+    ``alignment``: what the customer's own people said, whose disagreements are causes)."""
     scores = tuple(score_framework(f, answers) for f in frameworks)
     fit = perspective_score(scores, "fit")
     readiness = perspective_score(scores, "readiness")
@@ -194,6 +200,7 @@ def assess(deal: Deal, frameworks: Sequence[Framework], answers: Mapping[str, An
             base=_cap(settings.points_readiness_not_assessed * urgency)))
     raw.extend(_further_flags_halved(_gap_causes([g for g in gaps if g.due], urgency,
                                                  settings), settings))
+    raw.extend(_disagreement_causes(alignment, urgency, settings))
     raw.extend(_evidence_causes(scores, stage, now, settings))
     raw.extend(_deal_causes(deal, stage, urgency, now, settings))
     raw.extend(_worse_causes(scores, earlier, settings))
@@ -308,6 +315,21 @@ def _gap_causes(gaps: Sequence[Gap], urgency: float, settings: Settings) -> list
                 + (f" ({gap.answer_text})" if gap.kind == "weak" else ""), q.answer_key,
                 f"{element}: {gap.shown}", _cap(points * urgency)))
     return causes
+
+
+def _disagreement_causes(alignment: Alignment | None, urgency: float,
+                         settings: Settings) -> list[Cause]:
+    """Each question the customer's own people disagree on: points x spread x urgency,
+    at any stage (they told us themselves), naming who said what."""
+    if alignment is None:
+        return []
+    return [Cause(
+        "misaligned", 0.0,
+        f"Their people disagree on {q.framework.name}: {q.question.prompt} ({q.said_text()})",
+        q.question.answer_key,
+        f"disagree: {q.question.prompt}",
+        _cap(settings.points_disagreement * (q.spread or 0.0) * urgency))
+        for q in alignment.disagreements]
 
 
 def _further_flags_halved(causes: list[Cause], settings: Settings) -> list[Cause]:

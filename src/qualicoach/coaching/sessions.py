@@ -41,7 +41,7 @@ def session_source(session: Interview) -> Evidence | None:
 
 def last_frameworks(store: Store, deal: Deal) -> list[str]:
     """The frameworks of the deal's last interview: the default for the next one."""
-    interviews = store.interviews(deal.id)
+    interviews = [i for i in store.interviews(deal.id) if not i.respondent]  # not replies
     return list(interviews[-1].frameworks) if interviews else []
 
 

@@ -61,6 +61,11 @@ class Settings:
     points_no_economic_buyer: float = 10.0
     points_worse_answer: float = 15.0
     cap_worse_answer: float = 45.0
+    # Alignment from the customer's own answers: their people disagree on a question when
+    # their answers' scores spread this far (0..1), and each such question adds
+    # points_disagreement x spread (see docs/scoring.md).
+    disagree_from: float = 0.4
+    points_disagreement: float = 25.0
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -172,8 +177,8 @@ def _check(reader: NodeReader, key: str, node: Node) -> Any:
         return int(value)
     if value is None:
         problem = f"{key} must be a number"
-    elif key == "weak_below" and not 0 < value <= 1:
-        problem = "weak_below must be a number above 0 and at most 1"
+    elif key in ("weak_below", "disagree_from") and not 0 < value <= 1:
+        problem = f"{key} must be a number above 0 and at most 1"
     elif key in ("high_score", "at_risk_from", "poor_fit_below") and not 0 < value <= 100:
         problem = f"{key} must be a number above 0 and at most 100"
     elif value < 0:

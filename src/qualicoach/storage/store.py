@@ -91,6 +91,11 @@ class Interview:
     status: InterviewStatus = "in_progress"
     ended: datetime | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
+    # A customer's self-assessment reply rather than the rep's interview: who answered
+    # (a stakeholder of the deal) and the reply's fingerprint, so importing it twice is
+    # noticed. Their answers stand beside the rep's, never over them.
+    respondent: str = ""
+    reply: str = ""
 
 
 def utc_now() -> datetime:
@@ -480,6 +485,36 @@ class Store:
             merged = {**doc["answers"], **{k: answer_to_doc(a) for k, a in answers.items()}}
             table.update({"answers": merged}, Query().id == interview_id)
             self._bump_deal(db, doc["deal"])
+
+    def add_reply(self, deal_id: str, respondent: str, reply: str,
+                  frameworks: Mapping[str, str], answers: Mapping[str, Answer],
+                  answered: datetime) -> tuple[Interview, bool]:
+        """Keep a customer's self-assessment reply as its own finished interview, beside
+        (never over) the rep's answers; returns it and whether it is new.
+
+        Idempotent: a reply with the same fingerprint already kept for this deal and
+        respondent is returned as it is, and nothing is written.
+        """
+        with self.transaction() as db:
+            deals = [_deal_from_doc(d, self.path) for d in db.table("deals").all()]
+            deal = resolve_deal(deals, deal_id)
+            table = db.table("interviews")
+            docs = table.search(Query().deal == deal.id)
+            for doc in docs:
+                if (doc.get("reply") == reply
+                        and str(doc.get("respondent", "")).casefold() == respondent.casefold()):
+                    return _interview_from_doc(doc, self.path), False
+            taken = {doc["id"] for doc in docs}
+            number = len(taken) + 1
+            while f"{deal.id}#{number}" in taken:
+                number += 1
+            interview = Interview(id=f"{deal.id}#{number}", deal_id=deal.id,
+                                  frameworks=dict(frameworks), started=answered,
+                                  status="finished", ended=answered, answers=dict(answers),
+                                  respondent=respondent, reply=reply)
+            table.insert(_interview_to_doc(interview))
+            self._bump_deal(db, deal.id)
+        return interview, True
 
     def end_interview(self, interview_id: str, status: InterviewStatus) -> Interview:
         """Mark an interview finished or interrupted (and fold its answers in)."""
@@ -896,6 +931,8 @@ def _interview_to_doc(interview: Interview) -> dict[str, Any]:
         "started": interview.started.isoformat(), "status": interview.status,
         "ended": interview.ended.isoformat() if interview.ended else None,
         "answers": {k: answer_to_doc(a) for k, a in interview.answers.items()},
+        **({"respondent": interview.respondent, "reply": interview.reply}
+           if interview.respondent else {}),
     }
 
 
@@ -909,6 +946,7 @@ def _interview_from_doc(doc: dict[str, Any], path: Path,
             status=_interview_status(doc["status"]),
             ended=datetime.fromisoformat(doc["ended"]) if doc.get("ended") else None,
             answers={k: read_answer(a) for k, a in doc["answers"].items()},
+            respondent=str(doc.get("respondent") or ""), reply=str(doc.get("reply") or ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DatabaseError(f"database {path} is damaged: interview '{doc.get('id')}' cannot "
