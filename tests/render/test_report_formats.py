@@ -50,7 +50,7 @@ def test_json_has_stable_keys() -> None:
         "format", "generated", "deal", "last_interview", "verdict", "verdict_kind", "fit",
         "readiness", "risk", "at_risk", "quadrant", "customer_gaps", "fit_gaps",
         "risk_causes", "to_learn", "unconfirmed_fit_answers", "frameworks", "ask_next",
-        "changes", "missing_frameworks"]
+        "changes", "missing_frameworks", "alignment"]
     assert data["last_interview"] == {"id": "acme-renewal#2", "started": at(2).isoformat(),
                                       "status": "finished", "age_days": 2}
     assert data["at_risk"] is True and data["quadrant"] == "high_fit_low_readiness"

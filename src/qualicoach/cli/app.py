@@ -107,6 +107,7 @@ def _register_commands() -> None:
         frameworks_cmd,
         interview_cmd,
         report_cmd,
+        survey_cmd,
     )
 
     app.command("deals")(deals_cmd.deals)
@@ -119,6 +120,7 @@ def _register_commands() -> None:
     app.command("export")(crm_cmd.export_deals)
     app.add_typer(deal_cmd.app, name="deal")
     app.add_typer(frameworks_cmd.app, name="frameworks")
+    app.add_typer(survey_cmd.app, name="survey")
 
 
 _register_commands()

@@ -85,6 +85,7 @@ def interview(
 def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
          frameworks: "list[Framework]", settings: "Settings", prompter: "Prompter",
          console: "Console", *, only_gaps: bool, include_optional: bool, quick: bool) -> None:
+    from qualicoach.coaching.alignment import rep_answers
     from qualicoach.coaching.asking import ask_questions, ask_source
     from qualicoach.coaching.flow import QuestionFlow
     from qualicoach.coaching.prompts import Interrupted
@@ -93,8 +94,6 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
     from qualicoach.errors import ExitCode
     from qualicoach.render.asking import ConsolePresenter
     from qualicoach.render.summary import summary
-
-    from qualicoach.coaching.alignment import rep_answers
 
     # The rep's own earlier answers are the defaults; a customer's reply stands beside
     # them and never becomes what the rep is shown as their own answer.

@@ -122,7 +122,16 @@ def assess_interviews(deal: Deal, interviews: list[Interview], frameworks: list[
     replied), the same before the last interview or reply, the alignment, and the
     assessment: one computation for the report, the pipeline and the look back."""
     answers, alignment = deal_answers(deal, interviews, frameworks, settings.disagree_from)
-    earlier, _ = deal_answers(deal, interviews[:-1], frameworks, settings.disagree_from)
+    earlier, before = deal_answers(deal, interviews[:-1], frameworks, settings.disagree_from)
+    # A stakeholder replying for the first time adds a voice; it is not an answer getting
+    # worse (their disagreement is its own cause). So what moved is compared only where
+    # the same people had answered before.
+    voices = {q.question.answer_key: {s.respondent.casefold() for s in q.said}
+              for q in before.questions}
+    for q in alignment.questions:
+        key = q.question.answer_key
+        if key in voices and voices[key] != {s.respondent.casefold() for s in q.said}:
+            earlier[key] = answers[key]
     assessment = assess(deal, frameworks, answers, earlier, now, settings,
                         interviewed=bool(interviews), alignment=alignment)
     return answers, earlier, alignment, assessment

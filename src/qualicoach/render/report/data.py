@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qualicoach.coaching.alignment import QuestionAlignment
 from qualicoach.coaching.report import Report
 from qualicoach.coaching.risk import Gap
 from qualicoach.coaching.scoring import FrameworkScore, percent
@@ -54,6 +55,20 @@ def report_data(report: Report) -> dict[str, Any]:
                       "at": c.at.isoformat()} for c in report.deal_changes],
         },
         "missing_frameworks": list(report.missing_frameworks),
+        "alignment": [_alignment_data(q) for q in report.alignment.questions],
+    }
+
+
+def _alignment_data(q: QuestionAlignment) -> dict[str, Any]:
+    return {
+        "question": q.question.answer_key, "framework": q.framework.id,
+        "prompt": q.question.prompt, "agree": q.agree, "spread": q.spread,
+        "said": [{"respondent": s.respondent, "who": s.who, "answer": s.text,
+                  "value": s.answer.value, "status": s.answer.status,
+                  "comment": s.answer.note,
+                  "at": s.answer.at.isoformat() if s.answer.at else None} for s in q.said],
+        "customer_answer": describe_value(q.question, q.customer),
+        "rep_answer": q.rep_text, "rep_differs": q.rep_differs,
     }
 
 

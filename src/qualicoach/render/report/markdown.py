@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from qualicoach.coaching.report import Report
 from qualicoach.render.report.sections import (
+    AlignmentView,
     AskNext,
     Causes,
     Changes,
@@ -30,6 +31,8 @@ def report_markdown(report: Report) -> str:
         out += unconfirmed(view.unconfirmed)
     if view.gaps is not None:
         out += gaps(view.gaps)
+    if view.alignment is not None:
+        out += alignment(view.alignment)
     if view.causes is not None:
         out += causes(view.causes)
     if view.scorecards is not None:
@@ -83,6 +86,22 @@ def gaps(section: Gaps) -> list[str]:
         out.append(line)
     if not section.items:
         out.append(f"- {md(section.empty_text)}")
+    return [*out, ""]
+
+
+def alignment(section: AlignmentView) -> list[str]:
+    """Per question their people answered: agree or not, who said what, and what we
+    believe where it differs."""
+    out = [f"## {section.title}", "", f"From: {md(section.respondents)}", ""]
+    for item in section.items:
+        out.append(f"- **{md(item.prompt)}** {item.state}")
+        for said in item.said:
+            comment = f" ({md(said.comment)})" if said.comment else ""
+            out.append(f"  - {md(said.who)}: {md(said.answer)}{comment}"
+                       + (f" ({said.day})" if said.day else ""))
+        if item.we_believe is not None:
+            more = " (more than they said)" if item.we_hope_more else ""
+            out.append(f"  - *We believe:* {md(item.we_believe)}{more}")
     return [*out, ""]
 
 

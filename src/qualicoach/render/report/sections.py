@@ -22,6 +22,7 @@ CAUSES_TITLE = "Why: each point of risk"
 SCORECARDS_TITLE = "Scorecards"
 ASK_NEXT_TITLE = "Ask next"
 CHANGES_TITLE = "What changed since the previous interview"
+ALIGNMENT_TITLE = "Do their people agree? Their own answers"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,37 @@ class Gaps:
     empty_text: str
     assessed: bool
     title: str = GAPS_TITLE
+
+
+@dataclass(frozen=True)
+class SaidLine:
+    """One stakeholder's own answer: who, what, their comment, and the day they replied."""
+
+    who: str
+    answer: str
+    comment: str
+    day: str
+
+
+@dataclass(frozen=True)
+class AlignmentItem:
+    """One question their people answered: whether they agree, who said what, and what we
+    believe when it differs from what they said."""
+
+    prompt: str
+    state: str  # "disagree", "agree", "one answer" or "in words" (not measured)
+    said: tuple[SaidLine, ...]
+    we_believe: str | None = None
+    we_hope_more: bool = False
+
+
+@dataclass(frozen=True)
+class AlignmentView:
+    """The customer's own answers from their self-assessment replies."""
+
+    items: tuple[AlignmentItem, ...]
+    respondents: str
+    title: str = ALIGNMENT_TITLE
 
 
 @dataclass(frozen=True)
@@ -193,6 +225,7 @@ class ReportView:
     figures: Figures | None = None
     unconfirmed: Unconfirmed | None = None
     gaps: Gaps | None = None
+    alignment: AlignmentView | None = None
     causes: Causes | None = None
     scorecards: Scorecards | None = None
     ask_next: AskNext | None = None
@@ -214,6 +247,7 @@ def report_view(report: Report) -> ReportView:
         unconfirmed=(Unconfirmed(a.readiness is not None, _unconfirmed_elements(report))
                      if a.unconfirmed else None),
         gaps=_gaps(report),
+        alignment=_alignment(report),
         causes=Causes(tuple(CauseRow(c.points, c.message, c.base) for c in a.causes), a.risk),
         scorecards=Scorecards(tuple(
             Scorecard(ScoreLine(s.framework.name, s.score, percent(s.score)),
@@ -272,6 +306,25 @@ def _gaps(report: Report) -> Gaps:
     else:
         empty = "None: the customer's organisation looks aligned."
     return Gaps(items, empty, a.readiness is not None)
+
+
+def _alignment(report: Report) -> AlignmentView | None:
+    found = report.alignment
+    if not found.questions:
+        return None
+    items = []
+    for q in found.questions:
+        state = ("one answer" if len(q.said) == 1 and q.question.type != "text"
+                 else "in words" if q.agree is None else "agree" if q.agree else "disagree")
+        said = tuple(SaidLine(s.who, s.text, s.answer.note,
+                              f"{s.answer.at:%Y-%m-%d}" if s.answer.at else "")
+                     for s in q.said)
+        items.append(AlignmentItem(q.question.prompt, state, said,
+                                   q.rep_text if q.rep_differs else None,
+                                   q.rep_differs and q.rep_hopes_more))
+    # Where they disagree first, then where we believe otherwise, then the rest.
+    items.sort(key=lambda i: (i.state != "disagree", i.we_believe is None))
+    return AlignmentView(tuple(items), ", ".join(found.respondents))
 
 
 def _changes(report: Report) -> Changes:

@@ -11,6 +11,7 @@ from rich.text import Text
 from qualicoach.coaching.report import Report
 from qualicoach.render.console import literal
 from qualicoach.render.report.sections import (
+    AlignmentView,
     AskNext,
     Causes,
     Changes,
@@ -37,6 +38,8 @@ def report_renderable(report: Report, high: float = 60.0) -> RenderableType:
         parts.append(unconfirmed(view.unconfirmed))
     if view.gaps is not None:
         parts += gaps(view.gaps)
+    if view.alignment is not None:
+        parts += alignment(view.alignment)
     if view.causes is not None:
         parts += causes(view.causes)
     if view.scorecards is not None:
@@ -116,6 +119,40 @@ def gaps(section: Gaps) -> list[RenderableType]:
         if gap.why:
             line.append("\n")
             line.append(literal(gap.why, "dim"))
+        grid.add_row("•", line)
+    parts.append(grid)
+    return parts
+
+
+_STATE_STYLES = {"disagree": "bold red", "agree": "green"}
+
+
+def alignment(section: AlignmentView) -> list[RenderableType]:
+    """Per question their people answered: agree or not, who said what, and what we
+    believe where it differs."""
+    parts: list[RenderableType] = [section_title(section.title),
+                                   literal(f"  From: {section.respondents}", "dim")]
+    grid = list_grid()
+    for item in section.items:
+        line = Text()
+        line.append(literal(item.prompt, "bold"))
+        line.append(f"  {item.state}", style=_STATE_STYLES.get(item.state, "dim"))
+        for said in item.said:
+            line.append("\n  ")
+            line.append(literal(said.who))
+            line.append(": ")
+            line.append(literal(said.answer, "bold"))
+            if said.comment:
+                line.append(" (")
+                line.append(literal(said.comment))
+                line.append(")")
+            if said.day:
+                line.append(f"  {said.day}", style="dim")
+        if item.we_believe is not None:
+            line.append("\n  We believe: ", style="yellow")
+            line.append(literal(item.we_believe, "yellow"))
+            if item.we_hope_more:
+                line.append("  (more than they said)", style="yellow")
         grid.add_row("•", line)
     parts.append(grid)
     return parts
