@@ -90,7 +90,7 @@ legend { font-weight: 600; padding: 0 .4rem; }
 .options label { display: block; padding: .2rem 0; }
 .comment { display: block; margin-top: .6rem; font-size: .9rem; color: #4a5568; }
 textarea, input[type=text] { width: 100%; box-sizing: border-box; font: inherit; }
-.actions { position: sticky; bottom: 0; background: #f7f9fc; padding: 1rem;
+.actions { background: #f7f9fc; padding: 1rem; border-radius: 8px;
            border-top: 1px solid #d5dbe3; margin-top: 2rem; }
 button { font: inherit; padding: .5rem 1rem; margin-right: .5rem; border-radius: 6px;
          border: 1px solid #2b6cb0; background: #2b6cb0; color: #fff; cursor: pointer; }

@@ -1,0 +1,285 @@
+"""The customer's self-assessment (issue 15): the forms we send, their replies kept as
+their own, and alignment measured from what their people said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..helpers.home import Home, Run
+from ..helpers.survey import (
+    PEOPLE,
+    database_bytes,
+    deal_with_people,
+    fill,
+    import_reply,
+    report_json,
+    send,
+)
+
+PRIORITY = "alignment.priority_rank"
+# The priority question's boxes: A not ranked, B below their main initiatives, C among
+# their top initiatives, D their top priority.
+
+
+@pytest.fixture
+def deal(run: Run) -> str:
+    return deal_with_people(run, *PEOPLE)
+
+
+def rep_answers(run: Run, deal_id: str, tmp_path: Path, answers: dict[str, Any]) -> None:
+    path = tmp_path / "rep.json"
+    path.write_text(json.dumps({"alignment": answers}))
+    run("interview", deal_id, "--answers", str(path), ok=True)
+
+
+def reply(run: Run, deal_id: str, person: str, tmp_path: Path, marks: dict[str, str],
+          comments: dict[str, str] | None = None, quote: bool = False) -> None:
+    form = send(run, deal_id, person, tmp_path / "forms")
+    import_reply(run, deal_id, person, fill(form, marks, comments, quote), tmp_path)
+
+
+def causes(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [c for c in data["risk_causes"] if c["kind"] == kind]
+
+
+# --- what we send -------------------------------------------------------------------
+
+
+def test_send_writes_an_html_and_a_text_form_per_stakeholder(run: Run, deal: str,
+                                                             tmp_path: Path) -> None:
+    result = run("survey", "send", deal, "--to", "Ann Lee", "--to", "bob ray", "-o",
+                 str(tmp_path), ok=True)
+    for name in ("ann-lee", "bob-ray"):
+        assert (tmp_path / f"{deal}-{name}.html").exists()
+        assert (tmp_path / f"{deal}-{name}.txt").exists()
+    assert "Bob Ray: 12 questions" in result.output
+
+
+def test_a_team_picks_the_questions(run: Run, deal: str, tmp_path: Path) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path, "-q", PRIORITY, "-q",
+                "alignment.sponsor_owns_change")
+    assert form.count("--- ") == 3  # two questions and the end line
+    assert "--- 1 [alignment.priority_rank] ---" in form
+
+
+def test_send_refuses_seller_fit_questions_and_unknown_people(run: Run, deal: str,
+                                                              tmp_path: Path) -> None:
+    fit = run("survey", "send", deal, "--to", "Ann Lee", "-q", "bant.budget_status",
+              "-o", str(tmp_path))
+    assert fit.exit_code == 3 and "seller-fit question" in fit.stderr
+    stranger = run("survey", "send", deal, "--to", "Zed", "-o", str(tmp_path))
+    assert stranger.exit_code == 4
+    assert stranger.stderr.count("\n") == 1 and "'Zed' is not a stakeholder" in stranger.stderr
+
+
+def test_the_forms_hold_no_scores_notes_or_other_stakeholders_answers(
+        run: Run, deal: str, tmp_path: Path) -> None:
+    rep_answers(run, deal, tmp_path, {"priority_rank": {
+        "value": "top_five", "note": "OUR-SECRET-NOTE", "evidence": "Cy Diaz"}})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"}, {PRIORITY: "BOB-SAYS-NO"})
+    run("survey", "send", deal, "--to", "Ann Lee", "-o", str(tmp_path / "out"), ok=True)
+    for suffix in (".html", ".txt"):
+        form = (tmp_path / "out" / f"{deal}-ann-lee{suffix}").read_text()
+        for secret in ("OUR-SECRET-NOTE", "BOB-SAYS-NO", "Bob Ray", "score", "0.7",
+                       "top_five", "red_flag", "acme-renewal", "ACME renewal"):
+            assert secret not in form, (suffix, secret)
+
+
+# --- their replies, kept as theirs --------------------------------------------------
+
+
+def test_a_reply_is_kept_as_that_persons_confirmed_answers_beside_the_reps(
+        run: Run, deal: str, tmp_path: Path) -> None:
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top"})
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "B"}, quote=True)
+    data = report_json(run, deal)
+    (priority,) = data["alignment"]
+    assert priority["said"][0]["respondent"] == "Ann Lee"
+    assert priority["said"][0]["answer"] == "Below their main initiatives"
+    assert priority["rep_answer"] == "Their top priority in this area"  # not overwritten
+    # Readiness uses the customer's own answer: the rep's "top" is not a gap, hers is.
+    gap = next(g for g in data["customer_gaps"] if g["question"] == PRIORITY)
+    assert gap["answer"] == "Below their main initiatives"
+
+
+def test_importing_the_same_reply_twice_changes_nothing(run: Run, deal: str, home: Home,
+                                                        tmp_path: Path) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path)
+    text = fill(form, {PRIORITY: "D"})
+    import_reply(run, deal, "Ann Lee", text, tmp_path)
+    before = database_bytes(home)
+    again = import_reply(run, deal, "Ann Lee", text, tmp_path)
+    assert "already imported; nothing changed" in again.output  # type: ignore[attr-defined]
+    assert database_bytes(home) == before
+
+
+def test_a_later_reply_is_a_new_dated_answer_and_history_shows_it(
+        run: Run, deal: str, tmp_path: Path) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path)
+    march = fill(form, {PRIORITY: "D"}).replace("Sent:", "Answered: 2026-03-02T10:00:00Z\nSent:")
+    import_reply(run, deal, "Ann Lee", march, tmp_path)
+    import_reply(run, deal, "Ann Lee", fill(form, {PRIORITY: "B"}), tmp_path)
+    data = report_json(run, deal)
+    (said,) = data["alignment"][0]["said"]
+    assert said["answer"] == "Below their main initiatives"  # her latest view
+    change = next(c for c in data["changes"]["answers"] if c["question"] == PRIORITY)
+    assert (change["before"], change["after"], change["direction"]) == (
+        "Their top priority in this area", "Below their main initiatives", "worse")
+    points = json.loads(run("history", deal, "-f", "json", ok=True).output)
+    assert len(points["interviews"]) == 2
+
+
+# --- alignment measured -------------------------------------------------------------
+
+
+def test_three_respondents_who_disagree_on_priority_make_a_misalignment_cause(
+        run: Run, deal: str, tmp_path: Path) -> None:
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
+    reply(run, deal, "Cy Diaz", tmp_path, {PRIORITY: "C"})
+    data = report_json(run, deal)
+    (cause,) = causes(data, "misaligned")
+    assert cause["question"] == PRIORITY
+    assert cause["message"] == (
+        "Their people disagree on Customer alignment: Where does this rank among their "
+        "other initiatives? (Ann Lee (CFO): Their top priority in this area; Cy Diaz (IT "
+        "lead): Among their top initiatives; Bob Ray (Head of Operations): Not ranked; one "
+        "idea among many)")
+    assert cause["base"] == 25.0  # 25 x spread 1.0 (top 1 - not ranked 0), no close date
+    assert data["alignment"][0]["agree"] is False
+    # The lower middle of their answers counts for readiness: "among their top", no gap.
+    assert PRIORITY not in {g["question"] for g in data["customer_gaps"]}
+    text = run("report", deal, ok=True).output
+    assert "Where does this rank among their other initiatives?  disagree" in text
+
+
+def test_three_respondents_who_agree_make_no_misalignment_cause(run: Run, deal: str,
+                                                                tmp_path: Path) -> None:
+    for person, box in (("Ann Lee", "D"), ("Bob Ray", "C"), ("Cy Diaz", "D")):
+        reply(run, deal, person, tmp_path, {PRIORITY: box})
+    data = report_json(run, deal)
+    assert causes(data, "misaligned") == []
+    assert data["alignment"][0]["agree"] is True
+    assert data["alignment"][0]["spread"] == pytest.approx(0.3)
+
+
+def test_a_difference_between_the_rep_and_the_customer_is_shown(run: Run, deal: str,
+                                                                tmp_path: Path) -> None:
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top"})
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "B"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "B"})
+    item = report_json(run, deal)["alignment"][0]
+    assert item["rep_differs"] is True
+    text = run("report", deal, ok=True).output
+    assert "We believe: Their top priority in this area  (more than they said)" in text
+    markdown = run("report", deal, "-f", "markdown", ok=True).output
+    assert "*We believe:* Their top priority in this area (more than they said)" in markdown
+
+
+def test_ask_next_brings_the_people_who_disagree_together(run: Run, deal: str,
+                                                          tmp_path: Path) -> None:
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
+    first = report_json(run, deal)["ask_next"][0]
+    assert first["question"] == PRIORITY
+    assert first["ask"][0] == ("Bring Ann Lee (CFO) and Bob Ray (Head of Operations) "
+                               "together on this question: their answers differ.")
+
+
+# --- bad replies --------------------------------------------------------------------
+
+
+def _other_deals_reply(run: Run, form: str, tmp_path: Path) -> str:
+    other = deal_with_people(run, ("Ann Lee", "champion", "CFO"), name="Globex pilot")
+    return fill(send(run, other, "Ann Lee", tmp_path / "other"), {PRIORITY: "D"})
+
+
+BAD_REPLIES = {
+    "another deal": (_other_deals_reply,
+                     "is a reply for another deal (globex-pilot), not acme-renewal"),
+    "cut short": (lambda run, form, tmp: fill(form, {PRIORITY: "D"})[:-40],
+                  "is damaged: it stops before '--- end of form ---' (cut short?)"),
+    "unknown question": (lambda run, form, tmp: fill(form, {PRIORITY: "D"}).replace(
+        "[alignment.sponsor_owns_change]", "[alignment.nope]"),
+        "unknown question 'alignment.nope' (not in the installed frameworks)"),
+    "not a reply": (lambda run, form, tmp: "Thanks, will look next week!\n",
+                    "is not a self-assessment reply (no 'QUALICOACH SELF-ASSESSMENT' line)"),
+    "two boxes": (lambda run, form, tmp: fill(fill(form, {PRIORITY: "D"}), {PRIORITY: "A"}),
+                  "2 boxes are marked; one is expected"),
+    "someone else's": (lambda run, form, tmp: fill(form, {PRIORITY: "D"}).replace(
+        "For: Ann Lee", "For: Bob Ray"), "was filled in for 'Bob Ray', not 'Ann Lee'"),
+    "nothing marked": (lambda run, form, tmp: form, "answers no question"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_REPLIES))
+def test_a_bad_reply_is_refused_in_one_line_and_nothing_is_stored(
+        run: Run, deal: str, home: Home, tmp_path: Path, case: str) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path)
+    make, expected = BAD_REPLIES[case]
+    text = make(run, form, tmp_path)
+    before = database_bytes(home)
+    result = import_reply(run, deal, "Ann Lee", text, tmp_path, ok=None)
+    assert result.exit_code == 3  # type: ignore[attr-defined]
+    lines = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1 and expected in lines[0], lines
+    assert lines[0].endswith("; nothing was imported")
+    assert database_bytes(home) == before
+
+
+def test_a_binary_file_is_refused_as_damaged(run: Run, deal: str, home: Home,
+                                             tmp_path: Path) -> None:
+    path = tmp_path / "reply.bin"
+    path.write_bytes(b"QUALICOACH SELF-ASSESSMENT\n\xff\xfe\x00garbage")
+    before = database_bytes(home)
+    result = run("survey", "import", deal, str(path), "--from", "Ann Lee")
+    assert result.exit_code == 3 and "is damaged: not UTF-8 text" in result.stderr
+    assert database_bytes(home) == before
+
+
+# --- hostile text -------------------------------------------------------------------
+
+HOSTILE = "[bold red]Evil[/] <script>alert(1)</script> \x1b[31mred =HYPERLINK(\"x\")"
+
+
+def test_hostile_text_in_a_reply_stays_text_everywhere(run: Run, deal: str,
+                                                       tmp_path: Path) -> None:
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"}, {PRIORITY: HOSTILE})
+    text = " ".join(run("report", deal, ok=True).output.split())  # as wrapped for 100 columns
+    assert "[bold red]Evil[/] <script>alert(1)</script> \\x1b[31mred =HYPERLINK" in text
+    assert "\x1b" not in text
+    markdown = run("report", deal, "-f", "markdown", ok=True).output
+    assert "<script>" not in markdown and "\\[bold red\\]Evil" in markdown
+    page = run("report", deal, "-f", "html", ok=True).output
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    data = report_json(run, deal)
+    assert data["alignment"][0]["said"][0]["comment"] == HOSTILE
+
+
+def test_hostile_framework_and_stakeholder_text_stays_text_on_the_form(
+        run: Run, home: Home, tmp_path: Path) -> None:
+    home.write_framework("evil.yaml", """\
+        id: evil
+        name: Evil
+        version: "1"
+        perspective: readiness
+        elements:
+          - id: e
+            name: E
+            questions:
+              - id: q
+                prompt: "</script><script>alert(1)</script> <b>bold</b> & {braces}"
+                type: yes_no
+        """)
+    deal_id = deal_with_people(run, ("<img src=x onerror=alert(1)>", "user", ""))
+    run("survey", "send", deal_id, "--to", "<img src=x onerror=alert(1)>", "--framework",
+        "evil", "-o", str(tmp_path), ok=True)
+    (page,) = tmp_path.glob("*.html")
+    html_text = page.read_text()
+    assert "</script><script>alert" not in html_text
+    assert "<img src=x" not in html_text and "<b>bold</b>" not in html_text
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
