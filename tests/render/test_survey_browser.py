@@ -1,0 +1,159 @@
+"""The HTML self-assessment in a real headless browser (Debian's chromium, driven by
+Selenium): filled in, saved, and the saved reply imported; and it makes no request.
+
+Skipped, with the reason, only where no chromium and chromedriver are installed
+(.ci/run installs them with apt-get). Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..helpers.home import Run
+from ..helpers.survey import PEOPLE, deal_with_people, report_json
+
+PAGE_TIMEOUT = 20
+DOWNLOAD_TIMEOUT = 15
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--disable-dev-shm-usage", "--window-size=1000,1400")
+
+pytestmark = [
+    pytest.mark.timeout(120),
+    pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
+                       reason="no chromium and chromedriver installed (Debian: apt-get "
+                       "install chromium chromium-driver; .ci/run does this)"),
+]
+webdriver = pytest.importorskip("selenium.webdriver",
+                                reason="selenium is not installed (pip install '.[test]')")
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {
+        "download.default_directory": str(downloads), "download.prompt_for_download": False})
+    # Every request the page makes shows in the performance log.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.set_page_load_timeout(PAGE_TIMEOUT)
+        driver.set_script_timeout(PAGE_TIMEOUT)
+        driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                               {"behavior": "allow", "downloadPath": str(downloads)})
+        driver.downloads = downloads
+        yield driver
+    finally:
+        driver.quit()
+
+
+def html_form(run: Run, tmp_path: Path, person: str = "Ann Lee") -> tuple[str, Path]:
+    deal_id = deal_with_people(run, *PEOPLE)
+    run("survey", "send", deal_id, "--to", person, "-o", str(tmp_path / "forms"), ok=True)
+    (page,) = (tmp_path / "forms").glob("*.html")
+    return deal_id, page
+
+
+def choose(driver: Any, question: int, letter: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.CSS_SELECTOR, f'input[name="q{question}"][value="{letter}"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    assert box.is_selected()
+
+
+def saved_reply(folder: Path) -> Path:
+    deadline = time.monotonic() + DOWNLOAD_TIMEOUT
+    while time.monotonic() < deadline:
+        done = [p for p in folder.iterdir() if p.suffix == ".txt"]
+        if done:
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no reply saved in {folder} within {DOWNLOAD_TIMEOUT} s")
+
+
+def requests_made(driver: Any) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def test_the_form_is_filled_in_saved_and_the_reply_imports(run: Run, browser: Any,
+                                                           tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    deal_id, page = html_form(run, tmp_path)
+    browser.get(page.as_uri())
+    choose(browser, 5, "D")  # priority: their top priority
+    choose(browser, 7, "A")  # a senior sponsor owns the change: yes
+    comment = browser.find_element(By.CSS_SELECTOR, 'textarea[name="q5-comment"]')
+    comment.send_keys("The board <b>ranked</b> it first")
+    save = browser.find_element(By.ID, "save")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", save)
+    save.click()
+    reply = saved_reply(browser.downloads)
+    assert reply.name.startswith("reply-") and reply.stat().st_size < 2000  # small
+    shown = browser.find_element(By.ID, "reply").get_attribute("value")
+    assert shown == reply.read_text(encoding="utf-8")
+    run("survey", "import", deal_id, str(reply), "--from", "Ann Lee", ok=True)
+    said = {a["question"]: a["said"][0] for a in report_json(run, deal_id)["alignment"]}
+    assert said["alignment.priority_rank"]["answer"] == "Their top priority in this area"
+    assert said["alignment.priority_rank"]["comment"] == "The board <b>ranked</b> it first"
+    assert said["alignment.sponsor_owns_change"]["answer"] == "Yes"
+
+
+def test_the_copied_reply_imports_from_standard_input(run: Run, browser: Any,
+                                                      tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    deal_id, page = html_form(run, tmp_path, "Bob Ray")
+    browser.get(page.as_uri())
+    choose(browser, 5, "A")
+    copy = browser.find_element(By.ID, "copy")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", copy)
+    copy.click()
+    text = browser.find_element(By.ID, "reply").get_attribute("value")
+    result = run("survey", "import", deal_id, "-", "--from", "Bob Ray", input=text, ok=True)
+    assert "1 answer(s)" in result.output
+
+
+def test_the_page_makes_no_network_request(run: Run, browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    _, page = html_form(run, tmp_path)
+    browser.get(page.as_uri())
+    choose(browser, 1, "C")
+    browser.find_element(By.ID, "copy").click()
+    browser.find_element(By.ID, "save").click()
+    saved_reply(browser.downloads)
+    urls = requests_made(browser)
+    # The page itself, and the reply it hands to the browser as a blob: nothing else.
+    assert [u for u in urls if not u.startswith(("blob:", "data:"))] == [page.as_uri()]
+    # And the page forbids any other (a script from elsewhere, a fetch, a form post).
+    blocked = browser.execute_async_script(
+        "var done = arguments[0];"
+        "fetch('http://127.0.0.1:9/x').then(function () { done('sent'); },"
+        " function () { done('blocked'); });")
+    assert blocked == "blocked"
+    assert not [u for u in requests_made(browser) if u.startswith("http")]
