@@ -113,7 +113,7 @@ def test_importing_the_same_reply_twice_changes_nothing(run: Run, deal: str, hom
     import_reply(run, deal, "Ann Lee", text, tmp_path)
     before = database_bytes(home)
     again = import_reply(run, deal, "Ann Lee", text, tmp_path)
-    assert "already imported; nothing changed" in again.output  # type: ignore[attr-defined]
+    assert "already imported; nothing changed" in again.output
     assert database_bytes(home) == before
 
 
@@ -224,8 +224,8 @@ def test_a_bad_reply_is_refused_in_one_line_and_nothing_is_stored(
     text = make(run, form, tmp_path)
     before = database_bytes(home)
     result = import_reply(run, deal, "Ann Lee", text, tmp_path, ok=None)
-    assert result.exit_code == 3  # type: ignore[attr-defined]
-    lines = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
     assert len(lines) == 1 and expected in lines[0], lines
     assert lines[0].endswith("; nothing was imported")
     assert database_bytes(home) == before
@@ -283,3 +283,24 @@ def test_hostile_framework_and_stakeholder_text_stays_text_on_the_form(
     assert "</script><script>alert" not in html_text
     assert "<img src=x" not in html_text and "<b>bold</b>" not in html_text
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
+
+
+def test_worked_example_3_of_the_scoring_doc(run: Run, tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    deal_id = deal_with_people(run, *PEOPLE)
+    close = (date.today() + timedelta(days=60)).isoformat()
+    run("deal", "edit", deal_id, "--close", close, ok=True)  # urgency x1.5
+    rep_answers(run, deal_id, tmp_path, {"priority_rank": "top"})
+    for person, box in (("Ann Lee", "D"), ("Cy Diaz", "C"), ("Bob Ray", "A")):
+        reply(run, deal_id, person, tmp_path, {PRIORITY: box})
+    data = report_json(run, deal_id)
+    (cause,) = causes(data, "misaligned")
+    assert cause["base"] == 37.5  # 25 x spread 1.0 x 1.5
+    item = data["alignment"][0]
+    assert item["customer_answer"] == "Among their top initiatives"  # the lower middle
+    assert item["rep_differs"] is False  # top (1) is 0.3 from it
+    assert not [c for c in causes(data, "red_flag_readiness") if c["question"] == PRIORITY]
+    assert data["ask_next"][0]["ask"][0] == (
+        "Bring Ann Lee (CFO), Cy Diaz (IT lead) and Bob Ray (Head of Operations) together "
+        "on this question: their answers differ.")

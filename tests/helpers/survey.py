@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
+
+from typer.testing import Result
 
 from .home import Home, Run
 
@@ -52,14 +55,14 @@ def fill(form: str, marks: dict[str, str], comments: dict[str, str] | None = Non
 
 
 def import_reply(run: Run, deal_id: str, person: str, text: str, folder: Path,
-                 ok: bool | None = True) -> object:
+                 ok: bool | None = True) -> Result:
     path = folder / f"reply-{person.split()[0].lower()}.txt"
     path.write_text(text, encoding="utf-8")
     return run("survey", "import", deal_id, str(path), "--from", person, ok=ok)
 
 
-def report_json(run: Run, deal_id: str) -> dict[str, object]:
-    data: dict[str, object] = json.loads(run("report", deal_id, "-f", "json", ok=True).output)
+def report_json(run: Run, deal_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(run("report", deal_id, "-f", "json", ok=True).output)
     return data
 
 

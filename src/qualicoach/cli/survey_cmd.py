@@ -24,8 +24,9 @@ DealRef = Annotated[str, typer.Argument(help="Deal id or name start.",
 @app.command("send")
 def send(
     ctx: typer.Context, deal: DealRef,
-    to: Annotated[list[str], typer.Option(
-        "--to", metavar="NAME", help="A stakeholder of the deal to ask (repeat for several).")],
+    to: Annotated[list[str] | None, typer.Option(
+        "--to", metavar="NAME", help="A stakeholder of the deal to ask; needed (repeat for "
+        "several).")] = None,
     question: Annotated[list[str] | None, typer.Option(
         "--question", "-q", metavar="FRAMEWORK.QUESTION",
         help="Ask only these questions, in this order (repeat; e.g. "
@@ -48,9 +49,11 @@ def send(
 
     if question and framework:
         raise UsageError("give --question or --framework, not both")
+    if not to:
+        raise UsageError("name who to ask: --to NAME (a stakeholder of the deal)")
     store, _, catalog = open_workspace(ctx)
     the_deal = store.deal(deal)
-    people = [contact_named(the_deal, name) for name in to]
+    people = list({c.name: c for c in (contact_named(the_deal, n) for n in to)}.values())
     picked = survey_questions(catalog, framework or (), question or ())
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -86,7 +89,7 @@ def import_reply(
         "- reads it from standard input (paste, then Ctrl-D).", dir_okay=False,
         allow_dash=True)],
     respondent: Annotated[str, typer.Option(
-        "--from", metavar="NAME", help="The stakeholder who replied.")],
+        "--from", metavar="NAME", help="The stakeholder who replied; needed.")] = "",
 ) -> None:
     """Keep a stakeholder's reply as their own confirmed answers, beside (never over) the
     rep's. Importing the same reply again changes nothing; a later reply is a new dated
@@ -94,9 +97,11 @@ def import_reply(
     import sys
 
     from qualicoach.coaching.survey import MAX_REPLY_BYTES, read_reply
-    from qualicoach.errors import InvalidValueError
+    from qualicoach.errors import InvalidValueError, UsageError
     from qualicoach.render.console import visible
 
+    if not respondent.strip():
+        raise UsageError("name who replied: --from NAME (a stakeholder of the deal)")
     store, _, catalog = open_workspace(ctx)
     the_deal = store.deal(deal)
     if str(reply) == "-":
