@@ -304,3 +304,30 @@ def test_worked_example_3_of_the_scoring_doc(run: Run, tmp_path: Path) -> None:
     assert data["ask_next"][0]["ask"][0] == (
         "Bring Ann Lee (CFO), Cy Diaz (IT lead) and Bob Ray (Head of Operations) together "
         "on this question: their answers differ.")
+
+
+def test_the_form_speaks_in_the_customers_voice_and_says_where_it_cannot(
+        run: Run, deal: str, home: Home, tmp_path: Path) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path, "-q", PRIORITY)
+    assert "How does this initiative rank among your team's priorities this year?" in form
+    assert "Where does this rank among their other initiatives?" not in form
+    home.write_framework("plain.yaml", """\
+        id: plain
+        name: Plain
+        version: "1"
+        perspective: readiness
+        elements:
+          - id: e
+            name: E
+            questions:
+              - id: q
+                prompt: Is their board behind it?
+                why: REP-ONLY-REASONING
+                type: yes_no
+        """)
+    result = run("survey", "send", deal, "--to", "Ann Lee", "--framework", "plain", "-o",
+                 str(tmp_path / "plain"), ok=True)
+    assert result.stderr == ("note: 1 question(s) have no customer wording (customer_prompt) "
+                             "in their framework and use the rep's: plain.q\n")
+    text = (tmp_path / "plain" / f"{deal}-ann-lee.txt").read_text()
+    assert "Is their board behind it?" in text and "REP-ONLY-REASONING" not in text

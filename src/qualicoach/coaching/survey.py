@@ -141,10 +141,10 @@ def make_form(deal: Deal, respondent: Contact, questions: Sequence[tuple[Framewo
 
 
 def _form_question(number: int, q: Question) -> FormQuestion:
-    voice = _customer_text(q, "customer_prompt")
+    voice = q.customer_prompt
     options: list[FormOption] = []
     if q.type in ("choice", "multi"):
-        options = [FormOption(_LETTERS[i], _customer_label(c), c.value)
+        options = [FormOption(_LETTERS[i], c.label, c.value)
                    for i, c in enumerate(q.choices[:len(_LETTERS)])]
     elif q.type == "yes_no":
         options = [FormOption(_LETTERS[i], label, value)
@@ -154,20 +154,13 @@ def _form_question(number: int, q: Question) -> FormQuestion:
                    for i, v in enumerate(sorted(_SCALE_WORDS))]
     if options:
         options.append(FormOption(NOT_SURE, "Not sure", "unclear"))
-    return FormQuestion(number, q.key, voice or q.prompt, _customer_text(q, "customer_why"),
+    # Without a customer wording the rep's prompt is used (``send`` says so), but never the
+    # rep's ``why``: it speaks of the customer in the third person, and of our tactics.
+    return FormQuestion(number, q.key, voice or q.prompt, q.customer_why if voice else "",
                         tuple(options), q.type == "multi", _FREE_HINTS.get(q.type, ""),
                         bool(voice))
 
 
-def _customer_text(q: Question, name: str) -> str:
-    # Read by name: the customer wording is an optional part of the framework format.
-    value = getattr(q, name, "")
-    return value if isinstance(value, str) else ""
-
-
-def _customer_label(choice: object) -> str:
-    label = getattr(choice, "customer_label", "") or getattr(choice, "label", "")
-    return str(label)
 
 
 # --- the form as text (what the e-mail carries, and what a reply holds) ----------------
