@@ -29,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from qualicoach.storage.store import SCHEMA_VERSION, Store
+from qualicoach.storage.migrations import SCHEMA_VERSION
+from qualicoach.storage.store import Store
 
 STAGES = ["prospect", "discovery", "qualified", "proposal", "negotiation"]
 VALUES = ["yes", "no", "partial", "approved", "to_request", "specific", "vague", "met", "none"]

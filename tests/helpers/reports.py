@@ -11,9 +11,9 @@ from qualicoach.coaching.report import Report, report_from
 from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import Answer, Evidence
 from qualicoach.domain.deal import Change, Contact, Deal
+from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
 from qualicoach.render.report.text import report_renderable
-from qualicoach.storage.store import Interview
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 CATALOG = load_catalog([Source("built-in", builtin_folder())])

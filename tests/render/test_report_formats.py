@@ -11,13 +11,13 @@ import re
 from qualicoach.coaching.report import Report, report_from
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
+from qualicoach.domain.interview import Interview
 from qualicoach.render.report.customer import customer_markdown
 from qualicoach.render.report.data import report_data
 from qualicoach.render.report.export import report_export
 from qualicoach.render.report.markdown import report_markdown
 from qualicoach.render.report.sections import report_view
 from qualicoach.render.widgets import md
-from qualicoach.storage.store import Interview
 
 from ..helpers.home import DATA
 from ..helpers.reports import CATALOG, NOW, answer, at, render_text, sample_report

@@ -11,7 +11,8 @@ import pytest
 
 from qualicoach.domain.deal import Contact
 from qualicoach.errors import AmbiguousError, DatabaseError, NotFoundError
-from qualicoach.storage.store import SCHEMA_VERSION, Store
+from qualicoach.storage.migrations import SCHEMA_VERSION
+from qualicoach.storage.store import Store
 
 from ..helpers.home import DATA
 
@@ -256,7 +257,7 @@ def _listing(store: Store) -> list[tuple[str, int, object]]:
 
 
 def test_the_file_stays_one_valid_json_document(store: Store) -> None:
-    from qualicoach.storage.store import LAYOUT_PREFIX
+    from qualicoach.storage.layout import LAYOUT_PREFIX
 
     store.add_deal("One", tags=("a",))
     raw = store.path.read_bytes()

@@ -48,6 +48,7 @@ def import_deals(
 ) -> None:
     """Import deals from a CRM export; importing again updates them instead of duplicating."""
     from qualicoach.crm.parse import parse_file, parse_mapping
+    from qualicoach.crm.plan import import_rows, plan_import
     from qualicoach.errors import ExitCode
     from qualicoach.render.console import stderr_line
 
@@ -61,7 +62,7 @@ def import_deals(
         raise typer.Exit(int(ExitCode.INVALID_DATA))
     store = open_store(locations(ctx).database)
     rows = [d.fields for d in parsed.deals]
-    plan = store.plan_upsert(rows) if dry_run else store.upsert(rows)
+    plan = plan_import(store, rows) if dry_run else import_rows(store, rows)
     verb = "would import" if dry_run else "imported"
     summary = (f"{verb} {len(parsed.deals)} deal{'s' if len(parsed.deals) != 1 else ''} "
                f"({parsed.layout}): {len(plan.created)} new, {len(plan.updated)} updated, "

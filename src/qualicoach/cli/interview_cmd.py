@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from qualicoach.coaching.prompts import Prompter
     from qualicoach.config.settings import Settings
     from qualicoach.domain.deal import Deal
+    from qualicoach.domain.interview import Interview
     from qualicoach.frameworks.catalog import Catalog
     from qualicoach.frameworks.model import Framework
-    from qualicoach.storage.store import Interview, Store
+    from qualicoach.storage.store import Store
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from qualicoach.coaching.scoring import answer_score
 from qualicoach.domain.answer import Answer, describe_value
 from qualicoach.domain.deal import Deal
+from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.model import Framework, Question
-from qualicoach.storage.store import Interview
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from typing import Any
 from qualicoach.coaching.pipeline import pipeline, row_data
 from qualicoach.coaching.report import merged_answers
 from qualicoach.config.settings import Settings
-from qualicoach.domain.answer import answer_to_doc
 from qualicoach.frameworks.catalog import Catalog
+from qualicoach.storage.codec import answer_to_doc
 from qualicoach.storage.store import Store
 
 

@@ -18,9 +18,9 @@ from qualicoach.coaching.report import assess_interviews, frameworks_of
 from qualicoach.coaching.risk import Assessment
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
+from qualicoach.domain.interview import Interview
 from qualicoach.domain.vocabulary import CLOSED_STAGES
 from qualicoach.frameworks.catalog import Catalog
-from qualicoach.storage.store import Interview
 
 BANDS = ((0, 19), (20, 39), (40, 59), (60, 79), (80, 100))
 TOP_QUESTIONS = 10

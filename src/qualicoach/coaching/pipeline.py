@@ -21,8 +21,10 @@ from qualicoach.coaching.report import assess_interviews, frameworks_of
 from qualicoach.coaching.risk import Assessment, Quadrant
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
+from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.catalog import Catalog
-from qualicoach.storage.store import Interview, Listed, Store
+from qualicoach.storage.assessments import Listed
+from qualicoach.storage.store import Store
 
 # The orders ``qualicoach deals --sort`` offers.
 SortKey = Literal["risk", "close", "amount", "updated", "fit", "readiness"]

@@ -22,9 +22,10 @@ from qualicoach.coaching.scoring import answer_score
 from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import Answer, describe_value
 from qualicoach.domain.deal import Change, Deal
+from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.frameworks.model import Framework, Question
-from qualicoach.storage.store import Interview, Store
+from qualicoach.storage.store import Store
 
 ASK_NEXT_LIMIT = 8
 

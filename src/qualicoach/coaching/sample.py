@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 
 from qualicoach.domain.answer import Answer, Evidence
 from qualicoach.domain.deal import Change, Contact, Deal
+from qualicoach.domain.interview import Interview
 from qualicoach.domain.vocabulary import CLOSED_STAGES, OPEN_STAGES
 from qualicoach.frameworks.model import SCALE_VALUES, YES_NO_VALUES, Framework, Question
-from qualicoach.storage.store import Interview
 
 COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Soylent",
              "Tyrell", "Cyberdyne", "Wonka", "Vandelay", "Pied Piper", "Massive Dynamic",

@@ -22,8 +22,9 @@ from qualicoach.domain.deal import (
     parse_date,
     parse_text,
 )
+from qualicoach.domain.interview import Interview
 from qualicoach.errors import InvalidValueError, NotFoundError
-from qualicoach.storage.store import Interview, Store
+from qualicoach.storage.store import Store
 
 Tell = Callable[[str], None]
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from qualicoach.domain.vocabulary import CLOSED_STAGES, OPEN_STAGES, ROLES, STAGES
-from qualicoach.errors import InvalidValueError
+from qualicoach.errors import AmbiguousError, InvalidValueError, NotFoundError
 
 __all__ = ["ROLES", "STAGES", "Change", "Contact", "Deal"]
 # Changes to these fields are kept with their time, so a slipped close date shows later.
@@ -19,6 +19,10 @@ TRACKED_FIELDS = ("amount", "stage", "close_date")
 # column), and floats past 2**53 could not keep its cents anyway.
 MAX_AMOUNT = 1e12
 MAX_TEXT = 2000
+# Every field a caller may set on a deal (the others are bookkeeping).
+DEAL_FIELDS = frozenset({"name", "account", "owner", "stage", "amount", "currency",
+                         "close_date", "next_step", "tags", "contacts", "archived", "crm_id",
+                         "close_reason"})
 
 
 @dataclass(frozen=True)
@@ -200,3 +204,32 @@ def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug[:40].rstrip("-") or "deal"
+
+
+def check_deal_fields(fields: dict[str, Any]) -> None:
+    """Refuse field names a deal does not have."""
+    unknown = set(fields) - DEAL_FIELDS
+    if unknown:
+        raise InvalidValueError(f"unknown deal field(s): {', '.join(sorted(unknown))}")
+
+
+def resolve_deal(deals: list[Deal], ref: str) -> Deal:
+    """The deal ``ref`` names: an exact id, an exact name, or a unique prefix of either."""
+    wanted = ref.strip().casefold()
+    if not wanted:
+        raise InvalidValueError("a deal id or name is needed")
+    by_id = [d for d in deals if d.id == ref.strip()]
+    by_name = [d for d in deals if d.name.casefold() == wanted]
+    for found in (by_id, by_name):
+        if len(found) == 1:
+            return found[0]
+    matches = [d for d in deals
+               if d.id.startswith(wanted) or d.name.casefold().startswith(wanted)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFoundError(f"no deal matches '{ref}'; 'qualicoach deals --all' lists them")
+    shown = ", ".join(f"{d.id} ({d.name})" for d in matches[:10])
+    more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+    raise AmbiguousError(f"'{ref}' matches {len(matches)} deals: {shown}{more}; give more of the "
+                         "name or the id")

@@ -19,12 +19,13 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from qualicoach.errors import DatabaseBusyError, DatabaseError, StorageError
+from qualicoach.errors import DatabaseBusyError, DatabaseError
 
 TMP_MARK = ".tmp-"
 Signature = tuple[int, int, int]
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_BINARY = getattr(os, "O_BINARY", 0)
+# os.open flags, 0 where the platform lacks them (O_BINARY is Windows-only).
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+BINARY = getattr(os, "O_BINARY", 0)
 
 
 def fault_message(exc: OSError, path: Path, outcome: str) -> str:
@@ -96,7 +97,7 @@ def write_atomically(path: Path, payload: bytes, backup: Path | None = None) -> 
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = folder / f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -170,80 +171,8 @@ def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
 
 def append_durably(path: Path, lines: list[bytes]) -> None:
     """Append whole lines to ``path`` (created private to its owner), fsynced."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | _BINARY, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW | BINARY, 0o600)
     with os.fdopen(fd, "ab") as handle:
         handle.write(b"".join(line + b"\n" for line in lines))
         handle.flush()
         os.fsync(handle.fileno())
-
-
-class Journal:
-    """An append-only file of small changes, each fsynced before it is acknowledged.
-
-    Rewriting a large database for every answer is too slow for an interview, so answers
-    are appended here and folded into the database by the next full write. The first line
-    names the journal (a random token); the database records the token of the journal it
-    has folded in, so a journal left behind by a crash between those two steps is never
-    applied twice. A last line cut short by a crash was never acknowledged and is dropped.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @property
-    def rejected_path(self) -> Path:
-        """Where entries that cannot be folded into the database are kept."""
-        return self.path.with_name(self.path.name + ".rejected")
-
-    def read(self) -> tuple[str | None, list[bytes]]:
-        """The journal's token and its complete entries (None, [] if there is none)."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW | _BINARY)
-            with os.fdopen(fd, "rb") as handle:
-                raw = handle.read()
-        except FileNotFoundError:
-            return None, []
-        except OSError as exc:
-            raise StorageError(fault_message(exc, self.path, "nothing was changed")) from None
-        if not raw:
-            return None, []
-        lines = raw.split(b"\n")
-        # Everything after the last newline is a write a crash cut short.
-        complete = lines[:-1]
-        if not complete:
-            return None, []
-        return complete[0].decode("utf-8", "replace").strip(), complete[1:]
-
-    def append(self, entry: bytes) -> str:
-        """Append one entry durably and return the journal's token; hold the lock."""
-        assert b"\n" not in entry
-        if not os.path.lexists(self.path):
-            header = secrets.token_hex(8).encode() + b"\n"
-            write_atomically(self.path, header)
-        # Never through a link someone planted: it would write into the link's target.
-        fd = os.open(self.path, os.O_RDWR | _NOFOLLOW | _BINARY)
-        with os.fdopen(fd, "r+b") as handle:
-            token = handle.readline().decode("utf-8", "replace").strip()
-            content_end = handle.seek(0, os.SEEK_END)
-            # Drop a partial entry left by a crash, so it cannot run into this one.
-            if content_end:
-                handle.seek(content_end - 1)
-                if handle.read(1) != b"\n":
-                    handle.seek(0)
-                    keep = handle.read().rfind(b"\n") + 1
-                    handle.truncate(keep)
-                    handle.seek(keep)
-            handle.write(entry + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        return token
-
-    def reject(self, entries: list[bytes]) -> Path:
-        """Keep entries that cannot be folded in, durably, in the rejected file."""
-        append_durably(self.rejected_path, entries)
-        return self.rejected_path
-
-    def remove(self) -> None:
-        """Delete the journal once the database holds everything in it."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()

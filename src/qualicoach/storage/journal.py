@@ -1,0 +1,192 @@
+"""The answer journal: single answers appended and fsynced beside the database, folded
+into it by the next full write, so an interview never rewrites the whole file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from qualicoach.errors import StorageError
+from qualicoach.storage.codec import check_answer_doc
+from qualicoach.storage.durable import (
+    BINARY,
+    NOFOLLOW,
+    append_durably,
+    fault_message,
+    write_atomically,
+)
+from qualicoach.storage.layout import Data
+
+
+class Journal:
+    """An append-only file of small changes, each fsynced before it is acknowledged.
+
+    Rewriting a large database for every answer is too slow for an interview, so answers
+    are appended here and folded into the database by the next full write. The first line
+    names the journal (a random token); the database records the token of the journal it
+    has folded in, so a journal left behind by a crash between those two steps is never
+    applied twice. A last line cut short by a crash was never acknowledged and is dropped.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def rejected_path(self) -> Path:
+        """Where entries that cannot be folded into the database are kept."""
+        return self.path.with_name(self.path.name + ".rejected")
+
+    def read(self) -> tuple[str | None, list[bytes]]:
+        """The journal's token and its complete entries (None, [] if there is none)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | NOFOLLOW | BINARY)
+            with os.fdopen(fd, "rb") as handle:
+                raw = handle.read()
+        except FileNotFoundError:
+            return None, []
+        except OSError as exc:
+            raise StorageError(fault_message(exc, self.path, "nothing was changed")) from None
+        if not raw:
+            return None, []
+        lines = raw.split(b"\n")
+        # Everything after the last newline is a write a crash cut short.
+        complete = lines[:-1]
+        if not complete:
+            return None, []
+        return complete[0].decode("utf-8", "replace").strip(), complete[1:]
+
+    def append(self, entry: bytes) -> str:
+        """Append one entry durably and return the journal's token; hold the lock."""
+        assert b"\n" not in entry
+        if not os.path.lexists(self.path):
+            header = secrets.token_hex(8).encode() + b"\n"
+            write_atomically(self.path, header)
+        # Never through a link someone planted: it would write into the link's target.
+        fd = os.open(self.path, os.O_RDWR | NOFOLLOW | BINARY)
+        with os.fdopen(fd, "r+b") as handle:
+            token = handle.readline().decode("utf-8", "replace").strip()
+            content_end = handle.seek(0, os.SEEK_END)
+            # Drop a partial entry left by a crash, so it cannot run into this one.
+            if content_end:
+                handle.seek(content_end - 1)
+                if handle.read(1) != b"\n":
+                    handle.seek(0)
+                    keep = handle.read().rfind(b"\n") + 1
+                    handle.truncate(keep)
+                    handle.seek(keep)
+            handle.write(entry + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        return token
+
+    def reject(self, entries: list[bytes]) -> Path:
+        """Keep entries that cannot be folded in, durably, in the rejected file."""
+        append_durably(self.rejected_path, entries)
+        return self.rejected_path
+
+    def remove(self) -> None:
+        """Delete the journal once the database holds everything in it."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A journal entry that cannot be folded into the database, and why."""
+
+    line: int
+    raw: bytes
+    reason: str
+
+
+class UnfitEntry(Exception):
+    """A journal entry that cannot be applied; the message says why (never shown alone:
+    it becomes a ``Rejected``)."""
+
+
+class Index:
+    """Interview and deal records of one version of the data, by id."""
+
+    def __init__(self, data: Data) -> None:
+        self.interviews = {doc.get("id", ""): doc for doc in data.get("interviews", {}).values()}
+        self.deals = {doc.get("id", ""): doc for doc in data.get("deals", {}).values()}
+
+
+def journal_entry(raw: bytes) -> dict[str, Any]:
+    """A journal entry checked as a read would check the answer it holds (raises
+    UnfitEntry)."""
+    try:
+        entry = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise UnfitEntry("not valid JSON") from None
+    if not isinstance(entry, dict) or entry.get("op") != "answer":
+        raise UnfitEntry("not an answer entry")
+    if not isinstance(entry.get("interview"), str) or not isinstance(entry.get("key"), str):
+        raise UnfitEntry("names no interview or question")
+    answer = entry.get("answer")
+    if not isinstance(answer, dict):
+        raise UnfitEntry("holds no answer")
+    try:
+        check_answer_doc(answer)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UnfitEntry(f"its answer cannot be read: {type(exc).__name__} {exc}") from None
+    return entry
+
+
+def apply_entry(data: Data, entry: dict[str, Any], index: Index | None = None) -> None:
+    """Apply one checked journal entry (set an answer, bump the deal's revision); raise
+    UnfitEntry when its interview is not there to take it.
+
+    Entries are applied once per version of the database (the journal token sees to that),
+    so the revision a reader computes is the same every time it reads the same files.
+    """
+    docs = index if index is not None else Index(data)
+    doc = docs.interviews.get(entry["interview"])
+    if doc is None:
+        # Its deal was removed meanwhile, or the entry is wrong: kept aside, not lost.
+        raise UnfitEntry(f"interview {entry['interview']!r} is not in the database")
+    if not isinstance(doc.get("answers"), dict):
+        raise UnfitEntry(f"interview {entry['interview']!r} cannot take answers (damaged)")
+    doc["answers"][entry["key"]] = entry["answer"]
+    deal = docs.deals.get(doc.get("deal", ""))
+    if deal is not None:
+        bump(deal)
+
+
+def apply_journal(journal: Journal, data: Data) -> tuple[str | None, list[Rejected]]:
+    """Apply the journal's entries that hold to ``data``; return the journal's token (None
+    when ``data`` already holds it) and the entries that do not."""
+    token, entries = journal.read()
+    if token is None or data["meta"]["1"].get("journal_applied") == token:
+        return None, []
+    index = Index(data)
+    rejected = []
+    for number, raw in enumerate(entries, start=2):
+        try:
+            apply_entry(data, journal_entry(raw), index)
+        except UnfitEntry as exc:
+            rejected.append(Rejected(number, raw, str(exc)))
+    return token, rejected
+
+
+def bump(deal_doc: dict[str, Any]) -> None:
+    """Mark a deal as changed: its stored assessment no longer holds."""
+    deal_doc["revision"] = deal_doc.get("revision", 0) + 1
+
+
+def count(n: int, one: str, many: str) -> str:
+    """``1 entry`` or ``3 entries``."""
+    return f"1 {one}" if n == 1 else f"{n} {many}"
+
+
+def reasons(rejected: Sequence[Rejected]) -> str:
+    """Why entries were rejected, the first three by line."""
+    shown = "; ".join(f"line {r.line}: {r.reason}" for r in rejected[:3])
+    return shown + (f"; and {len(rejected) - 3} more" if len(rejected) > 3 else "")
