@@ -8,11 +8,14 @@ import json
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qualicoach.coaching.pipeline import Row
 from qualicoach.domain.deal import Contact
+from qualicoach.storage.assessments import Listed
+from qualicoach.storage.layout import assessments_path, folder_of
 from qualicoach.storage.store import Store
 
 from ..helpers.build import (
@@ -22,6 +25,7 @@ from ..helpers.build import (
     record_answers_file,
 )
 from ..helpers.home import Home, Run
+from ..helpers.shards import edit_assessments
 
 # Confirmed by the customer: answers that are all our own assumption put a deal at risk.
 STRONG_READINESS = "alignment:\n" + "".join(
@@ -62,6 +66,7 @@ def pipeline(home: Home, pipeline_template: tuple[Path, dict[str, str]]) -> dict
     template, ids = pipeline_template
     home.db.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(template, home.db)
+    shutil.copytree(folder_of(template), folder_of(home.db))  # its interviews
     return dict(ids)
 
 
@@ -206,20 +211,20 @@ def test_bad_stage_and_limit_with_all(run: Run) -> None:
 
 # --- stored assessments ------------------------------------------------------------------------
 
-def stored(home: Home, deal_id: str) -> dict:  # type: ignore[type-arg]
-    data = json.loads(home.db.read_text())
-    return next(d for d in data["deals"].values() if d["id"] == deal_id)
+def stored(home: Home, deal_id: str) -> Listed:
+    return next(i for i in Store(home.db).listing() if i.fields["id"] == deal_id)
 
 
 def test_a_listing_stores_assessments_and_reuses_them(run: Run, home: Home,
                                                       pipeline: dict[str, str]) -> None:
     run("deals", ok=True)
     deal = stored(home, "risky-big")
-    assert deal["assessment"]["risk"] > 0
-    assert deal["assessment"]["basis"].startswith(f"{deal['revision']}:")
-    before = home.db.stat().st_mtime_ns
+    assert deal.assessment is not None and deal.assessment["risk"] > 0
+    assert deal.assessment["basis"].startswith(f"{deal.revision}:")
+    files = (home.db, assessments_path(home.db))
+    before = [f.stat().st_mtime_ns for f in files]
     run("deals", ok=True)
-    assert home.db.stat().st_mtime_ns == before  # nothing rescored, nothing written
+    assert [f.stat().st_mtime_ns for f in files] == before  # nothing rescored, nothing written
 
 
 def test_a_new_answer_is_seen_by_the_next_listing(run: Run, home: Home,
@@ -273,10 +278,8 @@ def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
 
     true_risk = risk_listed()
     # What an older release stored: another figure, on the same deal, frameworks and settings.
-    data = json.loads(home.db.read_text())
-    deal = next(d for d in data["deals"].values() if d["id"] == "risky-big")
-    deal["assessment"]["risk"] = true_risk - 7
-    home.db.write_text(json.dumps(data))
+    edit_assessments(home.db, lambda stored: stored.update(
+        {"risky-big": {**stored["risky-big"], "risk": true_risk - 7}}))
     assert risk_listed() == true_risk - 7  # the same rules: the stored figure is reused
     monkeypatch.setattr(risk, "RULES_VERSION", getattr(risk, "RULES_VERSION", 1) + 1,
                         raising=False)
@@ -341,13 +344,14 @@ def test_assessments_stored_by_the_rules_before_verdicts_are_recomputed(
     with monkeypatch.context() as old:
         old.setattr(risk, "RULES_VERSION", 1)
         run("deals", ok=True)  # stored under rules version 1
-    data = json.loads(home.db.read_text())
-    for doc in data["deals"].values():  # as release 1 stored them: no verdict, capped sums
-        stored = doc.get("assessment") or {}
-        stored.pop("verdict", None)
-        stored.pop("headline", None)
-        stored["risk"], stored["at_risk"] = 55, True
-    home.db.write_text(json.dumps(data))
+
+    def as_release_1(stored_by_deal: dict[str, Any]) -> None:
+        for stored in stored_by_deal.values():  # no verdict, capped sums
+            stored.pop("verdict", None)
+            stored.pop("headline", None)
+            stored["risk"], stored["at_risk"] = 55, True
+
+    edit_assessments(home.db, as_release_1)
     rows = {r["id"]: r for r in json.loads(run("deals", "-f", "json", ok=True).stdout)}
     assert rows["ready-one"]["risk"] == 0 and rows["ready-one"]["verdict_kind"] == "on_track"
     assert rows["risky-big"]["verdict"].startswith("At risk of no decision")

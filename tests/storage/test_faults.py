@@ -23,6 +23,7 @@ from qualicoach.errors import DatabaseError, ExitCode, StorageError
 from qualicoach.storage.store import Store
 
 from ..helpers.home import DATA, Home, Run
+from ..helpers.shards import read_shard, shard_file, write_shard
 
 FIXTURES = DATA / "databases"
 MINI = """\
@@ -338,16 +339,17 @@ def test_answers_for_a_deal_with_an_unreadable_interview_are_refused_before_writ
         run: Run, home: Home, answers_file: Path) -> None:
     run("deal", "add", "ACME", ok=True)
     run("interview", "acme", "--answers", str(answers_file), ok=True)
-    data = json.loads(home.db.read_text())
+    shard = shard_file(home.db, "acme")
+    data = read_shard(shard)
     data["interviews"]["1"]["answers"]["mini.agreed"]["status"] = "maybe"
-    home.db.write_text(json.dumps(data))
-    content = home.db.read_bytes()
+    write_shard(shard, data)
+    content = home.db.read_bytes(), shard.read_bytes()
     result = run("interview", "acme", "--answers", str(answers_file))
     assert result.exit_code == ExitCode.DAMAGED_DATABASE
     assert result.stderr == (
-        f"qualicoach: database {home.db} is damaged: interview 'acme#1' cannot be read "
+        f"qualicoach: database {shard} is damaged: interview 'acme#1' cannot be read "
         "(ValueError: unknown answer status 'maybe'); the file was not changed\n")
-    assert home.db.read_bytes() == content
+    assert (home.db.read_bytes(), shard.read_bytes()) == content
 
 
 # --- journal entries that cannot be applied are kept aside, and said so -------------------

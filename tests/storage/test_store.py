@@ -11,10 +11,12 @@ import pytest
 
 from qualicoach.domain.deal import Contact
 from qualicoach.errors import AmbiguousError, DatabaseError, NotFoundError
+from qualicoach.storage.layout import assessments_path, folder_of, shard_of
 from qualicoach.storage.migrations import SCHEMA_VERSION
 from qualicoach.storage.store import Store
 
 from ..helpers.home import DATA
+from ..helpers.shards import read_shard, shard_file
 
 FIXTURES = DATA / "databases"
 
@@ -248,7 +250,7 @@ def test_a_newer_file_is_refused_unchanged(tmp_path: Path) -> None:
     assert path.read_bytes() == content
 
 
-# --- the layout that lets a listing read the deals alone ---------------------------------
+# --- the layout: an index, and each deal's interviews in its shard ----------------------
 
 
 def _listing(store: Store) -> list[tuple[str, int, object]]:
@@ -256,17 +258,108 @@ def _listing(store: Store) -> list[tuple[str, int, object]]:
                   for item in store.listing(include_archived=True))
 
 
-def test_the_file_stays_one_valid_json_document(store: Store) -> None:
-    from qualicoach.storage.layout import LAYOUT_PREFIX
+def _two_deals_in_different_shards(store: Store) -> tuple[str, str]:
+    first = store.add_deal("Deal 1").id
+    n = 2
+    while shard_of(f"deal-{n}") == shard_of(first):
+        n += 1
+    return first, store.add_deal(f"Deal {n}").id
 
+
+def test_the_index_holds_the_deals_and_a_shard_each_deal_s_interviews(store: Store) -> None:
     store.add_deal("One", tags=("a",))
-    raw = store.path.read_bytes()
-    assert raw.startswith(LAYOUT_PREFIX)
-    data = json.loads(raw)
-    assert data["deals"]["1"]["name"] == "One" and data["meta"]["1"]["schema_version"] == 1
+    interview = store.start_interview("one", {"bant": "1.0"})
+    index = json.loads(store.path.read_bytes())
+    assert set(index) == {"meta", "deals"}
+    assert index["meta"]["1"]["schema_version"] == SCHEMA_VERSION == 2
+    assert index["deals"]["1"]["name"] == "One"
+    shard = read_shard(shard_file(store.path, "one"))
+    assert [doc["id"] for doc in shard["interviews"].values()] == [interview.id]
 
 
-def test_listing_the_deals_alone_matches_reading_everything(tmp_path: Path) -> None:
+def test_one_deal_s_work_reads_its_own_shard_and_no_other(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    store = Store(path)
+    mine, other = _two_deals_in_different_shards(store)
+    store.start_interview(mine, {"bant": "1.0"})
+    store.start_interview(other, {"bant": "1.0"})
+    damaged = shard_file(path, other)
+    damaged.write_bytes(b"not a shard")
+    fresh = Store(path)
+    assert [i.deal_id for i in fresh.interviews(mine)] == [mine]
+    assert fresh.start_interview(mine, {"bant": "1.0"}).id == f"{mine}#2"
+    with pytest.raises(DatabaseError, match=f"interview file {damaged} cannot be read"):
+        Store(path).interviews(other)
+    assert damaged.read_bytes() == b"not a shard"
+
+
+def test_a_damaged_shard_is_refused_by_a_write_that_needs_it_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    store = Store(path)
+    store.add_deal("One")
+    store.start_interview("one", {"bant": "1.0"})
+    shard = shard_file(path, "one")
+    shard.write_bytes(shard.read_bytes()[:-5])
+    content = path.read_bytes(), shard.read_bytes()
+    with pytest.raises(DatabaseError, match=f"interview file {shard} cannot be read"):
+        Store(path).start_interview("one", {"bant": "1.0"})
+    assert (path.read_bytes(), shard.read_bytes()) == content
+
+
+def test_replaced_shards_go_once_neither_the_index_nor_its_backup_names_them(
+        tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    store = Store(path)
+    store.add_deal("One")
+    for _ in range(3):
+        store.start_interview("one", {"bant": "1.0"})
+    named = {json.loads(p.read_text())["meta"]["1"]["shards"][str(shard_of("one"))]
+             for p in (path, store.backup_path)}
+    assert {p.name for p in folder_of(path).glob("interviews-*")} == named
+    # The backup is a whole earlier version: copied over the index, it reads.
+    path.write_bytes(store.backup_path.read_bytes())
+    assert [i.id for i in Store(path).interviews("one")] == ["one#1", "one#2"]
+
+
+def test_stored_assessments_come_back_as_they_were_saved(store: Store) -> None:
+    store.add_deal("One")
+    store.add_deal("Two")
+    reason = {"kind": "red_flag", "points": 15.0, "message": "Red flag", "brief": "flag"}
+    saved = {"one": (1 - 1, {"basis": "0:x", "risk": 40, "reasons": [reason]}),
+             "two": (0, {"basis": "0:x", "risk": 15, "reasons": [reason, dict(reason)]})}
+    assert store.save_assessments(saved) == 2
+    assert {i: a for i, _, a in _listing(Store(store.path))} == {
+        deal_id: assessment for deal_id, (_, assessment) in saved.items()}
+    stored = json.loads(assessments_path(store.path).read_bytes())
+    assert stored["reasons"] == [reason]  # kept once, named by number
+
+
+def test_a_version_1_file_is_read_as_it_is_and_split_by_the_first_write(
+        tmp_path: Path) -> None:
+    original = (FIXTURES / "v1_one_file.json").read_bytes()
+    old = json.loads(original)
+    path = tmp_path / "q.json"
+    path.write_bytes(original)
+    store = Store(path)
+    ids = [doc["id"] for doc in old["deals"].values()]
+    interviews = {deal_id: store.interviews(deal_id) for deal_id in ids}
+    assert sum(len(i) for i in interviews.values()) == len(old["interviews"]) == 5
+    assert {i: a for i, _, a in _listing(store)} == {
+        doc["id"]: doc["assessment"] for doc in old["deals"].values()}
+    assert path.read_bytes() == original and not folder_of(path).exists()  # reads change nothing
+    store.edit_deal(ids[0], next_step="call the CFO")
+    assert (tmp_path / "q.json.v1.bak").read_bytes() == original
+    index = json.loads(path.read_bytes())
+    assert set(index) == {"meta", "deals"} and index["meta"]["1"]["schema_version"] == 2
+    assert index["meta"]["1"]["sample"] is True
+    fresh = Store(path)
+    assert {deal_id: fresh.interviews(deal_id) for deal_id in ids} == interviews
+    assert fresh.deal(ids[0]).next_step == "call the CFO"
+    assert {i: a for i, _, a in _listing(fresh)} == {
+        doc["id"]: doc["assessment"] for doc in old["deals"].values()}
+
+
+def test_a_listing_counts_journalled_answers_in_the_revision(tmp_path: Path) -> None:
     from qualicoach.domain.answer import Answer
 
     path = tmp_path / "q.json"
@@ -279,12 +372,12 @@ def test_listing_the_deals_alone_matches_reading_everything(tmp_path: Path) -> N
         writer.record_answer(interview.id, f"bant.q{n}", Answer("unknown"))
     fast = _listing(Store(path))
     reader = Store(path)
-    reader.snapshot()  # fills the cache, so listing() takes the full path
+    reader.snapshot()  # a listing from the cached view, as after another command
     assert fast == _listing(reader)
     assert dict((i, r) for i, r, _ in fast)["two"] == 4  # start_interview + 3 answers
 
 
-def test_a_file_without_the_layout_is_read_in_full(tmp_path: Path) -> None:
+def test_an_index_rewritten_by_another_tool_is_read(tmp_path: Path) -> None:
     path = tmp_path / "q.json"
     Store(path).add_deal("One")
     data = json.loads(path.read_text())

@@ -93,9 +93,10 @@ def interview_status(value: Any) -> InterviewStatus:
     raise ValueError(f"unknown status {value!r}")
 
 
-def stored_assessment(doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """A deal record's stored assessment, None if it has none or a damaged one."""
-    stored = doc.get("assessment")
+def stored_assessment(stored_by_deal: Mapping[str, Any], doc: Mapping[str, Any]
+                      ) -> Mapping[str, Any] | None:
+    """A deal's stored assessment, None if it has none or a damaged one."""
+    stored = stored_by_deal.get(doc.get("id", ""))
     # A cache: a damaged one is recomputed, not a reason to refuse the deal.
     return stored if isinstance(stored, dict) else None
 

@@ -1,67 +1,129 @@
-"""The file engine: one TinyDB file read without a lock and changed in transactions.
+"""The file engine: an index and interview shards, read without a lock and changed in
+transactions that never leave a half-written database.
 
-The database is a TinyDB file (tables ``meta``, ``deals`` and ``interviews``), but
-TinyDB's stock JSON storage rewrites the file in place with no lock, so a kill at the wrong
-moment leaves a file that no longer parses. Here TinyDB works on an in-memory snapshot
-inside a transaction; the transaction holds the cross-process lock, reads the file fresh
-(or reuses our own last version when the file is unchanged), and writes once, atomically
-(see ``qualicoach.storage.durable``).
+The database is TinyDB data split as ``storage.layout`` describes: an index (meta and
+deals) and compressed interview shards. TinyDB's stock JSON storage rewrites one file in
+place with no lock, so a kill at the wrong moment leaves a file that no longer parses.
+Here TinyDB works on in-memory snapshots inside a transaction; the transaction holds the
+cross-process lock, reads the index fresh (or reuses our own last version when it is
+unchanged), reads only the shards it touches, and commits by writing each changed shard
+under a new name, then the index naming them, each atomically (``storage.durable``). The
+index is the commit point: a kill before it leaves the old index naming the old shards,
+which are removed only once neither the index nor its backup names them.
 
-Two additions keep a large database quick:
-
-- single answers go to an fsynced journal beside the file (``storage.journal``) and are
-  folded in by the next full write, so an interview never rewrites the whole file;
-- the file starts with the byte range of the deals table (``storage.layout``), so a
-  listing parses the deals alone.
+Single answers go to an fsynced journal beside the index (``storage.journal``) and are
+folded in by the next transaction, so an interview writes no shard per answer.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Table
 
 from qualicoach.domain.clock import Clock, utc_now
 from qualicoach.errors import DatabaseError, StorageError
 from qualicoach.storage import durable
 from qualicoach.storage.codec import check_answer_doc, deal_from_doc, interview_from_doc
 from qualicoach.storage.journal import (
-    Index,
     Journal,
     Rejected,
     UnfitEntry,
-    apply_entry,
-    apply_journal,
+    apply_answer,
+    bump,
     count,
+    deal_of_entry,
+    journal_entry,
     reasons,
 )
-from qualicoach.storage.layout import Data, loads_without_gc, serialize
-from qualicoach.storage.migrations import SCHEMA_VERSION, migrate, schema_version, shape_problem
+from qualicoach.storage.layout import (
+    SHARD_COUNT,
+    Data,
+    Records,
+    assessments_path,
+    decode_assessments,
+    decode_shard,
+    encode_assessments,
+    encode_shard,
+    folder_of,
+    is_shard_name,
+    loads_without_gc,
+    new_shard_name,
+    serialize,
+    shard_of,
+)
+from qualicoach.storage.migrations import (
+    SCHEMA_VERSION,
+    migrate,
+    schema_version,
+    shape_problem,
+    split,
+)
 
 Signatures = tuple[durable.Signature | None, durable.Signature | None]
 Warn = Callable[[str], None]
+Assessments = dict[str, tuple[int, dict[str, Any]]]
+# How often a reader starts again when writers replaced the shards it was about to read.
+_READ_ATTEMPTS = 5
 
 
-@dataclass(frozen=True)
+@dataclass
 class Loaded:
-    """One view of the files: the data with the journal applied, the token of a journal
-    still to fold in, and the journal entries that could not be applied."""
+    """One version of the database as we read it: the index with the journal's revision
+    bumps applied, the shards read so far with the journal's answers applied, and the
+    journal's state. Shards are read on demand, so one deal's work reads one shard."""
 
     sigs: Signatures
-    data: Data
-    token: str | None
-    rejected: tuple[Rejected, ...] = ()
+    index: Data
+    version: int  # of the file as read: below SCHEMA_VERSION until a write splits it
+    token: str | None = None  # of a journal still to fold in
+    rejected: list[Rejected] = field(default_factory=list)
+    # Journal entries waiting for their shard to be read: shard -> (line, raw, entry).
+    pending: dict[int, list[tuple[int, bytes, dict[str, Any]]]] = field(default_factory=dict)
+    shards: dict[int, Records] = field(default_factory=dict)
+    by_id: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # Shards the journal has answers for, which a commit must write.
+    journaled: set[int] = field(default_factory=set)
+    # The journal on disk was folded in already (a kill came before it was removed).
+    stale_journal: bool = False
+    lines: int = 0  # of the journal, its token's line included
+    deals_by_id: dict[str, dict[str, Any]] | None = None
+    # What a write has checked already, so each version is checked once.
+    checked: set[int] = field(default_factory=set)
+    index_checked: bool = False
+    # Stored assessments of a version 1 file, until a write moves them to their own file.
+    assessments: Assessments | None = None
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The index's meta record."""
+        return self.index["meta"]["1"]
+
+    @property
+    def shard_count(self) -> int:
+        """How many shards the interviews are spread over."""
+        return int(self.meta.get("shard_count", SHARD_COUNT))
+
+    def shard_names(self) -> dict[str, str]:
+        """Shard number (as text) -> file name, as the index names them."""
+        names = self.meta.get("shards", {})
+        return names if isinstance(names, dict) else {}
+
+
+class _ShardGone(Exception):
+    """A shard file the index named was removed: writers committed meanwhile."""
 
 
 class _Snapshot(Storage):
-    """TinyDB storage over one in-memory copy of the file, for one transaction."""
+    """TinyDB storage over one in-memory copy of a file, for one transaction."""
 
     def __init__(self, data: Data) -> None:
         self.data = data
@@ -75,12 +137,85 @@ class _Snapshot(Storage):
         self.dirty = True
 
 
+class Transaction:
+    """The database inside a transaction: the index's tables and each deal's interviews."""
+
+    def __init__(self, database: Database, loaded: Loaded) -> None:
+        self._database = database
+        self._loaded = loaded
+        self._index = _Snapshot(loaded.index)
+        self.db = TinyDB(storage=lambda *_: self._index)
+        self._shards: dict[int, tuple[_Snapshot, TinyDB]] = {}
+        self.forced = False
+        self.assessments: Assessments = {}
+
+    def table(self, name: str) -> Table:
+        """A table of the index (``meta`` or ``deals``)."""
+        assert name != "interviews", "interviews live in shards: use interviews(deal_id)"
+        return self.db.table(name)
+
+    def interviews(self, deal_id: str) -> Table:
+        """The interviews table of the shard holding ``deal_id``'s interviews."""
+        return self._shard(shard_of(deal_id, self._loaded.shard_count))
+
+    def every_shard(self) -> Iterator[Table]:
+        """Every shard's interviews table (reads them all: for whole-database work)."""
+        for number in range(self._loaded.shard_count):
+            yield self._shard(number)
+
+    def shard_of_interview(self, interview_id: str) -> Table | None:
+        """The interviews table holding ``interview_id``, None if there is none."""
+        from tinydb import Query
+
+        first = self.interviews(interview_id.rpartition("#")[0])
+        if first.contains(Query().id == interview_id):
+            return first
+        for table in self.every_shard():
+            if table.contains(Query().id == interview_id):
+                return table
+        return None
+
+    def _shard(self, number: int) -> Table:
+        if number not in self._shards:
+            records = self._database._shard_under_lock(self._loaded, number)
+            storage = _Snapshot({"interviews": records})
+            self._shards[number] = (storage, TinyDB(storage=lambda *_: storage))
+        return self._shards[number][1].table("interviews")
+
+    def read(self, number: int) -> None:
+        """Read (and check) shard ``number`` now."""
+        self._shard(number)
+
+    def touched(self, number: int) -> None:
+        """Mark a shard as changed (journal entries were folded into it)."""
+        self._shard(number)
+        self._shards[number][0].dirty = True
+
+    def changed_shards(self) -> dict[int, Records]:
+        """The shards this transaction changed, by number (every shard when an old file
+        is split)."""
+        if self.forced:
+            for number in range(self._loaded.shard_count):
+                self._shard(number)
+        return {n: s.data.get("interviews", {}) for n, (s, _) in self._shards.items()
+                if s.dirty or self.forced}
+
+    def shards(self) -> dict[int, Records]:
+        """Every shard this transaction read, by number."""
+        return {n: s.data.get("interviews", {}) for n, (s, _) in self._shards.items()}
+
+    @property
+    def dirty(self) -> bool:
+        """Whether anything is to be written."""
+        return self.forced or self._index.dirty or any(s.dirty for s, _ in self._shards.values())
+
+
 class Database:
-    """One TinyDB file that never loses an answer: lock, atomic write, journal, cache.
+    """A database that never loses an answer: lock, atomic writes, journal, cache.
 
     A database path that is a symbolic link (say, into a synced folder) is followed: the
-    file is read and replaced where it really is, and the lock, journal and backup live
-    beside it there, so every way of reaching the file shares them.
+    file is read and replaced where it really is, and the lock, journal, backup and shards
+    live beside it there, so every way of reaching the file shares them.
 
     ``warn`` receives one line about anything the store did that the user should know of
     but that does not stop the command (journal entries it could not apply).
@@ -93,15 +228,11 @@ class Database:
         self.lock_timeout = lock_timeout
         self._warn = warn
         self._warned: set[str] = set()
-        # Our last view of the file (and journal): reused while neither changed on disk,
-        # so an interview does not re-read a large database for every answer.
+        # Our last view of the files: reused while the index and journal are unchanged on
+        # disk, so an interview does not re-read the database for every answer.
         self._cache: Loaded | None = None
-        # The data whose every record a read accepts: checked once per version of the file.
-        self._checked: Data | None = None
-        # Interview records of the cached data by id, so recording an answer is O(1); the
-        # index belongs to the data it was built from.
-        self._index: tuple[Data, Index] | None = None
         self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
+        self.folder = folder_of(self.path)
 
     @property
     def backup_path(self) -> Path:
@@ -119,8 +250,8 @@ class Database:
     # --- transactions ------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self, lock_timeout: float | None = None) -> Iterator[TinyDB]:
-        """A TinyDB over a fresh snapshot, under the lock; written once, atomically, at the end.
+    def transaction(self, lock_timeout: float | None = None) -> Iterator[Transaction]:
+        """The database over fresh snapshots, under the lock; committed at the end.
 
         If the block raises, nothing is written. A database that a read would refuse
         (any record it cannot read) is refused here too, before anything is written. A
@@ -134,26 +265,24 @@ class Database:
                 before = durable.signature(self.path)
                 durable.remove_leftovers(self.path)
                 loaded = self._load(for_write=True)
-                self._check_records(loaded.data)
-                storage = _Snapshot(loaded.data)
-                db = TinyDB(storage=lambda *_: storage)
+                self._check_index(loaded)
+                txn = Transaction(self, loaded)
                 try:
-                    yield db
-                    if storage.dirty:
-                        if loaded.token is not None:
-                            storage.data["meta"]["1"]["journal_applied"] = loaded.token
-                        if loaded.rejected:
-                            # Kept before the journal can go, so no entry is ever lost.
-                            rejected_note = self._keep_rejected(loaded.rejected)
-                        payload = serialize(storage.data)
-                        sig = durable.write_atomically(self.path, payload,
-                                                       backup=self.backup_path)
-                        # Only now that the database holds the journal's entries may it go.
-                        self.journal.remove()
-                        self._cache = Loaded((sig, None), storage.data, None)
-                        self._checked = storage.data
+                    if loaded.version < SCHEMA_VERSION:
+                        txn.forced = True  # the first write splits an old file
+                    # Read (and check) every shard the journal has answers for: a commit
+                    # folds them in.
+                    for number in sorted(loaded.journaled):
+                        txn.read(number)
+                    yield txn
+                    if txn.dirty:
+                        for number in sorted(loaded.journaled):
+                            txn.touched(number)
+                        rejected_note = self._commit(loaded, txn)
+                    if txn.assessments:
+                        self._write_assessments(txn.assessments, loaded)
                 except BaseException:
-                    # The snapshot may hold half a change: never reuse it.
+                    # The snapshots may hold half a change: never reuse them.
                     self._cache = None
                     raise
         except OSError as exc:
@@ -163,28 +292,75 @@ class Database:
         if rejected_note:
             self._say(rejected_note)
 
+    def _commit(self, loaded: Loaded, txn: Transaction) -> str | None:
+        """Write the changed shards under new names, then the index naming them (the
+        commit point), then forget the journal and the files nothing names any more."""
+        previous = set(loaded.shard_names().values()) if loaded.version == SCHEMA_VERSION \
+            else set()
+        names = dict(loaded.shard_names())
+        for number, records in txn.changed_shards().items():
+            if records:
+                name = new_shard_name(number)
+                durable.write_atomically(self.folder / name, encode_shard(records))
+                names[str(number)] = name
+            else:
+                names.pop(str(number), None)
+        meta = loaded.meta
+        meta["shards"] = dict(sorted(names.items(), key=lambda kv: int(kv[0])))
+        meta.pop("journal_applied", None)
+        if loaded.token is not None:
+            meta["journal_applied"] = loaded.token
+        note = None
+        if loaded.rejected:
+            # Kept before the journal can go, so no entry is ever lost.
+            note = self._keep_rejected(loaded.rejected)
+        sig = durable.write_atomically(self.path, serialize(loaded.index),
+                                       backup=self.backup_path)
+        # Only now that the database holds the journal's entries may it go.
+        self.journal.remove()
+        self._remove_unnamed(set(names.values()) | previous)
+        if loaded.assessments:
+            migrated, loaded.assessments = loaded.assessments, None
+            self._write_assessments({k: v for k, v in migrated.items()}, loaded,
+                                    check_revision=False)
+        shards = txn.shards()
+        shards.update({n: r for n, r in loaded.shards.items() if n not in shards})
+        self._cache = Loaded((sig, None), loaded.index, SCHEMA_VERSION, shards=shards,
+                             checked=set(shards), index_checked=True)
+        return note
+
+    def _remove_unnamed(self, keep: set[str]) -> None:
+        """Delete shard files neither the index nor its backup names (superseded ones, and
+        those a killed writer left before its commit)."""
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if is_shard_name(entry.name) and entry.name not in keep:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
     def append_entry(self, entry: dict[str, Any], what: str) -> None:
         """Append one journal entry durably, under the lock, and apply it to our cached
-        view if that is still current (so the next read need not re-read the file).
+        view (so the next read need not re-read the files).
 
         ``what`` names the entry for the message when it could not be saved.
         """
         try:
             with durable.exclusive_lock(self.path, self.lock_timeout):
-                cache = self._cache
-                cache_valid = cache is not None and cache.sigs == self._signatures()
-                token = self.journal.append(orjson.dumps(entry))
-                if cache is not None and cache_valid:
-                    if self._index is None or self._index[0] is not cache.data:
-                        self._index = (cache.data, Index(cache.data))
-                    try:
-                        apply_entry(cache.data, entry, self._index[1])
-                    except UnfitEntry:  # its deal was removed meanwhile: the next write says so
-                        self._cache = None
-                    else:
-                        self._cache = Loaded(self._signatures(), cache.data, token,
-                                             cache.rejected)
-                else:
+                loaded = self._load(for_write=False)
+                if loaded.stale_journal:
+                    # Its entries are in the index: new ones must not share its token.
+                    self.journal.remove()
+                    loaded.stale_journal = False
+                if loaded.token is None:
+                    loaded.lines = 1
+                raw = orjson.dumps(entry)
+                loaded.token = self.journal.append(raw)
+                loaded.lines += 1
+                rejected = len(loaded.rejected)
+                self._take_entry(loaded, loaded.lines, raw, entry)
+                if self._cache is loaded and len(loaded.rejected) == rejected:
+                    loaded.sigs = self._signatures()
+                else:  # its deal was removed meanwhile: the next read and write say so
                     self._cache = None
         except OSError as exc:
             self._cache = None
@@ -197,67 +373,207 @@ class Database:
             self._warned.add(message)
             self._warn(message)
 
-    def _keep_rejected(self, rejected: tuple[Rejected, ...]) -> str:
+    def _keep_rejected(self, rejected: list[Rejected]) -> str:
         kept = self.journal.reject([r.raw for r in rejected])
         return (f"{count(len(rejected), 'journal entry', 'journal entries')} could not be "
                 f"applied ({reasons(rejected)}) and {'was' if len(rejected) == 1 else 'were'} "
                 f"moved to {kept}")
 
-    def _check_records(self, data: Data) -> None:
-        """Refuse data holding a record that a read would refuse: a write must never carry
-        a damaged record along into a new version of the file."""
-        if self._checked is data:
-            return
-        for doc in data.get("deals", {}).values():
-            deal_from_doc(doc, self.path)
-        for doc in data.get("interviews", {}).values():
-            interview_from_doc(doc, self.path, read_answer=check_answer_doc)
-        self._checked = data
+    def _check_index(self, loaded: Loaded) -> None:
+        """Refuse an index holding a deal that a read would refuse: a write must never
+        carry a damaged record along into a new version of the file."""
+        if not loaded.index_checked:
+            for doc in loaded.index.get("deals", {}).values():
+                deal_from_doc(doc, self.path)
+            loaded.index_checked = True
+
+    def _check_shard(self, loaded: Loaded, number: int, where: Path) -> None:
+        if number not in loaded.checked:
+            for doc in loaded.shards[number].values():
+                interview_from_doc(doc, where, read_answer=check_answer_doc)
+            loaded.checked.add(number)
 
     # --- reads -------------------------------------------------------------------------
 
     def snapshot(self) -> TinyDB:
-        """A read-only view of the database as it is now (no lock: writes are atomic)."""
-        data = self._read()
+        """A read-only view of the index (meta and deals) as it is now (no lock: writes
+        are atomic)."""
+        data = self._read().index
         return TinyDB(storage=lambda *_: _Snapshot(data))
 
-    def _read(self) -> Data:
+    def _read(self) -> Loaded:
         loaded = self._load(for_write=False)
+        self._warn_rejected(loaded)
+        return loaded
+
+    def _warn_rejected(self, loaded: Loaded) -> None:
         if loaded.rejected:
             self._say(f"{count(len(loaded.rejected), 'journal entry', 'journal entries')} "
                       f"of {self.journal.path} cannot be applied ({reasons(loaded.rejected)})"
                       f"; left out here, and moved to {self.journal.rejected_path} by the "
                       "next change")
-        return loaded.data
+
+    def interview_docs(self, deal_ids: Collection[str] | None = None
+                       ) -> Iterator[dict[str, Any]]:
+        """The stored interviews of ``deal_ids`` (of every deal if None), reading only
+        the shards that hold them."""
+        for _ in range(_READ_ATTEMPTS):
+            loaded = self._read()
+            count_ = loaded.shard_count
+            numbers = (range(count_) if deal_ids is None
+                       else sorted({shard_of(d, count_) for d in deal_ids}))
+            try:
+                shards = [self._shard(loaded, n) for n in numbers]
+            except _ShardGone:
+                self._cache = None
+                continue
+            self._warn_rejected(loaded)
+            wanted = None if deal_ids is None else set(deal_ids)
+            for records in shards:
+                for doc in records.values():
+                    if wanted is None or doc.get("deal") in wanted:
+                        yield doc
+            return
+        raise DatabaseError(f"database {self.path} is damaged: an interview file it names "
+                            f"in {self.folder} is missing; the files were not changed")
 
     def _load(self, for_write: bool) -> Loaded:
-        """The data with the journal applied, and the token of a journal still to fold."""
+        """The index with the journal's bumps applied (shards come on demand)."""
         sigs = self._signatures()
         if sigs[0] is not None and self._cache is not None and self._cache.sigs == sigs:
             return self._cache
         raw = durable.read_bytes(self.path)
         if raw is None:
-            data: Data = {"meta": {"1": {"schema_version": SCHEMA_VERSION}}}
-            version = SCHEMA_VERSION
+            loaded = Loaded(sigs, {"meta": {"1": {"schema_version": SCHEMA_VERSION,
+                                                  "shard_count": SHARD_COUNT}},
+                                   "deals": {}}, SCHEMA_VERSION)
         else:
             data = self._parse(raw)
             version = schema_version(data, self.path)
-        if version < SCHEMA_VERSION:
-            if for_write and raw is not None:
-                self._keep_original(raw, version)
-            # Not cached: the file on disk is still the old version until a write, and the
-            # write must see that to keep the original.
-            data = migrate(data, version, self.clock())
-        token, rejected = apply_journal(self.journal, data)
-        loaded = Loaded(sigs, data, token, tuple(rejected))
-        if sigs[0] is not None and version == SCHEMA_VERSION:
+            if version < SCHEMA_VERSION:
+                if for_write:
+                    self._keep_original(raw, version)
+                parts = split(migrate(data, version, self.clock()) if version < 1 else data)
+                loaded = Loaded(sigs, parts.index, version, assessments=parts.assessments,
+                                shards={n: parts.shards.get(n, {})
+                                        for n in range(SHARD_COUNT)})
+            else:
+                loaded = Loaded(sigs, data, version)
+                problem = self._index_problem(loaded)
+                if problem:
+                    raise DatabaseError(f"database {self.path} is damaged: {problem}; "
+                                        f"{self._recovery()}")
+        self._apply_journal(loaded)
+        # An old file is not cached: it stays the old version on disk until a write, and
+        # the write must see that to keep the original.
+        if sigs[0] is not None and loaded.version == SCHEMA_VERSION:
             self._cache = loaded
         return loaded
 
+    @staticmethod
+    def _index_problem(loaded: Loaded) -> str | None:
+        if "interviews" in loaded.index:
+            return "it holds interviews, which version 2 keeps in shard files"
+        count_ = loaded.meta.get("shard_count", SHARD_COUNT)
+        if type(count_) is not int or not 0 < count_ <= 4096:
+            return f"its shard count is {count_!r}"
+        names = loaded.meta.get("shards", {})
+        if not isinstance(names, dict) or not all(
+                isinstance(k, str) and k.isdigit() and int(k) < count_
+                and isinstance(v, str) and is_shard_name(v) for k, v in names.items()):
+            return "its list of interview files is not one"
+        return None
+
+    def _apply_journal(self, loaded: Loaded) -> None:
+        """Apply the journal's entries: revision bumps now, answers when (or as soon as)
+        their shard is read; entries that cannot be applied are set aside."""
+        token, entries = self.journal.read()
+        if token is None:
+            return
+        if loaded.meta.get("journal_applied") == token:
+            loaded.stale_journal = True
+            return
+        loaded.token = token
+        loaded.lines = 1 + len(entries)
+        for number, raw in enumerate(entries, start=2):
+            try:
+                entry = journal_entry(raw)
+            except UnfitEntry as exc:
+                loaded.rejected.append(Rejected(number, raw, str(exc)))
+                continue
+            self._take_entry(loaded, number, raw, entry)
+
+    def _take_entry(self, loaded: Loaded, number: int, raw: bytes,
+                    entry: dict[str, Any]) -> None:
+        deal_id = deal_of_entry(entry)
+        shard = shard_of(deal_id, loaded.shard_count)
+        loaded.journaled.add(shard)
+        if shard in loaded.shards:
+            try:
+                apply_answer(self._by_id(loaded, shard), entry)
+            except UnfitEntry as exc:
+                loaded.rejected.append(Rejected(number, raw, str(exc)))
+                return
+        else:
+            loaded.pending.setdefault(shard, []).append((number, raw, entry))
+        # Entries are applied once per version of the database (the journal token sees
+        # to that), so the revision a reader computes is the same on every read.
+        if loaded.deals_by_id is None:
+            loaded.deals_by_id = {doc.get("id", ""): doc
+                                  for doc in loaded.index.get("deals", {}).values()}
+        if deal_id in loaded.deals_by_id:
+            bump(loaded.deals_by_id[deal_id])
+
+    @staticmethod
+    def _by_id(loaded: Loaded, number: int) -> dict[str, dict[str, Any]]:
+        records = loaded.shards[number]
+        by_id = loaded.by_id.get(number)
+        if by_id is None or len(by_id) != len(records):
+            by_id = {doc.get("id", ""): doc for doc in records.values()}
+            loaded.by_id[number] = by_id
+        return by_id
+
+    def _shard(self, loaded: Loaded, number: int) -> Records:
+        """Shard ``number`` of this version, read now if it was not; raises _ShardGone when
+        writers removed it meanwhile."""
+        if number in loaded.shards:
+            return loaded.shards[number]
+        name = loaded.shard_names().get(str(number))
+        records: Records = {}
+        if name is not None:
+            path = self.folder / name
+            raw = durable.read_bytes(path)
+            if raw is None:
+                raise _ShardGone(name)
+            records = self._parse_shard(raw, path)
+        loaded.shards[number] = records
+        for line, raw_entry, entry in loaded.pending.pop(number, []):
+            try:
+                apply_answer(self._by_id(loaded, number), entry)
+            except UnfitEntry as exc:
+                loaded.rejected.append(Rejected(line, raw_entry, str(exc)))
+        return records
+
+    def _shard_under_lock(self, loaded: Loaded, number: int) -> Records:
+        """A shard for a transaction: nobody can remove it meanwhile, so a missing one is
+        damage; checked as a write must check what it carries."""
+        try:
+            records = self._shard(loaded, number)
+        except _ShardGone as gone:
+            raise DatabaseError(f"database {self.path} is damaged: its interview file "
+                                f"{self.folder / str(gone)} is missing; "
+                                f"{self._recovery()}") from None
+        name = loaded.shard_names().get(str(number))
+        self._check_shard(loaded, number, self.folder / name if name else self.path)
+        return records
+
+    def _recovery(self) -> str:
+        return (f"the file was not changed. The previous version is kept as "
+                f"{self.backup_path} if it exists: copy it over {self.path.name} to "
+                f"recover, or move {self.path.name} away to start afresh")
+
     def _parse(self, raw: bytes) -> Data:
-        recovery = (f"the file was not changed. The previous version is kept as "
-                    f"{self.backup_path} if it exists: copy it over {self.path.name} to "
-                    f"recover, or move {self.path.name} away to start afresh")
+        recovery = self._recovery()
         if not raw.strip():
             raise DatabaseError(f"database {self.path} is empty (0 bytes); {recovery}")
         try:
@@ -271,12 +587,56 @@ class Database:
             raise DatabaseError(f"database {self.path} is damaged: {problem}; {recovery}")
         return data
 
+    def _parse_shard(self, raw: bytes, path: Path) -> Records:
+        try:
+            data = decode_shard(raw)
+        except (ValueError, orjson.JSONDecodeError) as exc:
+            problem: str | None = f"cannot be read ({exc})"
+        else:
+            problem = shape_problem(data)
+            if problem is None and set(data) != {"interviews"}:
+                problem = "it holds more than interviews"
+        if problem:
+            raise DatabaseError(f"database {self.path} is damaged: its interview file {path} "
+                                f"{problem}; {self._recovery()}")
+        records: Records = data["interviews"]
+        return records
+
     def _keep_original(self, raw: bytes, version: int) -> None:
         backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
         # An existing copy is the original of an earlier migration: keep it. Anything else
         # there (a link) is replaced, never written through.
         if backup.is_symlink() or not backup.exists():
             durable.write_atomically(backup, raw)
+
+    # --- stored assessments (a cache: written on their own, never with the index) ------
+
+    def stored_assessments(self, loaded: Loaded) -> dict[str, Any]:
+        """Deal id -> stored assessment (a damaged or missing file is an empty cache)."""
+        if loaded.assessments is not None:
+            return {k: a for k, (_, a) in loaded.assessments.items()}
+        raw = None
+        with contextlib.suppress(OSError, DatabaseError):
+            raw = durable.read_bytes(assessments_path(self.path))
+        if raw is None:
+            return {}
+        try:
+            return decode_assessments(raw)
+        except (ValueError, TypeError, KeyError, IndexError, orjson.JSONDecodeError):
+            return {}
+
+    def _write_assessments(self, changes: Assessments, loaded: Loaded,
+                           check_revision: bool = True) -> None:
+        """Store ``changes`` (deal id -> (revision, assessment)) whose deal is still at
+        that revision; drop those of deals that are gone. Hold the lock."""
+        deals = {doc.get("id"): doc.get("revision", 0)
+                 for doc in loaded.index.get("deals", {}).values()}
+        stored = self.stored_assessments(loaded)
+        for deal_id, (revision, assessment) in changes.items():
+            if deal_id in deals and (not check_revision or deals[deal_id] == revision):
+                stored[deal_id] = assessment
+        durable.write_atomically(assessments_path(self.path), encode_assessments(
+            {k: v for k, v in stored.items() if k in deals}))
 
 
 def writable(path: Path) -> bool:

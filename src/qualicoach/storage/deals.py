@@ -38,13 +38,19 @@ class DealStore(Database):
 
     def deal(self, ref: str) -> Deal:
         """The deal that ``ref`` names: its id, or an unambiguous name or id prefix."""
+        docs = self._read().index.get("deals", {})
+        wanted = ref.strip()
+        # An exact id names one deal: build that one, not the whole team's.
+        exact = [doc for doc in docs.values() if doc.get("id") == wanted]
+        if len(exact) == 1:
+            return deal_from_doc(exact[0], self.path)
         return resolve_deal(self.deals(include_archived=True), ref)
 
     def add_deal(self, name: str, **fields: Any) -> Deal:
         """Create a deal with a new short id and return it."""
         check_deal_fields(fields)
-        with self.transaction() as db:
-            table = db.table("deals")
+        with self.transaction() as txn:
+            table = txn.table("deals")
             taken = {doc.get("id") for doc in table.all()}
             base = slugify(name)
             deal_id, n = base, 1
@@ -81,11 +87,11 @@ class DealStore(Database):
 
     def remove_deal(self, ref: str) -> Deal:
         """Delete a deal for good."""
-        with self.transaction() as db:
-            table = db.table("deals")
+        with self.transaction() as txn:
+            table = txn.table("deals")
             deal = resolve_deal([deal_from_doc(d, self.path) for d in table.all()], ref)
             table.remove(Query().id == deal.id)
-            db.table("interviews").remove(Query().deal == deal.id)
+            txn.interviews(deal.id).remove(Query().deal == deal.id)
         return deal
 
     def add_contact(self, ref: str, contact: Contact) -> Deal:
@@ -112,23 +118,27 @@ class DealStore(Database):
         Deal ids must be new. ``sample`` marks the database as sample data, which
         ``qualicoach demo`` may replace.
         """
-        with self.transaction() as db:
-            table = db.table("deals")
+        with self.transaction() as txn:
+            table = txn.table("deals")
             taken = {doc.get("id") for doc in table.all()}
             clashes = [d.id for d in deals if d.id in taken]
             if clashes or len({d.id for d in deals}) != len(deals):
                 raise InvalidValueError("deal ids already used: "
                                         f"{', '.join(clashes[:5]) or 'twice'}")
             table.insert_multiple(deal_to_doc(d) for d in deals)
-            db.table("interviews").insert_multiple(interview_to_doc(i) for i in interviews)
+            by_deal: dict[str, list[Interview]] = {}
+            for interview in interviews:
+                by_deal.setdefault(interview.deal_id, []).append(interview)
+            for deal_id, of_deal in by_deal.items():
+                txn.interviews(deal_id).insert_multiple(interview_to_doc(i) for i in of_deal)
             if sample:
-                db.table("meta").update({"sample": True}, doc_ids=[1])
+                txn.table("meta").update({"sample": True}, doc_ids=[1])
 
     def apply_deal_changes(self, plan: Callable[[list[Deal]], P]) -> P:
         """In one transaction: read every deal, ask ``plan`` what to create and change,
         write both (a changed deal's revision goes up), and return the plan."""
-        with self.transaction() as db:
-            table = db.table("deals")
+        with self.transaction() as txn:
+            table = txn.table("deals")
             docs = {d["id"]: d for d in table.all()}
             changes = plan([deal_from_doc(d, self.path) for d in docs.values()])
             changed = {deal.id: {**deal_to_doc(deal),
@@ -150,12 +160,11 @@ class DealStore(Database):
 
     def counts(self) -> tuple[int, int]:
         """How many deals and interviews the database holds."""
-        db = self.snapshot()
-        return len(db.table("deals")), len(db.table("interviews"))
+        return len(self.snapshot().table("deals")), sum(1 for _ in self.interview_docs())
 
     def _update(self, ref: str, change: Callable[[Deal], Deal]) -> Deal:
-        with self.transaction() as db:
-            table = db.table("deals")
+        with self.transaction() as txn:
+            table = txn.table("deals")
             docs = {d["id"]: d for d in table.all()}
             deal = resolve_deal([deal_from_doc(d, self.path) for d in docs.values()], ref)
             updated = change(deal)

@@ -138,11 +138,14 @@ def _fsync_folder(folder: Path) -> None:
 def remove_leftovers(path: Path) -> list[Path]:
     """Delete temporary files a killed writer left behind; call while holding the lock."""
     removed = []
-    for name in (path.name, path.name + ".journal"):
-        for leftover in path.parent.glob(f".{name}{TMP_MARK}*"):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-                removed.append(leftover)
+    leftovers = [p for name in (path.name, path.name + ".journal")
+                 for p in path.parent.glob(f".{name}{TMP_MARK}*")]
+    # The folder of interview shards beside the database (storage.layout).
+    leftovers += path.with_name(path.name + ".d").glob(f".*{TMP_MARK}*")
+    for leftover in leftovers:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
     return removed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import datetime
 
-from tinydb import Query, TinyDB
+from tinydb import Query
 
 from qualicoach.domain.answer import Answer
 from qualicoach.domain.deal import resolve_deal
@@ -17,7 +17,7 @@ from qualicoach.storage.codec import (
     interview_from_doc,
     interview_to_doc,
 )
-from qualicoach.storage.database import Database
+from qualicoach.storage.database import Database, Transaction
 
 
 class InterviewStore(Database):
@@ -25,10 +25,12 @@ class InterviewStore(Database):
 
     def start_interview(self, deal_id: str, frameworks: Mapping[str, str]) -> Interview:
         """Open a new interview of ``frameworks`` (id -> version) for a deal."""
-        with self.transaction() as db:
-            deals = [deal_from_doc(d, self.path) for d in db.table("deals").all()]
-            deal = resolve_deal(deals, deal_id)
-            table = db.table("interviews")
+        with self.transaction() as txn:
+            deals = txn.table("deals")
+            exact = deals.search(Query().id == deal_id)
+            found = exact if len(exact) == 1 else deals.all()
+            deal = resolve_deal([deal_from_doc(d, self.path) for d in found], deal_id)
+            table = txn.interviews(deal.id)
             taken = {doc["id"] for doc in table.search(Query().deal == deal.id)}
             number = len(taken) + 1
             while f"{deal.id}#{number}" in taken:  # numbers freed by nothing, but be sure
@@ -36,7 +38,7 @@ class InterviewStore(Database):
             interview = Interview(id=f"{deal.id}#{number}", deal_id=deal.id,
                                   frameworks=dict(frameworks), started=self.clock())
             table.insert(interview_to_doc(interview))
-            self._bump_deal(db, deal.id)
+            self._bump_deal(txn, deal.id)
         return interview
 
     def record_answer(self, interview_id: str, key: str, answer: Answer) -> None:
@@ -46,14 +48,14 @@ class InterviewStore(Database):
 
     def record_answers(self, interview_id: str, answers: Mapping[str, Answer]) -> None:
         """Record many answers at once, all or none (one database write)."""
-        with self.transaction() as db:
-            table = db.table("interviews")
-            doc = table.get(Query().id == interview_id)
-            if not isinstance(doc, dict):
+        with self.transaction() as txn:
+            table = txn.shard_of_interview(interview_id)
+            doc = table.get(Query().id == interview_id) if table is not None else None
+            if table is None or not isinstance(doc, dict):
                 raise NotFoundError(f"no interview '{interview_id}'")
             merged = {**doc["answers"], **{k: answer_to_doc(a) for k, a in answers.items()}}
             table.update({"answers": merged}, Query().id == interview_id)
-            self._bump_deal(db, doc["deal"])
+            self._bump_deal(txn, doc["deal"])
 
     def add_reply(self, deal_id: str, respondent: str, reply: str,
                   frameworks: Mapping[str, str], answers: Mapping[str, Answer],
@@ -64,10 +66,10 @@ class InterviewStore(Database):
         Idempotent: a reply with the same fingerprint already kept for this deal and
         respondent is returned as it is, and nothing is written.
         """
-        with self.transaction() as db:
-            deals = [deal_from_doc(d, self.path) for d in db.table("deals").all()]
+        with self.transaction() as txn:
+            deals = [deal_from_doc(d, self.path) for d in txn.table("deals").all()]
             deal = resolve_deal(deals, deal_id)
-            table = db.table("interviews")
+            table = txn.interviews(deal.id)
             docs = table.search(Query().deal == deal.id)
             for doc in docs:
                 if (doc.get("reply") == reply
@@ -82,14 +84,14 @@ class InterviewStore(Database):
                                   status="finished", ended=answered, answers=dict(answers),
                                   respondent=respondent, reply=reply)
             table.insert(interview_to_doc(interview))
-            self._bump_deal(db, deal.id)
+            self._bump_deal(txn, deal.id)
         return interview, True
 
     def end_interview(self, interview_id: str, status: InterviewStatus) -> Interview:
         """Mark an interview finished or interrupted (and fold its answers in)."""
-        with self.transaction() as db:
-            table = db.table("interviews")
-            if not table.contains(Query().id == interview_id):
+        with self.transaction() as txn:
+            table = txn.shard_of_interview(interview_id)
+            if table is None:
                 raise NotFoundError(f"no interview '{interview_id}'")
             table.update({"status": status, "ended": self.clock().isoformat()},
                          Query().id == interview_id)
@@ -98,19 +100,16 @@ class InterviewStore(Database):
             return interview_from_doc(doc, self.path)
 
     def interviews(self, deal_id: str) -> list[Interview]:
-        """A deal's interviews, oldest first."""
-        table = self.snapshot().table("interviews")
-        found = [interview_from_doc(d, self.path) for d in table.search(Query().deal == deal_id)]
+        """A deal's interviews, oldest first (reading that deal's shard alone)."""
+        found = [interview_from_doc(d, self.path) for d in self.interview_docs([deal_id])]
         return sorted(found, key=lambda i: i.started)
 
     def interviews_by_deal(self, deal_ids: Collection[str] | None = None
                            ) -> dict[str, list[Interview]]:
         """Every interview (of ``deal_ids`` only, if given), grouped by deal id, oldest
-        first (one pass over the file)."""
+        first (reading only the shards that hold them)."""
         grouped: dict[str, list[Interview]] = {}
-        for doc in self._read().get("interviews", {}).values():
-            if deal_ids is not None and doc.get("deal") not in deal_ids:
-                continue  # building the others would cost most of a listing after a change
+        for doc in self.interview_docs(deal_ids):
             interview = interview_from_doc(doc, self.path)
             grouped.setdefault(interview.deal_id, []).append(interview)
         for interviews in grouped.values():
@@ -125,8 +124,8 @@ class InterviewStore(Database):
         return latest
 
     @staticmethod
-    def _bump_deal(db: TinyDB, deal_id: str) -> None:
-        table = db.table("deals")
+    def _bump_deal(txn: Transaction, deal_id: str) -> None:
+        table = txn.table("deals")
         doc = table.get(Query().id == deal_id)
         if isinstance(doc, dict):
             table.update({"revision": doc.get("revision", 0) + 1}, doc_ids=[doc.doc_id])

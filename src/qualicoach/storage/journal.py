@@ -22,7 +22,6 @@ from qualicoach.storage.durable import (
     fault_message,
     write_atomically,
 )
-from qualicoach.storage.layout import Data
 
 
 class Journal:
@@ -111,14 +110,6 @@ class UnfitEntry(Exception):
     it becomes a ``Rejected``)."""
 
 
-class Index:
-    """Interview and deal records of one version of the data, by id."""
-
-    def __init__(self, data: Data) -> None:
-        self.interviews = {doc.get("id", ""): doc for doc in data.get("interviews", {}).values()}
-        self.deals = {doc.get("id", ""): doc for doc in data.get("deals", {}).values()}
-
-
 def journal_entry(raw: bytes) -> dict[str, Any]:
     """A journal entry checked as a read would check the answer it holds (raises
     UnfitEntry)."""
@@ -140,40 +131,22 @@ def journal_entry(raw: bytes) -> dict[str, Any]:
     return entry
 
 
-def apply_entry(data: Data, entry: dict[str, Any], index: Index | None = None) -> None:
-    """Apply one checked journal entry (set an answer, bump the deal's revision); raise
-    UnfitEntry when its interview is not there to take it.
-
-    Entries are applied once per version of the database (the journal token sees to that),
-    so the revision a reader computes is the same every time it reads the same files.
-    """
-    docs = index if index is not None else Index(data)
-    doc = docs.interviews.get(entry["interview"])
+def apply_answer(interviews: dict[str, dict[str, Any]], entry: dict[str, Any]) -> None:
+    """Set the answer a checked journal entry holds on its interview (records by interview
+    id); raise UnfitEntry when its interview is not there to take it."""
+    doc = interviews.get(entry["interview"])
     if doc is None:
         # Its deal was removed meanwhile, or the entry is wrong: kept aside, not lost.
         raise UnfitEntry(f"interview {entry['interview']!r} is not in the database")
     if not isinstance(doc.get("answers"), dict):
         raise UnfitEntry(f"interview {entry['interview']!r} cannot take answers (damaged)")
     doc["answers"][entry["key"]] = entry["answer"]
-    deal = docs.deals.get(doc.get("deal", ""))
-    if deal is not None:
-        bump(deal)
 
 
-def apply_journal(journal: Journal, data: Data) -> tuple[str | None, list[Rejected]]:
-    """Apply the journal's entries that hold to ``data``; return the journal's token (None
-    when ``data`` already holds it) and the entries that do not."""
-    token, entries = journal.read()
-    if token is None or data["meta"]["1"].get("journal_applied") == token:
-        return None, []
-    index = Index(data)
-    rejected = []
-    for number, raw in enumerate(entries, start=2):
-        try:
-            apply_entry(data, journal_entry(raw), index)
-        except UnfitEntry as exc:
-            rejected.append(Rejected(number, raw, str(exc)))
-    return token, rejected
+def deal_of_entry(entry: dict[str, Any]) -> str:
+    """The id of the deal a journal entry's interview belongs to (interview ids are
+    ``DEAL#N``)."""
+    return str(entry["interview"]).rpartition("#")[0]
 
 
 def bump(deal_doc: dict[str, Any]) -> None:

@@ -1,13 +1,24 @@
-"""How the database file is laid out, so a listing can read the deals alone.
+"""Where each part of the database lives on disk, and how each file is encoded.
 
-The file starts with the byte range of the deals table, in a fixed-width field of the meta
-record, so a listing can read the deals alone (they are a tenth of a large file; the
-interviews are the rest). It is still one valid JSON document, and a TinyDB database.
+Schema 2 splits the database so that one deal's work reads that deal, not the team's:
+
+- ``qualicoach.json``, the **index**: a TinyDB file with tables ``meta`` and ``deals``
+  (each deal's fields and revision). It is the commit point of every change: it names the
+  interview shard files that belong to this version of the database.
+- ``qualicoach.json.d/interviews-NN-TOKEN.z``, the **shards**: the interviews of the
+  deals whose id hashes to shard NN, as a zlib-compressed TinyDB table. A shard file is
+  never changed once written: a change writes a new file under a new token, then the index
+  that names it, so a kill at any moment leaves an index naming complete files.
+- ``qualicoach.json.d/assessments.json``: the listing's stored assessments, a cache
+  validated by each deal's revision, so it is written on its own, never with the index.
 """
 
 from __future__ import annotations
 
 import gc
+import re
+import secrets
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +28,54 @@ import orjson
 Records = dict[str, dict[str, Any]]
 Data = dict[str, Records]
 
-LAYOUT_PREFIX = b'{"meta":{"1":{"layout":"'
-LAYOUT_DIGITS = 13
-LAYOUT_HEAD = len(LAYOUT_PREFIX) + 2 * LAYOUT_DIGITS + 1
-DEALS_KEY = b',"deals":'
+SHARD_COUNT = 64
+_SHARD_NAME = re.compile(r"interviews-(\d{2})-[0-9a-f]{8}\.z")
+# Small enough to write quickly, large enough to shrink a shard of answers six-fold.
+_LEVEL = 6
+
+
+def folder_of(index: Path) -> Path:
+    """The folder beside the index holding its shards and stored assessments."""
+    return index.with_name(index.name + ".d")
+
+
+def assessments_path(index: Path) -> Path:
+    """The file of stored assessments of the database at ``index``."""
+    return folder_of(index) / "assessments.json"
+
+
+def shard_of(deal_id: str, count: int = SHARD_COUNT) -> int:
+    """The shard a deal's interviews live in (stable across runs and machines)."""
+    return zlib.crc32(deal_id.encode("utf-8", "surrogatepass")) % count
+
+
+def new_shard_name(number: int) -> str:
+    """A file name for a new version of shard ``number``, never used before."""
+    return f"interviews-{number:02d}-{secrets.token_hex(4)}.z"
+
+
+def is_shard_name(name: str) -> bool:
+    """Whether ``name`` is one of our shard files."""
+    return _SHARD_NAME.fullmatch(name) is not None
 
 
 def serialize(data: Data) -> bytes:
-    """The database as JSON: meta (with the layout) first, then deals, then the rest."""
-    meta = {k: v for k, v in data.get("meta", {}).get("1", {}).items() if k != "layout"}
-    meta_body = orjson.dumps(meta)[1:-1]
-    tail = b'"' + (b"," + meta_body if meta_body else b"") + b"}}"
-    others = [k for k in data if k not in ("meta", "deals")]
-    extra_meta = {k: v for k, v in data.get("meta", {}).items() if k != "1"}
-    if extra_meta:  # records beyond the first are not ours; keep them, in the full form
-        return orjson.dumps(data)
-    deals = orjson.dumps(data.get("deals", {}))
-    start = LAYOUT_HEAD + len(tail) + len(DEALS_KEY)
-    layout = b"%0*d:%0*d" % (LAYOUT_DIGITS, start, LAYOUT_DIGITS, start + len(deals))
-    parts = [LAYOUT_PREFIX, layout, tail, DEALS_KEY, deals]
-    for name in others:
-        parts += [b",", orjson.dumps(name), b":", orjson.dumps(data[name])]
-    parts.append(b"}")
-    return b"".join(parts)
+    """The index as JSON, meta first."""
+    ordered = {"meta": data.get("meta", {}), **{k: v for k, v in data.items() if k != "meta"}}
+    return orjson.dumps(ordered)
+
+
+def encode_shard(records: Records) -> bytes:
+    """A shard file's bytes: its interviews table, compressed."""
+    return zlib.compress(orjson.dumps({"interviews": records}), _LEVEL)
+
+
+def decode_shard(raw: bytes) -> Any:
+    """A shard file's content (raises ValueError when it is damaged)."""
+    try:
+        return loads_without_gc(zlib.decompress(raw))
+    except zlib.error as exc:
+        raise ValueError(f"not a compressed shard ({exc})") from None
 
 
 def loads_without_gc(raw: bytes) -> Any:
@@ -61,27 +97,39 @@ def loads_without_gc(raw: bytes) -> Any:
             gc.enable()
 
 
-def read_deals_table(path: Path) -> tuple[dict[str, Any], Records] | None:
-    """The meta record and the deals table alone, read through the layout the file starts
-    with; None when the file does not allow it (written by something else, anything
-    unexpected), and the caller reads the whole file, which also reports damage properly."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(LAYOUT_HEAD + 32)
-            if not head.startswith(LAYOUT_PREFIX):
-                return None
-            start, end = (int(x) for x in
-                          head[len(LAYOUT_PREFIX):LAYOUT_HEAD].decode().split(":"))
-            meta_end = start - len(DEALS_KEY)
-            handle.seek(0)
-            meta_raw = handle.read(start)
-            if meta_raw[meta_end:start] != DEALS_KEY:
-                return None
-            meta = orjson.loads(meta_raw[len(b'{"meta":'):meta_end])["1"]
-            handle.seek(start)
-            deals: Records = loads_without_gc(handle.read(end - start))
-    except (OSError, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-        return None
-    if not isinstance(meta, dict):
-        return None
-    return meta, deals
+def encode_assessments(assessments: dict[str, Any]) -> bytes:
+    """The stored assessments file: deal id -> assessment, each reason stored once.
+
+    Most reasons recur across deals word for word (the same question, the same weak
+    answer), so each distinct reason is kept once and assessments name it by number.
+    """
+    numbers: dict[bytes, int] = {}
+    table: list[Any] = []
+    deals: dict[str, Any] = {}
+    for deal_id, assessment in assessments.items():
+        stored = dict(assessment)
+        if isinstance(stored.get("reasons"), list):
+            refs = []
+            for reason in stored["reasons"]:
+                key = orjson.dumps(reason, option=orjson.OPT_SORT_KEYS)
+                if key not in numbers:
+                    numbers[key] = len(table)
+                    table.append(reason)
+                refs.append(numbers[key])
+            stored["reasons"] = refs
+        deals[deal_id] = stored
+    return orjson.dumps({"format": 1, "reasons": table, "deals": deals})
+
+
+def decode_assessments(raw: bytes) -> dict[str, Any]:
+    """Deal id -> assessment, from the stored assessments file (raises ValueError,
+    TypeError, KeyError or IndexError when it is damaged)."""
+    data = loads_without_gc(raw)
+    if not isinstance(data, dict) or data.get("format") != 1:
+        raise ValueError("not a stored assessments file")
+    table = data["reasons"]
+    deals: dict[str, Any] = data["deals"]
+    for assessment in deals.values():
+        if isinstance(assessment.get("reasons"), list):
+            assessment["reasons"] = [table[i] for i in assessment["reasons"]]
+    return deals

@@ -1,17 +1,24 @@
 """The schema version of the database, the shape every version must have, and the steps
-that bring an older file up to date."""
+that bring an older file up to date.
+
+Version 1 held everything in one file (tables ``meta``, ``deals`` with each deal's stored
+assessment, and ``interviews``). Version 2 is the index and shards of ``storage.layout``:
+``split`` turns the one into the other, and the original file is kept as
+``qualicoach.json.v1.bak`` by the first write.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from qualicoach.domain.clock import utc_now
 from qualicoach.errors import DatabaseError
-from qualicoach.storage.layout import Data
+from qualicoach.storage.layout import SHARD_COUNT, Data, Records, shard_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def schema_version(data: Data, path: Path) -> int:
@@ -51,8 +58,43 @@ def shape_problem(data: Any) -> str | None:
     return None
 
 
+@dataclass
+class Split:
+    """A version 1 database in the parts of version 2: the index, the shards' records
+    and the stored assessments (deal id -> (revision, assessment))."""
+
+    index: Data
+    shards: dict[int, Records]
+    assessments: dict[str, tuple[int, dict[str, Any]]]
+
+
+def split(data: Data) -> Split:
+    """A version 1 database (one file) as the parts of version 2."""
+    meta = dict(data.get("meta", {}).get("1", {}))
+    meta.pop("layout", None)
+    meta["schema_version"] = 2
+    meta["shard_count"] = SHARD_COUNT
+    meta["shards"] = {}
+    deals: Records = {}
+    assessments: dict[str, tuple[int, dict[str, Any]]] = {}
+    for doc_id, doc in data.get("deals", {}).items():
+        stored = doc.pop("assessment", None)
+        if isinstance(stored, dict):
+            assessments[doc["id"]] = (doc.get("revision", 0), stored)
+        deals[doc_id] = doc
+    shards: dict[int, Records] = {}
+    for doc in data.get("interviews", {}).values():
+        records = shards.setdefault(shard_of(doc["deal"]), {})
+        records[str(len(records) + 1)] = doc
+    index: Data = {"meta": {"1": meta}, "deals": deals}
+    # Tables that are not ours stay in the index, as they were.
+    index.update({k: v for k, v in data.items() if k not in ("meta", "deals", "interviews")})
+    return Split(index, shards, assessments)
+
+
 def migrate(data: Data, version: int, now: datetime | None = None) -> Data:
-    """Bring data of an older schema version up to the current one, step by step."""
+    """Bring data of a schema version before 1 up to version 1 (one file); ``split``
+    then makes version 2 of it."""
     if version < 1:
         # Version 0 is a TinyDB file with no schema record, such as a script using plain
         # TinyDB writes: deals may lack the bookkeeping fields, which get defaults.

@@ -1,0 +1,189 @@
+"""Start-up and scale benchmark: issue 16's figures, as ratios measured in one run.
+
+    python bench/scale_bench.py [--sizes 200,10000] [--repeat 5] [--skip-interview]
+
+Every command runs as a shell user runs it (the installed console script, a fresh
+process each time); times are medians of --repeat runs, peak memory is the process's
+maximum resident set (from wait4). It prints:
+
+- the baseline: a one-file Typer app whose one command takes an argument and two options
+  and prints a line (it pays Typer's own imports, as every command does);
+- for each size, a database built by ``qualicoach demo --deals N`` (its time, peak memory
+  and size at rest per deal), then ``deals --at-risk --format json``, ``report DEAL``,
+  ``deal show DEAL``, ``history DEAL`` and the start of an interview (until its first
+  question is on the screen, in a pseudo-terminal);
+- ``--help``;
+- each command's ratio to the baseline at the first size, and to itself at the first size
+  for the others.
+
+Targets (issue 16): at the first size (200) each command at most 1.2x the baseline; at
+10,000 the one-deal commands at most 1.5x their 200-deal time and under 150 MB, the listing
+at most 2x; at most 4 KB a deal at rest; ``demo --deals 10000`` under 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pty
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PYTHON = sys.executable
+BARE_APP = '''import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main(deal: str, format: str = typer.Option("text", "--format"),
+         at_risk: bool = typer.Option(False, "--at-risk")) -> None:
+    print(f"{deal}: {format} {at_risk}")
+
+
+app()
+'''
+# Shown with the first question of an interview: "Budget - 1 of 7".
+FIRST_QUESTION = b" - 1 of "
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds and peak resident MB of one run of ``command``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def interview_start(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds until the interview's first question is on a terminal, and peak MB then."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.execve(command[0], command, env)
+    seen = b""
+    try:
+        while FIRST_QUESTION not in seen:
+            if time.perf_counter() - start > 60:
+                raise SystemExit(f"no question after 60 s: {' '.join(command)}\n{seen[-500:]!r}")
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:
+                    raise SystemExit(f"ended before a question: {seen[-500:]!r}") from None
+        elapsed = time.perf_counter() - start
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        _, _, usage = os.wait4(pid, 0)
+        os.close(fd)
+    return elapsed, usage.ru_maxrss / 1024
+
+
+Runner = Callable[[list[str], dict[str, str]], tuple[float, float]]
+
+
+def measure(command: list[str], env: dict[str, str], repeat: int,
+            runner: Runner = run) -> tuple[float, float]:
+    """Median seconds and largest peak MB of ``repeat`` runs (after one unmeasured run)."""
+    runner(command, env)
+    results = [runner(command, env) for _ in range(repeat)]
+    return statistics.median(t for t, _ in results), max(m for _, m in results)
+
+
+def at_rest(db: Path) -> int:
+    """Bytes the database holds at rest: the file and everything beside it that is part
+    of it (its folder of shards and stored assessments, a journal); not backups or locks."""
+    total = db.stat().st_size
+    folder = db.with_name(db.name + ".d")
+    if folder.is_dir():
+        total += sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    journal = db.with_name(db.name + ".journal")
+    if journal.exists():
+        total += journal.stat().st_size
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="200,10000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-interview", action="store_true")
+    args = parser.parse_args()
+    # Measure what users run: pip compiles bytecode at install.
+    import compileall
+
+    import qualicoach
+
+    compileall.compile_dir(str(Path(qualicoach.__file__).parent), quiet=1)
+    qualicoach_cmd = str(Path(PYTHON).with_name("qualicoach"))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = {**os.environ, "QUALICOACH_CONFIG_DIR": str(folder / "config"),
+               "QUALICOACH_DATA_DIR": str(folder / "data"), "NO_COLOR": "1",
+               "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
+        env.pop("QUALICOACH_FRAMEWORKS", None)
+        env.pop("QUALICOACH_DB", None)
+        bare = folder / "bare.py"
+        bare.write_text(BARE_APP)
+        baseline, baseline_mb = measure([PYTHON, str(bare), "acme", "--format", "json",
+                                         "--at-risk"], env, args.repeat)
+        print(f"baseline (one-file Typer app): {baseline:.3f} s, {baseline_mb:.0f} MB")
+        help_time, help_mb = measure([qualicoach_cmd, "--help"], env, args.repeat)
+        print(f"--help: {help_time:.3f} s = {help_time / baseline:.2f}x baseline, "
+              f"{help_mb:.0f} MB")
+        first: dict[str, float] = {}
+        for size in (int(s) for s in args.sizes.split(",")):
+            db = folder / f"demo-{size}.json"
+            built, built_mb = run([qualicoach_cmd, "demo", "--deals", str(size), "--db",
+                                   str(db)], env)
+            per_deal = at_rest(db) / size
+            print(f"\n{size:,} deals: demo {built:.1f} s, {built_mb:.0f} MB peak; "
+                  f"{per_deal / 1024:.1f} KB a deal at rest")
+            ids = subprocess.run([qualicoach_cmd, "--db", str(db), "deals", "--all",
+                                  "--format", "ids"], env=env, capture_output=True,
+                                 text=True, check=True).stdout.split()
+            deal = ids[len(ids) // 2]
+            db_args = [qualicoach_cmd, "--db", str(db)]
+            commands = {
+                "deals --at-risk --format json": [*db_args, "deals", "--at-risk",
+                                                  "--format", "json"],
+                "report DEAL": [*db_args, "report", deal],
+                "deal show DEAL": [*db_args, "deal", "show", deal],
+                "history DEAL": [*db_args, "history", deal],
+            }
+            for name, command in commands.items():
+                seconds, peak = measure(command, env, args.repeat)
+                _report(name, size, seconds, peak, baseline, first)
+            if not args.skip_interview:
+                command = [*db_args, "interview", deal, "-F", "bant", "--quick"]
+                seconds, peak = measure(command, env, args.repeat, interview_start)
+                _report("interview start", size, seconds, peak, baseline, first)
+
+
+def _report(name: str, size: int, seconds: float, peak: float, baseline: float,
+            first: dict[str, float]) -> None:
+    key = name
+    if key not in first:
+        first[key] = seconds
+        print(f"  {name:32} {seconds:.3f} s = {seconds / baseline:.2f}x baseline, "
+              f"{peak:.0f} MB", flush=True)
+    else:
+        print(f"  {name:32} {seconds:.3f} s = {seconds / first[key]:.2f}x the first size "
+              f"({seconds / baseline:.2f}x baseline), {peak:.0f} MB", flush=True)
+
+
+if __name__ == "__main__":
+    main()
