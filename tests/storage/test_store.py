@@ -394,3 +394,21 @@ def test_a_damaged_deals_table_is_still_reported(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="not valid JSON"):
         Store(path).listing()
     assert path.read_bytes() == damaged
+
+
+def test_deals_inserted_in_bulk_join_the_interviews_already_stored(tmp_path: Path) -> None:
+    from qualicoach.domain.deal import Deal
+    from qualicoach.domain.interview import Interview
+
+    path = tmp_path / "q.json"
+    store = Store(path, clock=Clock())
+    store.add_deal("One")
+    store.start_interview("one", {"bant": "1.0"})
+    now = store.clock()
+    store.insert_many([Deal(id="two", name="Two", created=now, updated=now)],
+                      [Interview("two#1", "two", {"bant": "1.0"}, now),
+                       Interview("one#2", "one", {"bant": "1.0"}, now)])
+    fresh = Store(path)
+    assert [i.id for i in fresh.interviews("one")] == ["one#1", "one#2"]
+    assert [i.id for i in fresh.interviews("two")] == ["two#1"]
+    assert fresh.counts() == (2, 3)

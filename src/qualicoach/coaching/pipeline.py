@@ -100,12 +100,17 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
     outdated = [item for item in listed if not _still_holds(item, basis, now)]
     fresh: dict[str, tuple[int, dict[str, Any]]] = {}
     if outdated:
-        grouped = interviews if interviews is not None else store.interviews_by_deal(
-            {item.fields["id"] for item in outdated})
-        for item in outdated:
-            deal = store.parse_deal(item.fields)
-            fresh[deal.id] = (item.revision, stored_assessment(
-                deal, grouped.get(deal.id, []), catalog, settings, now, f"{item.revision}:{basis}"))
+        by_id = {item.fields["id"]: item for item in outdated}
+        # Shard by shard, so rescoring a whole team holds one shard's interviews at a time.
+        batches = ([(list(by_id), interviews)] if interviews is not None
+                   else store.interviews_by_deal_in_batches(by_id))
+        for ids, grouped in batches:
+            for deal_id in ids:
+                item = by_id[deal_id]
+                deal = store.parse_deal(item.fields)
+                fresh[deal.id] = (item.revision, stored_assessment(
+                    deal, list(grouped.get(deal.id, [])), catalog, settings, now,
+                    f"{item.revision}:{basis}"))
         store.save_assessments(fresh)
     rows = []
     for item in listed:

@@ -60,9 +60,16 @@ def json_safe(document: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
+# The bytes every match of _UNSAFE_UTF8 starts with.
+_UNSAFE_LEADS = tuple(sorted({chr(c).encode()[:1] for c in _UNSAFE_CODES if c >= 0x20}))
+
+
 def json_safe_bytes(document: bytes) -> bytes:
     """``json_safe`` for a UTF-8 encoded JSON document (no decoding of large output)."""
-    if _UNSAFE_UTF8.search(document) is None:
+    # A byte search runs at memory speed, the pattern twenty times slower: most documents
+    # hold none of the lead bytes, and the pattern starts at the first one.
+    starts = [i for lead in _UNSAFE_LEADS if (i := document.find(lead)) >= 0]
+    if not starts or _UNSAFE_UTF8.search(document, min(starts)) is None:
         return document
     return _UNSAFE_UTF8.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), document)
 

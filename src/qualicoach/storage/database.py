@@ -48,6 +48,7 @@ from qualicoach.storage.layout import (
     SHARD_COUNT,
     Data,
     Records,
+    ShardWriter,
     assessments_path,
     decode_assessments,
     decode_shard,
@@ -146,6 +147,7 @@ class Transaction:
         self._index = _Snapshot(loaded.index)
         self.db = TinyDB(storage=lambda *_: self._index)
         self._shards: dict[int, tuple[_Snapshot, TinyDB]] = {}
+        self.streams: dict[int, ShardWriter] = {}
         self.forced = False
         self.assessments: Assessments = {}
 
@@ -175,7 +177,18 @@ class Transaction:
                 return table
         return None
 
+    def stream(self, deal_id: str) -> ShardWriter:
+        """A writer appending interviews to ``deal_id``'s shard without holding them; a
+        shard is either streamed or used as a table in one transaction."""
+        number = shard_of(deal_id, self._loaded.shard_count)
+        if number not in self.streams:
+            assert number not in self._shards, "shard already used as a table"
+            records = self._database._shard_under_lock(self._loaded, number)
+            self.streams[number] = ShardWriter(records)
+        return self.streams[number]
+
     def _shard(self, number: int) -> Table:
+        assert number not in self.streams, "shard already streamed"
         if number not in self._shards:
             records = self._database._shard_under_lock(self._loaded, number)
             storage = _Snapshot({"interviews": records})
@@ -196,7 +209,8 @@ class Transaction:
         is split)."""
         if self.forced:
             for number in range(self._loaded.shard_count):
-                self._shard(number)
+                if number not in self.streams:
+                    self._shard(number)
         return {n: s.data.get("interviews", {}) for n, (s, _) in self._shards.items()
                 if s.dirty or self.forced}
 
@@ -207,7 +221,8 @@ class Transaction:
     @property
     def dirty(self) -> bool:
         """Whether anything is to be written."""
-        return self.forced or self._index.dirty or any(s.dirty for s, _ in self._shards.values())
+        return (self.forced or self._index.dirty or bool(self.streams)
+                or any(s.dirty for s, _ in self._shards.values()))
 
 
 class Database:
@@ -305,6 +320,13 @@ class Database:
                 names[str(number)] = name
             else:
                 names.pop(str(number), None)
+        for number, writer in txn.streams.items():
+            if writer.empty:
+                names.pop(str(number), None)
+                continue
+            name = new_shard_name(number)
+            durable.write_atomically(self.folder / name, writer.finish())
+            names[str(number)] = name
         meta = loaded.meta
         meta["shards"] = dict(sorted(names.items(), key=lambda kv: int(kv[0])))
         meta.pop("journal_applied", None)
@@ -325,6 +347,8 @@ class Database:
                                     check_revision=False)
         shards = txn.shards()
         shards.update({n: r for n, r in loaded.shards.items() if n not in shards})
+        for number in txn.streams:  # not held in memory: read again when needed
+            shards.pop(number, None)
         self._cache = Loaded((sig, None), loaded.index, SCHEMA_VERSION, shards=shards,
                              checked=set(shards), index_checked=True)
         return note
@@ -437,6 +461,23 @@ class Database:
         raise DatabaseError(f"database {self.path} is damaged: an interview file it names "
                             f"in {self.folder} is missing; the files were not changed")
 
+    def interview_batches(self, deal_ids: Collection[str]
+                          ) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+        """``deal_ids`` shard by shard, each with its stored interviews; a shard read for
+        this is not kept, so going through a whole team's interviews holds one shard."""
+        loaded = self._read()
+        by_shard: dict[int, list[str]] = {}
+        for deal_id in deal_ids:
+            by_shard.setdefault(shard_of(deal_id, loaded.shard_count), []).append(deal_id)
+        for number, ids in sorted(by_shard.items()):
+            wanted = set(ids)
+            try:
+                records = self._shard(loaded, number, keep=False)
+            except _ShardGone:  # writers replaced it meanwhile: read it the careful way
+                yield ids, list(self.interview_docs(ids))
+                continue
+            yield ids, [doc for doc in records.values() if doc.get("deal") in wanted]
+
     def _load(self, for_write: bool) -> Loaded:
         """The index with the journal's bumps applied (shards come on demand)."""
         sigs = self._signatures()
@@ -533,9 +574,9 @@ class Database:
             loaded.by_id[number] = by_id
         return by_id
 
-    def _shard(self, loaded: Loaded, number: int) -> Records:
-        """Shard ``number`` of this version, read now if it was not; raises _ShardGone when
-        writers removed it meanwhile."""
+    def _shard(self, loaded: Loaded, number: int, keep: bool = True) -> Records:
+        """Shard ``number`` of this version, read now if it was not (and kept with it if
+        ``keep``); raises _ShardGone when writers removed it meanwhile."""
         if number in loaded.shards:
             return loaded.shards[number]
         name = loaded.shard_names().get(str(number))
@@ -546,6 +587,12 @@ class Database:
             if raw is None:
                 raise _ShardGone(name)
             records = self._parse_shard(raw, path)
+        if not keep:
+            by_id = {doc.get("id", ""): doc for doc in records.values()}
+            for _, _, entry in loaded.pending.get(number, []):
+                with contextlib.suppress(UnfitEntry):  # said when the shard is kept
+                    apply_answer(by_id, entry)
+            return records
         loaded.shards[number] = records
         for line, raw_entry, entry in loaded.pending.pop(number, []):
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from tinydb import Query
@@ -118,21 +118,42 @@ class DealStore(Database):
         Deal ids must be new. ``sample`` marks the database as sample data, which
         ``qualicoach demo`` may replace.
         """
+        by_deal: dict[str, list[Interview]] = {d.id: [] for d in deals}
+        for interview in interviews:
+            by_deal.setdefault(interview.deal_id, []).append(interview)
+        ids = {d.id for d in deals}
+        self.insert_deals(((d, by_deal[d.id]) for d in deals), sample=sample,
+                          more=[i for i in interviews if i.deal_id not in ids])
+
+    def insert_deals(self, items: Iterable[tuple[Deal, Sequence[Interview]]],
+                     sample: bool = False, more: Sequence[Interview] = ()) -> int:
+        """Add deals, each with its interviews, in one write, taking them one at a time
+        (a generator of 10,000 sample deals is never held whole); returns how many.
+
+        Deal ids must be new. ``sample`` marks the database as sample data, which
+        ``qualicoach demo`` may replace. ``more`` are interviews of deals already there.
+        """
         with self.transaction() as txn:
             table = txn.table("deals")
             taken = {doc.get("id") for doc in table.all()}
-            clashes = [d.id for d in deals if d.id in taken]
-            if clashes or len({d.id for d in deals}) != len(deals):
-                raise InvalidValueError("deal ids already used: "
-                                        f"{', '.join(clashes[:5]) or 'twice'}")
-            table.insert_multiple(deal_to_doc(d) for d in deals)
-            by_deal: dict[str, list[Interview]] = {}
-            for interview in interviews:
-                by_deal.setdefault(interview.deal_id, []).append(interview)
-            for deal_id, of_deal in by_deal.items():
-                txn.interviews(deal_id).insert_multiple(interview_to_doc(i) for i in of_deal)
+            docs = []
+            clashes = []
+            for deal, interviews in items:
+                if deal.id in taken:
+                    clashes.append(deal.id)
+                    continue
+                taken.add(deal.id)
+                docs.append(deal_to_doc(deal))
+                for interview in interviews:
+                    txn.stream(interview.deal_id).append(interview_to_doc(interview))
+            for interview in more:
+                txn.stream(interview.deal_id).append(interview_to_doc(interview))
+            if clashes:
+                raise InvalidValueError(f"deal ids already used: {', '.join(clashes[:5])}")
+            table.insert_multiple(docs)
             if sample:
                 txn.table("meta").update({"sample": True}, doc_ids=[1])
+        return len(docs)
 
     def apply_deal_changes(self, plan: Callable[[list[Deal]], P]) -> P:
         """In one transaction: read every deal, ask ``plan`` what to create and change,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 
 from tinydb import Query
@@ -115,6 +115,19 @@ class InterviewStore(Database):
         for interviews in grouped.values():
             interviews.sort(key=lambda i: i.started)
         return grouped
+
+    def interviews_by_deal_in_batches(self, deal_ids: Collection[str]
+                                      ) -> Iterator[tuple[list[str], dict[str, list[Interview]]]]:
+        """``deal_ids`` in batches, each with its interviews grouped by deal, oldest first;
+        a batch is one shard, read and then let go."""
+        for ids, docs in self.interview_batches(deal_ids):
+            grouped: dict[str, list[Interview]] = {}
+            for doc in docs:
+                interview = interview_from_doc(doc, self.path)
+                grouped.setdefault(interview.deal_id, []).append(interview)
+            for interviews in grouped.values():
+                interviews.sort(key=lambda i: i.started)
+            yield ids, grouped
 
     def latest_answers(self, deal_id: str) -> dict[str, Answer]:
         """The latest answer to every question ever answered for a deal."""
