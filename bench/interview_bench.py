@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from store_bench import realistic_data
+from store_bench import realistic_data, split_once
 
 from qualicoach.coaching.flow import QuestionFlow
 from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
@@ -63,6 +63,7 @@ def main() -> None:
         json.loads(text)
         read_floor = time.perf_counter() - start
         del text
+        split_once(db)
 
         catalog = load_catalog([Source("built-in", builtin_folder())])
         frameworks = [catalog.get("meddic"), catalog.get("bant"), catalog.get("alignment")]

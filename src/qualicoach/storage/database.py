@@ -52,6 +52,7 @@ from qualicoach.storage.layout import (
     assessments_path,
     decode_assessments,
     decode_shard,
+    digest,
     encode_assessments,
     encode_shard,
     folder_of,
@@ -329,6 +330,9 @@ class Database:
             names[str(number)] = name
         meta = loaded.meta
         meta["shards"] = dict(sorted(names.items(), key=lambda kv: int(kv[0])))
+        # Every deal was checked before this write: the next one need not build them all
+        # again while the deals are exactly these.
+        meta["deals_digest"] = digest(loaded.index.get("deals", {}))
         meta.pop("journal_applied", None)
         if loaded.token is not None:
             meta["journal_applied"] = loaded.token
@@ -500,6 +504,10 @@ class Database:
                                         for n in range(SHARD_COUNT)})
             else:
                 loaded = Loaded(sigs, data, version)
+                if for_write and loaded.meta.get("deals_digest") is not None:
+                    # Before the journal's bumps change them: as we wrote them.
+                    loaded.index_checked = (loaded.meta["deals_digest"]
+                                            == digest(data.get("deals", {})))
                 problem = self._index_problem(loaded)
                 if problem:
                     raise DatabaseError(f"database {self.path} is damaged: {problem}; "

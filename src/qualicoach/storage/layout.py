@@ -16,6 +16,7 @@ Schema 2 splits the database so that one deal's work reads that deal, not the te
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 import secrets
 import zlib
@@ -63,6 +64,12 @@ def serialize(data: Data) -> bytes:
     """The index as JSON, meta first."""
     ordered = {"meta": data.get("meta", {}), **{k: v for k, v in data.items() if k != "meta"}}
     return orjson.dumps(ordered)
+
+
+def digest(records: Records) -> str:
+    """A fingerprint of records' content, so records we wrote and checked can be known
+    again without building every one of them."""
+    return hashlib.blake2b(orjson.dumps(records), digest_size=16).hexdigest()
 
 
 def encode_shard(records: Records) -> bytes:
