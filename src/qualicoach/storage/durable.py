@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,7 +95,9 @@ def write_atomically(path: Path, payload: bytes, backup: Path | None = None) -> 
     """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = folder / f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+    # os.urandom rather than secrets: the same randomness, without secrets' imports on
+    # every command.
+    tmp = folder / f".{path.name}{TMP_MARK}{os.getpid()}-{os.urandom(4).hex()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:

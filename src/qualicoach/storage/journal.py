@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +64,7 @@ class Journal:
         """Append one entry durably and return the journal's token; hold the lock."""
         assert b"\n" not in entry
         if not os.path.lexists(self.path):
-            header = secrets.token_hex(8).encode() + b"\n"
+            header = os.urandom(8).hex().encode() + b"\n"
             write_atomically(self.path, header)
         # Never through a link someone planted: it would write into the link's target.
         fd = os.open(self.path, os.O_RDWR | NOFOLLOW | BINARY)

@@ -16,9 +16,8 @@ Schema 2 splits the database so that one deal's work reads that deal, not the te
 from __future__ import annotations
 
 import gc
-import hashlib
+import os
 import re
-import secrets
 import zlib
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,7 @@ def shard_of(deal_id: str, count: int = SHARD_COUNT) -> int:
 
 def new_shard_name(number: int) -> str:
     """A file name for a new version of shard ``number``, never used before."""
-    return f"interviews-{number:02d}-{secrets.token_hex(4)}.z"
+    return f"interviews-{number:02d}-{os.urandom(4).hex()}.z"
 
 
 def is_shard_name(name: str) -> bool:
@@ -69,6 +68,8 @@ def serialize(data: Data) -> bytes:
 def digest(records: Records) -> str:
     """A fingerprint of records' content, so records we wrote and checked can be known
     again without building every one of them."""
+    import hashlib  # here: reads never need it, and every command pays for its import
+
     return hashlib.blake2b(orjson.dumps(records), digest_size=16).hexdigest()
 
 
