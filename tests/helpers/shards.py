@@ -40,6 +40,7 @@ def edit_assessments(db: Path, change: Callable[[dict[str, Any]], None]) -> None
     """Change the stored assessments (deal id -> assessment) in place, as an older release
     or another tool would have stored them."""
     path = assessments_path(db)
-    stored = decode_assessments(path.read_bytes())
+    database = json.loads(db.read_text())["meta"]["1"]["database"]
+    stored = decode_assessments(path.read_bytes(), database)
     change(stored)
-    path.write_bytes(encode_assessments(stored))
+    path.write_bytes(encode_assessments(stored, database))

@@ -412,3 +412,22 @@ def test_deals_inserted_in_bulk_join_the_interviews_already_stored(tmp_path: Pat
     assert [i.id for i in fresh.interviews("one")] == ["one#1", "one#2"]
     assert [i.id for i in fresh.interviews("two")] == ["two#1"]
     assert fresh.counts() == (2, 3)
+
+
+def test_an_index_moved_away_keeps_its_shards_and_the_new_database_owns_none_of_them(
+        tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    old = Store(path)
+    old.add_deal("One")
+    old.start_interview("one", {"bant": "1.0"})
+    old.save_assessments({"one": (1, {"basis": "1:x", "risk": 40})})
+    moved = tmp_path / "kept.json"
+    path.rename(moved)  # "move qualicoach.json away to start afresh"
+    fresh = Store(path)
+    fresh.add_deal("One")
+    fresh.start_interview("one", {"bant": "1.0"})
+    assert [i.assessment for i in fresh.listing()] == [None]  # not the old database's
+    # The old index, moved back beside its folder, still has every interview.
+    moved.rename(tmp_path / "back.json")
+    (tmp_path / "back.json.d").symlink_to(tmp_path / "q.json.d")
+    assert [i.id for i in Store(tmp_path / "back.json").interviews("one")] == ["one#1"]

@@ -56,11 +56,12 @@ from qualicoach.storage.layout import (
     encode_assessments,
     encode_shard,
     folder_of,
-    is_shard_name,
     loads_without_gc,
+    new_database_id,
     new_shard_name,
     serialize,
     shard_of,
+    shard_owner,
 )
 from qualicoach.storage.migrations import (
     SCHEMA_VERSION,
@@ -108,6 +109,11 @@ class Loaded:
     def meta(self) -> dict[str, Any]:
         """The index's meta record."""
         return self.index["meta"]["1"]
+
+    @property
+    def database(self) -> str:
+        """The database's id (its shard files and stored assessments carry it)."""
+        return str(self.meta["database"])
 
     @property
     def shard_count(self) -> int:
@@ -316,7 +322,7 @@ class Database:
         names = dict(loaded.shard_names())
         for number, records in txn.changed_shards().items():
             if records:
-                name = new_shard_name(number)
+                name = new_shard_name(number, loaded.database)
                 durable.write_atomically(self.folder / name, encode_shard(records))
                 names[str(number)] = name
             else:
@@ -325,7 +331,7 @@ class Database:
             if writer.empty:
                 names.pop(str(number), None)
                 continue
-            name = new_shard_name(number)
+            name = new_shard_name(number, loaded.database)
             durable.write_atomically(self.folder / name, writer.finish())
             names[str(number)] = name
         meta = loaded.meta
@@ -344,7 +350,7 @@ class Database:
                                        backup=self.backup_path)
         # Only now that the database holds the journal's entries may it go.
         self.journal.remove()
-        self._remove_unnamed(set(names.values()) | previous)
+        self._remove_unnamed(loaded.database, set(names.values()) | previous)
         if loaded.assessments:
             migrated, loaded.assessments = loaded.assessments, None
             self._write_assessments({k: v for k, v in migrated.items()}, loaded,
@@ -357,12 +363,12 @@ class Database:
                              checked=set(shards), index_checked=True)
         return note
 
-    def _remove_unnamed(self, keep: set[str]) -> None:
-        """Delete shard files neither the index nor its backup names (superseded ones, and
-        those a killed writer left before its commit)."""
+    def _remove_unnamed(self, database: str, keep: set[str]) -> None:
+        """Delete this database's shard files that neither the index nor its backup names
+        (superseded ones, and those a killed writer left before its commit)."""
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.folder):
-                if is_shard_name(entry.name) and entry.name not in keep:
+                if shard_owner(entry.name) == database and entry.name not in keep:
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
@@ -490,7 +496,8 @@ class Database:
         raw = durable.read_bytes(self.path)
         if raw is None:
             loaded = Loaded(sigs, {"meta": {"1": {"schema_version": SCHEMA_VERSION,
-                                                  "shard_count": SHARD_COUNT}},
+                                                  "shard_count": SHARD_COUNT,
+                                                  "database": new_database_id()}},
                                    "deals": {}}, SCHEMA_VERSION)
         else:
             data = self._parse(raw)
@@ -526,10 +533,15 @@ class Database:
         count_ = loaded.meta.get("shard_count", SHARD_COUNT)
         if type(count_) is not int or not 0 < count_ <= 4096:
             return f"its shard count is {count_!r}"
+        database = loaded.meta.get("database")
+        if not isinstance(database, str) or shard_owner(f"interviews-{database}-00-"
+                                                        "00000000.z") != database:
+            return f"its database id is {database!r}"
         names = loaded.meta.get("shards", {})
         if not isinstance(names, dict) or not all(
                 isinstance(k, str) and k.isdigit() and int(k) < count_
-                and isinstance(v, str) and is_shard_name(v) for k, v in names.items()):
+                and isinstance(v, str) and shard_owner(v) == database
+                for k, v in names.items()):
             return "its list of interview files is not one"
         return None
 
@@ -676,7 +688,7 @@ class Database:
         if raw is None:
             return {}
         try:
-            return decode_assessments(raw)
+            return decode_assessments(raw, loaded.database)
         except (ValueError, TypeError, KeyError, IndexError, orjson.JSONDecodeError):
             return {}
 
@@ -691,7 +703,7 @@ class Database:
             if deal_id in deals and (not check_revision or deals[deal_id] == revision):
                 stored[deal_id] = assessment
         durable.write_atomically(assessments_path(self.path), encode_assessments(
-            {k: v for k, v in stored.items() if k in deals}))
+            {k: v for k, v in stored.items() if k in deals}, loaded.database))
 
 
 def writable(path: Path) -> bool:

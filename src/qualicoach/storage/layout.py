@@ -29,7 +29,9 @@ Records = dict[str, dict[str, Any]]
 Data = dict[str, Records]
 
 SHARD_COUNT = 64
-_SHARD_NAME = re.compile(r"interviews-(\d{2})-[0-9a-f]{8}\.z")
+# interviews-DATABASE-NN-TOKEN.z: the database's id keeps a shard folder shared by two
+# databases (an index moved away to start afresh) from ever losing the other's files.
+_SHARD_NAME = re.compile(r"interviews-([0-9a-f]{16})-(\d{2})-[0-9a-f]{8}\.z")
 # Small enough to write quickly, large enough to shrink a shard of answers six-fold.
 _LEVEL = 6
 
@@ -49,14 +51,20 @@ def shard_of(deal_id: str, count: int = SHARD_COUNT) -> int:
     return zlib.crc32(deal_id.encode("utf-8", "surrogatepass")) % count
 
 
-def new_shard_name(number: int) -> str:
+def new_database_id() -> str:
+    """An id for a new database, naming its shard files and its stored assessments."""
+    return os.urandom(8).hex()
+
+
+def new_shard_name(number: int, database: str) -> str:
     """A file name for a new version of shard ``number``, never used before."""
-    return f"interviews-{number:02d}-{os.urandom(4).hex()}.z"
+    return f"interviews-{database}-{number:02d}-{os.urandom(4).hex()}.z"
 
 
-def is_shard_name(name: str) -> bool:
-    """Whether ``name`` is one of our shard files."""
-    return _SHARD_NAME.fullmatch(name) is not None
+def shard_owner(name: str) -> str | None:
+    """The id of the database a shard file belongs to; None if it is not a shard file."""
+    match = _SHARD_NAME.fullmatch(name)
+    return match[1] if match else None
 
 
 def serialize(data: Data) -> bytes:
@@ -139,7 +147,7 @@ def loads_without_gc(raw: bytes) -> Any:
             gc.enable()
 
 
-def encode_assessments(assessments: dict[str, Any]) -> bytes:
+def encode_assessments(assessments: dict[str, Any], database: str) -> bytes:
     """The stored assessments file: deal id -> assessment, each reason stored once.
 
     Most reasons recur across deals word for word (the same question, the same weak
@@ -160,15 +168,18 @@ def encode_assessments(assessments: dict[str, Any]) -> bytes:
                 refs.append(numbers[key])
             stored["reasons"] = refs
         deals[deal_id] = stored
-    return orjson.dumps({"format": 1, "reasons": table, "deals": deals})
+    return orjson.dumps({"format": 1, "database": database, "reasons": table, "deals": deals})
 
 
-def decode_assessments(raw: bytes) -> dict[str, Any]:
-    """Deal id -> assessment, from the stored assessments file (raises ValueError,
-    TypeError, KeyError or IndexError when it is damaged)."""
+def decode_assessments(raw: bytes, database: str) -> dict[str, Any]:
+    """Deal id -> assessment, from the stored assessments file of ``database`` (raises
+    ValueError, TypeError, KeyError or IndexError when it is damaged or another's)."""
     data = loads_without_gc(raw)
     if not isinstance(data, dict) or data.get("format") != 1:
         raise ValueError("not a stored assessments file")
+    if data.get("database") != database:
+        # Left by a database that was moved away or replaced: its deals are not ours.
+        raise ValueError("the stored assessments of another database")
     table = data["reasons"]
     deals: dict[str, Any] = data["deals"]
     for assessment in deals.values():

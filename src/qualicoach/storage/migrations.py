@@ -16,7 +16,7 @@ from typing import Any
 
 from qualicoach.domain.clock import utc_now
 from qualicoach.errors import DatabaseError
-from qualicoach.storage.layout import SHARD_COUNT, Data, Records, shard_of
+from qualicoach.storage.layout import SHARD_COUNT, Data, Records, new_database_id, shard_of
 
 SCHEMA_VERSION = 2
 
@@ -76,6 +76,7 @@ def split(data: Data) -> Split:
     meta.pop("layout", None)
     meta["schema_version"] = 2
     meta["shard_count"] = SHARD_COUNT
+    meta["database"] = new_database_id()
     meta["shards"] = {}
     deals: Records = {}
     assessments: dict[str, tuple[int, dict[str, Any]]] = {}
