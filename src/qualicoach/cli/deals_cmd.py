@@ -103,13 +103,13 @@ def deals(
 
 
 def _print(rows: "list[Row]", format: ListFormat) -> None:
-    from qualicoach.coaching.pipeline import row_data
-    from qualicoach.render.pipeline import table_text, write_csv
-
+    # The renderers are imported where used: the table's bring Rich, which JSON output
+    # (a prompt hook, a script) need not pay for.
     out = sys.stdout
     if format is ListFormat.json:
         import orjson
 
+        from qualicoach.coaching.pipeline import row_data
         from qualicoach.render.console import json_safe_bytes
 
         # Bytes straight to the binary stream: at 100,000 deals, decoding the JSON and
@@ -118,6 +118,8 @@ def _print(rows: "list[Row]", format: ListFormat) -> None:
         out.buffer.write(json_safe_bytes(orjson.dumps(
             [row_data(r) for r in rows], option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)))
     elif format is ListFormat.csv:
+        from qualicoach.render.pipeline import write_csv
+
         write_csv(rows, out)
     elif format is ListFormat.ids:
         out.write("".join(f"{r.id}\n" for r in rows))
@@ -126,6 +128,8 @@ def _print(rows: "list[Row]", format: ListFormat) -> None:
     else:
         import os
         import shutil
+
+        from qualicoach.render.pipeline import table_text
 
         terminal = out.isatty()
         width = shutil.get_terminal_size().columns if terminal else None

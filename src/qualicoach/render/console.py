@@ -17,10 +17,11 @@ import json
 import re
 import sys
 from itertools import groupby
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 _UNSAFE_CODES = (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E,
                  0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -81,12 +82,16 @@ def json_text(data: Any) -> str:
 
 def literal(text: str, style: str = "") -> Text:
     """Rich text that shows ``text`` exactly: no markup, no control codes."""
+    from rich.text import Text  # here: JSON output and stderr lines never need Rich
+
     return Text(visible(text), style=style)
 
 
 def make_console(stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A Rich console (it honours NO_COLOR) that adds no highlighting or emoji of its own
     to what it prints."""
+    from rich.console import Console
+
     return Console(stderr=stderr, file=file, highlight=False, emoji=False)
 
 
