@@ -3,8 +3,9 @@
     python bench/scale_bench.py [--sizes 200,10000] [--repeat 5] [--skip-interview]
 
 Every command runs as a shell user runs it (the installed console script, a fresh
-process each time); times are medians of --repeat runs, peak memory is the process's
-maximum resident set (from wait4). It prints:
+process each time); times are medians of --repeat rounds, peak memory is the process's
+maximum resident set (from wait4). Each round runs the baseline and the command at every
+size one after the other, so a machine busy with other work slows them alike. It prints:
 
 - the baseline: a one-file Typer app whose one command takes an argument and two options
   and prints a line (it pays Typer's own imports, as every command does);
@@ -13,8 +14,8 @@ maximum resident set (from wait4). It prints:
   ``deal show DEAL``, ``history DEAL`` and the start of an interview (until its first
   question is on the screen, in a pseudo-terminal);
 - ``--help``;
-- each command's ratio to the baseline at the first size, and to itself at the first size
-  for the others.
+- each command's ratio to the baseline at the first size, and at every other size its
+  ratio to itself at the first size.
 
 Targets (issue 16): at the first size (200) each command at most 1.2x the baseline; at
 10,000 the one-deal commands at most 1.5x their 200-deal time and under 150 MB, the listing
@@ -33,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 PYTHON = sys.executable
@@ -92,17 +92,6 @@ def interview_start(command: list[str], env: dict[str, str]) -> tuple[float, flo
     return elapsed, usage.ru_maxrss / 1024
 
 
-Runner = Callable[[list[str], dict[str, str]], tuple[float, float]]
-
-
-def measure(command: list[str], env: dict[str, str], repeat: int,
-            runner: Runner = run) -> tuple[float, float]:
-    """Median seconds and largest peak MB of ``repeat`` runs (after one unmeasured run)."""
-    runner(command, env)
-    results = [runner(command, env) for _ in range(repeat)]
-    return statistics.median(t for t, _ in results), max(m for _, m in results)
-
-
 def at_rest(db: Path) -> int:
     """Bytes the database holds at rest: the file and everything beside it that is part
     of it (its folder of shards and stored assessments, a journal); not backups or locks."""
@@ -129,6 +118,7 @@ def main() -> None:
 
     compileall.compile_dir(str(Path(qualicoach.__file__).parent), quiet=1)
     qualicoach_cmd = str(Path(PYTHON).with_name("qualicoach"))
+    sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "QUALICOACH_CONFIG_DIR": str(folder / "config"),
@@ -138,51 +128,55 @@ def main() -> None:
         env.pop("QUALICOACH_DB", None)
         bare = folder / "bare.py"
         bare.write_text(BARE_APP)
-        baseline, baseline_mb = measure([PYTHON, str(bare), "acme", "--format", "json",
-                                         "--at-risk"], env, args.repeat)
-        print(f"baseline (one-file Typer app): {baseline:.3f} s, {baseline_mb:.0f} MB")
-        help_time, help_mb = measure([qualicoach_cmd, "--help"], env, args.repeat)
-        print(f"--help: {help_time:.3f} s = {help_time / baseline:.2f}x baseline, "
-              f"{help_mb:.0f} MB")
-        first: dict[str, float] = {}
-        for size in (int(s) for s in args.sizes.split(",")):
+        baseline = [PYTHON, str(bare), "acme", "--format", "json", "--at-risk"]
+        commands: dict[str, list[list[str]]] = {name: [] for name in COMMANDS}
+        for size in sizes:
             db = folder / f"demo-{size}.json"
             built, built_mb = run([qualicoach_cmd, "demo", "--deals", str(size), "--db",
                                    str(db)], env)
-            per_deal = at_rest(db) / size
-            print(f"\n{size:,} deals: demo {built:.1f} s, {built_mb:.0f} MB peak; "
-                  f"{per_deal / 1024:.1f} KB a deal at rest")
+            print(f"{size:,} deals: demo {built:.1f} s, {built_mb:.0f} MB peak; "
+                  f"{at_rest(db) / size / 1024:.1f} KB a deal at rest", flush=True)
             ids = subprocess.run([qualicoach_cmd, "--db", str(db), "deals", "--all",
                                   "--format", "ids"], env=env, capture_output=True,
                                  text=True, check=True).stdout.split()
-            deal = ids[len(ids) // 2]
-            db_args = [qualicoach_cmd, "--db", str(db)]
-            commands = {
-                "deals --at-risk --format json": [*db_args, "deals", "--at-risk",
-                                                  "--format", "json"],
-                "report DEAL": [*db_args, "report", deal],
-                "deal show DEAL": [*db_args, "deal", "show", deal],
-                "history DEAL": [*db_args, "history", deal],
-            }
-            for name, command in commands.items():
-                seconds, peak = measure(command, env, args.repeat)
-                _report(name, size, seconds, peak, baseline, first)
-            if not args.skip_interview:
-                command = [*db_args, "interview", deal, "-F", "bant", "--quick"]
-                seconds, peak = measure(command, env, args.repeat, interview_start)
-                _report("interview start", size, seconds, peak, baseline, first)
+            for name, words in COMMANDS.items():
+                command = [qualicoach_cmd, "--db", str(db),
+                           *[ids[len(ids) // 2] if w == "DEAL" else w for w in words]]
+                commands[name].append(command)
+        if not args.skip_interview:
+            commands["interview start"] = [
+                [*c, "-F", "bant", "--quick"] for c in commands.pop("interview")]
+        else:
+            commands.pop("interview")
+        commands["--help"] = [[qualicoach_cmd, "--help"]]
+        print(f"\ncommand{'':26}" + "".join(f"{s:>8,} deals" for s in sizes)
+              + "   (seconds; peak MB)")
+        for name, per_size in commands.items():
+            runner = interview_start if name == "interview start" else run
+            # Interleaved, so a busy machine slows the baseline and every size alike.
+            rounds = []
+            for _ in range(args.repeat + 1):
+                rounds.append([run(baseline, env)] + [runner(c, env) for c in per_size])
+            rounds = rounds[1:]  # the first round warms the caches
+            base = statistics.median(r[0][0] for r in rounds)
+            times = [statistics.median(r[k + 1][0] for r in rounds)
+                     for k in range(len(per_size))]
+            peaks = [max(r[k + 1][1] for r in rounds) for k in range(len(per_size))]
+            cells = "".join(f"{s:>7.3f}s {m:>4.0f}" for s, m in zip(times, peaks, strict=True))
+            ratios = [f"{times[0] / base:.2f}x baseline"]
+            ratios += [f"{t / times[0]:.2f}x at {sizes[k + 1]:,}" for k, t in
+                       enumerate(times[1:])]
+            print(f"{name:32}{cells}   {', '.join(ratios)} (baseline {base:.3f}s)",
+                  flush=True)
 
 
-def _report(name: str, size: int, seconds: float, peak: float, baseline: float,
-            first: dict[str, float]) -> None:
-    key = name
-    if key not in first:
-        first[key] = seconds
-        print(f"  {name:32} {seconds:.3f} s = {seconds / baseline:.2f}x baseline, "
-              f"{peak:.0f} MB", flush=True)
-    else:
-        print(f"  {name:32} {seconds:.3f} s = {seconds / first[key]:.2f}x the first size "
-              f"({seconds / baseline:.2f}x baseline), {peak:.0f} MB", flush=True)
+COMMANDS = {
+    "deals --at-risk --format json": ["deals", "--at-risk", "--format", "json"],
+    "report DEAL": ["report", "DEAL"],
+    "deal show DEAL": ["deal", "show", "DEAL"],
+    "history DEAL": ["history", "DEAL"],
+    "interview": ["interview", "DEAL"],
+}
 
 
 if __name__ == "__main__":
