@@ -431,3 +431,19 @@ def test_an_index_moved_away_keeps_its_shards_and_the_new_database_owns_none_of_
     moved.rename(tmp_path / "back.json")
     (tmp_path / "back.json.d").symlink_to(tmp_path / "q.json.d")
     assert [i.id for i in Store(tmp_path / "back.json").interviews("one")] == ["one#1"]
+
+
+def test_a_deal_edited_in_place_is_refused_by_a_write_after_a_read(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    store = Store(path)
+    store.add_deal("One")
+    store.add_deal("Two")
+    raw = path.read_bytes()
+    cut = raw.rfind(b'"crm_id":""')  # deal two's; a later "created" wins
+    damaged = raw[:cut] + b'"crm_id":"","created":"x"' + raw[cut + len(b'"crm_id":""'):]
+    path.write_bytes(damaged)
+    fresh = Store(path)
+    assert fresh.deal("one").name == "One"  # a read first: the write reuses what it read
+    with pytest.raises(DatabaseError, match="deal 'two' cannot be read"):
+        fresh.start_interview("one", {"bant": "1.0"})  # builds deal one alone
+    assert path.read_bytes() == damaged

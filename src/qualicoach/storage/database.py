@@ -50,6 +50,7 @@ from qualicoach.storage.layout import (
     Records,
     ShardWriter,
     assessments_path,
+    deals_bytes,
     decode_assessments,
     decode_shard,
     digest,
@@ -104,6 +105,8 @@ class Loaded:
     index_checked: bool = False
     # Stored assessments of a version 1 file, until a write moves them to their own file.
     assessments: Assessments | None = None
+    # The index's bytes as read, until a write has checked its deals.
+    raw: bytes | None = None
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -336,9 +339,6 @@ class Database:
             names[str(number)] = name
         meta = loaded.meta
         meta["shards"] = dict(sorted(names.items(), key=lambda kv: int(kv[0])))
-        # Every deal was checked before this write: the next one need not build them all
-        # again while the deals are exactly these.
-        meta["deals_digest"] = digest(loaded.index.get("deals", {}))
         meta.pop("journal_applied", None)
         if loaded.token is not None:
             meta["journal_applied"] = loaded.token
@@ -415,7 +415,16 @@ class Database:
 
     def _check_index(self, loaded: Loaded) -> None:
         """Refuse an index holding a deal that a read would refuse: a write must never
-        carry a damaged record along into a new version of the file."""
+        carry a damaged record along into a new version of the file.
+
+        Every write checks the deals it writes, and records the digest of their bytes: while
+        the file's deals are those bytes, building 10,000 deals again would only cost time.
+        """
+        if not loaded.index_checked and loaded.raw is not None:
+            stored = deals_bytes(loaded.raw, loaded.index["meta"])
+            loaded.index_checked = (stored is not None and
+                                    loaded.meta.get("deals_digest") == digest(stored))
+            loaded.raw = None
         if not loaded.index_checked:
             for doc in loaded.index.get("deals", {}).values():
                 deal_from_doc(doc, self.path)
@@ -510,11 +519,7 @@ class Database:
                                 shards={n: parts.shards.get(n, {})
                                         for n in range(SHARD_COUNT)})
             else:
-                loaded = Loaded(sigs, data, version)
-                if for_write and loaded.meta.get("deals_digest") is not None:
-                    # Before the journal's bumps change them: as we wrote them.
-                    loaded.index_checked = (loaded.meta["deals_digest"]
-                                            == digest(data.get("deals", {})))
+                loaded = Loaded(sigs, data, version, raw=raw)
                 problem = self._index_problem(loaded)
                 if problem:
                     raise DatabaseError(f"database {self.path} is damaged: {problem}; "

@@ -67,18 +67,34 @@ def shard_owner(name: str) -> str | None:
     return match[1] if match else None
 
 
+_DEALS_KEY = b',"deals":'
+
+
 def serialize(data: Data) -> bytes:
-    """The index as JSON, meta first."""
-    ordered = {"meta": data.get("meta", {}), **{k: v for k, v in data.items() if k != "meta"}}
-    return orjson.dumps(ordered)
+    """The index as JSON: meta first, deals last, and in meta the digest of the deals'
+    bytes (set in ``data`` too), by which a later write knows they are as we wrote them."""
+    deals = orjson.dumps(data.get("deals", {}))
+    data.setdefault("meta", {}).setdefault("1", {})["deals_digest"] = digest(deals)
+    others = b"".join(b"," + orjson.dumps(k) + b":" + orjson.dumps(v)
+                      for k, v in data.items() if k not in ("meta", "deals"))
+    return b'{"meta":' + orjson.dumps(data["meta"]) + others + _DEALS_KEY + deals + b"}"
 
 
-def digest(records: Records) -> str:
-    """A fingerprint of records' content, so records we wrote and checked can be known
-    again without building every one of them."""
+def deals_bytes(raw: bytes, meta: Any) -> bytes | None:
+    """The deals table's bytes in an index ``serialize`` wrote (whose meta table parsed
+    as ``meta``); None for a file laid out otherwise."""
+    head = b'{"meta":' + orjson.dumps(meta)
+    end = raw.rfind(_DEALS_KEY)
+    if not raw.startswith(head) or end < len(head) or not raw.endswith(b"}"):
+        return None
+    return raw[end + len(_DEALS_KEY):-1]
+
+
+def digest(raw: bytes) -> str:
+    """A fingerprint of bytes."""
     import hashlib  # here: reads never need it, and every command pays for its import
 
-    return hashlib.blake2b(orjson.dumps(records), digest_size=16).hexdigest()
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def encode_shard(records: Records) -> bytes:
