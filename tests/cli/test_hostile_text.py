@@ -43,6 +43,7 @@ elements:
         type: yes_no
       - id: pain
         prompt: What hurts?
+        customer_prompt: What hurts you?
         type: text
 """
 

@@ -87,7 +87,7 @@ def test_report_format_wins_over_the_extension(run: Run, acme: str, tmp_path: Pa
 def test_customer_summary_to_a_file(run: Run, acme: str, tmp_path: Path) -> None:
     target = tmp_path / "for-them.md"
     result = run("report", acme, "--for", "customer", "-o", str(target), ok=True)
-    assert target.read_text().startswith("# ACME renewal: what we understood")
+    assert target.read_text().startswith("# ACME renewal: what we have understood so far")
     assert result.stderr == f"wrote the customer summary (Markdown) to {target}\n"
     refused = run("report", acme, "--for", "customer", "-o", str(tmp_path / "them.html"))
     assert refused.exit_code == 2 and refused.stderr == (
@@ -106,7 +106,7 @@ def test_report_into_a_missing_folder_is_a_one_line_error(
 
 def test_customer_summary_command(run: Run, acme: str) -> None:
     out = run("report", acme, "--for", "customer", ok=True).stdout
-    assert out.startswith("# ACME renewal: what we understood")
+    assert out.startswith("# ACME renewal: what we have understood so far")
     assert run("report", acme, "--for", "customer", "-f", "json").exit_code == 2  # usage
 
 
@@ -132,7 +132,7 @@ def test_demo_fills_a_separate_sample_database(run: Run, home: Home) -> None:
     assert Store(sample).counts()[0] == 30
     assert not home.db.exists()  # the real database is untouched
     assert "Deals most at risk of no decision" in result.stdout
-    assert "The customer's own qualification gaps" in result.stdout
+    assert "Ask next" in result.stdout
     run("demo", "--deals", "5", ok=True)  # a sample database may be refilled
     assert Store(sample).counts()[0] == 5
 
@@ -143,3 +143,30 @@ def test_demo_never_fills_a_real_database(run: Run, home: Home) -> None:
     assert result.exit_code == 3 and "holds real deals" in result.stderr
     assert Store(home.db).counts() == (1, 0)
 
+
+
+def test_report_opens_with_the_brief_and_full_adds_the_rest(run: Run, acme: str) -> None:
+    brief = run("report", acme, ok=True).stdout
+    assert "Ask next" in brief and "Evidence: who said each answer" not in brief
+    assert f"qualicoach report {acme} --full" in " ".join(brief.split()) or "--full" in brief
+    full = run("report", acme, "--full", ok=True).stdout
+    assert full.startswith(brief.split("\n", 1)[0])
+    assert "Evidence: who said each answer" in full and "Scorecards" in full
+
+
+@pytest.mark.parametrize("fmt", ["html", "svg"])
+def test_html_and_svg_fetch_nothing_and_name_no_font(run: Run, acme: str, fmt: str) -> None:
+    out = run("report", acme, "-f", fmt, ok=True).stdout
+    without_namespace = out.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+        "http-equiv", "")
+    assert "http" not in without_namespace and "@font-face" not in out and "url(" not in out
+    assert "<script" not in out and "<link" not in out
+    assert "<circle" in out and "NO DECISION" in out
+
+
+def test_html_is_a_standalone_document(run: Run, acme: str) -> None:
+    page = run("report", acme, "-f", "html", ok=True).stdout
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>ACME renewal: qualification report</title>" in page
+    assert '<meta name="viewport"' in page and "<style>" in page and "@media print" in page
+    assert "<pre" not in page  # a document, not a terminal dump

@@ -153,7 +153,7 @@ def test_three_respondents_who_disagree_on_priority_make_a_misalignment_cause(
     assert data["alignment"][0]["agree"] is False
     # The lower middle of their answers counts for readiness: "among their top", no gap.
     assert PRIORITY not in {g["question"] for g in data["customer_gaps"]}
-    text = run("report", deal, ok=True).output
+    text = run("report", deal, "--full", ok=True).output
     assert "Where does this rank among their other initiatives?  disagree" in text
 
 
@@ -174,7 +174,7 @@ def test_a_difference_between_the_rep_and_the_customer_is_shown(run: Run, deal: 
     reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "B"})
     item = report_json(run, deal)["alignment"][0]
     assert item["rep_differs"] is True
-    text = run("report", deal, ok=True).output
+    text = run("report", deal, "--full", ok=True).output
     assert "We believe: Their top priority in this area  (more than they said)" in text
     markdown = run("report", deal, "-f", "markdown", ok=True).output
     assert "*We believe:* Their top priority in this area (more than they said)" in markdown
@@ -249,7 +249,8 @@ HOSTILE = "[bold red]Evil[/] <script>alert(1)</script> \x1b[31mred =HYPERLINK(\"
 def test_hostile_text_in_a_reply_stays_text_everywhere(run: Run, deal: str,
                                                        tmp_path: Path) -> None:
     reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"}, {PRIORITY: HOSTILE})
-    text = " ".join(run("report", deal, ok=True).output.split())  # as wrapped for 100 columns
+    # The alignment section is part of the full report (issue 13); as wrapped for 100 columns.
+    text = " ".join(run("report", deal, "--full", ok=True).output.split())
     assert "[bold red]Evil[/] <script>alert(1)</script> \\x1b[31mred =HYPERLINK" in text
     assert "\x1b" not in text
     markdown = run("report", deal, "-f", "markdown", ok=True).output

@@ -7,6 +7,7 @@ import html
 import json
 import os
 import re
+from datetime import datetime, timezone
 
 from qualicoach.coaching.report import Report, report_from
 from qualicoach.config.settings import Settings
@@ -36,21 +37,23 @@ def test_text_report_matches_the_snapshot() -> None:
     assert text == SNAPSHOT.read_text()
 
 
-def test_the_report_leads_with_the_verdict_and_the_customer_gaps() -> None:
+def test_the_report_leads_with_the_verdict_and_the_reasons() -> None:
     text = render_text(sample_report())
-    assert text.index("At risk of no decision") < text.index("The customer's own")
-    assert text.index("The customer's own") < text.index("Why: each point of risk")
-    assert "Do they know what doing nothing costs them?  unknown  red flag" in text
+    assert text.index("At risk of no decision") < text.index("Why") < text.index("Ask next")
+    assert text.index("Ask next") < text.index("The rest of the risk")
+    assert "Do they know what doing nothing costs them? unknown" in text
     assert "Unconfirmed:" in text
 
 
 def test_json_has_stable_keys() -> None:
     data = report_data(sample_report())
+    # "alignment" came with issue 15; "answers" (with evidence) and ask_next's "whom" with
+    # issue 13.
     assert list(data) == [
         "format", "generated", "deal", "last_interview", "verdict", "verdict_kind", "fit",
         "readiness", "risk", "at_risk", "quadrant", "customer_gaps", "fit_gaps",
         "risk_causes", "to_learn", "unconfirmed_fit_answers", "frameworks", "ask_next",
-        "changes", "missing_frameworks", "alignment"]
+        "changes", "missing_frameworks", "alignment", "answers"]
     assert data["last_interview"] == {"id": "acme-renewal#2", "started": at(2).isoformat(),
                                       "status": "finished", "age_days": 2}
     assert data["at_risk"] is True and data["quadrant"] == "high_fit_low_readiness"
@@ -66,7 +69,28 @@ def test_json_has_stable_keys() -> None:
         "before": "Our contact and some leaders", "after": "Only our contact",
         "direction": "worse"}
     assert data["changes"]["deal"][0]["field"] == "close_date"
+    assert data["ask_next"][0]["whom"] == "Ann Lee (champion)"
     json.dumps(data)  # serialisable as it is
+
+
+def test_json_shows_the_evidence_of_every_answer() -> None:
+    data = report_data(sample_report())
+    budget = next(a for a in data["answers"] if a["question"] == "bant.budget_status")
+    assert budget == {"question": "bant.budget_status",
+                      "prompt": "Is money set aside for this, and how firm is it?",
+                      "status": "answered", "answer": "Approved for this purpose",
+                      "source": "Ann Lee (COO)", "confirmed": True,
+                      "at": at(2).isoformat(), "confirmed_at": at(2).isoformat()}
+    assert len({a["question"] for a in data["answers"]}) == len(data["answers"]) == 15
+
+
+def test_the_full_report_shows_who_said_each_answer() -> None:
+    text = render_text(sample_report(), width=2000)
+    assert "Evidence: who said each answer" in text
+    lines = [line.strip() for line in text.splitlines()]
+    asked = lines.index("• Is money set aside for this, and how firm is it?")
+    assert lines[asked + 1] == ("Approved for this purpose · Ann Lee (COO) · confirmed · "
+                                "2026-11-21")
 
 
 def test_answers_given_for_the_first_time_are_changes() -> None:
@@ -92,33 +116,34 @@ def test_answers_given_for_the_first_time_are_changes() -> None:
 
 def test_every_format_renders_the_same_sections() -> None:
     report = sample_report()
-    a = report.assessment
-    expected = [
-        *(c.message for c in a.causes),
-        *(g.question.prompt for g in a.gaps if g.framework.perspective == "readiness"),
-        *(g.answer_text for g in a.gaps if g.framework.perspective == "readiness"),
-        *(line for item in report.ask_next for line in item.ask),
-        *(item.question.prompt for item in report.ask_next),
-        *(item.answer_text for item in report.ask_next),
-        *(c.question.prompt for c in report.answer_changes),
-        *(s.framework.name for s in a.scores),
-    ]
     view = report_view(report)
-    assert view.unconfirmed is not None
-    shown = [*view.header.facts, view.unconfirmed.elements]
-    titles = ["The customer's own qualification gaps", "Why: each point of risk", "Scorecards",
-              "Ask next", "What changed since the previous interview"]
+    assert view.brief is not None and view.causes is not None and view.gaps is not None
+    assert view.evidence is not None and view.unconfirmed is not None
+    expected = [
+        view.verdict.short, *view.header.facts, view.unconfirmed.elements,
+        *(r.text for r in view.brief.reasons), *(a.ask for a in view.brief.asks),
+        *(a.whom for a in view.brief.asks), view.brief.since,
+        *(row.message for row in view.causes.rows), *(row.why for row in view.causes.rows),
+        *(g.prompt for g in view.gaps.items),
+        *(r.question for r in view.evidence.rows), *(r.who for r in view.evidence.rows),
+        *(c.question.prompt for c in report.answer_changes),
+        *(s.framework.name for s in report.assessment.scores),
+    ]
+    titles = ["Why", "Ask next", "The rest of the risk, and why it matters",
+              "Still to learn (no risk before its stage)", "Scorecards",
+              "Evidence: who said each answer", "What changed since the previous interview"]
     # Wide enough that no line wraps, so each text appears whole.
     text = render_text(report, width=2000)
     markdown = report_markdown(report)
-    page = html.unescape(re.sub(r"<[^>]*>", "", report_export(report, "html", width=2000)))
-    data = json.dumps(report_data(report), ensure_ascii=False)
-    for item in [*expected, *shown, *titles, report.verdict]:
+    page = html.unescape(re.sub(r"<[^>]*>", "", report_export(report, "html")))
+    for item in [*expected, *titles]:
         assert item in text, item
         assert item in page, item
         assert md(item) in markdown or item in titles and f"## {item}" in markdown, item
-    for item in [*expected, report.verdict]:
-        assert json.dumps(item, ensure_ascii=False) in data, item
+    data = json.dumps(report_data(report), ensure_ascii=False)
+    for item in [report.verdict, *(c.message for c in report.assessment.causes),
+                 *(r.who for r in view.evidence.rows)]:
+        assert json.dumps(item, ensure_ascii=False)[1:-1] in data, item
 
 
 def hostile_report() -> Report:
@@ -157,11 +182,44 @@ def test_hostile_text_is_escaped_in_json() -> None:
 def test_customer_summary_has_no_scores_verdicts_or_private_notes() -> None:
     summary = customer_markdown(sample_report(note="SECRET-NOTE"))
     assert "SECRET-NOTE" not in summary
-    for internal in ("risk", "Risk", "Fit", "readiness", "red flag", "verdict", "/100"):
-        assert internal not in summary
-    assert "They will share KPIs" in summary  # not private
-    assert "Do they know what doing nothing costs them?" in summary  # an open question
-    assert "Decision expected by 2027-02-28" in summary
+    for internal in ("risk", "Risk", "Fit", "readiness", "red flag", "verdict", "/100",
+                     "At risk", "no decision", "champion", "Ann Lee"):
+        assert internal not in summary, internal
+    assert "They will share KPIs" not in summary  # on a weak answer: an open question
+    assert "How will you measure success, and by when?" in summary  # asked, in their words
+    assert "We understood you would like to decide by 28 February 2027." in summary
+
+
+def test_customer_summary_is_addressed_to_the_customer() -> None:
+    summary = customer_markdown(sample_report())
+    assert summary.count("you") >= 10
+    # Never about them in the third person, in our words.
+    for ours in (" their organisation", "They have", " they ", "Do they", "our contact",
+                 "Our contact"):
+        assert ours not in summary, ours
+    assert "- How does this initiative rank among your team's priorities this year?" not in (
+        summary)  # answered: under what we understood, not a question
+    assert "**How does this initiative rank among your team's priorities this year?**" in (
+        summary)
+    assert "As we understood it: Among your top initiatives." in summary
+
+
+def test_customer_summary_never_sends_a_past_date() -> None:
+    report = sample_report()
+    later = Report(report.deal, report.frameworks, report.interviews,
+                   {**report.answers, "bant.target_date": answer("2026-11-01")},
+                   report.assessment, report.ask_next, report.answer_changes,
+                   report.deal_changes, datetime(2027, 3, 10, tzinfo=timezone.utc))
+    summary = customer_markdown(later)
+    assert "2027-02-28" not in summary and "February 2027" not in summary  # close passed
+    assert "2026-11-01" not in summary  # their own target date, passed
+    assert "By when do you need it working?" in summary  # asked again instead
+
+
+def test_customer_summary_is_clean_markdown_for_an_email() -> None:
+    summary = customer_markdown(sample_report(name="Deal (1-5) v2.0"))
+    assert "\\(" not in summary and "\\-" not in summary and "\\." not in summary
+    assert summary.startswith("# ACME Corp: what we have understood so far\n")
 
 
 # --- the commands ---------------------------------------------------------------------------

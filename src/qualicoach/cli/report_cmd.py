@@ -46,6 +46,10 @@ def report(
     audience: Annotated[Audience, typer.Option(
         "--for", help="rep: the coaching report; customer: what we understood, to send "
         "them (no scores, verdicts or private notes).")] = Audience.rep,
+    full: Annotated[bool, typer.Option(
+        "--full", help="After the one-screen brief, the rest: every point of risk with why "
+        "it matters, what is still to learn, scorecards, evidence and changes. Files "
+        "(-o) and the markdown, json, html and svg formats are always full.")] = False,
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
     from qualicoach.coaching.report import build_report
@@ -66,13 +70,14 @@ def report(
     store, settings, catalog = open_workspace(ctx, read=True)
     the_report = build_report(store, catalog, deal, settings)
     if audience is Audience.customer:
-        _emit(customer_markdown(the_report), output, "customer summary (Markdown)")
+        _emit(customer_markdown(the_report, settings.weak_below), output,
+              "customer summary (Markdown)")
     elif chosen is ReportFormat.json:
         from qualicoach.render.console import json_text
 
         _emit(json_text(report_data(the_report)), output, "report as JSON")
     elif chosen is ReportFormat.markdown:
-        _emit(report_markdown(the_report), output, "report as Markdown")
+        _emit(report_markdown(the_report, settings.high_score), output, "report as Markdown")
     elif chosen in (ReportFormat.html, ReportFormat.svg):
         _emit(report_export(the_report, "html" if chosen is ReportFormat.html else "svg",
                             settings.high_score), output,
@@ -87,7 +92,10 @@ def report(
             report_renderable(the_report, settings.high_score))
         _emit(buffer.getvalue(), output, "report as plain text")
     else:
-        make_console().print(report_renderable(the_report, settings.high_score))
+        hint = "" if full else (f"The rest (every point of risk, evidence, scorecards): "
+                                f"qualicoach report {the_report.deal.id} --full")
+        make_console().print(report_renderable(the_report, settings.high_score, full=full,
+                                               more_hint=hint))
 
 
 _FORMAT_OF_SUFFIX = {
@@ -132,14 +140,16 @@ def history(
 
     store, settings, catalog = open_workspace(ctx, read=True)
     the_deal = store.deal(deal)
-    interviews = store.interviews(the_deal.id)
+    # Oldest first, whatever order they were stored in (imports can add older ones).
+    interviews = sorted(store.interviews(the_deal.id), key=lambda i: i.started)
     points = [report_from(the_deal, interviews[: n + 1], catalog, settings,
                           interviews[n].ended or interviews[n].started)
               for n in range(len(interviews))]
     if format is TextOrJson.json:
         print_json(history_data(the_deal, points))
     else:
-        make_console().print(history_renderable(the_deal, points))
+        console = make_console()
+        console.print(history_renderable(the_deal, points, console.width))
 
 
 def lookback(
@@ -216,14 +226,16 @@ def demo(
               f"{found.at_risk:,} at risk of no decision ({found.at_risk_share:.0%}); "
               f"{deals - found.open:,} closed)\n", highlight=False, markup=False)
     out.print("Deals most at risk of no decision", style="bold")
-    out.out(table_text(at_risk[:10], width=out.width if out.is_terminal else None,
+    # Five rows and the brief: the whole demo stays about one screen high.
+    out.out(table_text(at_risk[:5], width=out.width if out.is_terminal else None,
                        color=out.is_terminal and not out.no_color), end="")
     example = next((r for r in at_risk if r.quadrant == "high_fit_low_readiness"), None)
     if example is not None:
         out.rule(f"Report: {example.id}")
         deal = store.deal(example.id)
         out.print(report_renderable(report_from(deal, store.interviews(deal.id), catalog,
-                                                settings, now), settings.high_score))
-    out.print(f"\nTry: qualicoach --db {path} deals --at-risk", highlight=False, markup=False)
-    out.print(f"     qualicoach --db {path} report <deal>", highlight=False, markup=False)
-    out.print(f"     qualicoach --db {path} lookback", highlight=False, markup=False)
+                                                settings, now), settings.high_score,
+                                    full=False))
+    db = f"--db {path} "
+    out.print(f"\nTry: qualicoach {db}report <deal> [--full], deals --at-risk, lookback",
+              highlight=False, markup=False)

@@ -36,12 +36,22 @@ ChangeDirection = Literal["better", "worse", "changed", "new"]
 
 @dataclass(frozen=True)
 class AskNext:
-    """A question for the next call, and the answer it follows up on."""
+    """A question for the next call, the answer it follows up on, and whom to ask."""
 
     framework: Framework
     question: Question
     ask: tuple[str, ...]
     answer_text: str
+    whom: str = "your contact"
+
+
+# Whom to ask, by perspective: the customer's own alignment is best heard from the people
+# who decide; a seller-side fact first from the champion, who helps us find it.
+_ROLE_ORDER = {
+    "readiness": ("economic_buyer", "decision_maker", "champion", "influencer", "user",
+                  "unknown"),
+    "fit": ("champion", "economic_buyer", "decision_maker", "influencer", "user", "unknown"),
+}
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,7 @@ def report_from(deal: Deal, interviews: list[Interview], catalog: Catalog, setti
     answers, earlier, alignment, assessment = assess_interviews(deal, interviews, frameworks,
                                                                 now, settings)
     return Report(deal, tuple(frameworks), tuple(interviews), answers, assessment,
-                  _ask_next(assessment, alignment),
+                  _ask_next(assessment, deal, alignment),
                   _answer_changes(frameworks, answers, earlier, interviews),
                   _deal_changes(deal, interviews), now, tuple(missing), alignment)
 
@@ -144,13 +154,14 @@ def merged_answers(interviews: list[Interview]) -> dict[str, Answer]:
     return rep_answers(interviews)
 
 
-def _ask_next(assessment: Assessment, alignment: Alignment | None = None
+def _ask_next(assessment: Assessment, deal: Deal, alignment: Alignment | None = None
               ) -> tuple[AskNext, ...]:
     # Where their own people disagree, the rep leads them to one answer (Brock: help them
     # align everyone on a common view); then gaps that count now (red flags first, then
     # the customer's own, already first in gaps), then what is still to learn, the soonest
     # to settle first.
-    picked = [AskNext(q.framework, q.question, _bring_together(q), q.said_text())
+    picked = [AskNext(q.framework, q.question, _bring_together(q), q.said_text(),
+                      _joined([s.who for s in q.said]))
               for q in (alignment.disagreements if alignment else ())][:ASK_NEXT_LIMIT]
     due = sorted((g for g in assessment.gaps if g.due), key=lambda g: not g.question.red_flag)
     asked = {p.question.answer_key for p in picked}
@@ -159,16 +170,41 @@ def _ask_next(assessment: Assessment, alignment: Alignment | None = None
         q = gap.question
         ask = q.follow_ups if gap.kind == "weak" and q.follow_ups else (
             (q.how_to_ask,) if q.how_to_ask else (q.prompt,))
-        picked.append(AskNext(gap.framework, q, tuple(ask), gap.answer_text))
+        picked.append(AskNext(gap.framework, q, tuple(ask), gap.answer_text,
+                              whom_to_ask(deal, gap.framework.perspective, gap.answer)))
     return tuple(picked)
 
 
+def _joined(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
 def _bring_together(q: QuestionAlignment) -> tuple[str, ...]:
-    names = [s.who for s in q.said]
-    joined = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    joined = _joined([s.who for s in q.said])
     return (f"Bring {joined} together on this question: their answers differ.",
             "Ask each of them why they see it that way, and agree one answer they all "
             "stand behind.")
+
+
+def whom_to_ask(deal: Deal, perspective: str, answer: Answer | None) -> str:
+    """The stakeholder to put a question to (docs/scoring.md, "Whom to ask").
+
+    A weak, unclear or assumed answer wants a second voice: someone other than the person
+    who gave it, when the deal names anyone else. Among the rest, the customer's alignment
+    goes to the people who decide, a seller-side fact to the champion first.
+    """
+    said_by = answer.evidence.source if answer is not None and answer.evidence else ""
+    contacts = [c for c in deal.contacts if c.role != "blocker"]
+    others = [c for c in contacts if not (said_by and said_by.startswith(c.name))]
+    pool = others or contacts
+    if not pool:
+        return f"{said_by}, and who else is involved" if said_by else "your contact"
+    order = _ROLE_ORDER.get(perspective, _ROLE_ORDER["fit"])
+    best = min(pool, key=lambda c: order.index(c.role) if c.role in order else len(order))
+    role = best.role.replace("_", " ")
+    # The role says why this person; the title only when the role is not known.
+    about = role if role != "unknown" else best.title
+    return f"{best.name} ({about})" if about else best.name
 
 
 def _answer_changes(frameworks: list[Framework], answers: dict[str, Answer],

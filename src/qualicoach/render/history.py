@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.box import SIMPLE_HEAD
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -34,36 +35,68 @@ def history_data(deal: Deal, points: Sequence[Report]) -> dict[str, Any]:
 
 
 
-def history_renderable(deal: Deal, points: Sequence[Report]) -> RenderableType:
-    """A table of interviews with fit and readiness bars, then the field changes."""
+_BAR = 10
+_GAP = 2  # between cells: one space of padding and the box's divider
+
+
+def history_renderable(deal: Deal, points: Sequence[Report], width: int | None = None
+                       ) -> RenderableType:
+    """A table of interviews, oldest first, with fit and readiness (and bars where
+    ``width`` leaves room), then the field changes. Every column has a header and no id
+    or date is cut: narrower terminals drop the bars first."""
     parts: list[RenderableType] = [Text.assemble(literal(deal.name, "bold"),
                                                  (f"  {deal.id}", "dim"))]
-    if not points:
+    ordered = sorted(points, key=lambda r: r.interviews[-1].started)
+    if not ordered:
         parts.append(Text("No interviews yet.", style="dim"))
     else:
-        table = Table(show_edge=False, pad_edge=False)
-        for column in ("interview", "date", "answers", "fit", "", "readiness", "", "risk"):
-            table.add_column(column, justify="right" if column in ("answers", "fit",
-                                                                     "readiness", "risk")
-                             else "left")
-        for report in points:
+        def plain(short: bool) -> int:
+            # id, date, answers, fit, ready, risk and the gaps between them.
+            return max(len(_interview_id(r.interviews[-1].id, short)) + (
+                len(r.interviews[-1].status) + 3 if r.interviews[-1].status != "finished"
+                else 0) for r in ordered) + 10 + 7 + 3 + 5 + 4 + 5 * _GAP
+
+        # A long deal id is already in the title: narrow, each interview is its number.
+        short = width is not None and plain(False) > width
+        bars = width is None or plain(short) + 2 * (_BAR + 1) <= width
+        table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+        table.add_column("interview", no_wrap=True)
+        table.add_column("date", no_wrap=True)
+        table.add_column("answers", justify="right", no_wrap=True)
+        table.add_column("fit", no_wrap=True)
+        table.add_column("ready", no_wrap=True)
+        table.add_column("risk", justify="right", no_wrap=True)
+        for report in ordered:
             interview = report.interviews[-1]
             a = report.assessment
             status = "" if interview.status == "finished" else f" ({interview.status})"
-            table.add_row(literal(interview.id) + status, f"{interview.started:%Y-%m-%d}",
-                          str(len(interview.answers)), figure(a.fit),
-                          bar(None if a.fit is None else a.fit / 100, 12), figure(a.readiness),
-                          bar(None if a.readiness is None else a.readiness / 100, 12),
+            table.add_row(literal(_interview_id(interview.id, short)) + status,
+                          f"{interview.started:%Y-%m-%d}",
+                          str(len(interview.answers)), _figure_bar(a.fit, bars),
+                          _figure_bar(a.readiness, bars),
                           Text(str(a.risk), style="red" if a.at_risk else ""))
         parts.append(table)
     if deal.history:
-        changes = Table(title="Field changes", title_justify="left", show_edge=False,
-                        pad_edge=False)
+        changes = Table(title="Field changes", title_justify="left", box=SIMPLE_HEAD,
+                        show_edge=False, pad_edge=False)
         for column in ("date", "field", "from", "to"):
-            changes.add_column(column)
-        for change in deal.history:
+            changes.add_column(column, no_wrap=column == "date")
+        for change in sorted(deal.history, key=lambda c: c.at):
             changes.add_row(f"{change.at:%Y-%m-%d}", change.field.replace("_", " "),
                             literal(str(plain_value(change.old) or "-")),
                             literal(str(plain_value(change.new) or "-")))
         parts.append(changes)
     return Group(*parts)
+
+
+def _interview_id(interview_id: str, short: bool) -> str:
+    return "#" + interview_id.rsplit("#", 1)[-1] if short and "#" in interview_id else (
+        interview_id)
+
+
+def _figure_bar(value: float | None, with_bar: bool) -> Text:
+    text = Text(figure(value).rjust(3))
+    if with_bar:
+        text.append(" ")
+        text.append_text(bar(None if value is None else value / 100, _BAR))
+    return text

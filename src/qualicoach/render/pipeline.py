@@ -39,7 +39,8 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
 
     Piped, every column is there in full. In a terminal too narrow for all of them, the
     account and then the stage columns are left out, and the reason goes on a line of its
-    own when even then it would not fit.
+    own when even then it would not fit; narrower still (60 columns), the close date goes
+    too, so no line wraps.
     """
     table = [list(HEADERS)] + [cells(r) for r in rows]
     columns = list(range(len(HEADERS) - 1))
@@ -54,6 +55,11 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
         if current is None or current >= MIN_REASON:
             break
         columns.remove(optional)
+    # Narrower still (60 columns), the close date goes too rather than wrap every line;
+    # `deal show` has it.
+    current = room()
+    if current is not None and current + 2 < 0:
+        columns.remove(HEADERS.index("close"))
     reason_room = room()
     own_line = reason_room is not None and reason_room < MIN_REASON
     risk_at = columns.index(HEADERS.index("risk"))

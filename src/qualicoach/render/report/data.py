@@ -1,7 +1,7 @@
 """The report as plain data (``--format json``), with stable keys documented in
 docs/scoring.md. Its keys follow the sections of ``sections.ReportView``: the deal and last
 interview (header), verdict, figures, gaps, causes, unconfirmed answers, scorecards, ask
-next and changes."""
+next (with whom to ask), changes and every answer with its evidence."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "frameworks": [_framework_data(s) for s in a.scores],
         "ask_next": [{"question": n.question.answer_key, "framework": n.framework.id,
                       "prompt": n.question.prompt, "answer": n.answer_text,
-                      "ask": list(n.ask)} for n in report.ask_next],
+                      "ask": list(n.ask), "whom": n.whom} for n in report.ask_next],
         "changes": {
             "answers": [{"question": c.question.answer_key, "prompt": c.question.prompt,
                          "before": c.before, "after": c.after, "direction": c.direction}
@@ -56,6 +56,7 @@ def report_data(report: Report) -> dict[str, Any]:
         },
         "missing_frameworks": list(report.missing_frameworks),
         "alignment": [_alignment_data(q) for q in report.alignment.questions],
+        "answers": _answers_data(report),
     }
 
 
@@ -70,6 +71,26 @@ def _alignment_data(q: QuestionAlignment) -> dict[str, Any]:
         "customer_answer": describe_value(q.question, q.customer),
         "rep_answer": q.rep_text, "rep_differs": q.rep_differs,
     }
+
+
+def _answers_data(report: Report) -> list[dict[str, Any]]:
+    """Every answer with its evidence: who said it, confirmed or assumed, and when."""
+    out, seen = [], set()
+    for framework in report.frameworks:
+        for q in framework.questions():
+            answer = report.answers.get(q.answer_key)
+            if answer is None or q.answer_key in seen:
+                continue
+            seen.add(q.answer_key)
+            out.append({
+                "question": q.answer_key, "prompt": q.prompt, "status": answer.status,
+                "answer": describe_value(q, answer),
+                "source": answer.evidence.source if answer.evidence else None,
+                "confirmed": bool(answer.evidence and answer.evidence.verified),
+                "at": answer.at.isoformat() if answer.at else None,
+                "confirmed_at": answer.confirmed.isoformat() if answer.confirmed else None,
+            })
+    return out
 
 
 def answer_text(question: Question, answer: Answer | None) -> str:

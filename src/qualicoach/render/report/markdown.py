@@ -5,11 +5,13 @@ through ``md``."""
 from __future__ import annotations
 
 from qualicoach.coaching.report import Report
+from qualicoach.render.quadrant import quadrant_sentence
 from qualicoach.render.report.sections import (
     AlignmentView,
-    AskNext,
+    Brief,
     Causes,
     Changes,
+    Evidence,
     Figures,
     Gaps,
     Header,
@@ -21,24 +23,27 @@ from qualicoach.render.report.sections import (
 from qualicoach.render.widgets import figure, md
 
 
-def report_markdown(report: Report) -> str:
-    """The internal report as Markdown (for a wiki or a deal review)."""
+def report_markdown(report: Report, high: float = 60.0) -> str:
+    """The internal report as Markdown (for a wiki or a deal review): the brief, then the
+    rest."""
     view = report_view(report)
     out = [*header(view.header), *verdict(view.verdict)]
     if view.figures is not None:
-        out += figures(view.figures)
+        out += figures(view.figures, high)
+    if view.brief is not None:
+        out += brief(view.brief)
     if view.unconfirmed is not None:
         out += unconfirmed(view.unconfirmed)
-    if view.gaps is not None:
-        out += gaps(view.gaps)
     if view.alignment is not None:
         out += alignment(view.alignment)
-    if view.causes is not None:
+    if view.causes is not None and view.causes.rows:
         out += causes(view.causes)
+    if view.gaps is not None and view.gaps.items:
+        out += gaps(view.gaps)
     if view.scorecards is not None:
         out += scorecards(view.scorecards)
-    if view.ask_next is not None:
-        out += ask_next(view.ask_next)
+    if view.evidence is not None and view.evidence.rows:
+        out += evidence(view.evidence)
     if view.changes is not None:
         out += changes(view.changes)
     while out and out[-1] == "":
@@ -53,16 +58,34 @@ def header(section: Header) -> list[str]:
 
 def verdict(section: Verdict) -> list[str]:
     """The verdict in bold, and the frameworks the figures leave out as a quote."""
-    out = [f"**{md(section.text)}**", ""]
+    out = [f"**{md(section.short)}**", ""]
     if section.missing:
         out += [f"> {md(section.missing)}", ""]
     return out
 
 
-def figures(section: Figures) -> list[str]:
-    """Fit, readiness and risk on one line."""
+def figures(section: Figures, high: float) -> list[str]:
+    """Fit, readiness and risk on one line, and where that puts the deal."""
     return [f"Fit **{figure(section.fit)}** · Readiness **{figure(section.readiness)}** · "
-            f"No-decision risk **{section.risk}**", ""]
+            f"No-decision risk **{section.risk}**", "",
+            md(quadrant_sentence(section.fit, section.readiness, high)), ""]
+
+
+def brief(section: Brief) -> list[str]:
+    """The reasons that matter most, the questions to ask next and whom, what changed."""
+    out: list[str] = []
+    if section.reasons:
+        out += [f"## {section.reasons_title}", ""]
+        out += [f"- **{r.points:g}** {md(r.text)}" + (" (red flag)" if r.red_flag else "")
+                for r in section.reasons]
+        out.append("")
+    if section.asks:
+        out += [f"## {section.asks_title}", ""]
+        for number, ask in enumerate(section.asks, 1):
+            about = f"reason {ask.reason}" if ask.reason else md(ask.about)
+            out.append(f"{number}. **{md(ask.whom)}**: {md(ask.ask)} ({about})")
+        out.append("")
+    return [*out, md(section.since), ""]
 
 
 def unconfirmed(section: Unconfirmed) -> list[str]:
@@ -71,21 +94,17 @@ def unconfirmed(section: Unconfirmed) -> list[str]:
 
 
 def gaps(section: Gaps) -> list[str]:
-    """The customer's own gaps, red flags marked, each with why it matters."""
+    """What is still to learn, by when, and how to ask it."""
     out = [f"## {section.title}", ""]
     for gap in section.items:
-        line = f"- **{md(gap.prompt)}** {gap.kind}"
-        if gap.answer is not None:
-            line += f" ({md(gap.answer)})"
+        line = f"- **{md(gap.prompt)}** by {gap.learn_by}"
         if gap.red_flag:
-            line += " - red flag"
-        if gap.learn_by:
-            line += f" - to learn by {gap.learn_by}"
+            line += " (red flag)"
         if gap.why:
             line += f"  \n  {md(gap.why)}"
+        if gap.ask:
+            line += f"  \n  Ask {md(gap.whom or 'them')}: *{md(' '.join(gap.ask))}*"
         out.append(line)
-    if not section.items:
-        out.append(f"- {md(section.empty_text)}")
     return [*out, ""]
 
 
@@ -106,10 +125,19 @@ def alignment(section: AlignmentView) -> list[str]:
 
 
 def causes(section: Causes) -> list[str]:
-    """A table of points and causes, with the total."""
+    """The points of risk the brief leaves out, with why and what to ask, and the total."""
     out = [f"## {section.title}", "", "| points | of | cause |", "|---:|---:|---|"]
-    out += [f"| {row.points:g} | {row.base:g} | {md(row.message)} |" for row in section.rows]
-    return [*out, f"| **{section.total}** | | {section.total_label} |", ""]
+    for row in section.rows:
+        cell = md(row.message)
+        if row.why:
+            cell += f"<br>{md(row.why)}"
+        if row.ask:
+            cell += f"<br>Ask {md(row.whom or 'them')}: *{md(' '.join(row.ask))}*"
+        elif row.asked_in_brief:
+            cell += f"<br>Asked in the brief: question {row.asked_in_brief}."
+        out.append(f"| {row.points:g} | {row.base:g} | {cell} |")
+    return [*out, f"| {section.in_brief:g} | | the brief's three reasons |",
+            f"| **{section.total}** | | {section.total_label} |", ""]
 
 
 def scorecards(section: Scorecards) -> list[str]:
@@ -122,12 +150,12 @@ def scorecards(section: Scorecards) -> list[str]:
     return [*out, ""]
 
 
-def ask_next(section: AskNext) -> list[str]:
-    """Numbered questions for the next call, each with what it follows up on."""
-    out = [f"## {section.title}", ""]
-    for number, item in enumerate(section.items, 1):
-        lines = "  \n   ".join(md(line) for line in item.lines)
-        out.append(f"{number}. {lines}  \n   ({md(item.prompt)} Now: {md(item.now)})")
+def evidence(section: Evidence) -> list[str]:
+    """Every answer, who gave it, confirmed or assumed, and when."""
+    out = [f"## {section.title}", "", "| question | answer | who said it | how | when |",
+           "|---|---|---|---|---|"]
+    out += [f"| {md(r.question)} | {md(r.answer)} | {md(r.who) if r.who else 'nobody named'} "
+            f"| {'confirmed' if r.confirmed else 'assumed'} | {r.when} |" for r in section.rows]
     return [*out, ""]
 
 

@@ -8,21 +8,27 @@ Nothing here scores: every figure comes from the ``Report``'s assessment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from qualicoach.coaching.report import ChangeDirection, Report
+from qualicoach.coaching.report import ChangeDirection, Report, whom_to_ask
 from qualicoach.coaching.risk import GapKind
 from qualicoach.coaching.scoring import percent
+from qualicoach.domain.answer import describe_value
 from qualicoach.domain.deal import plain_value
 from qualicoach.frameworks.model import Perspective
 from qualicoach.render.deals import format_amount
 
-GAPS_TITLE = "The customer's own qualification gaps"
-CAUSES_TITLE = "Why: each point of risk"
-SCORECARDS_TITLE = "Scorecards"
+REASONS_TITLE = "Why"
 ASK_NEXT_TITLE = "Ask next"
+GAPS_TITLE = "Still to learn (no risk before its stage)"
+CAUSES_TITLE = "The rest of the risk, and why it matters"
+SCORECARDS_TITLE = "Scorecards"
+EVIDENCE_TITLE = "Evidence: who said each answer"
 CHANGES_TITLE = "What changed since the previous interview"
 ALIGNMENT_TITLE = "Do their people agree? Their own answers"
+# How many reasons and questions the brief shows: one screen before a call.
+BRIEF_ITEMS = 3
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,17 @@ class Verdict:
     at_risk: bool
     missing: str | None
     kind: str = "on_track"  # the verdict's kind (coaching.risk), for its colour
+
+    @property
+    def short(self) -> str:
+        """The verdict without its main reason, which the brief lists under "Why"."""
+        if self.kind == "early":
+            return self.text.split(". ", 1)[0].rstrip(".") + "."
+        found = re.match(r"(At risk of no decision|Stalled|On track) \(\d+/100\)", self.text)
+        if not found:
+            return self.text
+        soon = re.search(r" Closes in \d+ days?\.", self.text)
+        return found.group(1) + "." + (soon.group(0) if soon else "")
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,8 @@ class GapItem:
     red_flag: bool
     why: str
     learn_by: str | None = None  # the stage by which it must be settled, when not due yet
+    ask: tuple[str, ...] = ()  # how to ask it; empty when the brief already asks it
+    whom: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +149,10 @@ class CauseRow:
     points: float
     message: str
     base: float = 0.0  # the cause's own points, before the causes above took their share
+    why: str = ""  # for a gap: why the answer matters
+    ask: tuple[str, ...] = ()  # for a gap: what to ask, unless the brief already asks it
+    whom: str = ""
+    asked_in_brief: int | None = None  # the brief's question number that follows it up
 
 
 @dataclass(frozen=True)
@@ -140,6 +163,7 @@ class Causes:
     total: int
     title: str = CAUSES_TITLE
     total_label: str = "total: each cause takes its share of what is left (docs/scoring.md)"
+    in_brief: float = 0.0  # the points of the brief's reasons, not repeated here
 
 
 @dataclass(frozen=True)
@@ -166,23 +190,6 @@ class Scorecards:
 
     frameworks: tuple[Scorecard, ...]
     title: str = SCORECARDS_TITLE
-
-
-@dataclass(frozen=True)
-class AskItem:
-    """What to ask next, and the question and answer it follows up on."""
-
-    lines: tuple[str, ...]
-    prompt: str
-    now: str
-
-
-@dataclass(frozen=True)
-class AskNext:
-    """The questions for the next call, most important first."""
-
-    items: tuple[AskItem, ...]
-    title: str = ASK_NEXT_TITLE
 
 
 @dataclass(frozen=True)
@@ -216,20 +223,82 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One of the brief's reasons: the points it adds and the cause in a few words."""
+
+    points: float
+    text: str
+    red_flag: bool = False
+
+
+@dataclass(frozen=True)
+class BriefAsk:
+    """One of the brief's questions: what to ask, whom, and which reason it follows up
+    (``reason``: its number in the brief; else ``about``, the gap in a few words)."""
+
+    ask: str
+    whom: str
+    reason: int | None
+    about: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The one screen a rep reads before a call, after the header, verdict and figures."""
+
+    reasons: tuple[Reason, ...]
+    reasons_total: float  # how many of the risk's points the reasons make up
+    cause_count: int
+    asks: tuple[BriefAsk, ...]
+    since: str  # what changed since the last interview, in one line
+    asked: tuple[str, ...] = ()  # the answer keys the asks follow up, in order
+    reasons_title: str = REASONS_TITLE
+    asks_title: str = ASK_NEXT_TITLE
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Every answer with who gave it, whether the customer confirmed it, and when."""
+
+    rows: tuple[EvidenceRow, ...]
+    title: str = EVIDENCE_TITLE
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One answer's evidence; ``who`` empty when nobody was named."""
+
+    question: str
+    answer: str
+    who: str
+    confirmed: bool
+    when: str
+
+
+@dataclass(frozen=True)
 class ReportView:
-    """The report's sections in order. Before any interview only the header and verdict
-    exist (the rest is None); ``ask_next`` is None when there is nothing to ask."""
+    """The report's sections in order: the brief (header, verdict, figures, brief), then
+    the full report. Before any interview only the header and verdict exist (the rest is
+    None). No gap appears twice: the full part leaves out the brief's reasons and says
+    which of its questions follow a gap up."""
 
     header: Header
     verdict: Verdict
     figures: Figures | None = None
+    brief: Brief | None = None
     unconfirmed: Unconfirmed | None = None
-    gaps: Gaps | None = None
     alignment: AlignmentView | None = None
     causes: Causes | None = None
+    gaps: Gaps | None = None
     scorecards: Scorecards | None = None
-    ask_next: AskNext | None = None
+    evidence: Evidence | None = None
     changes: Changes | None = None
+
+    @property
+    def full(self) -> tuple[object | None, ...]:
+        """The sections after the brief, in order."""
+        return (self.unconfirmed, self.alignment, self.causes, self.gaps, self.scorecards,
+                self.evidence, self.changes)
 
 
 def report_view(report: Report) -> ReportView:
@@ -241,24 +310,110 @@ def report_view(report: Report) -> ReportView:
                       if report.missing_frameworks else None, a.verdict)
     if not report.interviews:
         return ReportView(header, verdict)
+    brief = _brief(report)
+    asked = {key: n for n, key in enumerate(brief.asked, 1)}
+    questions = {q.answer_key: q for f in report.frameworks for q in f.questions()}
+    rest = []
+    for c in a.causes[BRIEF_ITEMS:]:
+        q = questions.get(c.key) if c.key else None
+        item = next((i for i in report.ask_next if c.key and i.question.answer_key == c.key),
+                    None)
+        rest.append(CauseRow(c.points, c.message, c.base, q.why if q else "",
+                             item.ask if item and c.key not in asked else (),
+                             item.whom if item else "", asked.get(c.key or "")))
     return ReportView(
         header=header, verdict=verdict,
         figures=Figures(a.fit, a.readiness, a.risk, a.at_risk),
+        brief=brief,
         unconfirmed=(Unconfirmed(a.readiness is not None, _unconfirmed_elements(report))
                      if a.unconfirmed else None),
-        gaps=_gaps(report),
         alignment=_alignment(report),
-        causes=Causes(tuple(CauseRow(c.points, c.message, c.base) for c in a.causes), a.risk),
+        causes=Causes(tuple(rest), a.risk, in_brief=brief.reasons_total),
+        gaps=_gaps(report, asked),
         scorecards=Scorecards(tuple(
             Scorecard(ScoreLine(s.framework.name, s.score, percent(s.score)),
                       s.framework.perspective,
                       tuple(ScoreLine(e.element.name, e.score, percent(e.score))
                             for e in s.elements))
             for s in a.scores)),
-        ask_next=AskNext(tuple(AskItem(item.ask, item.question.prompt, item.answer_text)
-                               for item in report.ask_next)) if report.ask_next else None,
+        evidence=_evidence(report),
         changes=_changes(report),
     )
+
+
+def _brief(report: Report) -> Brief:
+    a = report.assessment
+    top = a.causes[:BRIEF_ITEMS]
+    reason_of = {c.key: n for n, c in enumerate(top, 1) if c.key}
+    # The questions that follow up the reasons first, in the reasons' order: the brief
+    # reads as "why" then "what to do about it".
+    picked = sorted(report.ask_next, key=lambda i: reason_of.get(i.question.answer_key,
+                                                                 BRIEF_ITEMS + 1))
+    asks = []
+    for item in picked[:BRIEF_ITEMS]:
+        key = item.question.answer_key
+        element = next((e.name for e in item.framework.elements
+                        if e.id == item.question.element_id), item.question.element_id)
+        asks.append(BriefAsk(item.ask[0], item.whom, reason_of.get(key),
+                             f"{element}: {item.answer_text}"))
+    return Brief(tuple(Reason(c.points, _reason_text(c.message, c.brief),
+                              c.kind.startswith("red_flag")) for c in top),
+                 round(sum(c.points for c in top), 1), len(a.causes), tuple(asks),
+                 _since(report), tuple(i.question.answer_key for i in picked[:BRIEF_ITEMS]))
+
+
+_GAP_CAUSE = re.compile(r"^(?:Red flag|Unknown|Unclear|Weak) in [^:]+: (.*?)"
+                        r"(?: \((?:weak: |unknown: |unclear: )?(.*)\))?$", re.S)
+
+
+def _reason_text(message: str, short: str) -> str:
+    """A gap cause as its question and answer (the element alone is too vague to act
+    on), any other cause in its few words."""
+    found = _GAP_CAUSE.match(message)
+    if not found:
+        return short
+    return found.group(1) + (f" {found.group(2)}" if found.group(2) else " unknown")
+
+
+def _since(report: Report) -> str:
+    """What changed since the previous interview, in one line."""
+    if len(report.interviews) < 2:
+        return "First interview: nothing to compare yet."
+    previous = report.interviews[-2].started
+    parts = []
+    moved = [c for c in report.answer_changes if c.direction != "new"]
+    for direction in ("worse", "better", "changed"):
+        these = [c for c in moved if c.direction == direction]
+        if these:
+            parts.append(f"{len(these)} answer{'s' if len(these) != 1 else ''} {direction}")
+    new = sum(c.direction == "new" for c in report.answer_changes)
+    if new:
+        parts.append(f"{new} new")
+    # A field that changed several times: from where it was to where it is.
+    fields: dict[str, list[object]] = {}
+    for c in report.deal_changes:
+        fields.setdefault(c.field, [c.old, c.new])[1] = c.new
+    parts += [f"{field.replace('_', ' ')} {plain_value(old) or '-'} → {plain_value(new) or '-'}"
+              for field, (old, new) in fields.items()]
+    return (f"Since {previous:%Y-%m-%d}: " + (", ".join(parts) if parts else "no change")
+            + ".")
+
+
+def _evidence(report: Report) -> Evidence:
+    rows, seen = [], set()
+    for framework in report.frameworks:
+        for q in framework.questions():
+            answer = report.answers.get(q.answer_key)
+            if answer is None or q.answer_key in seen:
+                continue
+            seen.add(q.answer_key)
+            when = answer.confirmed or answer.at
+            rows.append(EvidenceRow(
+                q.prompt, describe_value(q, answer),
+                answer.evidence.source if answer.evidence else "",
+                bool(answer.evidence and answer.evidence.verified),
+                f"{when:%Y-%m-%d}" if when else "-"))
+    return Evidence(tuple(rows))
 
 
 def missing_frameworks_sentence(missing: tuple[str, ...]) -> str:
@@ -278,8 +433,9 @@ def _facts(report: Report) -> tuple[str, ...]:
     last = report.last_interview
     if last:
         age = (report.now - last.started).days
-        facts.append(f"last interview {last.started:%Y-%m-%d} ({age} day{'s' if age != 1 else ''}"
-                     f" ago{', interrupted' if last.status != 'finished' else ''})")
+        when = "today" if age == 0 else f"{age} day{'s' if age != 1 else ''} ago"
+        facts.append(f"interviewed {when}"
+                     f"{' (interrupted)' if last.status != 'finished' else ''}")
     else:
         facts.append("no interview yet")
     return tuple(facts)
@@ -294,18 +450,16 @@ def _unconfirmed_elements(report: Report, most: int = 6) -> str:
     return shown + (f" and {len(elements) - most} more" if len(elements) > most else "")
 
 
-def _gaps(report: Report) -> Gaps:
-    a = report.assessment
+def _gaps(report: Report, asked: dict[str, int]) -> Gaps:
+    """What is still to learn: gaps before their stage, which add no risk yet."""
     items = tuple(
         GapItem(g.question.prompt, g.kind, g.answer_text if g.answer_text != g.kind else None,
-                g.question.red_flag, g.question.why,
-                None if g.due else g.question.settle_stage)
-        for g in a.gaps if g.framework.perspective == "readiness")
-    if a.readiness is None:
-        empty = "Not assessed: run 'qualicoach interview' with the alignment framework."
-    else:
-        empty = "None: the customer's organisation looks aligned."
-    return Gaps(items, empty, a.readiness is not None)
+                g.question.red_flag, g.question.why, g.question.settle_stage,
+                () if g.question.answer_key in asked else
+                ((g.question.how_to_ask,) if g.question.how_to_ask else ()),
+                whom_to_ask(report.deal, g.framework.perspective, g.answer))
+        for g in report.assessment.to_learn)
+    return Gaps(items, "Nothing: every question due later is answered.", True)
 
 
 def _alignment(report: Report) -> AlignmentView | None:
