@@ -135,11 +135,11 @@ def _brief(section: Brief) -> list[str]:
     out: list[str] = []
     if section.reasons:
         out.append(f"<h2>{_h(section.reasons_title)} <small class=\"dim\">"
-                   f"{section.reasons_total:g} of the risk's points</small></h2><ol>")
+                   f"{section.reasons_total:g} of the risk's points</small></h2><ul>")
         out += [f"<li><b>{r.points:g}</b> {_h(r.text)}"
                 + (' <span class="red">red flag</span>' if r.red_flag else "") + "</li>"
                 for r in section.reasons]
-        out.append("</ol>")
+        out.append("</ul>")
     if section.asks:
         out.append(f"<h2>{_h(section.asks_title)}</h2><ol>")
         for ask in section.asks:
