@@ -353,7 +353,7 @@ def test_without_arguments_a_new_name_creates_the_deal_with_its_details(run: Run
     hooli = store.deal("hooli-platform")
     assert (hooli.account, hooli.amount, hooli.close_date) == ("Hooli", 50_000.0, None)
     (interview,) = store.interviews("hooli-platform")
-    assert interview.frameworks == {"bant": "1.1", "alignment": "1.1"}
+    assert interview.frameworks == {"bant": "1.1", "alignment": "1.2"}
     assert len(interview.answers) == 1
 
 

@@ -159,3 +159,16 @@ def test_shared_questions_carry_the_same_customer_wording() -> None:
             target = catalog.get(framework_id).question(question_id)
             if target is not None:
                 assert question.customer_prompt == target.customer_prompt, question.key
+
+
+def test_a_first_comparable_initiative_is_no_red_flag() -> None:
+    # No track record is no evidence of abandoning initiatives: a first-time initiative
+    # scoring below weak_below made a ready customer "at risk" on that alone.
+    from qualicoach.config.settings import Settings
+    from qualicoach.frameworks.loader import load_framework
+
+    question = load_framework(builtin_folder() / "alignment.yaml").question("track_record")
+    assert question is not None
+    first_time = question.choice("first_time")
+    assert first_time is not None
+    assert first_time.score >= Settings().weak_below
