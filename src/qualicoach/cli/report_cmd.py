@@ -52,14 +52,9 @@ def report(
         "(-o) and the markdown, json, html and svg formats are always full.")] = False,
 ) -> None:
     """The coaching report: fit, readiness, no-decision risk and why, what to ask next."""
+    # Each renderer is imported in its own branch: a report pays only for its format.
     from qualicoach.coaching.report import build_report
     from qualicoach.errors import UsageError
-    from qualicoach.render.console import make_console
-    from qualicoach.render.report.customer import customer_markdown
-    from qualicoach.render.report.data import report_data
-    from qualicoach.render.report.export import report_export
-    from qualicoach.render.report.markdown import report_markdown
-    from qualicoach.render.report.text import report_renderable
 
     chosen = format or _format_of(output)
     if audience is Audience.customer and (
@@ -70,15 +65,22 @@ def report(
     store, settings, catalog = open_workspace(ctx, read=True)
     the_report = build_report(store, catalog, deal, settings)
     if audience is Audience.customer:
+        from qualicoach.render.report.customer import customer_markdown
+
         _emit(customer_markdown(the_report, settings.weak_below), output,
               "customer summary (Markdown)")
     elif chosen is ReportFormat.json:
         from qualicoach.render.console import json_text
+        from qualicoach.render.report.data import report_data
 
         _emit(json_text(report_data(the_report)), output, "report as JSON")
     elif chosen is ReportFormat.markdown:
+        from qualicoach.render.report.markdown import report_markdown
+
         _emit(report_markdown(the_report, settings.high_score), output, "report as Markdown")
     elif chosen in (ReportFormat.html, ReportFormat.svg):
+        from qualicoach.render.report.export import report_export
+
         _emit(report_export(the_report, "html" if chosen is ReportFormat.html else "svg",
                             settings.high_score), output,
               f"report as {chosen.value.upper()}")
@@ -87,11 +89,16 @@ def report(
 
         from rich.console import Console
 
+        from qualicoach.render.report.text import report_renderable
+
         buffer = io.StringIO()
         Console(file=buffer, width=100, highlight=False, emoji=False).print(
             report_renderable(the_report, settings.high_score))
         _emit(buffer.getvalue(), output, "report as plain text")
     else:
+        from qualicoach.render.console import make_console
+        from qualicoach.render.report.text import report_renderable
+
         hint = "" if full else (f"The rest (every point of risk, evidence, scorecards): "
                                 f"qualicoach report {the_report.deal.id} --full")
         make_console().print(report_renderable(the_report, settings.high_score, full=full,
