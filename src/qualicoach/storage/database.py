@@ -50,6 +50,7 @@ from qualicoach.storage.layout import (
     Records,
     ShardWriter,
     assessments_path,
+    deal_record,
     deals_bytes,
     decode_assessments,
     decode_shard,
@@ -63,6 +64,7 @@ from qualicoach.storage.layout import (
     serialize,
     shard_of,
     shard_owner,
+    split_index,
 )
 from qualicoach.storage.migrations import (
     SCHEMA_VERSION,
@@ -75,6 +77,9 @@ from qualicoach.storage.migrations import (
 Signatures = tuple[durable.Signature | None, durable.Signature | None]
 Warn = Callable[[str], None]
 Assessments = dict[str, tuple[int, dict[str, Any]]]
+# An index smaller than this is read whole: parsing it costs less than importing the
+# digest's hash (a rep's 200 deals are about 170 KB).
+_LIGHT_FROM_BYTES = 1 << 20
 # How often a reader starts again when writers replaced the shards it was about to read.
 _READ_ATTEMPTS = 5
 
@@ -256,6 +261,8 @@ class Database:
         # Our last view of the files: reused while the index and journal are unchanged on
         # disk, so an interview does not re-read the database for every answer.
         self._cache: Loaded | None = None
+        # A view of the index without its deals parsed (``_light``), while it is current.
+        self._light_view: tuple[Loaded, bytes, int, int] | None = None
         self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
         self.folder = folder_of(self.path)
 
@@ -449,6 +456,55 @@ class Database:
         self._warn_rejected(loaded)
         return loaded
 
+    def deal_record(self, deal_id: str) -> dict[str, Any] | None:
+        """The stored record of the deal whose id is ``deal_id``, read without parsing
+        the other deals (a team's index holds thousands); None when this quick way cannot
+        tell, and the caller reads the whole index, which says what is wrong if anything."""
+        light = self._light()
+        if light is None:
+            return None
+        _, raw, start, stop = light
+        doc = deal_record(raw, start, stop, deal_id)
+        if (not isinstance(doc, dict) or doc.get("id") != deal_id
+                or shape_problem({"deals": {"1": doc}}) is not None):
+            return None
+        return doc
+
+    def _light(self) -> tuple[Loaded, bytes, int, int] | None:
+        """The index's meta (and any other small table) parsed, and its deals' bytes
+        checked against their digest but not parsed, with where they lie in the file's
+        bytes: enough for one deal's record and shards.
+
+        None whenever the whole read is needed or as cheap: our own view is current, there
+        is no file, it is of an older schema or not as ``serialize`` writes it, a journal
+        is to be applied (its entries change revisions and may be warned of), the file is
+        small, or the deals' bytes are not those a write checked and fingerprinted. A read
+        of the whole index then refuses anything damaged, as before.
+        """
+        sigs = self._signatures()
+        if (sigs[0] is None or sigs[0][1] < _LIGHT_FROM_BYTES or sigs[1] is not None
+                or self._cache_is_current()):
+            return None
+        if self._light_view is not None and self._light_view[0].sigs == sigs:
+            return self._light_view
+        self._light_view = None
+        raw = durable.read_bytes(self.path)
+        parts = split_index(raw) if raw is not None else None
+        if raw is None or parts is None:
+            return None
+        head, start, stop = parts
+        meta = head.get("meta") if isinstance(head, dict) else None
+        if (not isinstance(meta, dict) or not isinstance(meta.get("1"), dict)
+                or meta["1"].get("schema_version") != SCHEMA_VERSION
+                or shape_problem(head) is not None):
+            return None
+        loaded = Loaded(sigs, head, SCHEMA_VERSION)
+        if (self._index_problem(loaded) is not None
+                or loaded.meta.get("deals_digest") != digest(memoryview(raw)[start:stop])):
+            return None
+        self._light_view = (loaded, raw, start, stop)
+        return self._light_view
+
     def _warn_rejected(self, loaded: Loaded) -> None:
         if loaded.rejected:
             self._say(f"{count(len(loaded.rejected), 'journal entry', 'journal entries')} "
@@ -461,14 +517,16 @@ class Database:
         """The stored interviews of ``deal_ids`` (of every deal if None), reading only
         the shards that hold them."""
         for _ in range(_READ_ATTEMPTS):
-            loaded = self._read()
+            # Some deals' interviews need the shards' names, not every deal's record.
+            light = None if deal_ids is None else self._light()
+            loaded = light[0] if light is not None else self._read()
             count_ = loaded.shard_count
             numbers = (range(count_) if deal_ids is None
                        else sorted({shard_of(d, count_) for d in deal_ids}))
             try:
                 shards = [self._shard(loaded, n) for n in numbers]
             except _ShardGone:
-                self._cache = None
+                self._cache = self._light_view = None
                 continue
             self._warn_rejected(loaded)
             wanted = None if deal_ids is None else set(deal_ids)

@@ -38,8 +38,11 @@ class DealStore(Database):
 
     def deal(self, ref: str) -> Deal:
         """The deal that ``ref`` names: its id, or an unambiguous name or id prefix."""
-        docs = self._read().index.get("deals", {})
         wanted = ref.strip()
+        record = self.deal_record(wanted)
+        if record is not None:
+            return deal_from_doc(record, self.path)
+        docs = self._read().index.get("deals", {})
         # An exact id names one deal: build that one, not the whole team's.
         exact = [doc for doc in docs.values() if doc.get("id") == wanted]
         if len(exact) == 1:

@@ -90,7 +90,43 @@ def deals_bytes(raw: bytes, meta: Any) -> bytes | None:
     return raw[end + len(_DEALS_KEY):-1]
 
 
-def digest(raw: bytes) -> str:
+# Where a deals table's next record starts: `},"12":{`. Outside a string no other place in
+# a deal's record has a key of digits, and inside one every quote is escaped.
+_NEXT_RECORD = re.compile(rb'\},"\d+":\{')
+
+
+def split_index(raw: bytes) -> tuple[Any, int, int] | None:
+    """An index ``serialize`` wrote, without parsing its deals: the other tables (parsed)
+    and where the deals table's bytes start and end in ``raw``; None for a file laid out
+    otherwise or one whose other tables do not parse."""
+    end = raw.rfind(_DEALS_KEY)
+    if end < 0 or not raw.startswith(b'{"meta":') or not raw.endswith(b"}"):
+        return None
+    try:
+        head = orjson.loads(raw[:end] + b"}")
+    except orjson.JSONDecodeError:
+        return None
+    return head, end + len(_DEALS_KEY), len(raw) - 1
+
+
+def deal_record(raw: bytes, start: int, stop: int, deal_id: str) -> Any:
+    """The record of the deal ``deal_id`` in the deals table ``raw[start:stop]`` as
+    ``serialize`` wrote it (each record's id first), parsed; None unless it is there exactly
+    once that way and parses."""
+    key = b':{"id":' + orjson.dumps(deal_id)
+    at = raw.find(key, start, stop)
+    if at < 0 or raw.find(key, at + 1, stop) >= 0:
+        return None
+    following = _NEXT_RECORD.search(raw, at + 1, stop)
+    # The last record ends where the table's closing brace is.
+    end = following.start() + 1 if following else stop - 1
+    try:
+        return orjson.loads(raw[at + 1:end])
+    except orjson.JSONDecodeError:
+        return None
+
+
+def digest(raw: bytes | memoryview) -> str:
     """A fingerprint of bytes."""
     import hashlib  # here: reads never need it, and every command pays for its import
 

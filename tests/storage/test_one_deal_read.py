@@ -1,0 +1,77 @@
+"""One deal's read of a team-size index: that deal's record, never the others parsed, and
+nothing damaged ever read as sound."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from qualicoach.domain.answer import Answer
+from qualicoach.domain.deal import Deal
+from qualicoach.errors import DatabaseError
+from qualicoach.storage.store import Store
+
+NOW = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
+# Long enough fields that the index passes 1 MB, where one deal's read stops parsing it all.
+DEALS = 600
+
+
+@pytest.fixture
+def large(tmp_path: Path) -> Path:
+    path = tmp_path / "q.json"
+    store = Store(path, clock=lambda: NOW)
+    deals = [Deal(id=f"deal-{n}", name=f"Deal {n}", account="ACME", stage="discovery",
+                  next_step="call back " * 190, created=NOW, updated=NOW)
+             for n in range(DEALS)]
+    store.insert_many(deals, [])
+    session = store.start_interview("deal-300", {"mini": "1"})
+    store.record_answer(session.id, "mini.good", Answer("unclear"))
+    store.add_deal("After the journal")  # folds the journal in: none is left beside it
+    assert path.stat().st_size > 1 << 20
+    return path
+
+
+@pytest.mark.parametrize("deal_id", ["deal-0", "deal-300", "deal-599", "after-the-journal"])
+def test_one_deal_of_a_large_index_is_read_alone_and_as_the_whole_read_gives_it(
+        large: Path, deal_id: str) -> None:
+    whole = {d.id: d for d in Store(large).deals(include_archived=True)}
+    store = Store(large)
+    assert store.deal_record(deal_id) is not None
+    assert store.deal(deal_id) == whole[deal_id]
+    assert store.interviews(deal_id) == Store(large).interviews_by_deal().get(deal_id, [])
+
+
+def test_an_id_that_only_starts_another_is_not_taken_for_it(large: Path) -> None:
+    assert Store(large).deal_record("deal-30") is not None
+    assert Store(large).deal("deal-30").id == "deal-30"
+    assert Store(large).deal_record("deal-6000") is None
+
+
+def test_a_large_index_changed_by_hand_is_read_whole(large: Path) -> None:
+    # The deals' bytes no longer match the digest the last write recorded.
+    large.write_bytes(large.read_bytes().replace(b'"name":"Deal 12"', b'"name":"Deal X"'))
+    store = Store(large)
+    assert store.deal_record("deal-12") is None
+    assert store.deal("deal-12").name == "Deal X"
+
+
+def test_a_large_index_damaged_in_another_deal_is_refused_by_a_one_deal_read(
+        large: Path) -> None:
+    content = large.read_bytes().replace(b'{"id":"deal-7","name":', b'{"id":"deal-7","nome":')
+    large.write_bytes(content)
+    with pytest.raises(DatabaseError, match="has no id or name"):
+        Store(large).deal("deal-8")
+    with pytest.raises(DatabaseError, match="has no id or name"):
+        Store(large).interviews("deal-300")
+    assert large.read_bytes() == content
+
+
+def test_a_journal_beside_a_large_index_is_applied_by_the_whole_read(large: Path) -> None:
+    store = Store(large)
+    session = store.start_interview("deal-5", {"mini": "1"})
+    store.record_answer(session.id, "mini.good", Answer("unknown"))
+    reader = Store(large)
+    assert reader.deal_record("deal-5") is None
+    assert [i.answers["mini.good"].status for i in reader.interviews("deal-5")] == ["unknown"]
