@@ -157,6 +157,10 @@ def word_to_bool(node: Node) -> bool | None:
     return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
+class _LibyamlDepthLimit(Exception):
+    """libyaml refused to nest deeper than its own limit."""
+
+
 class _Composer:
     def __init__(self, filename: str, kind: str) -> None:
         self.filename = filename
@@ -165,12 +169,23 @@ class _Composer:
         self.nodes = 0
 
     def compose(self, text: str) -> Node | None:
+        try:
+            return self._compose(text, _Loader)
+        except _LibyamlDepthLimit:
+            # libyaml 0.2.6+ stops at its own nesting limit (1,000) while it scans ahead,
+            # before our walker sees the 25th level; the pure-Python scanner looks ahead at
+            # most 1,024 characters, so it reaches our limit and reports where it was crossed.
+            self.anchors.clear()
+            self.nodes = 0
+            return self._compose(text, PurePythonLoader)
+
+    def _compose(self, text: str, loader: type) -> Node | None:
         stack: list[Node] = []
         pending_keys: list[Node | None] = []
         root: Node | None = None
         documents = 0
         try:
-            for event in yaml.parse(text, Loader=_Loader):
+            for event in yaml.parse(text, Loader=loader):
                 start = event.start_mark
                 line, column = (start.line + 1, start.column + 1) if start else (1, 1)
                 if isinstance(event, yaml.DocumentStartEvent):
@@ -224,6 +239,8 @@ class _Composer:
                     parent.pairs.append((key, node))
                     pending_keys[-1] = None
         except yaml.MarkedYAMLError as exc:
+            if loader is not PurePythonLoader and "maximum nesting depth" in (exc.problem or ""):
+                raise _LibyamlDepthLimit from None
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = (exc.problem or "invalid YAML").strip()
