@@ -108,7 +108,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "QUALICOACH_CONFIG_DIR": str(folder / "config"),
-               "QUALICOACH_DATA_DIR": str(folder / "data"), "NO_COLOR": "1"}
+               "QUALICOACH_DATA_DIR": str(folder / "data"),
+               "QUALICOACH_CACHE_DIR": str(folder / "cache"), "NO_COLOR": "1"}
         env.pop("QUALICOACH_FRAMEWORKS", None)
         bare = folder / "bare.py"
         bare.write_text(bare_app_source())

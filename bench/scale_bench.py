@@ -122,7 +122,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "QUALICOACH_CONFIG_DIR": str(folder / "config"),
-               "QUALICOACH_DATA_DIR": str(folder / "data"), "NO_COLOR": "1",
+               "QUALICOACH_DATA_DIR": str(folder / "data"),
+               "QUALICOACH_CACHE_DIR": str(folder / "cache"), "NO_COLOR": "1",
                "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
         env.pop("QUALICOACH_FRAMEWORKS", None)
         env.pop("QUALICOACH_DB", None)

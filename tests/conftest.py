@@ -23,6 +23,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     monkeypatch.setenv("QUALICOACH_DB", str(h.db))
     monkeypatch.setenv("QUALICOACH_CONFIG_DIR", str(h.config_dir))
     monkeypatch.setenv("QUALICOACH_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("QUALICOACH_CACHE_DIR", str(root / "cache"))
     monkeypatch.setenv("QUALICOACH_FRAMEWORKS", str(h.team_frameworks))
     monkeypatch.setenv("HOME", str(root))
     monkeypatch.setenv("NO_COLOR", "1")

@@ -42,7 +42,10 @@ def framework_ids(ctx: typer.Context, incomplete: str) -> Completion:
     from qualicoach.frameworks.catalog import load_catalog
 
     def find() -> Completion:
-        catalog = load_catalog(locations(ctx).framework_sources())
+        locs = locations(ctx)
+        cache = locs.parsed_cache()
+        catalog = load_catalog(locs.framework_sources(cache), cache)
+        cache.save()
         return [(fw_id, entry.framework.name) for fw_id, entry in catalog.entries.items()
                 if fw_id.startswith(incomplete)]
 

@@ -100,22 +100,32 @@ def require_database(ctx: typer.Context) -> None:
         raise NotFoundError(f"no database at {path} (--db names a file that does not exist)")
 
 
-def open_workspace(ctx: typer.Context, *, read: bool = False,
-                   ) -> tuple[Store, Settings, Catalog]:
-    """The run's store, settings and frameworks; framework files that did not load are
-    warned about on stderr and left out. ``read``: the command only reads the database,
-    so one named with --db must exist."""
+def load_rules(ctx: typer.Context) -> tuple[Settings, Catalog]:
+    """The run's settings and frameworks, through the cache of parsed files (written back
+    when anything had to be parsed); framework files that did not load are warned about on
+    stderr and left out."""
     from qualicoach.config.settings import load_settings
     from qualicoach.frameworks.catalog import load_catalog
     from qualicoach.render.console import stderr_line
 
-    if read:
-        require_database(ctx)
     locs = locations(ctx)
-    catalog = load_catalog(locs.framework_sources())
+    cache = locs.parsed_cache()
+    catalog = load_catalog(locs.framework_sources(cache), cache)
+    settings = load_settings(locs.config_file, cache)
+    cache.save()
     for problem in catalog.problems:
         stderr_line(f"warning: {problem}")
-    return open_store(locs.database), load_settings(locs.config_file), catalog
+    return settings, catalog
+
+
+def open_workspace(ctx: typer.Context, *, read: bool = False,
+                   ) -> tuple[Store, Settings, Catalog]:
+    """The run's store, settings and frameworks (see ``load_rules``). ``read``: the
+    command only reads the database, so one named with --db must exist."""
+    if read:
+        require_database(ctx)
+    settings, catalog = load_rules(ctx)
+    return open_store(locations(ctx).database), settings, catalog
 
 
 def prompter(ctx: typer.Context) -> Prompter:

@@ -22,7 +22,11 @@ app = CliTyper(help="List, show, validate and create qualification frameworks.",
 def _catalog(ctx: typer.Context) -> "Catalog":
     from qualicoach.frameworks.catalog import load_catalog
 
-    return load_catalog(locations(ctx).framework_sources())
+    locs = locations(ctx)
+    cache = locs.parsed_cache()
+    catalog = load_catalog(locs.framework_sources(cache), cache)
+    cache.save()
+    return catalog
 
 
 @app.command("list")

@@ -11,6 +11,7 @@ from qualicoach.cli import completion
 from qualicoach.cli.context import (
     TextOrJson,
     explicit_database,
+    load_rules,
     locations,
     open_store,
     open_workspace,
@@ -196,9 +197,7 @@ def demo(
     from qualicoach.coaching.pipeline import pipeline, sort_rows
     from qualicoach.coaching.report import report_from
     from qualicoach.coaching.sample import sample_deals
-    from qualicoach.config.settings import load_settings
     from qualicoach.errors import InvalidValueError
-    from qualicoach.frameworks.catalog import load_catalog
     from qualicoach.render.console import make_console
     from qualicoach.render.pipeline import table_text
     from qualicoach.render.report.text import report_renderable
@@ -212,8 +211,7 @@ def demo(
     for leftover in (path, store.journal.path, store.backup_path):
         leftover.unlink(missing_ok=True)
     store = open_store(path)
-    settings = load_settings(locs.config_file)
-    catalog = load_catalog(locs.framework_sources())
+    settings, catalog = load_rules(ctx)
     frameworks = [catalog.get(f) for f in ("bant", "meddic", "alignment")
                   if f in catalog.entries]
     now = store.clock()

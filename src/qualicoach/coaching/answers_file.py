@@ -20,7 +20,8 @@ from qualicoach.errors import AnswersFileError, FrameworkError, InvalidValueErro
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.frameworks.model import Framework, Question
 from qualicoach.yamlio.nodes import Node, read_yaml_file
-from qualicoach.yamlio.reader import NodeReader, did_you_mean
+from qualicoach.yamlio.reader import NodeReader
+from qualicoach.yamlio.words import did_you_mean
 
 _DETAIL_KEYS = ("value", "evidence", "verified", "note", "private")
 

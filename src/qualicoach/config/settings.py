@@ -7,14 +7,19 @@ docs/scoring.md for what each one does; ``frameworks_dirs`` lists team framework
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualicoach.errors import FrameworkError, InvalidValueError, SettingsError
-from qualicoach.yamlio.nodes import Node, read_yaml_file
-from qualicoach.yamlio.reader import NodeReader, plain_number
+from qualicoach.yamlio.files import read_yaml_bytes
+
+if TYPE_CHECKING:
+    from qualicoach.yamlio.cache import ParsedCache
+    from qualicoach.yamlio.nodes import Node
+    from qualicoach.yamlio.reader import NodeReader
 
 
 @dataclass(frozen=True)
@@ -78,24 +83,38 @@ class Settings:
 FRAMEWORKS_DIRS = "frameworks_dirs"
 
 
-def load_settings(path: Path) -> Settings:
+def load_settings(path: Path, cache: ParsedCache | None = None) -> Settings:
     """The settings in ``path`` over the defaults; a missing file means the defaults.
 
     The file is read by the same guarded YAML reader as framework files; numbers are
     numbers only as written without quotes. Every problem of the file is reported at once.
+    With a ``cache``, a file parsed before with the same bytes is not parsed again.
     """
-    return _read(path)[0]
+    return _read(path, cache)[0]
 
 
-def load_frameworks_dirs(path: Path) -> tuple[Path, ...]:
+def load_frameworks_dirs(path: Path, cache: ParsedCache | None = None) -> tuple[Path, ...]:
     """The team framework folders the config file ``path`` lists under ``frameworks_dirs``;
     a relative folder is read from the config file's own folder."""
-    return _read(path)[1]
+    return _read(path, cache)[1]
 
 
-def _read(path: Path) -> tuple[Settings, tuple[Path, ...]]:
+def _read(path: Path, cache: ParsedCache | None) -> tuple[Settings, tuple[Path, ...]]:
     # The whole file each time, so whichever is asked for first reports every problem.
-    reader, config = _read_config(path)
+    try:
+        data = read_yaml_bytes(path, "settings file")
+    except FileNotFoundError:
+        return Settings(), ()
+    except OSError as exc:
+        raise InvalidValueError(f"cannot read settings {path}: {exc.strerror}") from None
+    except FrameworkError as exc:
+        raise SettingsError(exc.lines()) from None
+    parse = functools.partial(_parse, path)
+    return parse(data) if cache is None else cache.parse("settings", str(path), data, parse)
+
+
+def _parse(path: Path, data: bytes) -> tuple[Settings, tuple[Path, ...]]:
+    reader, config = _read_config(path, data)
     values: dict[str, Any] = {}
     folders: tuple[Path, ...] = ()
     for key, node in config.items():
@@ -114,16 +133,16 @@ def _read(path: Path) -> tuple[Settings, tuple[Path, ...]]:
     return Settings(**values), folders
 
 
-def _read_config(path: Path) -> tuple[NodeReader, dict[str, Node]]:
-    """The config file's values by key ({} when there is no file); unknown and repeated
-    keys are problems, so a typo does not go unnoticed."""
+def _read_config(path: Path, data: bytes) -> tuple[NodeReader, dict[str, Node]]:
+    """The config file's values by key; unknown and repeated keys are problems, so a typo
+    does not go unnoticed."""
+    # Imported here: with the file's parse in the cache, the YAML library is not needed.
+    from qualicoach.yamlio.nodes import read_yaml
+    from qualicoach.yamlio.reader import NodeReader
+
     reader = NodeReader(str(path))
     try:
-        root = read_yaml_file(path, "settings file")
-    except FileNotFoundError:
-        return reader, {}
-    except OSError as exc:
-        raise InvalidValueError(f"cannot read settings {path}: {exc.strerror}") from None
+        root = read_yaml(data, str(path), "settings file")
     except FrameworkError as exc:
         raise SettingsError(exc.lines()) from None
     if root is None or root.is_null:
@@ -156,6 +175,8 @@ _RETIRED = {"cap_assumption": "points_assumption is now the points when every an
 
 
 def _number(node: Node) -> float | None:
+    from qualicoach.yamlio.reader import plain_number
+
     value = plain_number(node)
     return value if value is not None and math.isfinite(value) else None
 

@@ -6,17 +6,18 @@ where each framework came from and what it replaced, so ``frameworks list`` can 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from qualicoach.errors import FrameworkError, NotFoundError, Problem
-from qualicoach.frameworks.loader import load_framework
 from qualicoach.frameworks.model import Framework
 from qualicoach.frameworks.references import check_references
+from qualicoach.yamlio.files import read_yaml_bytes
+
+if TYPE_CHECKING:
+    from qualicoach.yamlio.cache import ParsedCache
 
 SourceKind = Literal["built-in", "user", "team"]
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")
@@ -55,6 +56,8 @@ class Catalog:
         """The framework with this id; NotFoundError names the ids there are."""
         entry = self.entries.get(framework_id)
         if entry is None:
+            import difflib
+
             close = difflib.get_close_matches(framework_id, list(self.entries), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise NotFoundError(f"no framework '{framework_id}'{hint}; known: "
@@ -64,6 +67,8 @@ class Catalog:
 
 def builtin_folder() -> Path:
     """The folder of the built-in frameworks, installed or in a source checkout."""
+    from importlib import resources
+
     installed = Path(str(resources.files("qualicoach"))) / "builtin_frameworks"
     if installed.is_dir():
         return installed
@@ -82,15 +87,18 @@ def framework_files(folder: Path) -> list[Path]:
         return [folder] if folder.suffix in FRAMEWORK_SUFFIXES else []
 
 
-def load_catalog(sources: Sequence[Source]) -> Catalog:
-    """Load every framework of every source; later sources override earlier ones."""
+def load_catalog(sources: Sequence[Source], cache: ParsedCache | None = None) -> Catalog:
+    """Load every framework of every source; later sources override earlier ones.
+
+    With a ``cache``, a file whose bytes were parsed before is not parsed again (the cache
+    is the caller's to save).
+    """
     catalog = Catalog()
     for source in sources:
         for path in framework_files(source.folder):
-            try:
-                framework = load_framework(path)
-            except FrameworkError as exc:
-                catalog.problems.extend(exc.problems)
+            framework = _read_framework(path, cache)
+            if not isinstance(framework, Framework):
+                catalog.problems.extend(framework)
                 continue
             previous = catalog.entries.pop(framework.id, None)
             overrides = (*previous.overrides, previous.path) if previous else ()
@@ -98,6 +106,28 @@ def load_catalog(sources: Sequence[Source]) -> Catalog:
     known = {fw_id: entry.framework for fw_id, entry in catalog.entries.items()}
     catalog.problems.extend(check_references(catalog.frameworks(), known))
     return catalog
+
+
+def _read_framework(path: Path, cache: ParsedCache | None) -> Framework | list[Problem]:
+    """The framework in ``path``, or its problems (kept in the cache too, so a broken
+    file is not parsed on every run while it waits to be fixed)."""
+    try:
+        data = read_yaml_bytes(path)
+    except OSError as exc:
+        return [Problem(str(path), 1, 1, f"cannot read file: {exc.strerror}")]
+    except FrameworkError as exc:
+        return exc.problems
+
+    def parse(data: bytes) -> Framework | list[Problem]:
+        # The loader (and the YAML library) is imported only when a file must be parsed.
+        from qualicoach.frameworks.loader import parse_framework
+
+        try:
+            return parse_framework(data, str(path))
+        except FrameworkError as exc:
+            return exc.problems
+
+    return parse(data) if cache is None else cache.parse("framework", str(path), data, parse)
 
 
 @dataclass
@@ -124,6 +154,8 @@ def validate_paths(paths: Sequence[Path], catalog: Catalog) -> Validation:
     Other references resolve against the catalog, where the checked files and their
     neighbours take the place of frameworks with the same id.
     """
+    from qualicoach.frameworks.loader import load_framework
+
     result = Validation()
     for path in paths:
         if path.is_dir():

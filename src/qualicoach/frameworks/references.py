@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from qualicoach.errors import Problem
 from qualicoach.frameworks.model import Framework, Question
-from qualicoach.yamlio.reader import did_you_mean
+from qualicoach.yamlio.words import did_you_mean
 
 
 def check_references(

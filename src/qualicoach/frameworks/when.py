@@ -22,7 +22,8 @@ from qualicoach.frameworks.model import (
     WhenClause,
 )
 from qualicoach.yamlio.nodes import Node
-from qualicoach.yamlio.reader import NodeReader, did_you_mean
+from qualicoach.yamlio.reader import NodeReader
+from qualicoach.yamlio.words import did_you_mean
 
 
 class Target(Protocol):

@@ -27,11 +27,11 @@ from typing import Literal
 import yaml
 
 from qualicoach.errors import FrameworkError, Problem
-from qualicoach.yamlio.files import read_at_most
+from qualicoach.yamlio.files import MAX_BYTES, read_yaml_bytes
+from qualicoach.yamlio.files import article as _a
 from qualicoach.yamlio.scan import PurePythonLoader
 from qualicoach.yamlio.words import FALSE_WORDS, TRUE_WORDS
 
-MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
 MAX_NODES = 100_000
 
@@ -88,11 +88,7 @@ def read_yaml_file(path: Path, kind: str = "framework file") -> Node | None:
 
     Raises OSError when the file cannot be read, FrameworkError as ``read_yaml`` does.
     """
-    data = read_at_most(path, MAX_BYTES)
-    if len(data) > MAX_BYTES:
-        raise _fail(str(path), 1, 1, f"file is larger than {MAX_BYTES:,} bytes; "
-                    f"{_a(kind)} may be at most {MAX_BYTES:,} bytes")
-    return read_yaml(data, str(path), kind)
+    return read_yaml(read_yaml_bytes(path, kind), str(path), kind)
 
 
 def read_yaml(data: bytes, filename: str, kind: str = "framework file") -> Node | None:
@@ -139,10 +135,6 @@ def _position_of_offset(data: bytes, offset: int) -> tuple[int, int]:
 
 def _fail(filename: str, line: int, column: int, message: str) -> FrameworkError:
     return FrameworkError([Problem(filename, line, column, message)])
-
-
-def _a(kind: str) -> str:
-    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
 
 
 def where(filename: str, node: Node) -> str:

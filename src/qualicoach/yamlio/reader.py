@@ -8,23 +8,17 @@ limit for values multiplied by aliases.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 from qualicoach.errors import FrameworkError, Problem
 from qualicoach.yamlio.nodes import MAX_NODES, Node, where, word_to_bool
+from qualicoach.yamlio.words import did_you_mean
 
 _NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
 T = TypeVar("T", bound=str)
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or "" when none is close."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def plain_number(node: Node) -> float | None:
