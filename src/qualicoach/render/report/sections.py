@@ -9,7 +9,7 @@ Nothing here scores: every figure comes from the ``Report``'s assessment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from qualicoach.coaching.report import ChangeDirection, Report, whom_to_ask
 from qualicoach.coaching.risk import GapKind
@@ -31,8 +31,7 @@ ALIGNMENT_TITLE = "Do their people agree? Their own answers"
 BRIEF_ITEMS = 3
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     """Whose deal: its name and id, and the facts a rep checks first."""
 
     name: str
@@ -40,8 +39,7 @@ class Header:
     facts: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The verdict in one sentence, and why the figures may leave frameworks out."""
 
     text: str
@@ -61,8 +59,7 @@ class Verdict:
         return found.group(1) + "." + (soon.group(0) if soon else "")
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     """Fit, readiness (0..100, None when not assessed) and no-decision risk."""
 
     fit: float | None
@@ -71,8 +68,7 @@ class Figures:
     at_risk: bool
 
 
-@dataclass(frozen=True)
-class Unconfirmed:
+class Unconfirmed(NamedTuple):
     """Good seller-side answers that stay hopes until the customer has decided."""
 
     readiness_assessed: bool
@@ -87,8 +83,7 @@ class Unconfirmed:
                 ) + "until they do, these good seller-side answers are hopes, not facts: "
 
 
-@dataclass(frozen=True)
-class GapItem:
+class GapItem(NamedTuple):
     """One customer gap; ``answer`` only when it says more than ``kind``."""
 
     prompt: str
@@ -101,8 +96,7 @@ class GapItem:
     whom: str = ""
 
 
-@dataclass(frozen=True)
-class Gaps:
+class Gaps(NamedTuple):
     """The customer's own qualification gaps, or why there are none to show."""
 
     items: tuple[GapItem, ...]
@@ -111,8 +105,7 @@ class Gaps:
     title: str = GAPS_TITLE
 
 
-@dataclass(frozen=True)
-class SaidLine:
+class SaidLine(NamedTuple):
     """One stakeholder's own answer: who, what, their comment, and the day they replied."""
 
     who: str
@@ -121,8 +114,7 @@ class SaidLine:
     day: str
 
 
-@dataclass(frozen=True)
-class AlignmentItem:
+class AlignmentItem(NamedTuple):
     """One question their people answered: whether they agree, who said what, and what we
     believe when it differs from what they said."""
 
@@ -133,8 +125,7 @@ class AlignmentItem:
     we_hope_more: bool = False
 
 
-@dataclass(frozen=True)
-class AlignmentView:
+class AlignmentView(NamedTuple):
     """The customer's own answers from their self-assessment replies."""
 
     items: tuple[AlignmentItem, ...]
@@ -142,8 +133,7 @@ class AlignmentView:
     title: str = ALIGNMENT_TITLE
 
 
-@dataclass(frozen=True)
-class CauseRow:
+class CauseRow(NamedTuple):
     """Points of risk and their cause."""
 
     points: float
@@ -155,8 +145,7 @@ class CauseRow:
     asked_in_brief: int | None = None  # the brief's question number that follows it up
 
 
-@dataclass(frozen=True)
-class Causes:
+class Causes(NamedTuple):
     """Every point of no-decision risk, and the total (capped at 100)."""
 
     rows: tuple[CauseRow, ...]
@@ -166,8 +155,7 @@ class Causes:
     in_brief: float = 0.0  # the points of the brief's reasons, not repeated here
 
 
-@dataclass(frozen=True)
-class ScoreLine:
+class ScoreLine(NamedTuple):
     """A name with its score (0..1, for bars) and the same as a figure (0..100)."""
 
     name: str
@@ -175,8 +163,7 @@ class ScoreLine:
     figure: float | None
 
 
-@dataclass(frozen=True)
-class Scorecard:
+class Scorecard(NamedTuple):
     """One framework's score and its elements' scores."""
 
     framework: ScoreLine
@@ -184,16 +171,14 @@ class Scorecard:
     elements: tuple[ScoreLine, ...]
 
 
-@dataclass(frozen=True)
-class Scorecards:
+class Scorecards(NamedTuple):
     """A scorecard per framework."""
 
     frameworks: tuple[Scorecard, ...]
     title: str = SCORECARDS_TITLE
 
 
-@dataclass(frozen=True)
-class AnswerChangeLine:
+class AnswerChangeLine(NamedTuple):
     """An answer that moved (``before`` None when it is new)."""
 
     direction: ChangeDirection
@@ -202,8 +187,7 @@ class AnswerChangeLine:
     after: str
 
 
-@dataclass(frozen=True)
-class FieldChangeLine:
+class FieldChangeLine(NamedTuple):
     """A deal field that changed: the day, the field's label, old and new ("-" for none)."""
 
     day: str
@@ -212,8 +196,7 @@ class FieldChangeLine:
     new: str
 
 
-@dataclass(frozen=True)
-class Changes:
+class Changes(NamedTuple):
     """What changed since the previous interview; ``empty_text`` when nothing did."""
 
     answers: tuple[AnswerChangeLine, ...]
@@ -222,8 +205,7 @@ class Changes:
     title: str = CHANGES_TITLE
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """One of the brief's reasons: the points it adds and the cause in a few words."""
 
     points: float
@@ -231,8 +213,7 @@ class Reason:
     red_flag: bool = False
 
 
-@dataclass(frozen=True)
-class BriefAsk:
+class BriefAsk(NamedTuple):
     """One of the brief's questions: what to ask, whom, and which reason it follows up
     (``reason``: its number in the brief; else ``about``, the gap in a few words)."""
 
@@ -242,8 +223,7 @@ class BriefAsk:
     about: str
 
 
-@dataclass(frozen=True)
-class Brief:
+class Brief(NamedTuple):
     """The one screen a rep reads before a call, after the header, verdict and figures."""
 
     reasons: tuple[Reason, ...]
@@ -256,16 +236,14 @@ class Brief:
     asks_title: str = ASK_NEXT_TITLE
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """Every answer with who gave it, whether the customer confirmed it, and when."""
 
     rows: tuple[EvidenceRow, ...]
     title: str = EVIDENCE_TITLE
 
 
-@dataclass(frozen=True)
-class EvidenceRow:
+class EvidenceRow(NamedTuple):
     """One answer's evidence; ``who`` empty when nobody was named."""
 
     question: str
@@ -275,8 +253,7 @@ class EvidenceRow:
     when: str
 
 
-@dataclass(frozen=True)
-class ReportView:
+class ReportView(NamedTuple):
     """The report's sections in order: the brief (header, verdict, figures, brief), then
     the full report. Before any interview only the header and verdict exist (the rest is
     None). No gap appears twice: the full part leaves out the brief's reasons and says
