@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.main import get_command
 
-from qualicoach.cli.app import app
+from qualicoach.cli.app import app, command_named, main
 from qualicoach.storage.store import Store
 
 from ..helpers.home import ROOT, Home, Run
@@ -218,3 +220,50 @@ def test_the_readme_pipeline_runs_no_report_when_nothing_matches(
     result = subprocess.run(["bash", "-c", f"set -o pipefail; {line}"], env=env, timeout=60,
                             capture_output=True, text=True)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("args,command", [
+    (["report", "acme"], "report"),
+    (["--db", "report", "deals"], "deals"),  # 'report' is the --db value here
+    (["--db=x.json", "deal", "show", "acme"], "deal"),
+    (["--frameworks-dir", "team", "frameworks", "list"], "frameworks"),
+    (["reprot", "acme"], None),  # misspelt: the whole tree, for click's suggestion
+    (["--help"], None),
+    (["--version"], None),
+    ([], None),
+])
+def test_a_run_builds_only_the_command_it_runs(args: list[str], command: str | None) -> None:
+    assert command_named(args) == command
+
+
+LEAN_RUN = """
+import sys
+from qualicoach.cli.app import main
+code = main(sys.argv[1:])
+others = sorted(m for m in sys.modules if m.startswith("qualicoach.cli.") and
+                m.endswith("_cmd"))
+print(" ".join(others), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_the_console_script_imports_only_the_command_it_runs(home: Home) -> None:
+    done = subprocess.run([sys.executable, "-c", LEAN_RUN, "deals", "--format", "json"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split() == ["qualicoach.cli.deals_cmd"]
+
+
+def test_the_console_script_still_lists_every_command_in_its_help(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    for name in ("deals", "interview", "report", "history", "demo", "lookback", "import",
+                 "export", "deal", "frameworks", "survey"):
+        assert f"\n  {name} " in listed
+
+
+def test_a_misspelt_command_is_still_suggested_by_the_console_script(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reprot"]) == 2
+    assert "report" in capsys.readouterr().err

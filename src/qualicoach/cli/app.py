@@ -74,24 +74,12 @@ class _ErrorMappingGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.INTERNAL_ERROR)) from None
 
 
-app = CliTyper(
-    cls=_ErrorMappingGroup,
-    name="qualicoach",
-    help="A qualification coach: seller fit and customer readiness, side by side.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"qualicoach {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
@@ -99,37 +87,84 @@ def root(
     """A qualification coach: seller fit and customer readiness, side by side."""
 
 
-def _register_commands() -> None:
-    from qualicoach.cli import (
-        crm_cmd,
-        deal_cmd,
-        deals_cmd,
-        frameworks_cmd,
-        interview_cmd,
-        report_cmd,
-        survey_cmd,
+# Each command's name, and the module and function (or sub-app) that implement it, in the
+# order --help lists them.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "deals": ("deals_cmd", "deals"),
+    "interview": ("interview_cmd", "interview"),
+    "report": ("report_cmd", "report"),
+    "history": ("report_cmd", "history"),
+    "demo": ("report_cmd", "demo"),
+    "lookback": ("report_cmd", "lookback"),
+    "import": ("crm_cmd", "import_deals"),
+    "export": ("crm_cmd", "export_deals"),
+    "deal": ("deal_cmd", "app"),
+    "frameworks": ("frameworks_cmd", "app"),
+    "survey": ("survey_cmd", "app"),
+}
+# The root options that take a value, so the command's name can be found after them.
+_VALUE_OPTIONS = ("--db", "--frameworks-dir")
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command tree: every command, or only the one named ``only``.
+
+    A run needs only the command it runs: building the others (importing their modules,
+    turning their signatures into options) cost about 5% of a one-deal report's start-up.
+    """
+    import importlib
+
+    built = CliTyper(
+        cls=_ErrorMappingGroup,
+        name="qualicoach",
+        help="A qualification coach: seller fit and customer readiness, side by side.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
-
-    app.command("deals")(deals_cmd.deals)
-    app.command("interview")(interview_cmd.interview)
-    app.command("report")(report_cmd.report)
-    app.command("history")(report_cmd.history)
-    app.command("demo")(report_cmd.demo)
-    app.command("lookback")(report_cmd.lookback)
-    app.command("import")(crm_cmd.import_deals)
-    app.command("export")(crm_cmd.export_deals)
-    app.add_typer(deal_cmd.app, name="deal")
-    app.add_typer(frameworks_cmd.app, name="frameworks")
-    app.add_typer(survey_cmd.app, name="survey")
+    built.callback()(root)
+    for name, (module_name, attribute) in _COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(f"qualicoach.cli.{module_name}"), attribute)
+        if isinstance(target, typer.Typer):
+            built.add_typer(target, name=name)
+        else:
+            built.command(name)(target)
+    return built
 
 
-_register_commands()
+def command_named(args: list[str]) -> str | None:
+    """The command ``args`` run, when it is one of ours; None for anything else (no
+    command, --help, a misspelt name, shell completion), which needs the whole tree."""
+    if os.environ.get("_QUALICOACH_COMPLETE"):
+        return None
+    words = iter(args)
+    for word in words:
+        if word in _VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in _COMMANDS else None
+        elif word.split("=", 1)[0] not in _VALUE_OPTIONS:
+            return None  # --help, --version, or an option the root does not know
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    # ``app``, the whole tree, is built on first use (tests and tools import it); the
+    # console script builds only what it runs.
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(name)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=argv, prog_name="qualicoach")
+        build_app(command_named(args))(args=args, prog_name="qualicoach")
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
