@@ -8,7 +8,10 @@ as they are.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import shlex
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -138,3 +141,34 @@ class ReplyError(InvalidValueError):
         self.source = source
         self.problem = problem
         super().__init__(f"reply {source} {problem}; nothing was imported")
+
+
+# The options a hint must repeat for this run (--db FILE, --frameworks-dir FOLDER): without
+# them a copied hint reads the default database, or scores without the team's frameworks.
+# The CLI sets them once per command (``hint_options``); the library only reads them, so
+# it never needs to know how it was started. A context variable, not a global, so that
+# runs in one process (the tests) cannot see each other's.
+_HINT_OPTIONS: ContextVar[tuple[str, ...]] = ContextVar("qualicoach_hint_options", default=())
+
+
+@contextmanager
+def hint_options(options: Sequence[str]) -> Iterator[None]:
+    """Within the block, every ``command_hint`` carries ``options`` (such as
+    ``("--db", "/tmp/demo.json")``) right after ``qualicoach``."""
+    token = _HINT_OPTIONS.set(tuple(options))
+    try:
+        yield
+    finally:
+        _HINT_OPTIONS.reset(token)
+
+
+def command_hint(*words: str, rest: str = "") -> str:
+    """A qualicoach command line to suggest to the user, as it should be typed in this run.
+
+    ``words`` (a deal id, a stakeholder's name, a file) are shell-quoted, and so are the
+    run's location options, so the line pastes into a shell as it is. ``rest`` is added
+    as written, for placeholders a user replaces (``DEAL``, ``won|lost|no_decision``).
+    Every hint a user may copy is built here, so none can forget the options.
+    """
+    line = shlex.join(("qualicoach", *_HINT_OPTIONS.get(), *words))
+    return f"{line} {rest}" if rest else line

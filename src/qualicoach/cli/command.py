@@ -51,6 +51,14 @@ class Command(TyperCommand):
         self.params.extend(shared_params())
         plain_metavars(self.params)
 
+    def invoke(self, ctx: Any) -> Any:
+        # Set once here, after every option is parsed (before or after the command's
+        # name), so every hint the command and the library print carries them.
+        from qualicoach.errors import hint_options
+
+        with hint_options(run_options(ctx).hint_options()):
+            return super().invoke(ctx)
+
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):

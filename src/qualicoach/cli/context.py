@@ -53,6 +53,18 @@ class RunOptions:
     is_terminal: Callable[[], bool] | None = None
     _locations: Locations | None = field(default=None, init=False, repr=False)
 
+    def hint_options(self, db: Path | None = None) -> tuple[str, ...]:
+        """The options given on this command line that a suggested command must repeat to
+        reach the same data (``db`` instead of --db's value, for a database the command
+        chose itself, such as the demo's)."""
+        options: list[str] = []
+        database = db if db is not None else self.db
+        if database is not None:
+            options += ["--db", str(database)]
+        for folder in self.frameworks_dirs:
+            options += ["--frameworks-dir", str(folder)]
+        return tuple(options)
+
     def locations(self) -> Locations:
         if self._locations is None:
             from qualicoach.config.locations import resolve_locations

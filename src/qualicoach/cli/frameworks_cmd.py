@@ -112,7 +112,7 @@ def new(
         dir_okay=False)] = None,
 ) -> None:
     """Write a commented starter framework to edit."""
-    from qualicoach.errors import InvalidValueError
+    from qualicoach.errors import InvalidValueError, command_hint
     from qualicoach.frameworks.starter import starter_framework
 
     text = starter_framework(framework_id, perspective, output.name if output else "")
@@ -126,4 +126,5 @@ def new(
         raise InvalidValueError(f"{output} already exists; choose another file name") from None
     except OSError as exc:
         raise InvalidValueError(f"cannot write {output}: {exc.strerror}") from None
-    typer.echo(f"wrote {output}; check it with: qualicoach frameworks validate {output}")
+    typer.echo(f"wrote {output}; check it with: "
+               f"{command_hint('frameworks', 'validate', str(output))}")

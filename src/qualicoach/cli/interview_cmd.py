@@ -92,7 +92,7 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
     from qualicoach.coaching.prompts import Interrupted
     from qualicoach.coaching.report import build_report
     from qualicoach.coaching.sessions import contact_text, offer_stakeholders, session_source
-    from qualicoach.errors import ExitCode
+    from qualicoach.errors import ExitCode, command_hint
     from qualicoach.render.asking import ConsolePresenter
     from qualicoach.render.summary import summary
 
@@ -122,8 +122,8 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
         if isinstance(stop, Interrupted) and stop.typed and not stop.kept:
             typed = stop.typed if isinstance(stop.typed, str) else ", ".join(stop.typed)
             unsaved = f" Not an answer, so not saved, what you had typed: {typed}"
-        _safe_stderr(f"\nStopped. {saved}.{unsaved} Resume with: qualicoach interview "
-                     f"{deal.id} --resume")
+        _safe_stderr(f"\nStopped. {saved}.{unsaved} Resume with: "
+                     f"{command_hint('interview', deal.id, '--resume')}")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     finally:
         restore()
@@ -133,7 +133,7 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
     except (KeyboardInterrupt, EOFError):  # every answer is saved; only the offer is left
         added = ()
     console.print(summary(build_report(store, catalog, deal.id, settings),
-                          len(outcome.answered), len(outcome.skipped), added))
+                          len(outcome.answered), len(outcome.skipped), added), crop=False)
 
 
 def _stop_on_signals() -> Callable[[], None]:
@@ -165,12 +165,12 @@ def _safe_stderr(message: str) -> None:
 
 def _resumable(store: "Store", catalog: "Catalog",
                deal: "Deal") -> "tuple[Interview, list[Framework]]":
-    from qualicoach.errors import NotFoundError
+    from qualicoach.errors import NotFoundError, command_hint
 
     unfinished = [i for i in store.interviews(deal.id) if i.status != "finished"]
     if not unfinished:
         raise NotFoundError(f"deal '{deal.id}' has no interrupted interview to resume; start one "
-                            f"with: qualicoach interview {deal.id}")
+                            f"with: {command_hint('interview', deal.id)}")
     session = unfinished[-1]
     return session, [catalog.get(fw_id) for fw_id in session.frameworks]
 
@@ -209,4 +209,4 @@ def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: P
     store.record_answers(session.id, answers)
     store.end_interview(session.id, "finished")
     make_console().print(summary(build_report(store, catalog, deal.id, settings),
-                                 len(answers), 0))
+                                 len(answers), 0), crop=False)

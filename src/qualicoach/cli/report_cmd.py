@@ -15,6 +15,7 @@ from qualicoach.cli.context import (
     locations,
     open_store,
     open_workspace,
+    run_options,
 )
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
@@ -100,10 +101,17 @@ def report(
         from qualicoach.render.console import make_console
         from qualicoach.render.report.text import report_renderable
 
-        hint = "" if full else (f"The rest (every point of risk, evidence, scorecards): "
-                                f"qualicoach report {the_report.deal.id} --full")
         make_console().print(report_renderable(the_report, settings.high_score, full=full,
-                                               more_hint=hint))
+                                               more_hint="" if full else more_hint(
+                                                   the_report.deal.id)), crop=False)
+
+
+def more_hint(deal_id: str) -> str:
+    """The line under a brief that says how to see the rest of the report."""
+    from qualicoach.errors import command_hint
+
+    return ("The rest (every point of risk, evidence, scorecards): "
+            + command_hint("report", deal_id, "--full"))
 
 
 _FORMAT_OF_SUFFIX = {
@@ -194,16 +202,26 @@ def demo(
     The sample goes to demo.json beside your database, or to the file named with --db
     (never one that holds real deals).
     """
+    from qualicoach.errors import hint_options
+
+    locs = locations(ctx)
+    path = explicit_database(ctx) or locs.database.with_name("demo.json")
+    # The demo's database is its own: every hint it prints must name it, or a copied hint
+    # would read the rep's real deals.
+    with hint_options(run_options(ctx).hint_options(db=path)):
+        _demo(ctx, path, deals, seed)
+
+
+def _demo(ctx: typer.Context, path: Path, deals: int, seed: int) -> None:
+    """The demo itself, in ``path``, with the hints naming it."""
     from qualicoach.coaching.pipeline import pipeline, sort_rows
     from qualicoach.coaching.report import report_from
     from qualicoach.coaching.sample import sample_deals
-    from qualicoach.errors import InvalidValueError
+    from qualicoach.errors import InvalidValueError, command_hint
     from qualicoach.render.console import make_console
     from qualicoach.render.pipeline import table_text
     from qualicoach.render.report.text import report_renderable
 
-    locs = locations(ctx)
-    path = explicit_database(ctx) or locs.database.with_name("demo.json")
     store = open_store(path)
     if store.counts()[0] and not store.is_sample():
         raise InvalidValueError(f"{path} holds real deals; the demo fills only a new or a sample "
@@ -240,7 +258,8 @@ def demo(
         deal = store.deal(example.id)
         out.print(report_renderable(report_from(deal, store.interviews(deal.id), catalog,
                                                 settings, now), settings.high_score,
-                                    full=False))
-    db = f"--db {path} "
-    out.print(f"\nTry: qualicoach {db}report <deal> [--full], deals --at-risk, lookback",
-              highlight=False, markup=False)
+                                    full=False, more_hint=more_hint(deal.id)), crop=False)
+    out.print("\nTry:\n" + "\n".join(
+        f"  {command_hint(*words, rest=rest)}" for words, rest in (
+            (("report",), "DEAL --full"), (("deals", "--at-risk"), ""), (("lookback",), ""))),
+              highlight=False, markup=False, soft_wrap=True)

@@ -43,7 +43,7 @@ def send(
     Neither holds scores, notes or anyone else's answers."""
     from qualicoach.coaching.survey import contact_named, form_text, make_form, survey_questions
     from qualicoach.domain.deal import slugify
-    from qualicoach.errors import InvalidValueError, UsageError
+    from qualicoach.errors import InvalidValueError, UsageError, command_hint
     from qualicoach.render.console import stderr_line, visible
     from qualicoach.render.survey import form_html
 
@@ -77,8 +77,9 @@ def send(
             stderr_line(f"note: {len(rep_worded)} question(s) have no customer wording "
                         "(customer_prompt) in their framework and use the rep's: "
                         + ", ".join(q.key for q in rep_worded))
-    typer.echo(f"Attach the .html file, or paste the .txt into the e-mail. When a reply "
-               f"comes back: qualicoach survey import {the_deal.id} REPLY --from NAME")
+    typer.echo("Attach the .html file, or paste the .txt into the e-mail. When a reply "
+               "comes back: "
+               + command_hint("survey", "import", the_deal.id, rest="REPLY --from NAME"))
 
 
 @app.command("import")
@@ -97,7 +98,7 @@ def import_reply(
     import sys
 
     from qualicoach.coaching.survey import MAX_REPLY_BYTES, read_reply
-    from qualicoach.errors import InvalidValueError, UsageError
+    from qualicoach.errors import InvalidValueError, UsageError, command_hint
     from qualicoach.render.console import visible
 
     if not respondent.strip():
@@ -124,4 +125,4 @@ def import_reply(
         return
     typer.echo(f"{visible(checked.respondent)}: {len(checked.answers)} answer(s) of "
                f"{checked.answered:%Y-%m-%d} kept as their own. See how their people align: "
-               f"qualicoach report {the_deal.id}")
+               f"{command_hint('report', the_deal.id)}")

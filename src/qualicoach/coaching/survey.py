@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from qualicoach.domain.answer import Answer, Evidence, Value, parse_value
 from qualicoach.domain.deal import Contact, Deal
-from qualicoach.errors import InvalidValueError, NotFoundError, ReplyError
+from qualicoach.errors import InvalidValueError, NotFoundError, ReplyError, command_hint
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.frameworks.model import Framework, Question
 
@@ -90,8 +90,9 @@ def contact_named(deal: Deal, name: str) -> Contact:
             return contact
     known = ", ".join(c.name for c in deal.contacts) or "none yet"
     raise NotFoundError(f"'{name}' is not a stakeholder of deal '{deal.id}' (stakeholders: "
-                        f"{known}); add them with: qualicoach deal contact add {deal.id} "
-                        f"\"{name}\" --role ROLE")
+                        f"{known}); add them with: "
+                        + command_hint("deal", "contact", "add", deal.id, name,
+                                       rest="--role ROLE"))
 
 
 def survey_questions(catalog: Catalog, frameworks: Sequence[str] = (),

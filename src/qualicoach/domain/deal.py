@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from qualicoach.domain.vocabulary import CLOSED_STAGES, OPEN_STAGES, ROLES, STAGES
-from qualicoach.errors import AmbiguousError, InvalidValueError, NotFoundError
+from qualicoach.errors import AmbiguousError, InvalidValueError, NotFoundError, command_hint
 
 __all__ = ["ROLES", "STAGES", "Change", "Contact", "Deal"]
 # Changes to these fields are kept with their time, so a slipped close date shows later.
@@ -228,7 +228,8 @@ def resolve_deal(deals: list[Deal], ref: str) -> Deal:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFoundError(f"no deal matches '{ref}'; 'qualicoach deals --all' lists them")
+        raise NotFoundError(f"no deal matches '{ref}'; list them with: "
+                            f"{command_hint('deals', '--all')}")
     shown = ", ".join(f"{d.id} ({d.name})" for d in matches[:10])
     more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
     raise AmbiguousError(f"'{ref}' matches {len(matches)} deals: {shown}{more}; give more of the "

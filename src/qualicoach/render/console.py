@@ -87,6 +87,15 @@ def literal(text: str, style: str = "") -> Text:
     return Text(visible(text), style=style)
 
 
+def unwrapped(text: str, style: str = "dim") -> Text:
+    """A line that holds a command to copy: never wrapped or cut by Rich, so the terminal
+    wraps it softly and a copy pastes as one command. Print what holds it with
+    ``crop=False``, or Rich cuts it at the console's width."""
+    from rich.text import Text
+
+    return Text(visible(text), style=style, no_wrap=True, overflow="ignore")
+
+
 def make_console(stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A Rich console (it honours NO_COLOR) that adds no highlighting or emoji of its own
     to what it prints."""

@@ -10,10 +10,14 @@ from rich.table import Table
 from rich.text import Text
 
 from qualicoach.coaching.lookback import Lookback
+from qualicoach.errors import command_hint
 from qualicoach.render.console import literal
 
-NOTHING_YET = ("Nothing to compare yet: no deal is closed. Record how deals end with "
-               "'qualicoach deal close DEAL --outcome won|lost|no_decision'.")
+
+def nothing_yet() -> str:
+    """What the look back says before any deal is closed, and how to record an end."""
+    return ("Nothing to compare yet: no deal is closed. Record how deals end with: "
+            + command_hint("deal", "close", rest="DEAL --outcome won|lost|no_decision"))
 
 
 def lookback_data(result: Lookback) -> dict[str, Any]:
@@ -33,7 +37,7 @@ def lookback_data(result: Lookback) -> dict[str, Any]:
 def lookback_renderable(result: Lookback) -> RenderableType:
     """The look back as a sales manager reads it."""
     if result.empty:
-        return Text(NOTHING_YET)
+        return Text(nothing_yet())
     parts: list[RenderableType] = [Text(
         f"{len(result.closed)} closed deal{'s' if len(result.closed) != 1 else ''}: the "
         "coach's last risk before each close, against how it ended", style="bold")]

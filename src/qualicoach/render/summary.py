@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from qualicoach.coaching.report import Report
 from qualicoach.coaching.risk import Assessment
-from qualicoach.render.console import literal
+from qualicoach.errors import command_hint
+from qualicoach.render.console import literal, unwrapped
 from qualicoach.render.report.sections import missing_frameworks_sentence
 from qualicoach.render.widgets import figure
 
@@ -44,9 +45,9 @@ def summary(report: Report, answered_now: int, skipped: int,
         lines.append(missing_frameworks_sentence(report.missing_frameworks) + "\n",
                      style="yellow")
     lines.append(f"Fit {figure(a.fit)}  Readiness {figure(a.readiness)}\n", style="bold")
-    lines.append(quadrant_sentence(a) + "\n")
-    lines.append(f"Full report: qualicoach report {report.deal.id}", style="dim")
-    return lines
+    lines.append(quadrant_sentence(a))
+    # Print with crop=False: the last line is a command to copy, never wrapped.
+    return Group(lines, unwrapped(f"Full report: {command_hint('report', report.deal.id)}"))
 
 
 def quadrant_sentence(assessment: Assessment) -> str:

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qualicoach.coaching.report import Report
-from qualicoach.render.console import literal
+from qualicoach.render.console import literal, unwrapped
 from qualicoach.render.quadrant import quadrant_sentence, quadrant_text, size_for
 from qualicoach.render.report.sections import (
     BRIEF_ITEMS,
@@ -34,7 +34,8 @@ _DIRECTION_STYLES = {"better": "green", "worse": "red", "new": "cyan"}
 def report_renderable(report: Report, high: float = 60.0, full: bool = True,
                       more_hint: str = "") -> RenderableType:
     """The report as a rep reads it in the terminal before a call: the brief (one screen
-    at 80 columns), then, when ``full``, everything else; ``more_hint`` closes a brief."""
+    at 80 columns), then, when ``full``, everything else; ``more_hint`` closes a brief
+    (print the result with ``crop=False``: it holds a command to copy)."""
     view = report_view(report)
     parts: list[RenderableType] = [*header(view.header)]
     if view.figures is None:
@@ -46,7 +47,7 @@ def report_renderable(report: Report, high: float = 60.0, full: bool = True,
         parts += brief(view.brief)
     if not full:
         if more_hint and not (view.brief and view.brief.cause_count > BRIEF_ITEMS):
-            parts.append(Text(more_hint, style="dim"))
+            parts.append(unwrapped(more_hint))
         return Group(*parts)
     if view.unconfirmed is not None:
         parts.append(unconfirmed(view.unconfirmed))
