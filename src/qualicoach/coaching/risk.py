@@ -29,6 +29,7 @@ from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import Answer, describe_value
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.vocabulary import OPEN_STAGES
+from qualicoach.domain.wording import counted
 from qualicoach.frameworks.model import Framework, Question
 
 # The version of the scoring and risk rules. Bump it with EVERY change to how scores, risk
@@ -375,9 +376,10 @@ def _evidence_causes(scores: Sequence[FrameworkScore], stage: int, now: datetime
             "assumption", 0.0,
             (f"Every answer ({len(assumed)}) is only our assumption: nothing was confirmed by "
              "the customer" if every else
-             f"{len(assumed)} of {len(answered)} answers are only our assumption, not "
-             "confirmed by the customer"),
-            short="every answer assumed" if every else f"{len(assumed)} assumed answers",
+             f"{len(assumed)} of {counted(len(answered), 'answer')} "
+             f"{'is' if len(assumed) == 1 else 'are'} only our assumption, not confirmed by "
+             "the customer"),
+            short="every answer assumed" if every else counted(len(assumed), "assumed answer"),
             base=_cap(settings.points_assumption * share * share)))
     limit = timedelta(days=settings.stale_after_days)
     confirmed = [qs.answer.confirmed or qs.answer.at or now for qs in answered
@@ -389,10 +391,11 @@ def _evidence_causes(scores: Sequence[FrameworkScore], stage: int, now: datetime
             "stale", 0.0,
             (f"No answer was confirmed in the last {settings.stale_after_days} days: budget, "
              "timing and even the need change along the way" if every else
-             f"{len(stale)} of {len(confirmed)} answers were last confirmed more than "
+             f"{len(stale)} of {counted(len(confirmed), 'answer')} "
+             f"{'was' if len(stale) == 1 else 'were'} last confirmed more than "
              f"{settings.stale_after_days} days ago"),
             short=f"nothing confirmed in {settings.stale_after_days} days" if every
-            else f"{len(stale)} stale answers",
+            else counted(len(stale), "stale answer"),
             base=_cap(settings.points_stale * len(stale) / len(confirmed))))
     return causes
 
@@ -406,7 +409,7 @@ def _deal_causes(deal: Deal, stage: int, urgency: float, now: datetime,
         last = slips[-1]
         causes.append(Cause(
             "close_slipped", 0.0,
-            f"The close date slipped {len(slips)} time{'s' if len(slips) != 1 else ''}, last "
+            f"The close date slipped {counted(len(slips), 'time')}, last "
             f"from {last.old} to {last.new}", short=f"close date slipped {len(slips)}x",
             base=min(settings.cap_close_slip, settings.points_close_slip * len(slips))))
     if deal.close_date is not None and not deal.is_closed and deal.close_date < now.date():
@@ -469,8 +472,8 @@ def _worse_causes(scores: Sequence[FrameworkScore], earlier: Mapping[str, Answer
     shown = "; ".join(worse[:3]) + ("; ..." if len(worse) > 3 else "")
     points = min(settings.cap_worse_answer, settings.points_worse_answer * len(worse))
     return [Cause("worse", 0.0,
-                  f"{len(worse)} answer{'s' if len(worse) != 1 else ''} got worse since the "
-                  f"last interview: {shown}", short=f"{len(worse)} answers got worse",
+                  f"{counted(len(worse), 'answer')} got worse since the last interview: "
+                  f"{shown}", short=f"{counted(len(worse), 'answer')} got worse",
                   base=points)]
 
 

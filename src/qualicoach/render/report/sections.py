@@ -12,10 +12,11 @@ import re
 from typing import NamedTuple
 
 from qualicoach.coaching.report import ChangeDirection, Report, whom_to_ask
-from qualicoach.coaching.risk import GapKind
+from qualicoach.coaching.risk import Cause, Gap, GapKind
 from qualicoach.coaching.scoring import percent
 from qualicoach.domain.answer import describe_value
 from qualicoach.domain.deal import plain_value
+from qualicoach.domain.wording import counted
 from qualicoach.frameworks.model import Perspective
 from qualicoach.render.deals import format_amount
 
@@ -333,23 +334,26 @@ def _brief(report: Report) -> Brief:
                         if e.id == item.question.element_id), item.question.element_id)
         asks.append(BriefAsk(item.ask[0], item.whom, reason_of.get(key),
                              f"{element}: {item.answer_text}"))
-    return Brief(tuple(Reason(c.points, _reason_text(c.message, c.brief),
+    gaps = {g.question.answer_key: g for g in a.gaps}
+    return Brief(tuple(Reason(c.points, _reason_text(c, gaps),
                               c.kind.startswith("red_flag")) for c in top),
                  round(sum(c.points for c in top), 1), len(a.causes), tuple(asks),
                  _since(report), tuple(i.question.answer_key for i in picked[:BRIEF_ITEMS]))
 
 
-_GAP_CAUSE = re.compile(r"^(?:Red flag|Unknown|Unclear|Weak) in [^:]+: (.*?)"
-                        r"(?: \((?:weak: |unknown: |unclear: )?(.*)\))?$", re.S)
+# The causes that are one question's gap (coaching.risk._gap_causes).
+_GAP_CAUSES = ("red_flag_readiness", "red_flag_fit", "unknown", "unclear", "weak")
 
 
-def _reason_text(message: str, short: str) -> str:
+def _reason_text(cause: Cause, gaps: dict[str, Gap]) -> str:
     """A gap cause as its question and answer (the element alone is too vague to act
-    on), any other cause in its few words."""
-    found = _GAP_CAUSE.match(message)
-    if not found:
-        return short
-    return found.group(1) + (f" {found.group(2)}" if found.group(2) else " unknown")
+    on), any other cause in its few words. Taken from the gap itself, not read back out
+    of the cause's sentence: a prompt may hold brackets of its own ("(1-5)?")."""
+    gap = gaps.get(cause.key or "") if cause.kind in _GAP_CAUSES else None
+    if gap is None:
+        return cause.brief
+    answer = gap.answer_text if gap.kind == "weak" or gap.answer is None else gap.kind
+    return f"{gap.question.prompt} {answer}"
 
 
 def _since(report: Report) -> str:
@@ -362,7 +366,7 @@ def _since(report: Report) -> str:
     for direction in ("worse", "better", "changed"):
         these = [c for c in moved if c.direction == direction]
         if these:
-            parts.append(f"{len(these)} answer{'s' if len(these) != 1 else ''} {direction}")
+            parts.append(f"{counted(len(these), 'answer')} {direction}")
     new = sum(c.direction == "new" for c in report.answer_changes)
     if new:
         parts.append(f"{new} new")
@@ -410,7 +414,7 @@ def _facts(report: Report) -> tuple[str, ...]:
     last = report.last_interview
     if last:
         age = (report.now - last.started).days
-        when = "today" if age == 0 else f"{age} day{'s' if age != 1 else ''} ago"
+        when = "today" if age == 0 else f"{counted(age, 'day')} ago"
         facts.append(f"interviewed {when}"
                      f"{' (interrupted)' if last.status != 'finished' else ''}")
     else:
