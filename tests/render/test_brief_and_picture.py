@@ -27,7 +27,7 @@ from qualicoach.render.report.sections import report_view
 from qualicoach.render.report.text import report_renderable
 
 from ..helpers.home import DATA
-from ..helpers.reports import CATALOG, NOW, sample_report
+from ..helpers.reports import CATALOG, NOW, render_text, sample_report
 
 SNAPSHOTS = DATA / "snapshots"
 
@@ -164,3 +164,11 @@ def test_every_demo_deal_fits_its_brief_on_one_screen_at_80_columns() -> None:
             assert "Ask next" in flat
             assert len(re.findall(r"^ +\d\. ", text, re.M)) == min(3, len(report.ask_next))
 
+
+
+def test_the_full_report_never_sends_its_reader_to_full() -> None:
+    report = sample_report()
+    assert "10 more causes with --full" in brief_text(report, 100)  # the brief alone
+    full = render_text(report)
+    assert "10 more causes below" in full
+    assert "--full" not in full

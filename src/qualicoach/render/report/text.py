@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qualicoach.coaching.report import Report
+from qualicoach.domain.wording import counted
 from qualicoach.render.console import literal, unwrapped
 from qualicoach.render.quadrant import quadrant_sentence, quadrant_text, size_for
 from qualicoach.render.report.sections import (
@@ -44,7 +45,7 @@ def report_renderable(report: Report, high: float = 60.0, full: bool = True,
     parts.append(Text())
     parts.append(Picture(view.verdict, view.figures, high))
     if view.brief is not None:
-        parts += brief(view.brief)
+        parts += brief(view.brief, full)
     if not full:
         if more_hint and not (view.brief and view.brief.cause_count > BRIEF_ITEMS):
             parts.append(unwrapped(more_hint))
@@ -142,14 +143,16 @@ class Picture:
             yield quadrant_text(self.figures.fit, self.figures.readiness, self.high, alone)
 
 
-def brief(section: Brief) -> list[RenderableType]:
-    """The reasons that matter most, and the questions to ask next and whom."""
+def brief(section: Brief, full: bool = False) -> list[RenderableType]:
+    """The reasons that matter most, and the questions to ask next and whom. ``full``:
+    the rest of the report follows, so the other causes are "below", not "with --full"
+    (the reader is already reading it)."""
     parts: list[RenderableType] = []
     if section.reasons:
         title = Text(f"\n{section.reasons_title}", style="bold underline")
         more = section.cause_count - len(section.reasons)
         title.append(f"  {section.reasons_total:g} of the risk's points" + (
-            f"; {more} more cause{'s' if more != 1 else ''} with --full" if more
+            f"; {counted(more, 'more cause')} {'below' if full else 'with --full'}" if more
             else "") + "; ! red flag", style="dim")
         parts.append(title)
         grid = Table.grid(padding=(0, 1))
