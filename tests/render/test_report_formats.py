@@ -187,7 +187,6 @@ def test_customer_summary_has_no_scores_verdicts_or_private_notes() -> None:
         assert internal not in summary, internal
     assert "They will share KPIs" not in summary  # on a weak answer: an open question
     assert "How will you measure success, and by when?" in summary  # asked, in their words
-    assert "We understood you would like to decide by 28 February 2027." in summary
 
 
 def test_customer_summary_is_addressed_to_the_customer() -> None:
@@ -202,6 +201,33 @@ def test_customer_summary_is_addressed_to_the_customer() -> None:
     assert "**How does this initiative rank among your team's priorities this year?**" in (
         summary)
     assert "As we understood it: Among your top initiatives." in summary
+
+
+def test_customer_summary_never_gives_our_close_date_as_their_decision_date() -> None:
+    summary = customer_markdown(sample_report())  # our close date: 2027-02-28
+    assert "28 February 2027" not in summary and "2027-02-28" not in summary
+    assert "decide by" not in summary
+    # Their own date, which they told us, is read back.
+    assert "**By when do you need it working?**  \n  1 March 2027" in summary
+
+
+def test_customer_summary_asks_again_what_we_hold_only_in_our_words() -> None:
+    summary = customer_markdown(sample_report())
+    for ours in ("We understood this is in place", "is partly in place", "on a scale of",
+                 "Specific, with examples", "Covers it"):
+        assert ours not in summary, ours
+    confirm = summary.split("## In your own words\n", 1)[1].split("\n## ", 1)[0]
+    for asked in ("- Who on your side will approve this decision?",  # yes_no
+                  "- Who on your side would work on this, and how much time is set aside for "
+                  "it?",  # yes_no
+                  "- What problem do you want to solve, in your own words?",  # rep's label
+                  "- How much does solving it matter to you and to the people affected?",  # 1-5
+                  "- Is there a date or an event by which you must decide?"):
+        assert asked in confirm, asked
+    # A choice the framework words for the customer is still read back, in those words.
+    assert "As we understood it: Among your top initiatives." in summary
+    assert "As we understood it: Approved for this purpose." in summary
+    assert "As we understood it: It covers the scope." in summary
 
 
 def test_customer_summary_never_sends_a_past_date() -> None:

@@ -385,10 +385,13 @@ class FrameworkReader(NodeReader):
             else:
                 score = self.score(keys["score"], f"{label}: score of choice '{value}'")
             choice_label = self.text(keys.get("label"), f"{label}: label") or value
+            customer_label = self.text(keys.get("customer_label"),
+                                       f"{label}: customer_label") or ""
             # A choice whose score is wrong still exists: conditions that name it must not
             # be reported as naming an unknown answer. Its score error already keeps the
             # file from loading, so the stand-in score is never used.
-            choices.append(Choice(value, choice_label, 0.0 if score is None else score))
+            choices.append(Choice(value, choice_label, 0.0 if score is None else score,
+                                  customer_label))
         return tuple(choices)
 
     def score_table(self, node: Node | None, label: str,

@@ -59,6 +59,10 @@ class Choice:
     value: str
     label: str
     score: float
+    # The answer said to the customer, for what we send them. Labels are the rep's
+    # reading ("Specific, with examples"); without this, a summary for the customer asks
+    # the question again rather than read the rep's label back to them.
+    customer_label: str = ""
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,10 @@ SCHEMA: dict[str, Any] = {
             "properties": {
                 "value": {**_VALUE, "description": "The stored answer value."},
                 "label": {**_OPTIONAL_TEXT, "description": "Text shown to the rep."},
+                "customer_label": {**_OPTIONAL_TEXT, "description": "This answer said to the "
+                                   "customer, in their voice, for what we send them. Without "
+                                   "it, the customer summary asks the question again instead "
+                                   "of reading the rep's label back to them."},
                 "score": {**_SCORE, "description": "How good this answer is, 0 to 1."},
             },
         },

@@ -2,14 +2,15 @@
 document, not a section of the internal report.
 
 Only questions a framework words for the customer (``customer_prompt``) go out, in that
-wording; the rest are about our position and stay inside. No scores, verdicts, risk,
-private notes or dates already past: a rep sends it as it is (docs/scoring.md, "The
-customer summary").
+wording; the rest are about our position and stay inside. An answer is read back only in
+words written for the customer (a choice's ``customer_label``, or what they told us: a
+number, a date, their words); the rep's labels and ratings are asked again instead. No
+scores, verdicts, risk, private notes, our forecast close date or dates already past: a
+rep sends it as it is (docs/scoring.md, "The customer summary").
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from qualicoach.coaching.report import Report
@@ -18,19 +19,6 @@ from qualicoach.domain.answer import Answer, describe_value
 from qualicoach.frameworks.model import Framework, Question
 from qualicoach.render.widgets import md
 
-# Answer labels are written for the rep, about the customer ("Their own rough estimate");
-# said to the customer, the same words are about "you".
-_SECOND_PERSON = [(re.compile(rf"\b{them}\b"), you) for them, you in (
-    ("They", "You"), ("they", "you"), ("Their", "Your"), ("their", "your"),
-    ("Them", "You"), ("them", "you"), ("themselves", "yourselves"))]
-
-
-def to_customer(text: str) -> str:
-    """A label written about the customer, said to them."""
-    for pattern, replacement in _SECOND_PERSON:
-        text = pattern.sub(replacement, text)
-    return text
-
 
 def customer_markdown(report: Report, weak_below: float = 0.5) -> str:
     """What we understood, for the customer to confirm or correct (Markdown that reads
@@ -38,6 +26,7 @@ def customer_markdown(report: Report, weak_below: float = 0.5) -> str:
     deal = report.deal
     today = report.now.date()
     understood: list[str] = []
+    to_confirm: list[str] = []
     open_questions: list[str] = []
     seen: set[str] = set()
     for framework in _customer_first(report.frameworks):
@@ -47,7 +36,9 @@ def customer_markdown(report: Report, weak_below: float = 0.5) -> str:
             seen.add(q.answer_key)
             answer = report.answers.get(q.answer_key)
             said = _understood(q, answer, today, weak_below)
-            if said is not None:
+            if said is _IN_OUR_WORDS:
+                to_confirm.append(f"- {md(q.customer_prompt)}")
+            elif said is not None:
                 understood.append(f"- **{md(q.customer_prompt)}**  \n  {said}")
             else:  # not known yet, weak, or a date already past: ask again
                 why = f"  \n  *{md(q.customer_why)}*" if q.customer_why else ""
@@ -59,9 +50,10 @@ def customer_markdown(report: Report, weak_below: float = 0.5) -> str:
            "on what matters to you.", ""]
     out += ["## What we understood", ""]
     out += understood or ["- We have not yet discussed this in detail."]
-    timeline = _timeline(report, today)
-    if timeline:
-        out += ["", "## Timeline", "", *timeline]
+    if to_confirm:
+        out += ["", "## In your own words", "",
+                "We have talked about these; a line from you on each would make sure we "
+                "understood them right:", "", *to_confirm]
     out += ["", "## Questions for your team", ""]
     out += open_questions or ["- None for now."]
     return "\n".join(out) + "\n"
@@ -72,23 +64,34 @@ def _customer_first(frameworks: tuple[Framework, ...]) -> list[Framework]:
     return sorted(frameworks, key=lambda f: f.perspective != "readiness")
 
 
+# A good answer we hold only in the rep's words: a yes/no, a rating on the scale, or a
+# choice whose label is the rep's reading. Read back, "We understood this is in place"
+# answers "Who on your side will approve this decision?" with nothing; it is asked instead.
+_IN_OUR_WORDS = "in our words"
+
+
 def _understood(q: Question, answer: Answer | None, today: date,
                 weak_below: float) -> str | None:
     """What we understood of an answer, in the customer's terms; None when it is still
-    an open question (no answer, unknown, unclear, weak) or a date already past."""
+    an open question (no answer, unknown, unclear, weak) or a date already past;
+    ``_IN_OUR_WORDS`` when it is good but we have no words for the customer to say it."""
     if answer is None or answer.status != "answered":
         return None
     if _is_past_date(q, answer, today):
         return None
     if q.type not in ("text", "number", "date") and answer_score(q, answer) < weak_below:
         return None
-    if q.type == "yes_no":
-        said = ("We understood this is in place." if answer.value == "yes"
-                else "We understood this is partly in place.")
-    elif q.type == "scale":
-        said = f"{describe_value(q, answer)} on a scale of 1 to 5, as we understood it."
-    elif q.type in ("choice", "multi"):
-        said = f"As we understood it: {md(to_customer(describe_value(q, answer)))}."
+    if q.type in ("choice", "multi"):
+        values = answer.value if isinstance(answer.value, list) else [str(answer.value)]
+        chosen = [q.choice(v) for v in values]
+        labels = [c.customer_label for c in chosen if c is not None and c.customer_label]
+        if not labels or len(labels) != len(values):
+            return _IN_OUR_WORDS
+        said = f"As we understood it: {md(', '.join(labels))}."
+    elif q.type in ("yes_no", "scale"):
+        return _IN_OUR_WORDS
+    elif q.type == "date":
+        said = md(_spelled_date(str(answer.value)))
     else:
         said = md(describe_value(q, answer))
     if answer.note and not answer.private:
@@ -105,10 +108,10 @@ def _is_past_date(q: Question, answer: Answer, today: date) -> bool:
         return False
 
 
-def _timeline(report: Report, today: date) -> list[str]:
-    """Dates still ahead: a date already past is never sent as a plan."""
-    deal = report.deal
-    if deal.close_date and deal.close_date >= today:
-        return [f"- We understood you would like to decide by "
-                f"{deal.close_date:%-d %B %Y}."]
-    return []
+def _spelled_date(text: str) -> str:
+    """'2027-07-18' as '18 July 2027', the way a letter writes it; other text as it is."""
+    try:
+        day = date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return f"{day.day} {day:%B %Y}"
