@@ -99,17 +99,18 @@ def _one(n: int, rng: random.Random, profile: str, frameworks: Sequence[Framewor
     close = (now + timedelta(days=rng.randrange(*horizon))).date()
     if not closed and rng.random() < 0.04:
         close = (now - timedelta(days=rng.randrange(1, 20))).date()  # forgotten in the CRM
+    end = now - timedelta(days=closed_ago)
+    if closed:
+        close = end.date()  # a closed deal's close date is the day it closed
     slip_odds = 0.35 if not ready else 0.15
     if reached >= 2 and rng.random() < slip_odds:
-        for slip in range(rng.choice((1, 1, 2, 3))):
-            earlier = close - timedelta(days=30 * (slip + 1))
-            history.append(Change("close_date", earlier, earlier + timedelta(days=30),
-                                  created + timedelta(days=10 * (slip + 1))))
+        # The slips' own draws come from a generator of their own, so how they are timed
+        # leaves every other draw of the demo as it was.
+        history.extend(_slips(random.Random(f"{deal_id} {close}"), rng.choice((1, 1, 2, 3)),
+                              close, created, end))
     history.sort(key=lambda c: c.at)
     if closed:
-        closed_at = now - timedelta(days=closed_ago)
-        history.append(Change("stage", stage, outcome, closed_at))
-        close = closed_at.date()
+        history.append(Change("stage", stage, outcome, end))
     # Later deals know more people; some stay single-threaded whatever the stage.
     people = 1 if rng.random() < 0.12 else min(6, 1 + reached + rng.randrange(0, 2))
     roles = ["champion", "economic_buyer", "influencer", "user", "decision_maker", "blocker"]
@@ -127,7 +128,6 @@ def _one(n: int, rng: random.Random, profile: str, frameworks: Sequence[Framewor
         history=tuple(history),
         close_reason=rng.choice(NO_DECISION_REASONS) if outcome == "no_decision" else "",
     )
-    end = now - timedelta(days=closed_ago)
     # A stale deal: nobody has asked anything for months.
     stale = not closed and rng.random() < (0.12 if not ready else 0.08)
     last = end - timedelta(days=rng.randrange(100, 160) if stale else rng.randrange(1, 40))
@@ -162,6 +162,37 @@ def _one(n: int, rng: random.Random, profile: str, frameworks: Sequence[Framewor
             status="finished", ended=started + timedelta(minutes=rng.randrange(8, 25)),
             answers=dict(answers)))
     return SampleDeal(deal, interviews, profile)
+
+
+def _slips(rng: random.Random, count: int, close: date, created: datetime,
+           end: datetime) -> list[Change]:
+    """``count`` slips of the close date, in time order, that end at ``close``.
+
+    Each moves the date from where the previous one left it (the first from the date the
+    deal was opened with), as a CRM records them; a deal whose dates do not chain tells a
+    reader a story that cannot have happened. Dates move by up to a month at a time, and
+    the first date still lies at least two weeks after the deal was opened. A slip is
+    recorded about when its old date comes up (a rep pushes the date as it nears), or at
+    some point while the deal was open when that date is still ahead; never before the
+    deal was opened, nor after ``end`` (now, or when it closed).
+    """
+    room = (close - (created + timedelta(days=14)).date()).days
+    count = min(count, room // 7)  # at least a week per slip
+    if count <= 0:
+        return []
+    step = min(30, room // count)
+    dates = [close - timedelta(days=step * (count - i)) for i in range(count + 1)]
+    slips, low = [], created + timedelta(days=1)
+    for i in range(count):
+        high = end - timedelta(hours=count - i)  # room left for the slips still to come
+        when = datetime.combine(dates[i], created.timetz()) - timedelta(
+            days=rng.randrange(0, 8))
+        if when > high:  # the old date is still ahead: pushed early
+            when = low + (high - low) * rng.uniform(0.2, 0.8)
+        when = min(max(when, low), high)
+        slips.append(Change("close_date", dates[i], dates[i + 1], when))
+        low = when + timedelta(hours=1)
+    return slips
 
 
 NO_DECISION_REASONS = ["Kept the current process", "Budget moved to another initiative",
