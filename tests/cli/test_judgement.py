@@ -1,6 +1,6 @@
 """Judgement a sales leader trusts: one deal per situation, built through the CLI as a rep
 would, each with the verdict and the first reason a seasoned sales leader would give
-(docs/scoring.md, "Thirteen situations"). And the demo pipeline's figures.
+(docs/scoring.md, "Fourteen situations"). And the demo pipeline's figures.
 
 Time is the store's clock, moved by the ``world`` fixture: deals age, stages last, answers
 go stale and close dates near, all through the real commands.
@@ -105,7 +105,7 @@ def unknown(answers: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {**answers, **dict.fromkeys(keys, "unknown")}
 
 
-# --- the thirteen situations ------------------------------------------------------------------
+# --- the fourteen situations ------------------------------------------------------------------
 
 def test_textbook_bant_without_alignment(world: World) -> None:
     deal = world.deal("Textbook", "proposal", close_in=60)
@@ -184,6 +184,28 @@ def test_slipping_three_times(world: World) -> None:
     assert world.judged(deal) == (
         "stalled", "Stalled (48/100): the close date slipped 3 times, last from 2027-01-22 "
         "to 2027-02-21.", 48)
+
+
+def test_close_date_passed(world: World) -> None:
+    early = world.deal("Forgotten", "discovery", close_in=-10, days_ago=60)
+    world.interview(early, days_ago=30, bant={"need_importance": 4},
+                    alignment=EARLY_AND_UNKNOWN)
+    # 40 (points_close_passed): the only cause, and it says the deal is not moving.
+    assert world.judged(early) == (
+        "stalled", "Stalled (40/100): the close date 2026-11-13 has passed and the deal is "
+        "still open.", 40)
+    late = world.deal("Overdue", "proposal", close_in=-10, days_ago=60)
+    world.interview(late, days_ago=30, bant=BANT, meddic=MEDDIC,
+                    alignment=unknown(ALIGNMENT, "cost_of_inaction"))
+    # The red flag 30 x 2 (past the close date) = 60; the passed date 40 of the 40 left = 16:
+    # 76. Under half of it is movement, but a deal past its own date is stalled.
+    assert world.judged(late) == (
+        "stalled", "Stalled (76/100): the close date 2026-11-13 has passed and the deal is "
+        "still open.", 76)
+    rows = json.loads(world.run("deals", "--at-risk", "-f", "json", ok=True).stdout)
+    assert [(r["id"], r["verdict_kind"], r["main_reason"]) for r in rows] == [
+        ("overdue", "stalled", "close date passed"), ("forgotten", "stalled",
+                                                      "close date passed")]
 
 
 def test_single_threaded_late(world: World) -> None:

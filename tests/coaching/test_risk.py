@@ -166,9 +166,31 @@ def test_slipped_close_dates_can_stall_a_deal_on_their_own() -> None:
     assert causes(run(on=deal(history=pulled_in))) == []
 
 
-def test_a_passed_close_date_on_an_open_deal() -> None:
-    a = run(on=deal(close_date=NOW.date() - timedelta(days=3)))
-    assert ("close_passed", 30.0) in causes(a)
+@pytest.mark.parametrize("stage", ["prospect", "discovery", "qualified", "proposal",
+                                   "negotiation"])
+def test_a_passed_close_date_alone_stalls_an_open_deal_at_any_stage(stage: str) -> None:
+    a = run(on=deal(stage, close_date=NOW.date() - timedelta(days=3)))
+    # 40 (points_close_passed, = at_risk_from): a movement cause, all of the risk.
+    assert causes(a) == [("close_passed", 40.0)]
+    assert (a.risk, a.verdict, a.at_risk) == (40, "stalled", True)
+    assert a.headline == ("Stalled (40/100): the close date 2026-11-20 has passed and the "
+                          "deal is still open.")
+
+
+def test_a_passed_close_date_stalls_the_deal_even_when_other_causes_weigh_more() -> None:
+    # Past the close date gaps weigh x2: the red flag 40 x 2 = 80; the passed date 40 of
+    # the 20 left = 8; risk 88. The movement causes are 8 of 88, under half, but a deal
+    # that missed its own date is not moving: stalled, and the sentence says why.
+    a = run({"r.r1": good("no")}, on=deal(close_date=NOW.date() - timedelta(days=3)))
+    assert causes(a) == [("red_flag_readiness", 80.0), ("close_passed", 8.0)]
+    assert (a.risk, a.verdict) == (88, "stalled")
+    assert a.headline == ("Stalled (88/100): the close date 2026-11-20 has passed and the "
+                          "deal is still open.")
+
+
+def test_a_close_date_today_has_not_passed() -> None:
+    a = run(on=deal("discovery", close_date=NOW.date()))
+    assert (a.causes, a.verdict) == ((), "early")
 
 
 @pytest.mark.parametrize("days,points", [(60, None), (61, 10.0), (89, 10.0), (90, 15.0),
@@ -298,6 +320,12 @@ def test_poor_fit_on_what_we_know_says_qualify_out() -> None:
     assert (a.answered_fit, a.verdict) == (18.8, "poor_fit")
     assert a.headline == ("Poor fit (19/100 on what we know, weakest: e1): consider "
                           "qualifying out.")
+
+
+def test_poor_fit_wins_over_a_passed_close_date() -> None:
+    a = run({"f.q1": good("no"), "f.q2": good("no"), "f.q3": good("b")},
+            on=deal(close_date=NOW.date() - timedelta(days=3)))
+    assert ("close_passed", 40.0) in causes(a) and a.verdict == "poor_fit"
 
 
 def test_unknown_fit_is_not_poor_fit() -> None:

@@ -53,7 +53,12 @@ class Row:
 
     @property
     def main_reason(self) -> str:
-        """The first reason in a few words, or why there is none."""
+        """The first reason in a few words, or why there is none; for a stalled deal, the
+        first that says it is not moving, as its verdict does."""
+        if self.verdict == "stalled":
+            moving = [r for r in self.reasons if r.get("kind") in risk.MOVEMENT]
+            if moving:
+                return str(moving[0]["brief"])
         if self.reasons:
             return str(self.reasons[0]["brief"])
         return "not interviewed yet" if self.last_interview is None else ""

@@ -38,7 +38,8 @@ from qualicoach.frameworks.model import Framework, Question
 # 2: settle_by stages, urgency, combined risk, verdicts (issue 12).
 # 3: the customer's own answers (self-assessment replies) count, and their people's
 #    disagreement is a cause (issue 15).
-RULES_VERSION = 3
+# 4: a passed close date on an open deal is 40 points (at_risk_from) and always stalls it.
+RULES_VERSION = 4
 
 GapKind = Literal["unknown", "unclear", "weak"]
 # Why a deal is at risk: a gap's kind is one of them.
@@ -510,8 +511,11 @@ def _verdict(deal: Deal, causes: Sequence[Cause], risk: int, stage: int,
     if answered_fit is not None and answered_fit < settings.poor_fit_below:
         return "poor_fit"
     if risk >= settings.at_risk_from:
+        # A deal past its own close date is not moving, whatever else is wrong with it:
+        # the first thing to do is find out where it stands and get a real date.
+        passed = any(c.kind == "close_passed" for c in causes)
         moving = sum(c.points for c in causes if c.movement)
-        return "stalled" if moving * 2 >= risk else "at_risk"
+        return "stalled" if passed or moving * 2 >= risk else "at_risk"
     if stage < OPEN_STAGES.index("qualified"):
         return "early"
     return "on_track"
@@ -532,7 +536,9 @@ def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | Non
     soon = (f" Closes in {days_left} day{'s' if days_left != 1 else ''}."
             if days_left is not None and 0 <= days_left <= 30 else "")
     if a.verdict == "stalled":
-        return f"Stalled ({a.risk}/100): {reason}.{soon}"
+        # Say why it is stalled: the largest cause that says the deal is not moving.
+        moving = next((c.message for c in a.causes if c.movement), a.main_reason)
+        return f"Stalled ({a.risk}/100): {_lower_first(moving)}.{soon}"
     if a.verdict == "at_risk":
         return f"At risk of no decision ({a.risk}/100): {reason}.{soon}"
     if a.verdict == "early":

@@ -38,9 +38,12 @@ PROFILES = {
     "low_fit_low_readiness": (0.35, 0.45),
 }
 PROFILE_WEIGHTS = [0.22, 0.45, 0.15, 0.18]
-# Where a pipeline's deals are: most open, about a fifth already closed.
-STAGE_WEIGHTS = {"prospect": 0.1, "discovery": 0.18, "qualified": 0.2, "proposal": 0.18,
-                 "negotiation": 0.12, "closed": 0.22}
+# Where a pipeline's deals are: about a fifth already closed, and the open ones a funnel,
+# fewer at each stage from discovery on (prospects are often not logged as deals yet). A
+# pipeline heavy at the late stages would read as far more at risk than a real one: gaps
+# count from the stage they settle by, so the later the stage, the more of them count.
+STAGE_WEIGHTS = {"prospect": 0.15, "discovery": 0.2, "qualified": 0.18, "proposal": 0.15,
+                 "negotiation": 0.1, "closed": 0.22}
 # How closed deals of each profile ended (won, lost, no decision): overall about a quarter
 # of closed deals end in no decision (CSO Insights 2016: 23.8% of forecast deals).
 OUTCOMES = {

@@ -56,7 +56,7 @@ class Settings:
     points_stale: float = 30.0
     points_close_slip: float = 14.0
     cap_close_slip: float = 56.0
-    points_close_passed: float = 30.0
+    points_close_passed: float = 40.0  # = at_risk_from: alone, it stalls the deal
     points_stuck: float = 10.0
     points_stuck_more: float = 5.0
     cap_stuck: float = 25.0
