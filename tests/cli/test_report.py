@@ -156,6 +156,26 @@ def test_report_opens_with_the_brief_and_full_adds_the_rest(run: Run, acme: str)
     assert "Evidence: who said each answer" in full and "Scorecards" in full
 
 
+def test_the_reps_notes_are_in_the_full_report_and_never_in_the_customer_summary(
+        run: Run, home: Home, acme: str) -> None:
+    path = home.root / "notes.yaml"
+    path.write_text(
+        "bant:\n"
+        "  budget_status: {value: approved, note: CFO wants it under 100k, private: true}\n"
+        "alignment:\n"
+        "  priority_rank: {value: top, note: They said so in the kick-off}\n")
+    run("interview", acme, "--answers", str(path), ok=True)
+    full = " ".join(run("report", acme, "--full", ok=True).stdout.split())
+    assert "Private note: CFO wants it under 100k" in full
+    assert "Note: They said so in the kick-off" in full
+    assert "CFO wants" not in run("report", acme, ok=True).stdout  # the brief: not there
+    for fmt in ("markdown", "html", "json"):
+        assert "CFO wants it under 100k" in run("report", acme, "-f", fmt, ok=True).stdout, fmt
+    summary = run("report", acme, "--for", "customer", ok=True).stdout
+    assert "CFO wants" not in summary
+    assert "They said so in the kick-off" in summary  # not private: the customer may see it
+
+
 @pytest.mark.parametrize("fmt", ["html", "svg"])
 def test_html_and_svg_fetch_nothing_and_name_no_font(run: Run, acme: str, fmt: str) -> None:
     out = run("report", acme, "-f", fmt, ok=True).stdout

@@ -80,7 +80,8 @@ def test_json_shows_the_evidence_of_every_answer() -> None:
                       "prompt": "Is money set aside for this, and how firm is it?",
                       "status": "answered", "answer": "Approved for this purpose",
                       "source": "Ann Lee (COO)", "confirmed": True,
-                      "at": at(2).isoformat(), "confirmed_at": at(2).isoformat()}
+                      "at": at(2).isoformat(), "confirmed_at": at(2).isoformat(),
+                      "note": None, "private": False}
     assert len({a["question"] for a in data["answers"]}) == len(data["answers"]) == 15
 
 
@@ -91,6 +92,72 @@ def test_the_full_report_shows_who_said_each_answer() -> None:
     asked = lines.index("• Is money set aside for this, and how firm is it?")
     assert lines[asked + 1] == ("Approved for this purpose · Ann Lee (COO) · confirmed · "
                                 "2026-11-21")
+
+
+def test_the_full_report_shows_the_reps_notes_under_their_answers() -> None:
+    report = sample_report(note="CFO leaves in March; do not say so to Ann")
+    text = render_text(report, width=2000)
+    lines = [line.strip() for line in text.splitlines()]
+    asked = lines.index("• Who in their organisation agrees that they must change?")
+    assert lines[asked + 1].startswith("Only our contact · Ann Lee (COO) · confirmed")
+    assert lines[asked + 2] == "Private note: CFO leaves in March; do not say so to Ann"
+    kpis = lines.index("• Have they defined, in their own terms, how they will measure "
+                       "success?")
+    assert lines[kpis + 2] == "Note: They will share KPIs"  # not private: no mark
+    # An answer without a note has none.
+    budget = lines.index("• Is money set aside for this, and how firm is it?")
+    assert lines[budget + 2].startswith("•")
+
+    markdown = report_markdown(report).splitlines()
+    row = next(i for i, line in enumerate(markdown)
+               if line.startswith("| Who in their organisation agrees"))
+    assert markdown[row + 1] == ("| | ↳ **Private note:** CFO leaves in March; do not say "
+                                 "so to Ann | | | |")
+    row = next(i for i, line in enumerate(markdown)
+               if line.startswith("| Have they defined, in their own terms, how they will measure"))
+    assert markdown[row + 1] == "| | ↳ **Note:** They will share KPIs | | | |"
+
+    page = report_export(report, "html")
+    assert ('<div class="note private">Private note: CFO leaves in March; do not say so to '
+            "Ann</div>") in page
+    assert '<div class="note">Note: They will share KPIs</div>' in page
+    # Never in what goes to the customer.
+    assert "CFO leaves" not in customer_markdown(report)
+
+
+def test_a_reps_note_says_which_answer_it_is_on_where_the_customers_own_answer_counts(
+        ) -> None:
+    rep = Interview("d#1", "d", {"alignment": "1.0"}, at(5), "finished", at(5),
+                    {"alignment.priority_rank": answer("top", note="Ann said so, CFO did not",
+                                                       private=True)})
+    reply = Interview("d#2", "d", {"alignment": "1.0"}, at(2), "finished", at(2),
+                      {"alignment.priority_rank": answer("nice_to_have", source="Bo Chen",
+                                                         note="Busy with the ERP")},
+                      respondent="Bo Chen")
+    report = report_from(Deal(id="d", name="D", created=at(60), updated=at(1)), [rep, reply],
+                         CATALOG, Settings(), NOW)
+    view = report_view(report)
+    assert view.evidence is not None
+    row = next(r for r in view.evidence.rows if r.question.startswith("Where does this rank"))
+    assert (row.answer, row.who) == ("Below their main initiatives", "Bo Chen")
+    assert (row.note, row.note_title) == (
+        "Ann said so, CFO did not", 'Private note on our answer "Their top priority in this '
+        'area"')
+    data = report_data(report)
+    ranked = next(a for a in data["answers"] if a["question"] == "alignment.priority_rank")
+    assert (ranked["note"], ranked["private"]) == ("Ann said so, CFO did not", True)
+
+
+def test_json_answers_carry_the_reps_note_and_whether_it_is_private() -> None:
+    data = report_data(sample_report(note="CFO leaves in March"))
+    by_key = {a["question"]: a for a in data["answers"]}
+    assert (by_key["alignment.org_acknowledges_need"]["note"],
+            by_key["alignment.org_acknowledges_need"]["private"]) == ("CFO leaves in March",
+                                                                       True)
+    assert (by_key["meddic.metrics_defined"]["note"],
+            by_key["meddic.metrics_defined"]["private"]) == ("They will share KPIs", False)
+    assert (by_key["bant.budget_status"]["note"],
+            by_key["bant.budget_status"]["private"]) == (None, False)
 
 
 def test_answers_given_for_the_first_time_are_changes() -> None:

@@ -92,6 +92,12 @@ class Report:
         return tuple(i for i in self.interviews if is_reply(i))
 
     @property
+    def rep_answers(self) -> dict[str, Answer]:
+        """The rep's own latest answer to each question, with its note (``answers`` has
+        the customer's own answer where they replied; this never does)."""
+        return rep_answers(self.interviews)
+
+    @property
     def verdict(self) -> str:
         """The verdict in one sentence, with its main reason."""
         return self.assessment.headline

@@ -74,14 +74,19 @@ def _alignment_data(q: QuestionAlignment) -> dict[str, Any]:
 
 
 def _answers_data(report: Report) -> list[dict[str, Any]]:
-    """Every answer with its evidence: who said it, confirmed or assumed, and when."""
+    """Every answer with its evidence (who said it, confirmed or assumed, and when) and
+    the rep's note on it, private or not."""
     out, seen = [], set()
+    ours = report.rep_answers
     for framework in report.frameworks:
         for q in framework.questions():
             answer = report.answers.get(q.answer_key)
             if answer is None or q.answer_key in seen:
                 continue
             seen.add(q.answer_key)
+            # The rep's own note, also where the customer's answer is the one that counts.
+            rep = ours.get(q.answer_key)
+            noted = rep if rep is not None and rep.note else None
             out.append({
                 "question": q.answer_key, "prompt": q.prompt, "status": answer.status,
                 "answer": describe_value(q, answer),
@@ -89,6 +94,8 @@ def _answers_data(report: Report) -> list[dict[str, Any]]:
                 "confirmed": bool(answer.evidence and answer.evidence.verified),
                 "at": answer.at.isoformat() if answer.at else None,
                 "confirmed_at": answer.confirmed.isoformat() if answer.confirmed else None,
+                "note": noted.note if noted else None,
+                "private": bool(noted and noted.private),
             })
     return out
 

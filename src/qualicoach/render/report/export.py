@@ -21,6 +21,7 @@ from qualicoach.render.report.sections import (
     Causes,
     Changes,
     Evidence,
+    EvidenceRow,
     Gaps,
     ReportView,
     Scorecards,
@@ -64,6 +65,8 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .bar span { display: block; height: 100%; background: var(--green); }
 .bar span.mid { background: #c98a00; } .bar span.low { background: var(--red); }
 .confirmed { color: var(--green); } .assumed { color: var(--amber); }
+.note { color: var(--dim); font-size: .9rem; font-style: italic; margin-top: .2rem; }
+.note.private { color: #7b1fa2; }
 @media (max-width: 480px) { body { font-size: 15px; } main { padding: .75rem; }
   .bar { width: 4rem; } }
 @media print { @page { margin: 15mm; } body { font-size: 11pt; } main { max-width: none;
@@ -227,7 +230,7 @@ def _scorecards(section: Scorecards) -> list[str]:
 
 
 def _evidence(section: Evidence) -> list[str]:
-    rows = [f"<tr><td>{_h(r.question)}</td><td>{_h(r.answer)}</td>"
+    rows = [f"<tr><td>{_h(r.question)}</td><td>{_h(r.answer)}{_note(r)}</td>"
             f"<td>{_h(r.who) if r.who else '<span class=assumed>nobody named</span>'}</td>"
             f'<td class="{"confirmed" if r.confirmed else "assumed"}">'
             f'{"confirmed" if r.confirmed else "assumed"}</td><td class="num">{r.when}</td></tr>'
@@ -235,6 +238,14 @@ def _evidence(section: Evidence) -> list[str]:
     return [f"<h2>{_h(section.title)}</h2>", '<div class="table"><table><thead><tr>'
             "<th>question</th><th>answer</th><th>who said it</th><th>how</th>"
             '<th class="num">when</th></tr></thead><tbody>', *rows, "</tbody></table></div>"]
+
+
+def _note(row: EvidenceRow) -> str:
+    """The rep's note under the answer it belongs to, marked when private."""
+    if not row.note:
+        return ""
+    kind = "note private" if row.private else "note"
+    return f'<div class="{kind}">{_h(row.note_title)}: {_h(row.note)}</div>'
 
 
 def _changes(section: Changes) -> list[str]:

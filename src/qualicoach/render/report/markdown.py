@@ -154,8 +154,12 @@ def evidence(section: Evidence) -> list[str]:
     """Every answer, who gave it, confirmed or assumed, and when."""
     out = [f"## {section.title}", "", "| question | answer | who said it | how | when |",
            "|---|---|---|---|---|"]
-    out += [f"| {md(r.question)} | {md(r.answer)} | {md(r.who) if r.who else 'nobody named'} "
-            f"| {'confirmed' if r.confirmed else 'assumed'} | {r.when} |" for r in section.rows]
+    for r in section.rows:
+        out.append(f"| {md(r.question)} | {md(r.answer)} | "
+                   f"{md(r.who) if r.who else 'nobody named'} "
+                   f"| {'confirmed' if r.confirmed else 'assumed'} | {r.when} |")
+        if r.note:  # a row of its own, under the answer it belongs to
+            out.append(f"| | ↳ **{md(r.note_title)}:** {md(r.note)} | | | |")
     return [*out, ""]
 
 

@@ -245,13 +245,25 @@ class Evidence(NamedTuple):
 
 
 class EvidenceRow(NamedTuple):
-    """One answer's evidence; ``who`` empty when nobody was named."""
+    """One answer's evidence; ``who`` empty when nobody was named. ``note``: the rep's
+    note on their answer to the question ('' when none), ``private`` when the rep marked
+    it so; ``note_on``: the rep's answer it was written on, when the answer shown is the
+    customer's own."""
 
     question: str
     answer: str
     who: str
     confirmed: bool
     when: str
+    note: str = ""
+    private: bool = False
+    note_on: str = ""
+
+    @property
+    def note_title(self) -> str:
+        """'Private note', 'Note', or 'Private note on our answer "Yes"'."""
+        title = "Private note" if self.private else "Note"
+        return f'{title} on our answer "{self.note_on}"' if self.note_on else title
 
 
 class ReportView(NamedTuple):
@@ -382,6 +394,7 @@ def _since(report: Report) -> str:
 
 def _evidence(report: Report) -> Evidence:
     rows, seen = [], set()
+    ours = report.rep_answers
     for framework in report.frameworks:
         for q in framework.questions():
             answer = report.answers.get(q.answer_key)
@@ -389,11 +402,17 @@ def _evidence(report: Report) -> Evidence:
                 continue
             seen.add(q.answer_key)
             when = answer.confirmed or answer.at
+            # The rep's note, even where the customer's own answer is the one that counts
+            # (their comments are in the alignment section): it says which answer it is on.
+            rep = ours.get(q.answer_key)
+            noted = rep if rep is not None and rep.note else None
             rows.append(EvidenceRow(
                 q.prompt, describe_value(q, answer),
                 answer.evidence.source if answer.evidence else "",
                 bool(answer.evidence and answer.evidence.verified),
-                f"{when:%Y-%m-%d}" if when else "-"))
+                f"{when:%Y-%m-%d}" if when else "-",
+                noted.note if noted else "", bool(noted and noted.private),
+                describe_value(q, noted) if noted is not None and noted is not answer else ""))
     return Evidence(tuple(rows))
 
 

@@ -313,6 +313,10 @@ def evidence(section: Evidence) -> list[RenderableType]:
         line.append("confirmed" if row.confirmed else "assumed",
                     style="green" if row.confirmed else "yellow")
         line.append(f" · {row.when}")
+        if row.note:
+            line.append("\n")
+            line.append(f"{row.note_title}: ", style="bold magenta" if row.private else "bold")
+            line.append(literal(row.note, "italic"))
         grid.add_row("•", line)
     return [section_title(section.title), grid]
 
