@@ -192,7 +192,7 @@ def _slips(rng: random.Random, count: int, close: date, created: datetime,
             days=rng.randrange(0, 8))
         if when > high:  # the old date is still ahead: pushed early
             when = low + (high - low) * rng.uniform(0.2, 0.8)
-        when = min(max(when, low), high)
+        when = min(max(when, low), high).replace(second=0, microsecond=0)
         slips.append(Change("close_date", dates[i], dates[i + 1], when))
         low = when + timedelta(hours=1)
     return slips
