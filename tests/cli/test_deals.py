@@ -271,7 +271,7 @@ def test_settings_change_rescores(run: Run, home: Home, pipeline: dict[str, str]
 
 def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
         run: Run, home: Home, pipeline: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from qualicoach.coaching import risk
+    from qualicoach.coaching import rules
     def risk_listed() -> int:
         rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
         return int(next(r for r in rows if r["id"] == "risky-big")["risk"])
@@ -281,8 +281,7 @@ def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
     edit_assessments(home.db, lambda stored: stored.update(
         {"risky-big": {**stored["risky-big"], "risk": true_risk - 7}}))
     assert risk_listed() == true_risk - 7  # the same rules: the stored figure is reused
-    monkeypatch.setattr(risk, "RULES_VERSION", getattr(risk, "RULES_VERSION", 1) + 1,
-                        raising=False)
+    monkeypatch.setattr(rules, "RULES_VERSION", rules.RULES_VERSION + 1)
     assert risk_listed() == true_risk
 
 
@@ -338,11 +337,11 @@ def test_colors_only_when_asked() -> None:
 
 def test_assessments_stored_by_the_rules_before_verdicts_are_recomputed(
         run: Run, home: Home, pipeline: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from qualicoach.coaching import risk
+    from qualicoach.coaching import rules
 
-    assert risk.RULES_VERSION >= 2  # issue 12: stages, urgency, combined risk, verdicts
+    assert rules.RULES_VERSION >= 2  # issue 12: stages, urgency, combined risk, verdicts
     with monkeypatch.context() as old:
-        old.setattr(risk, "RULES_VERSION", 1)
+        old.setattr(rules, "RULES_VERSION", 1)
         run("deals", ok=True)  # stored under rules version 1
 
     def as_release_1(stored_by_deal: dict[str, Any]) -> None:
@@ -367,3 +366,26 @@ def test_a_60_column_table_with_long_ids_never_wraps() -> None:
     assert max(len(line) for line in lines) <= 60, "\n".join(lines)
     assert lines[0].split() == ["deal", "amount", "fit", "ready", "risk"]
     assert lines[1].startswith("dunder-mifflin-renewal ")
+
+
+LISTING_RUN = """
+import sys
+from qualicoach.cli.app import main
+code = main(["deals", "--format", "json"])
+print("scored" if "qualicoach.coaching.risk" in sys.modules else "read", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_a_listing_whose_stored_assessments_hold_does_not_load_the_scoring_code(
+        run: Run, pipeline: dict[str, str]) -> None:
+    import subprocess
+    import sys
+
+    seen = []
+    for _ in range(2):  # the first listing scores the deals and stores their assessments
+        done = subprocess.run([sys.executable, "-c", LISTING_RUN], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        seen.append(done.stderr.split()[-1])
+    assert seen == ["scored", "read"]

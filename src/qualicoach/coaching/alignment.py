@@ -11,7 +11,7 @@ worked example. Pure functions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from qualicoach.coaching.scoring import answer_score
 from qualicoach.domain.answer import Answer, describe_value
@@ -20,8 +20,7 @@ from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.model import Framework, Question
 
 
-@dataclass(frozen=True)
-class Said:
+class Said(NamedTuple):
     """What one stakeholder answered to one question, in their latest reply."""
 
     respondent: str
@@ -31,8 +30,7 @@ class Said:
     score: float
 
 
-@dataclass(frozen=True)
-class QuestionAlignment:
+class QuestionAlignment(NamedTuple):
     """One question the customer's people answered: who said what, and whether they agree.
 
     ``spread``: the highest score minus the lowest (None when not measured: a single
@@ -66,8 +64,7 @@ class QuestionAlignment:
         return "; ".join(f"{s.who}: {s.text}" for s in self.said)
 
 
-@dataclass(frozen=True)
-class Alignment:
+class Alignment(NamedTuple):
     """Every question the customer's people answered, and who replied."""
 
     questions: tuple[QuestionAlignment, ...] = ()

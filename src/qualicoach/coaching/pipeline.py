@@ -14,17 +14,20 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from qualicoach.coaching import risk
-from qualicoach.coaching.report import assess_interviews, frameworks_of
-from qualicoach.coaching.risk import Assessment, Quadrant
+from qualicoach.coaching import rules
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.storage.assessments import Listed
 from qualicoach.storage.store import Store
+
+if TYPE_CHECKING:
+    # The scoring code is imported only to rescore: a listing whose stored assessments
+    # hold does not load it.
+    from qualicoach.coaching.risk import Assessment, Quadrant
 
 # The orders ``qualicoach deals --sort`` offers.
 SortKey = Literal["risk", "close", "amount", "updated", "fit", "readiness"]
@@ -88,7 +91,7 @@ def fingerprint(catalog: Catalog, settings: Settings) -> str:
     """What every assessment depends on besides the deal: the scoring rules' version,
     frameworks and settings."""
     # Read at call time, not imported by name, so the current rules always count.
-    text = repr((risk.RULES_VERSION, sorted((fw.id, repr(fw)) for fw in catalog.frameworks()),
+    text = repr((rules.RULES_VERSION, sorted((fw.id, repr(fw)) for fw in catalog.frameworks()),
                  settings))
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
@@ -135,6 +138,8 @@ def _still_holds(item: Listed, basis: str, now: datetime) -> bool:
 def stored_assessment(deal: Deal, interviews: list[Interview], catalog: Catalog,
                       settings: Settings, now: datetime, basis: str) -> dict[str, Any]:
     """A deal's assessment as kept in the database, with the basis it holds on."""
+    from qualicoach.coaching.report import assess_interviews, frameworks_of
+
     frameworks, _ = frameworks_of(interviews, catalog)
     assessment = assess_interviews(deal, interviews, frameworks, now, settings)[3]
     return {

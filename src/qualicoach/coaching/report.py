@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from qualicoach.coaching.alignment import (
     Alignment,
@@ -34,8 +34,7 @@ ASK_NEXT_LIMIT = 8
 ChangeDirection = Literal["better", "worse", "changed", "new"]
 
 
-@dataclass(frozen=True)
-class AskNext:
+class AskNext(NamedTuple):
     """A question for the next call, the answer it follows up on, and whom to ask."""
 
     framework: Framework
@@ -54,8 +53,7 @@ _ROLE_ORDER = {
 }
 
 
-@dataclass(frozen=True)
-class AnswerChange:
+class AnswerChange(NamedTuple):
     """An answer that changed since the previous interview, or was given for the first time
     (``before`` None, direction "new")."""
 

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from qualicoach.coaching.alignment import Alignment
 from qualicoach.coaching.scoring import (
@@ -31,15 +31,6 @@ from qualicoach.domain.deal import Deal
 from qualicoach.domain.vocabulary import OPEN_STAGES
 from qualicoach.domain.wording import counted
 from qualicoach.frameworks.model import Framework, Question
-
-# The version of the scoring and risk rules. Bump it with EVERY change to how scores, risk
-# points, causes, verdicts or quadrants are computed (here or in scoring.py): stored
-# assessments carry it in their basis, so a deal scored by an older release is rescored.
-# 2: settle_by stages, urgency, combined risk, verdicts (issue 12).
-# 3: the customer's own answers (self-assessment replies) count, and their people's
-#    disagreement is a cause (issue 15).
-# 4: a passed close date on an open deal is 40 points (at_risk_from) and always stalls it.
-RULES_VERSION = 4
 
 GapKind = Literal["unknown", "unclear", "weak"]
 # Why a deal is at risk: a gap's kind is one of them.
@@ -70,8 +61,7 @@ IMPORTANCE = {"red_flag_readiness": 0, "misaligned": 1, "readiness_not_assessed"
 MOVEMENT = frozenset({"close_passed", "close_slipped", "stale", "stuck", "long_cycle"})
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     """A question that counts for the deal and has no good answer yet.
 
     ``due``: the deal has reached the question's ``settle_by`` stage, so the gap counts;
@@ -96,8 +86,7 @@ class Gap:
         return self.kind if text == self.kind else f"{self.kind}: {text}"
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(NamedTuple):
     """One reason for no-decision risk.
 
     ``base``: its own points (after urgency); ``points``: the share of the deal's risk it

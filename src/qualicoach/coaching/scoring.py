@@ -1,14 +1,14 @@
 """Scoring, as pure functions: how good each answer is (issue 5 builds the report on this).
 
 See docs/frameworks.md ("Answer types and how they score"). A change to how any answer
-scores must bump ``risk.RULES_VERSION``, so stored assessments are recomputed.
+scores must bump ``rules.RULES_VERSION``, so stored assessments are recomputed.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from qualicoach.coaching.conditions import applies
 from qualicoach.domain.answer import Answer, Value
@@ -52,8 +52,7 @@ def is_weak(question: Question, answer: Answer | None, weak_below: float = WEAK_
     return answer_score(question, answer) < weak_below
 
 
-@dataclass(frozen=True)
-class QuestionScore:
+class QuestionScore(NamedTuple):
     """A question that counts for the deal now, its answer and score."""
 
     question: Question
@@ -61,8 +60,7 @@ class QuestionScore:
     score: float
 
 
-@dataclass(frozen=True)
-class ElementScore:
+class ElementScore(NamedTuple):
     """An element's weighted score (None when nothing in it counts)."""
 
     element: Element
@@ -70,8 +68,7 @@ class ElementScore:
     questions: tuple[QuestionScore, ...]
 
 
-@dataclass(frozen=True)
-class FrameworkScore:
+class FrameworkScore(NamedTuple):
     """A framework's weighted score (None when nothing in it counts)."""
 
     framework: Framework

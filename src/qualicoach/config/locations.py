@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from qualicoach.frameworks.catalog import Source
@@ -24,8 +23,7 @@ DATA_DIR_ENV = "QUALICOACH_DATA_DIR"
 CACHE_DIR_ENV = "QUALICOACH_CACHE_DIR"
 
 
-@dataclass(frozen=True)
-class Locations:
+class Locations(NamedTuple):
     """The database file, the config folder and the team framework folders of one run,
     and the cache folder (None: nothing is cached between runs)."""
 

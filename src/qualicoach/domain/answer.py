@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal, Union
+from typing import Any, Literal, NamedTuple, Union
 
 from qualicoach.domain.deal import number_from_text
 from qualicoach.errors import InvalidValueError
@@ -27,8 +27,7 @@ _YES_WORDS = {"yes", "y", "true", "1"}
 _NO_WORDS = {"no", "n", "false", "0"}
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """Who said it, and whether the customer confirmed it or it is our assumption."""
 
     source: str

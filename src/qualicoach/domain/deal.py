@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualicoach.domain.vocabulary import CLOSED_STAGES, OPEN_STAGES, ROLES, STAGES
 from qualicoach.errors import AmbiguousError, InvalidValueError, NotFoundError, command_hint
@@ -25,8 +25,7 @@ DEAL_FIELDS = frozenset({"name", "account", "owner", "stage", "amount", "currenc
                          "close_reason"})
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
     """A stakeholder on the customer's side and their role in the decision."""
 
     name: str
@@ -34,8 +33,7 @@ class Contact:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """A change of a tracked field: what it was, what it became, and when."""
 
     field: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from qualicoach.errors import FrameworkError, NotFoundError, Problem
 from qualicoach.frameworks.model import Framework
@@ -23,16 +23,14 @@ SourceKind = Literal["built-in", "user", "team"]
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A folder of framework files and what kind of source it is."""
 
     kind: SourceKind
     folder: Path
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A framework in the catalog, where it came from and the files it overrides."""
 
     framework: Framework

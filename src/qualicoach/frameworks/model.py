@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Union
+from typing import Literal, NamedTuple, Union
 
 Perspective = Literal["fit", "readiness"]
 AnswerType = Literal["yes_no", "choice", "multi", "scale", "number", "date", "text"]
@@ -40,8 +40,7 @@ ConditionOp = Literal["equals", "not", "in", "not_in", "at_least", "at_most"]
 CONDITION_OPS: tuple[ConditionOp, ...] = ("in", "not", "not_in", "at_least", "at_most")
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """Where something was written: file, 1-based line and column."""
 
     file: str
@@ -52,8 +51,7 @@ class Position:
 NOWHERE = Position("<memory>", 1, 1)
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One option of a choice or multi question."""
 
     value: str
@@ -65,16 +63,14 @@ class Choice:
     customer_label: str = ""
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     """A number question's score for answers of at least ``at_least``."""
 
     at_least: float
     score: float
 
 
-@dataclass(frozen=True)
-class WhenClause:
+class WhenClause(NamedTuple):
     """One clause of a ``when:`` condition: an earlier answer compared with values (see
     docs/frameworks.md)."""
 

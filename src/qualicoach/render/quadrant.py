@@ -8,8 +8,8 @@ the right side of the lines, and it moves a label to another row rather than cov
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from rich.text import Text
 
@@ -22,8 +22,7 @@ SHADE = "·"
 NARROWEST = 26  # below this many columns, the picture is the sentence alone
 
 
-@dataclass(frozen=True)
-class Size:
+class Size(NamedTuple):
     """Columns left and right of the fit line, rows above and below the readiness line."""
 
     left: int
@@ -37,8 +36,7 @@ COMPACT = Size(16, 13, 2, 2)
 NARROW = Size(13, 12, 2, 2)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One character of the drawing and what it is (for its colour)."""
 
     char: str

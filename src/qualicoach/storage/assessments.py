@@ -4,8 +4,7 @@ and them, never an interview."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualicoach.domain.deal import Deal
 from qualicoach.errors import QualicoachError
@@ -13,8 +12,7 @@ from qualicoach.storage.codec import deal_from_doc, stored_assessment
 from qualicoach.storage.database import Database, writable
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """A deal as stored (read-only fields), its revision and its stored assessment."""
 
     fields: Mapping[str, Any]

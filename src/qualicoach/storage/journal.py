@@ -6,9 +6,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -95,8 +94,7 @@ class Journal:
             self.path.unlink()
 
 
-@dataclass(frozen=True)
-class Rejected:
+class Rejected(NamedTuple):
     """A journal entry that cannot be folded into the database, and why."""
 
     line: int

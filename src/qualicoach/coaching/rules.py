@@ -1,0 +1,14 @@
+"""The version of the scoring and risk rules, apart from the rules themselves.
+
+A listing whose stored assessments all still hold needs only this number, not the scoring
+code (issue 16: the listing is a prompt hook's command and starts like one).
+"""
+
+# Bump it with EVERY change to how scores, risk points, causes, verdicts or quadrants are
+# computed (risk.py, scoring.py, alignment.py): stored assessments carry it in their basis,
+# so a deal scored by an older release is rescored.
+# 2: settle_by stages, urgency, combined risk, verdicts (issue 12).
+# 3: the customer's own answers (self-assessment replies) count, and their people's
+#    disagreement is a cause (issue 15).
+# 4: a passed close date on an open deal is 40 points (at_risk_from) and always stalls it.
+RULES_VERSION = 4
