@@ -59,7 +59,7 @@ class Row:
         """The first reason in a few words, or why there is none; for a stalled deal, the
         first that says it is not moving, as its verdict does."""
         if self.verdict == "stalled":
-            moving = [r for r in self.reasons if r.get("kind") in risk.MOVEMENT]
+            moving = [r for r in self.reasons if r.get("kind") in rules.MOVEMENT]
             if moving:
                 return str(moving[0]["brief"])
         if self.reasons:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Literal, NamedTuple
 
 from qualicoach.coaching.alignment import Alignment
+from qualicoach.coaching.rules import MOVEMENT
 from qualicoach.coaching.scoring import (
     FrameworkScore,
     QuestionScore,
@@ -57,8 +58,6 @@ IMPORTANCE = {"red_flag_readiness": 0, "misaligned": 1, "readiness_not_assessed"
               "close_passed": 8, "close_slipped": 9, "stale": 10, "stuck": 11,
               "long_cycle": 12, "assumption": 13, "single_contact": 14,
               "no_economic_buyer": 15}
-# Causes that say the deal is not moving: when they make up half the risk, it is "stalled".
-MOVEMENT = frozenset({"close_passed", "close_slipped", "stale", "stuck", "long_cycle"})
 
 
 class Gap(NamedTuple):

@@ -1,7 +1,8 @@
-"""The version of the scoring and risk rules, apart from the rules themselves.
+"""What a listing needs of the scoring rules without the rules themselves: their version,
+and which causes say a deal is not moving.
 
-A listing whose stored assessments all still hold needs only this number, not the scoring
-code (issue 16: the listing is a prompt hook's command and starts like one).
+A listing whose stored assessments all still hold needs only these, not the scoring code
+(issue 16: the listing is a prompt hook's command and starts like one).
 """
 
 # Bump it with EVERY change to how scores, risk points, causes, verdicts or quadrants are
@@ -12,3 +13,6 @@ code (issue 16: the listing is a prompt hook's command and starts like one).
 #    disagreement is a cause (issue 15).
 # 4: a passed close date on an open deal is 40 points (at_risk_from) and always stalls it.
 RULES_VERSION = 4
+
+# Causes that say the deal is not moving: when they make up half the risk, it is "stalled".
+MOVEMENT = frozenset({"close_passed", "close_slipped", "stale", "stuck", "long_cycle"})
