@@ -11,6 +11,7 @@ and the outcomes of the closed deals. tests/cli/test_judgement.py checks the sam
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -29,9 +30,14 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.json"
+        # The user's own config, frameworks and cache stay out of it.
+        env = {**os.environ, "QUALICOACH_CONFIG_DIR": str(Path(folder) / "config"),
+               "QUALICOACH_DATA_DIR": str(Path(folder) / "data"),
+               "QUALICOACH_CACHE_DIR": str(Path(folder) / "cache")}
+        env.pop("QUALICOACH_FRAMEWORKS", None)
         subprocess.run([sys.executable, "-m", "qualicoach", "--db", str(db), "demo",
                         "--deals", str(args.deals), "--seed", str(args.seed)],
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, env=env)
         store = Store(db)
         catalog = load_catalog([Source("built-in", builtin_folder())])
         rows = pipeline(store, catalog, Settings(), store.clock())

@@ -8,7 +8,6 @@ as they are.
 from __future__ import annotations
 
 import enum
-import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -169,5 +168,7 @@ def command_hint(*words: str, rest: str = "") -> str:
     as written, for placeholders a user replaces (``DEAL``, ``won|lost|no_decision``).
     Every hint a user may copy is built here, so none can forget the options.
     """
+    import shlex
+
     line = shlex.join(("qualicoach", *_HINT_OPTIONS.get(), *words))
     return f"{line} {rest}" if rest else line

@@ -357,11 +357,10 @@ def test_assessments_stored_by_the_rules_before_verdicts_are_recomputed(
 
 
 def test_a_60_column_table_with_long_ids_never_wraps() -> None:
-    from dataclasses import replace
 
     from qualicoach.render.pipeline import table_text
 
-    rows = [replace(r, fields={**r.fields, "id": "dunder-mifflin-renewal"}) for r in _rows()]
+    rows = [r._replace(fields={**r.fields, "id": "dunder-mifflin-renewal"}) for r in _rows()]
     lines = table_text(rows, width=60).splitlines()
     assert max(len(line) for line in lines) <= 60, "\n".join(lines)
     assert lines[0].split() == ["deal", "amount", "fit", "ready", "risk"]

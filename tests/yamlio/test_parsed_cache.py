@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qualicoach.config.settings import load_settings
+from qualicoach.config.settings import load_frameworks_dirs, load_settings
 from qualicoach.errors import SettingsError
 from qualicoach.frameworks.catalog import Source, load_catalog
 from qualicoach.yamlio.cache import ParsedCache
@@ -147,6 +147,20 @@ def test_edited_settings_are_read_again(tmp_path: Path) -> None:
     cache.save()
     config.write_text("stale_after_days: 45\n")
     assert load_settings(config, ParsedCache(cache_path)).stale_after_days == 45
+
+
+def test_a_team_folder_under_home_follows_whoever_runs_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A shared config folder and cache, two users: "~" is each one's own home.
+    config = tmp_path / "config.yaml"
+    config.write_text("frameworks_dirs: [~/team]\n")
+    cache_path = tmp_path / "cache" / "parsed.pickle"
+    monkeypatch.setenv("HOME", str(tmp_path / "ann"))
+    cache = ParsedCache(cache_path)
+    assert load_frameworks_dirs(config, cache) == (tmp_path / "ann" / "team",)
+    cache.save()
+    monkeypatch.setenv("HOME", str(tmp_path / "bob"))
+    assert load_frameworks_dirs(config, ParsedCache(cache_path)) == (tmp_path / "bob" / "team",)
 
 
 def test_settings_in_error_are_reported_each_time(tmp_path: Path) -> None:

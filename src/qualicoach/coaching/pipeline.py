@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from qualicoach.coaching import rules
 from qualicoach.config.settings import Settings
@@ -34,11 +34,15 @@ SortKey = Literal["risk", "close", "amount", "updated", "fit", "readiness"]
 SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 
 
-@dataclass(frozen=True)
-class Row:
-    """One deal of the pipeline: its fields and its assessment, as plain values."""
+class Row(NamedTuple):
+    """One deal of the pipeline: its fields and its assessment, as plain values.
 
-    fields: dict[str, Any]
+    A NamedTuple over the stored records, not copies of them: a listing of 10,000 deals
+    built 10,000 frozen dataclasses and copied every deal's fields, a quarter of its time
+    after the read (issue 16). Nothing changes a row's fields or reasons.
+    """
+
+    fields: Mapping[str, Any]
     fit: float | None = None
     readiness: float | None = None
     risk: int | None = None
@@ -46,7 +50,7 @@ class Row:
     verdict: str = "early"
     headline: str = ""
     quadrant: Quadrant = "not_assessed"
-    reasons: list[dict[str, Any]] = field(default_factory=list)
+    reasons: Sequence[Mapping[str, Any]] = ()
     last_interview: str | None = None
 
     @property
@@ -178,14 +182,11 @@ def _valid_until(deal: Deal, assessment: Assessment, now: datetime,
     return min(future).isoformat() if future else None
 
 
-def _row(fields: Any, stored: Mapping[str, Any]) -> Row:
-    return Row(
-        fields=dict(fields), fit=stored.get("fit"), readiness=stored.get("readiness"),
-        risk=stored.get("risk"), at_risk=bool(stored.get("at_risk", False)),
-        verdict=stored.get("verdict", "early"), headline=stored.get("headline", ""),
-        quadrant=stored.get("quadrant", "not_assessed"), reasons=stored.get("reasons", []),
-        last_interview=stored.get("last_interview"),
-    )
+def _row(fields: Mapping[str, Any], stored: Mapping[str, Any]) -> Row:
+    get = stored.get
+    return Row(fields, get("fit"), get("readiness"), get("risk"), bool(get("at_risk", False)),
+               get("verdict", "early"), get("headline", ""), get("quadrant", "not_assessed"),
+               get("reasons", ()), get("last_interview"))
 
 
 # --- choosing and ordering -------------------------------------------------------------------

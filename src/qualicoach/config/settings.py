@@ -110,13 +110,16 @@ def _read(path: Path, cache: ParsedCache | None) -> tuple[Settings, tuple[Path, 
     except FrameworkError as exc:
         raise SettingsError(exc.lines()) from None
     parse = functools.partial(_parse, path)
-    return parse(data) if cache is None else cache.parse("settings", str(path), data, parse)
+    settings, folders = (parse(data) if cache is None
+                         else cache.parse("settings", str(path), data, parse))
+    # Expanded after the cache: what ~ means depends on who runs it, not on the file.
+    return settings, tuple(path.parent / Path(folder).expanduser() for folder in folders)
 
 
-def _parse(path: Path, data: bytes) -> tuple[Settings, tuple[Path, ...]]:
+def _parse(path: Path, data: bytes) -> tuple[Settings, tuple[str, ...]]:
     reader, config = _read_config(path, data)
     values: dict[str, Any] = {}
-    folders: tuple[Path, ...] = ()
+    folders: tuple[str, ...] = ()
     for key, node in config.items():
         if key != FRAMEWORKS_DIRS:
             value = _check(reader, key, node)
@@ -124,7 +127,7 @@ def _parse(path: Path, data: bytes) -> tuple[Settings, tuple[Path, ...]]:
                 values[key] = value
         elif (node.kind == "seq" and all(i.kind == "scalar" and not i.is_null and i.text.strip()
                                          for i in node.items)):
-            folders = tuple(path.parent / Path(i.text.strip()).expanduser() for i in node.items)
+            folders = tuple(i.text.strip() for i in node.items)
         else:
             reader.error(node, f"{FRAMEWORKS_DIRS} must be a list of folders")
     if reader.problems:

@@ -8,7 +8,6 @@ the right side of the lines, and it moves a label to another row rather than cov
 
 from __future__ import annotations
 
-from html import escape
 from typing import NamedTuple
 
 from rich.text import Text
@@ -151,6 +150,8 @@ def quadrant_text(fit: float | None, readiness: float | None, high: float = 60.0
 def quadrant_svg(fit: float | None, readiness: float | None, high: float = 60.0,
                  title: str = "Fit against readiness", width: int = 360) -> str:
     """The picture as a standalone SVG image: system fonts only, nothing fetched."""
+    from html import escape  # the text picture needs none of it
+
     pad, size = 40, width - 60
     def x_of(v: float) -> float:
         return pad + v / 100 * size

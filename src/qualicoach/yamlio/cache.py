@@ -45,7 +45,24 @@ def _code_stamp() -> tuple[Any, ...]:
         place = package / name
         files = sorted(place.glob("*.py")) if place.is_dir() else [place]
         times.extend((f"{name}/{f.name}", f.stat().st_mtime_ns) for f in files)
-    return (_FORMAT, __version__, sys.version_info[:2], tuple(times))
+    return (_FORMAT, __version__, sys.version_info[:2], tuple(times), _yaml_library())
+
+
+def _yaml_library() -> tuple[Any, ...]:
+    """Which PyYAML would parse (its files, and whether libyaml is among them): its messages
+    and positions for a broken file differ between releases and between its two parsers.
+    Found without importing it, which is what the cache saves."""
+    from importlib.util import find_spec
+
+    spec = find_spec("yaml")
+    if spec is None or spec.origin is None:
+        return ()
+    folder = Path(spec.origin).parent
+    try:
+        return tuple(sorted((f.name, f.stat().st_mtime_ns) for f in folder.iterdir()
+                            if f.is_file()))
+    except OSError:
+        return ("unreadable",)
 
 
 def digest(data: bytes) -> bytes:
