@@ -219,9 +219,10 @@ def select(rows: Iterable[Row], filters: Filters, today: date) -> list[Row]:
         if filters.account is not None and filters.account.casefold() not in \
                 str(f.get("account", "")).casefold():
             continue
-        tags = {str(t).casefold() for t in f.get("tags", [])}
-        if filters.tags and not all(t.casefold() in tags for t in filters.tags):
-            continue
+        if filters.tags:
+            tags = {str(t).casefold() for t in f.get("tags", [])}
+            if not all(t.casefold() in tags for t in filters.tags):
+                continue
         if filters.closing_within is not None:
             close = row.close_date
             if close is None or close > today + timedelta(days=filters.closing_within):
