@@ -139,7 +139,10 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
 def _stop_on_signals() -> Callable[[], None]:
     """Treat SIGTERM and SIGHUP (a closed terminal) like Ctrl-C; return the undo."""
     def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+        from qualicoach.cli.terminal import interrupt_prompt
+
+        if not interrupt_prompt():
+            raise KeyboardInterrupt
 
     saved: dict[int, Any] = {}
     for name in ("SIGTERM", "SIGHUP"):

@@ -146,3 +146,30 @@ def _filter_completer(options: Sequence[Option]) -> Any:
                                  display=visible(option.title))
 
     return FilterCompleter()
+
+
+def interrupt_prompt() -> bool:
+    """End the prompt on the screen as Ctrl-C would, from a signal handler; False when no
+    prompt is running.
+
+    A handler that raises KeyboardInterrupt instead can land in a weakref callback inside
+    prompt_toolkit, where Python prints the exception and drops it: the prompt then waits
+    for ever on a terminal that is gone (seen under load with SIGHUP and SIGTERM).
+    """
+    if "prompt_toolkit" not in sys.modules:
+        return False
+    from prompt_toolkit.application.current import get_app_or_none
+
+    app = get_app_or_none()
+    loop = getattr(app, "loop", None)
+    if app is None or not app.is_running or loop is None:
+        return False
+
+    def end() -> None:
+        future = app.future
+        if app.is_running and future is not None and not future.done():
+            app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    # Through the loop: it wakes the loop's wait, and exits between its callbacks.
+    loop.call_soon_threadsafe(end)
+    return True
