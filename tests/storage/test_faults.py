@@ -254,6 +254,7 @@ def test_a_planted_journal_link_is_refused_not_written_through(home: Home,
     store = Store(home.db)
     store.add_deal("ACME")
     session = store.start_interview("acme", {"mini": "1"})
+    store.fold_journal()  # the start's entry: the journal is planted where none is
     target = tmp_path / "precious.txt"
     target.write_bytes(b"precious\n")
     store.journal.path.symlink_to(target)
@@ -359,6 +360,7 @@ def _journal_with_a_damaged_entry(home: Home) -> tuple[Store, str]:
     store = Store(home.db)
     store.add_deal("ACME")
     session = store.start_interview("acme", {"mini": "1"})
+    store.fold_journal()  # the start: the journal holds the two answers alone
     store.record_answer(session.id, "mini.good", Answer("unclear"))
     store.record_answer(session.id, "mini.bad", Answer("unknown"))
     raw = store.journal.path.read_bytes()

@@ -269,6 +269,7 @@ def _two_deals_in_different_shards(store: Store) -> tuple[str, str]:
 def test_the_index_holds_the_deals_and_a_shard_each_deal_s_interviews(store: Store) -> None:
     store.add_deal("One", tags=("a",))
     interview = store.start_interview("one", {"bant": "1.0"})
+    store.fold_journal()  # a start waits in the journal until the next write
     index = json.loads(store.path.read_bytes())
     assert set(index) == {"meta", "deals"}
     assert index["meta"]["1"]["schema_version"] == SCHEMA_VERSION == 2
@@ -283,6 +284,7 @@ def test_one_deal_s_work_reads_its_own_shard_and_no_other(tmp_path: Path) -> Non
     mine, other = _two_deals_in_different_shards(store)
     store.start_interview(mine, {"bant": "1.0"})
     store.start_interview(other, {"bant": "1.0"})
+    store.fold_journal()
     damaged = shard_file(path, other)
     damaged.write_bytes(b"not a shard")
     fresh = Store(path)
@@ -298,6 +300,7 @@ def test_a_damaged_shard_is_refused_by_a_write_that_needs_it_unchanged(tmp_path:
     store = Store(path)
     store.add_deal("One")
     store.start_interview("one", {"bant": "1.0"})
+    store.fold_journal()
     shard = shard_file(path, "one")
     shard.write_bytes(shard.read_bytes()[:-5])
     content = path.read_bytes(), shard.read_bytes()
@@ -313,6 +316,7 @@ def test_replaced_shards_go_once_neither_the_index_nor_its_backup_names_them(
     store.add_deal("One")
     for _ in range(3):
         store.start_interview("one", {"bant": "1.0"})
+        store.fold_journal()
     named = {json.loads(p.read_text())["meta"]["1"]["shards"][str(shard_of("one"))]
              for p in (path, store.backup_path)}
     assert {p.name for p in folder_of(path).glob("interviews-*")} == named
@@ -420,6 +424,7 @@ def test_an_index_moved_away_keeps_its_shards_and_the_new_database_owns_none_of_
     old = Store(path)
     old.add_deal("One")
     old.start_interview("one", {"bant": "1.0"})
+    old.fold_journal()
     old.save_assessments({"one": (1, {"basis": "1:x", "risk": 40})})
     moved = tmp_path / "kept.json"
     path.rename(moved)  # "move qualicoach.json away to start afresh"
@@ -445,5 +450,95 @@ def test_a_deal_edited_in_place_is_refused_by_a_write_after_a_read(tmp_path: Pat
     fresh = Store(path)
     assert fresh.deal("one").name == "One"  # a read first: the write reuses what it read
     with pytest.raises(DatabaseError, match="deal 'two' cannot be read"):
-        fresh.start_interview("one", {"bant": "1.0"})  # builds deal one alone
+        fresh.archive_deal("one")  # builds deal one alone
     assert path.read_bytes() == damaged
+
+
+# --- an interview's start goes to the journal, like its answers (issue 16) --------------------
+
+def test_starting_an_interview_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    store = Store(path)
+    store.add_deal("One")
+    before = path.read_bytes()
+    interview = store.start_interview("one", {"bant": "1.0"})
+    assert path.read_bytes() == before
+    assert Store(path).interviews("one") == [interview]
+
+
+def test_interviews_started_one_after_another_are_numbered_in_turn(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    Store(path).add_deal("One")
+    started = [Store(path).start_interview("one", {"bant": "1.0"}).id for _ in range(3)]
+    assert started == ["one#1", "one#2", "one#3"]
+    assert [i.id for i in Store(path).interviews("one")] == started
+
+
+def test_a_journalled_start_and_its_answers_are_folded_in_by_the_next_write(
+        tmp_path: Path) -> None:
+    from qualicoach.domain.answer import Answer
+
+    path = tmp_path / "q.json"
+    store = Store(path)
+    store.add_deal("One")
+    interview = store.start_interview("one", {"bant": "1.0"})
+    store.record_answer(interview.id, "bant.budget", Answer("unknown"))
+    store.end_interview(interview.id, "finished")  # a full write
+    assert not store.journal.path.exists()
+    [kept] = read_shard(shard_file(path, "one"))["interviews"].values()
+    assert (kept["id"], kept["status"], list(kept["answers"])) == (
+        "one#1", "finished", ["bant.budget"])
+
+
+def test_a_start_already_in_the_database_is_set_aside_not_applied_twice(
+        tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    store = Store(path)
+    store.add_deal("One")
+    store.start_interview("one", {"bant": "1.0"})
+    token, *lines = store.journal.path.read_bytes().splitlines()
+    store.journal.path.write_bytes(b"\n".join([token, *lines, lines[0]]) + b"\n")
+    warnings: list[str] = []
+    fresh = Store(path, warn=warnings.append)
+    assert [i.id for i in fresh.interviews("one")] == ["one#1"]
+    assert warnings and "already in the database" in warnings[0]
+
+
+def test_a_journal_left_beside_a_new_database_does_not_start_its_interviews(
+        tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    old = Store(path)
+    old.add_deal("One")
+    old.start_interview("one", {"bant": "1.0"})
+    path.rename(tmp_path / "kept.json")  # moved away mid-interview, journal left behind
+    fresh = Store(path, warn=lambda message: None)
+    fresh.add_deal("One")
+    assert Store(path, warn=lambda message: None).interviews("one") == []
+
+
+def test_a_deal_named_by_the_start_of_its_name_still_starts_an_interview(
+        tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    Store(path).add_deal("Umbrella renewal")
+    assert Store(path).start_interview("umbr", {"bant": "1.0"}).id == "umbrella-renewal#1"
+
+
+def test_an_older_file_is_brought_up_to_date_by_an_interview_start(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    path.write_bytes((DATA / "databases" / "v1_one_file.json").read_bytes())
+    store = Store(path)
+    deal = store.deals()[0]
+    interview = store.start_interview(deal.id, {"bant": "1.0"})
+    assert json.loads(path.read_text())["meta"]["1"]["schema_version"] == SCHEMA_VERSION
+    assert interview in Store(path).interviews(deal.id)
+
+
+def test_folding_the_journal_writes_its_entries_and_removes_it(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    store = Store(path)
+    store.add_deal("One")
+    store.start_interview("one", {"bant": "1.0"})
+    store.fold_journal()
+    assert not store.journal.path.exists()
+    assert [d["id"] for d in read_shard(shard_file(path, "one"))["interviews"].values()] == [
+        "one#1"]

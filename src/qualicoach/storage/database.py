@@ -37,7 +37,7 @@ from qualicoach.storage.journal import (
     Journal,
     Rejected,
     UnfitEntry,
-    apply_answer,
+    apply_entry,
     bump,
     count,
     deal_of_entry,
@@ -153,6 +153,17 @@ class _Snapshot(Storage):
         self.dirty = True
 
 
+class _TableAppender:
+    """Appends interviews to a shard held as a table, as a ShardWriter would to a file."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def append(self, doc: dict[str, Any]) -> None:
+        """Add one interview record, with the next document id."""
+        self._table.insert(doc)
+
+
 class Transaction:
     """The database inside a transaction: the index's tables and each deal's interviews."""
 
@@ -164,6 +175,7 @@ class Transaction:
         self._shards: dict[int, tuple[_Snapshot, TinyDB]] = {}
         self.streams: dict[int, ShardWriter] = {}
         self.forced = False
+        self.fold = False  # write even if nothing else changes, to fold the journal in
         self.assessments: Assessments = {}
 
     def table(self, name: str) -> Table:
@@ -192,12 +204,13 @@ class Transaction:
                 return table
         return None
 
-    def stream(self, deal_id: str) -> ShardWriter:
+    def stream(self, deal_id: str) -> ShardWriter | _TableAppender:
         """A writer appending interviews to ``deal_id``'s shard without holding them; a
-        shard is either streamed or used as a table in one transaction."""
+        shard already read as a table (the journal has entries for it) takes them there."""
         number = shard_of(deal_id, self._loaded.shard_count)
+        if number in self._shards:
+            return _TableAppender(self._shard(number))
         if number not in self.streams:
-            assert number not in self._shards, "shard already used as a table"
             records = self._database._shard_under_lock(self._loaded, number)
             self.streams[number] = ShardWriter(records)
         return self.streams[number]
@@ -209,6 +222,11 @@ class Transaction:
             storage = _Snapshot({"interviews": records})
             self._shards[number] = (storage, TinyDB(storage=lambda *_: storage))
         return self._shards[number][1].table("interviews")
+
+    @property
+    def journaled(self) -> bool:
+        """Whether the journal holds entries this transaction's write will fold in."""
+        return bool(self._loaded.journaled)
 
     def read(self, number: int) -> None:
         """Read (and check) shard ``number`` now."""
@@ -236,7 +254,7 @@ class Transaction:
     @property
     def dirty(self) -> bool:
         """Whether anything is to be written."""
-        return (self.forced or self._index.dirty or bool(self.streams)
+        return (self.forced or self.fold or self._index.dirty or bool(self.streams)
                 or any(s.dirty for s, _ in self._shards.values()))
 
 
@@ -324,6 +342,12 @@ class Database:
         if rejected_note:
             self._say(rejected_note)
 
+    def fold_journal(self) -> None:
+        """Write what the journal holds into the database now (one full write), rather
+        than with the next change; nothing happens when the journal is empty."""
+        with self.transaction() as txn:
+            txn.fold = bool(txn.journaled)
+
     def _commit(self, loaded: Loaded, txn: Transaction) -> str | None:
         """Write the changed shards under new names, then the index naming them (the
         commit point), then forget the journal and the files nothing names any more."""
@@ -385,9 +409,38 @@ class Database:
 
         ``what`` names the entry for the message when it could not be saved.
         """
+        self._append(lambda loaded: entry, what)
+
+    def append_to_shard(self, deal_id: str, build: Callable[[Records], dict[str, Any]],
+                        what: str) -> dict[str, Any] | None:
+        """Append the journal entry ``build`` makes from ``deal_id``'s interviews as they
+        are now (its shard's records, journal applied), under the lock; return it.
+
+        None, with nothing appended, when no deal has exactly this id or the file is an
+        older version that only a full write brings up to date.
+        """
+        def make(loaded: Loaded) -> dict[str, Any] | None:
+            if loaded.version < SCHEMA_VERSION:
+                return None
+            if loaded.deals_by_id is None:
+                loaded.deals_by_id = {doc.get("id", ""): doc
+                                      for doc in loaded.index.get("deals", {}).values()}
+            if deal_id not in loaded.deals_by_id:
+                return None
+            entry = build(self._shard_under_lock(loaded, shard_of(deal_id,
+                                                                  loaded.shard_count)))
+            return {**entry, "database": loaded.database}
+
+        return self._append(make, what)
+
+    def _append(self, make: Callable[[Loaded], dict[str, Any] | None], what: str
+                ) -> dict[str, Any] | None:
         try:
             with durable.exclusive_lock(self.path, self.lock_timeout):
                 loaded = self._load(for_write=False)
+                entry = make(loaded)
+                if entry is None:
+                    return None
                 if loaded.stale_journal:
                     # Its entries are in the index: new ones must not share its token.
                     self.journal.remove()
@@ -403,6 +456,7 @@ class Database:
                     loaded.sigs = self._signatures()
                 else:  # its deal was removed meanwhile: the next read and write say so
                     self._cache = None
+                return entry
         except OSError as exc:
             self._cache = None
             raise StorageError(durable.fault_message(
@@ -629,12 +683,17 @@ class Database:
 
     def _take_entry(self, loaded: Loaded, number: int, raw: bytes,
                     entry: dict[str, Any]) -> None:
+        if entry.get("database", loaded.database) != loaded.database:
+            # A journal left beside an index that was moved away: its interviews are not
+            # this database's.
+            loaded.rejected.append(Rejected(number, raw, "written for another database"))
+            return
         deal_id = deal_of_entry(entry)
         shard = shard_of(deal_id, loaded.shard_count)
         loaded.journaled.add(shard)
         if shard in loaded.shards:
             try:
-                apply_answer(self._by_id(loaded, shard), entry)
+                apply_entry(loaded.shards[shard], self._by_id(loaded, shard), entry)
             except UnfitEntry as exc:
                 loaded.rejected.append(Rejected(number, raw, str(exc)))
                 return
@@ -674,12 +733,12 @@ class Database:
             by_id = {doc.get("id", ""): doc for doc in records.values()}
             for _, _, entry in loaded.pending.get(number, []):
                 with contextlib.suppress(UnfitEntry):  # said when the shard is kept
-                    apply_answer(by_id, entry)
+                    apply_entry(records, by_id, entry)
             return records
         loaded.shards[number] = records
         for line, raw_entry, entry in loaded.pending.pop(number, []):
             try:
-                apply_answer(self._by_id(loaded, number), entry)
+                apply_entry(records, self._by_id(loaded, number), entry)
             except UnfitEntry as exc:
                 loaded.rejected.append(Rejected(line, raw_entry, str(exc)))
         return records

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
+from typing import Any
 
 from tinydb import Query
 
@@ -18,28 +19,45 @@ from qualicoach.storage.codec import (
     interview_to_doc,
 )
 from qualicoach.storage.database import Database, Transaction
+from qualicoach.storage.layout import Records
 
 
 class InterviewStore(Database):
     """The interviews table and the answer journal."""
 
     def start_interview(self, deal_id: str, frameworks: Mapping[str, str]) -> Interview:
-        """Open a new interview of ``frameworks`` (id -> version) for a deal."""
+        """Open a new interview of ``frameworks`` (id -> version) for a deal.
+
+        Appended to the journal like an answer (issue 16: at 10,000 deals rewriting the
+        index made the rep wait for the first question); the next full write folds it in.
+        """
+        started = self.clock()
+
+        def start(deal: str, records: Records) -> dict[str, Any]:
+            taken = {doc.get("id") for doc in records.values() if doc.get("deal") == deal}
+            number = len(taken) + 1
+            while f"{deal}#{number}" in taken:  # numbers freed by nothing, but be sure
+                number += 1
+            interview = Interview(id=f"{deal}#{number}", deal_id=deal,
+                                  frameworks=dict(frameworks), started=started)
+            return {"op": "start", "interview": interview.id, "doc": interview_to_doc(interview)}
+
+        entry = self.append_to_shard(deal_id, lambda records: start(deal_id, records),
+                                     "the new interview")
+        if entry is not None:
+            return interview_from_doc(entry["doc"], self.path)
+        # A name or id prefix, or an older file (only a full write brings it up to date).
         with self.transaction() as txn:
             deals = txn.table("deals")
             exact = deals.search(Query().id == deal_id)
             found = exact if len(exact) == 1 else deals.all()
             deal = resolve_deal([deal_from_doc(d, self.path) for d in found], deal_id)
             table = txn.interviews(deal.id)
-            taken = {doc["id"] for doc in table.search(Query().deal == deal.id)}
-            number = len(taken) + 1
-            while f"{deal.id}#{number}" in taken:  # numbers freed by nothing, but be sure
-                number += 1
-            interview = Interview(id=f"{deal.id}#{number}", deal_id=deal.id,
-                                  frameworks=dict(frameworks), started=self.clock())
-            table.insert(interview_to_doc(interview))
+            doc = start(deal.id, {str(d.doc_id): d for d in table.search(Query().deal == deal.id)}
+                        )["doc"]
+            table.insert(doc)
             self._bump_deal(txn, deal.id)
-        return interview
+        return interview_from_doc(doc, self.path)
 
     def record_answer(self, interview_id: str, key: str, answer: Answer) -> None:
         """Durably record one answer (appended to the journal: fast on any size)."""

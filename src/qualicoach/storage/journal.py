@@ -1,5 +1,6 @@
-"""The answer journal: single answers appended and fsynced beside the database, folded
-into it by the next full write, so an interview never rewrites the whole file."""
+"""The journal: an interview's start and its answers, each appended and fsynced beside
+the database and folded into it by the next full write, so an interview never rewrites the
+whole file."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from qualicoach.errors import StorageError
-from qualicoach.storage.codec import check_answer_doc
+from qualicoach.errors import DatabaseError, StorageError
+from qualicoach.storage.codec import check_answer_doc, interview_from_doc
 from qualicoach.storage.durable import (
     BINARY,
     NOFOLLOW,
@@ -108,12 +109,14 @@ class UnfitEntry(Exception):
 
 
 def journal_entry(raw: bytes) -> dict[str, Any]:
-    """A journal entry checked as a read would check the answer it holds (raises
-    UnfitEntry)."""
+    """A journal entry checked as a read would check the answer or interview it holds
+    (raises UnfitEntry)."""
     try:
         entry = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise UnfitEntry("not valid JSON") from None
+    if isinstance(entry, dict) and entry.get("op") == "start":
+        return _start_entry(entry)
     if not isinstance(entry, dict) or entry.get("op") != "answer":
         raise UnfitEntry("not an answer entry")
     if not isinstance(entry.get("interview"), str) or not isinstance(entry.get("key"), str):
@@ -126,6 +129,33 @@ def journal_entry(raw: bytes) -> dict[str, Any]:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnfitEntry(f"its answer cannot be read: {type(exc).__name__} {exc}") from None
     return entry
+
+
+def _start_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    doc = entry.get("doc")
+    if not isinstance(entry.get("interview"), str) or not isinstance(doc, dict) \
+            or doc.get("id") != entry["interview"] or doc.get("answers") != {}:
+        raise UnfitEntry("not an interview's start")
+    try:
+        interview_from_doc(doc, Path("journal"))
+    except DatabaseError:
+        raise UnfitEntry("its interview cannot be read") from None
+    return entry
+
+
+def apply_entry(records: dict[str, dict[str, Any]], interviews: dict[str, dict[str, Any]],
+                entry: dict[str, Any]) -> None:
+    """Apply a checked journal entry to a shard (its records, and the same records by
+    interview id): add the interview it starts, or set the answer it holds. Raises
+    UnfitEntry when it cannot be applied (it is then kept aside, never lost)."""
+    if entry["op"] == "start":
+        if entry["interview"] in interviews:
+            raise UnfitEntry(f"interview {entry['interview']!r} is already in the database")
+        # TinyDB's next document id: one past the largest.
+        key = str(max((int(k) for k in records), default=0) + 1)
+        records[key] = interviews[entry["interview"]] = dict(entry["doc"], answers={})
+        return
+    apply_answer(interviews, entry)
 
 
 def apply_answer(interviews: dict[str, dict[str, Any]], entry: dict[str, Any]) -> None:
