@@ -192,3 +192,31 @@ def test_html_is_a_standalone_document(run: Run, acme: str) -> None:
     assert "<title>ACME renewal: qualification report</title>" in page
     assert '<meta name="viewport"' in page and "<style>" in page and "@media print" in page
     assert "<pre" not in page  # a document, not a terminal dump
+
+
+@pytest.mark.parametrize("args", [(), ("--full",)])
+def test_a_report_sent_to_a_pipe_or_file_has_no_spaces_at_line_ends(
+        run: Run, acme: str, tmp_path: Path, args: tuple[str, ...]) -> None:
+    printed = run("report", acme, *args, ok=True).stdout
+    target = tmp_path / "report.txt"
+    run("report", acme, "-o", str(target), ok=True)
+    for text in (printed, target.read_text()):
+        assert "Why" in text
+        assert [line for line in text.splitlines() if line != line.rstrip()] == []
+
+
+def test_a_console_for_a_file_trims_line_ends_and_keeps_the_rest() -> None:
+    import io
+
+    from rich.console import Console
+    from rich.padding import Padding
+
+    from qualicoach.render.console import make_console
+
+    indented = Padding("acme  94  at risk", (0, 0, 0, 2))  # Rich pads it to the full width
+    padded, trimmed = io.StringIO(), io.StringIO()
+    Console(file=padded, width=60).print(indented)
+    make_console(file=trimmed, width=60).print(indented)
+    assert padded.getvalue() != trimmed.getvalue()
+    assert trimmed.getvalue() == "\n".join(
+        line.rstrip() for line in padded.getvalue().splitlines()) + "\n"

@@ -89,12 +89,11 @@ def report(
     elif output is not None:
         import io
 
-        from rich.console import Console
-
+        from qualicoach.render.console import make_console
         from qualicoach.render.report.text import report_renderable
 
         buffer = io.StringIO()
-        Console(file=buffer, width=100, highlight=False, emoji=False).print(
+        make_console(file=buffer, width=100).print(
             report_renderable(the_report, settings.high_score))
         _emit(buffer.getvalue(), output, "report as plain text")
     else:

@@ -17,7 +17,7 @@ import json
 import re
 import sys
 from itertools import groupby
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -96,12 +96,47 @@ def unwrapped(text: str, style: str = "dim") -> Text:
     return Text(visible(text), style=style, no_wrap=True, overflow="ignore")
 
 
-def make_console(stderr: bool = False, file: IO[str] | None = None) -> Console:
+_LINE_END_SPACES = re.compile(r"[ \t]+\n")
+
+
+class _TrimmedLines:
+    """A text stream that drops the spaces Rich pads lines with, for output that is not a
+    terminal: a brief written to a file had 14 of its 22 lines ending in spaces, which
+    shows in every diff and ``grep ' $'``."""
+
+    def __init__(self, target: IO[str]) -> None:
+        self._target = target
+
+    def write(self, text: str) -> int:
+        self._target.write(_LINE_END_SPACES.sub("\n", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self._target, "encoding", None) or "utf-8")
+
+
+def make_console(stderr: bool = False, file: IO[str] | None = None,
+                 width: int | None = None) -> Console:
     """A Rich console (it honours NO_COLOR) that adds no highlighting or emoji of its own
-    to what it prints."""
+    to what it prints, and leaves no spaces at the ends of lines it sends to a file or a
+    pipe."""
     from rich.console import Console
 
-    return Console(stderr=stderr, file=file, highlight=False, emoji=False)
+    target = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    if not target.isatty():
+        # Rich needs only write, flush, isatty, fileno and encoding of its file.
+        target = cast(IO[str], _TrimmedLines(target))
+    return Console(file=target, width=width, highlight=False, emoji=False)
 
 
 def stderr_line(message: str) -> None:
