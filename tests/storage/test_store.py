@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qualicoach.domain.deal import Contact
+from qualicoach.domain.interview import Interview
 from qualicoach.errors import AmbiguousError, DatabaseError, NotFoundError
 from qualicoach.storage.layout import assessments_path, folder_of, shard_of
 from qualicoach.storage.migrations import SCHEMA_VERSION
@@ -456,6 +457,13 @@ def test_a_deal_edited_in_place_is_refused_by_a_write_after_a_read(tmp_path: Pat
 
 # --- an interview's start goes to the journal, like its answers (issue 16) --------------------
 
+def _one_deal_started(path: Path) -> tuple[Store, Interview]:
+    """A database at ``path`` with deal "one" and its first interview started."""
+    store = Store(path)
+    store.add_deal("One")
+    return store, store.start_interview("one", {"bant": "1.0"})
+
+
 def test_starting_an_interview_leaves_the_index_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "q.json"
     store = Store(path)
@@ -479,9 +487,7 @@ def test_a_journalled_start_and_its_answers_are_folded_in_by_the_next_write(
     from qualicoach.domain.answer import Answer
 
     path = tmp_path / "q.json"
-    store = Store(path)
-    store.add_deal("One")
-    interview = store.start_interview("one", {"bant": "1.0"})
+    store, interview = _one_deal_started(path)
     store.record_answer(interview.id, "bant.budget", Answer("unknown"))
     store.end_interview(interview.id, "finished")  # a full write
     assert not store.journal.path.exists()
@@ -493,9 +499,7 @@ def test_a_journalled_start_and_its_answers_are_folded_in_by_the_next_write(
 def test_a_start_already_in_the_database_is_set_aside_not_applied_twice(
         tmp_path: Path) -> None:
     path = tmp_path / "q.json"
-    store = Store(path)
-    store.add_deal("One")
-    store.start_interview("one", {"bant": "1.0"})
+    store, _ = _one_deal_started(path)
     token, *lines = store.journal.path.read_bytes().splitlines()
     store.journal.path.write_bytes(b"\n".join([token, *lines, lines[0]]) + b"\n")
     warnings: list[str] = []
@@ -507,9 +511,7 @@ def test_a_start_already_in_the_database_is_set_aside_not_applied_twice(
 def test_a_journal_left_beside_a_new_database_does_not_start_its_interviews(
         tmp_path: Path) -> None:
     path = tmp_path / "q.json"
-    old = Store(path)
-    old.add_deal("One")
-    old.start_interview("one", {"bant": "1.0"})
+    _one_deal_started(path)
     path.rename(tmp_path / "kept.json")  # moved away mid-interview, journal left behind
     fresh = Store(path, warn=lambda message: None)
     fresh.add_deal("One")
@@ -535,9 +537,7 @@ def test_an_older_file_is_brought_up_to_date_by_an_interview_start(tmp_path: Pat
 
 def test_folding_the_journal_writes_its_entries_and_removes_it(tmp_path: Path) -> None:
     path = tmp_path / "q.json"
-    store = Store(path)
-    store.add_deal("One")
-    store.start_interview("one", {"bant": "1.0"})
+    store, _ = _one_deal_started(path)
     store.fold_journal()
     assert not store.journal.path.exists()
     assert [d["id"] for d in read_shard(shard_file(path, "one"))["interviews"].values()] == [
