@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import typer
 
-from qualicoach.cli.context import locations
+from qualicoach.cli.context import load_frameworks, locations
 from qualicoach.domain.vocabulary import ROLES, STAGES
 
 Completion = list[tuple[str, str]]
@@ -39,13 +39,8 @@ def deal_ids(ctx: typer.Context, incomplete: str) -> Completion:
 
 def framework_ids(ctx: typer.Context, incomplete: str) -> Completion:
     """Ids of the frameworks this run would load, each with its name."""
-    from qualicoach.frameworks.catalog import load_catalog
-
     def find() -> Completion:
-        locs = locations(ctx)
-        cache = locs.parsed_cache()
-        catalog = load_catalog(locs.framework_sources(cache), cache)
-        cache.save()
+        catalog = load_frameworks(ctx)
         return [(fw_id, entry.framework.name) for fw_id, entry in catalog.entries.items()
                 if fw_id.startswith(incomplete)]
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from qualicoach.config.settings import Settings
     from qualicoach.frameworks.catalog import Catalog
     from qualicoach.storage.store import Store
+    from qualicoach.yamlio.cache import ParsedCache
 
 
 class TextOrJson(str, enum.Enum):
@@ -52,6 +53,7 @@ class RunOptions:
     prompter: Prompter | None = None
     is_terminal: Callable[[], bool] | None = None
     _locations: Locations | None = field(default=None, init=False, repr=False)
+    _parsed: ParsedCache | None = field(default=None, init=False, repr=False)
 
     def hint_options(self, db: Path | None = None) -> tuple[str, ...]:
         """The options given on this command line that a suggested command must repeat to
@@ -64,6 +66,12 @@ class RunOptions:
         for folder in self.frameworks_dirs:
             options += ["--frameworks-dir", str(folder)]
         return tuple(options)
+
+    def parsed_cache(self) -> ParsedCache:
+        """The run's cache of parsed framework and settings files, read once per run."""
+        if self._parsed is None:
+            self._parsed = self.locations().parsed_cache()
+        return self._parsed
 
     def locations(self) -> Locations:
         if self._locations is None:
@@ -112,18 +120,26 @@ def require_database(ctx: typer.Context) -> None:
         raise NotFoundError(f"no database at {path} (--db names a file that does not exist)")
 
 
-def load_rules(ctx: typer.Context) -> tuple[Settings, Catalog]:
-    """The run's settings and frameworks, through the cache of parsed files (written back
-    when anything had to be parsed); framework files that did not load are warned about on
-    stderr and left out."""
-    from qualicoach.config.settings import load_settings
+def load_frameworks(ctx: typer.Context) -> Catalog:
+    """The run's frameworks, through the cache of parsed files (written back when anything
+    had to be parsed)."""
     from qualicoach.frameworks.catalog import load_catalog
+
+    cache = run_options(ctx).parsed_cache()
+    catalog = load_catalog(locations(ctx).framework_sources(cache), cache)
+    cache.save()
+    return catalog
+
+
+def load_rules(ctx: typer.Context) -> tuple[Settings, Catalog]:
+    """The run's settings and frameworks (see ``load_frameworks``); framework files that
+    did not load are warned about on stderr and left out."""
+    from qualicoach.config.settings import load_settings
     from qualicoach.render.console import stderr_line
 
-    locs = locations(ctx)
-    cache = locs.parsed_cache()
-    catalog = load_catalog(locs.framework_sources(cache), cache)
-    settings = load_settings(locs.config_file, cache)
+    catalog = load_frameworks(ctx)
+    cache = run_options(ctx).parsed_cache()
+    settings = load_settings(locations(ctx).config_file, cache)
     cache.save()
     for problem in catalog.problems:
         stderr_line(f"warning: {problem}")

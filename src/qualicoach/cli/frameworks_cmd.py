@@ -8,25 +8,15 @@ import typer
 
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
-from qualicoach.cli.context import TableOrJson, TextOrJson, locations
+from qualicoach.cli.context import TableOrJson, TextOrJson, load_frameworks
 
 if TYPE_CHECKING:
-    from qualicoach.frameworks.catalog import Catalog
+    pass
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
 app = CliTyper(help="List, show, validate and create qualification frameworks.",
                no_args_is_help=True)
-
-
-def _catalog(ctx: typer.Context) -> "Catalog":
-    from qualicoach.frameworks.catalog import load_catalog
-
-    locs = locations(ctx)
-    cache = locs.parsed_cache()
-    catalog = load_catalog(locs.framework_sources(cache), cache)
-    cache.save()
-    return catalog
 
 
 @app.command("list")
@@ -40,7 +30,7 @@ def list_frameworks(
     from qualicoach.render.console import make_console, print_json
     from qualicoach.render.frameworks import catalog_table, entry_summary, warn_catalog_problems
 
-    catalog = _catalog(ctx)
+    catalog = load_frameworks(ctx)
     if format is TableOrJson.json:
         print_json([entry_summary(e) for e in catalog.entries.values()])
     else:
@@ -61,7 +51,7 @@ def show(
     from qualicoach.render.console import make_console, print_json
     from qualicoach.render.frameworks import framework_data, framework_detail
 
-    framework = _catalog(ctx).get(framework_id)
+    framework = load_frameworks(ctx).get(framework_id)
     if format is TextOrJson.json:
         print_json(framework_data(framework))
     else:
@@ -83,7 +73,7 @@ def validate(
     from qualicoach.frameworks.catalog import validate_paths
     from qualicoach.render.console import stderr_line
 
-    result = validate_paths(paths, _catalog(ctx))
+    result = validate_paths(paths, load_frameworks(ctx))
     for problem in result.problems:
         stderr_line(str(problem))
     if not result.ok:
