@@ -11,10 +11,11 @@ from typing import Any
 
 from qualicoach.storage.layout import (
     assessments_path,
-    decode_assessments,
     encode_assessments,
     folder_of,
+    read_assessments,
     shard_of,
+    stored_by_number,
 )
 
 
@@ -41,6 +42,10 @@ def edit_assessments(db: Path, change: Callable[[dict[str, Any]], None]) -> None
     or another tool would have stored them."""
     path = assessments_path(db)
     database = json.loads(db.read_text())["meta"]["1"]["database"]
-    stored = decode_assessments(path.read_bytes(), database)
-    change(stored)
-    path.write_bytes(encode_assessments(stored, database))
+    stored = read_assessments(path.read_bytes(), database)
+    assessments = {deal_id: stored.assessment(deal_id) for deal_id in stored.deals}
+    change(assessments)
+    changed = stored_by_number({k: (stored.revisions.get(k, 0), a)
+                                for k, a in assessments.items()},
+                               stored.deals_digest, stored.archived)
+    path.write_bytes(encode_assessments(changed, database))

@@ -360,8 +360,11 @@ def test_a_version_1_file_is_read_as_it_is_and_split_by_the_first_write(
     fresh = Store(path)
     assert {deal_id: fresh.interviews(deal_id) for deal_id in ids} == interviews
     assert fresh.deal(ids[0]).next_step == "call the CFO"
+    # The stored assessments moved to their own file, but for the deal just changed: one
+    # made at an earlier revision no longer holds.
     assert {i: a for i, _, a in _listing(fresh)} == {
-        doc["id"]: doc["assessment"] for doc in old["deals"].values()}
+        doc["id"]: doc["assessment"] if doc["id"] != ids[0] else None
+        for doc in old["deals"].values()}
 
 
 def test_a_listing_counts_journalled_answers_in_the_revision(tmp_path: Path) -> None:

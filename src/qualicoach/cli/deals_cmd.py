@@ -85,8 +85,8 @@ def deals(
         at_risk=at_risk, stages=tuple(parse_choice(s, STAGES, "stage") for s in stage or ()),
         owner=owner, account=account, tags=tuple(tag or ()), closing_within=closing_within,
         stale=stale)
-    rows = sort_rows(select(pipeline(store, catalog, settings, now, include_archived=archived),
-                            filters, now.date()),
+    rows = sort_rows(select(pipeline(store, catalog, settings, now, include_archived=archived,
+                                     at_risk_only=at_risk), filters, now.date()),
                      next(k for k in SORT_KEYS if k == sort.value))
     shown = rows
     if limit is not None:

@@ -21,7 +21,6 @@ from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.catalog import Catalog
-from qualicoach.storage.assessments import Listed
 from qualicoach.storage.store import Store
 
 if TYPE_CHECKING:
@@ -102,14 +101,25 @@ def fingerprint(catalog: Catalog, settings: Settings) -> str:
 
 def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
              include_archived: bool = False,
-             interviews: Mapping[str, list[Interview]] | None = None) -> list[Row]:
+             interviews: Mapping[str, list[Interview]] | None = None,
+             at_risk_only: bool = False) -> list[Row]:
     """Every deal with its assessment; rescoring only what changed, and saving that.
 
     ``interviews`` (by deal id) saves reading them again when the caller has them.
+    ``at_risk_only``: only the deals at risk are wanted. When every stored assessment
+    holds, a team's listing then reads only their records (``Store.quick_listing``).
     """
     basis = fingerprint(catalog, settings)
-    listed = store.listing(include_archived)
-    outdated = [item for item in listed if not _still_holds(item, basis, now)]
+
+    def holds(revision: int, stored: Mapping[str, Any] | None) -> bool:
+        return _still_holds(revision, stored, basis, now)
+
+    if at_risk_only and not include_archived and interviews is None:
+        quick = store.quick_listing(holds, lambda stored: bool(stored.get("at_risk")))
+        if quick is not None:
+            return [_row(item.fields, item.assessment or {}) for item in quick]
+    listing = store.read_listing(include_archived)
+    outdated = [item for item in listing.deals if not holds(item.revision, item.assessment)]
     fresh: dict[str, tuple[int, dict[str, Any]]] = {}
     if outdated:
         by_id = {item.fields["id"]: item for item in outdated}
@@ -123,17 +133,25 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
                 fresh[deal.id] = (item.revision, stored_assessment(
                     deal, list(grouped.get(deal.id, [])), catalog, settings, now,
                     f"{item.revision}:{basis}"))
-        store.save_assessments(fresh)
+    if fresh or listing.resave:
+        # Every deal's, not only the new ones: the file then covers this index whole, and
+        # the next listing of a team can trust it without reading every deal.
+        store.save_assessments({
+            item.fields["id"]: fresh.get(item.fields["id"],
+                                         (item.revision, item.assessment or {}))
+            for item in listing.deals})
     rows = []
-    for item in listed:
+    for item in listing.deals:
         stored = fresh[item.fields["id"]][1] if item.fields["id"] in fresh else item.assessment
-        rows.append(_row(item.fields, stored or {}))
+        row = _row(item.fields, stored or {})
+        if row.at_risk or not at_risk_only:
+            rows.append(row)
     return rows
 
 
-def _still_holds(item: Listed, basis: str, now: datetime) -> bool:
-    stored = item.assessment
-    if not stored or stored.get("basis") != f"{item.revision}:{basis}":
+def _still_holds(revision: int, stored: Mapping[str, Any] | None, basis: str,
+                 now: datetime) -> bool:
+    if not stored or stored.get("basis") != f"{revision}:{basis}":
         return False
     until = stored.get("valid_until")
     return until is None or now < datetime.fromisoformat(until)

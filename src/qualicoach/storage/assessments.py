@@ -3,13 +3,17 @@ and them, never an interview."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from qualicoach.domain.deal import Deal
 from qualicoach.errors import QualicoachError
-from qualicoach.storage.codec import deal_from_doc, stored_assessment
+from qualicoach.storage.codec import deal_from_doc
 from qualicoach.storage.database import Database, writable
+from qualicoach.storage.layout import deal_records
+
+# Whether a stored assessment (made at the given revision of its deal) still holds.
+Holds = Callable[[int, Mapping[str, Any]], bool]
 
 
 class Listed(NamedTuple):
@@ -20,27 +24,100 @@ class Listed(NamedTuple):
     assessment: Mapping[str, Any] | None
 
 
+class Listing(NamedTuple):
+    """Every deal of a listing, and whether saving their assessments again, even unchanged,
+    would let the next listing trust them without reading every deal: they were saved
+    against another version of the index, and no journal is waiting to be folded in (while
+    one is, the index on disk is not the one a listing sees)."""
+
+    deals: list[Listed]
+    resave: bool
+
+
 class AssessmentStore(Database):
     """Each deal's stored assessment, kept with the revision it was made at."""
 
     def listing(self, include_archived: bool = False) -> list[Listed]:
         """Every deal's stored fields, revision and stored assessment, without reading
         any interview: what a pipeline listing needs."""
+        return self.read_listing(include_archived).deals
+
+    def read_listing(self, include_archived: bool = False) -> Listing:
+        """``listing``, with whether its assessments are worth saving again."""
         loaded = self._read()
         stored = self.stored_assessments(loaded)
+        deals = []
         # The records themselves, read-only: copying 10,000 of them into TinyDB
         # documents costs more than everything else a listing does.
-        return [Listed(doc, doc.get("revision", 0), stored_assessment(stored, doc))
-                for doc in loaded.index.get("deals", {}).values()
-                if include_archived or not doc.get("archived")]
+        for doc in loaded.index.get("deals", {}).values():
+            if include_archived or not doc.get("archived"):
+                deal_id = doc.get("id", "")
+                assessment = None
+                if deal_id in stored.deals:
+                    # A cache: a damaged entry is made again, not a reason to refuse the deal.
+                    try:
+                        assessment = stored.assessment(deal_id)
+                    except (TypeError, IndexError):
+                        pass
+                deals.append(Listed(doc, doc.get("revision", 0), assessment))
+        digest = stored.deals_digest
+        resave = loaded.token is None and (digest is None
+                                           or digest != loaded.meta.get("deals_digest"))
+        return Listing(deals, resave)
+
+    def quick_listing(self, holds: Holds, wanted: Callable[[Mapping[str, Any]], bool]
+                      ) -> list[Listed] | None:
+        """The open deals whose stored assessment is ``wanted``, reading only those deals'
+        records, when every open deal's stored assessment ``holds``; None when this quick
+        way cannot tell (then ``listing`` reads every deal).
+
+        It needs a team-size index as the last write left it (see ``Database._light``) and
+        stored assessments saved against exactly these deals: the index's digest of its
+        deals then vouches that each stored assessment was made at its deal's revision.
+        """
+        light = self._light()
+        if light is None:
+            return None
+        loaded, raw, start, stop = light
+        stored = self.stored_assessments(loaded)
+        if stored.deals_digest is None or stored.deals_digest != loaded.meta.get("deals_digest"):
+            return None
+        chosen = []
+        for deal_id, assessment in stored.deals.items():
+            if deal_id in stored.archived:
+                continue
+            revision = stored.revisions.get(deal_id)
+            if (type(revision) is not int or not isinstance(assessment, dict)
+                    or not holds(revision, assessment)):
+                return None
+            if wanted(assessment):
+                chosen.append(deal_id)
+        # In the index's order, as the assessments were saved: one pass over its bytes.
+        records = deal_records(raw, start, stop, chosen)
+        if records is None:
+            return None
+        listed = []
+        for deal_id in chosen:
+            doc = records[deal_id]
+            if (not isinstance(doc, dict) or doc.get("id") != deal_id
+                    or doc.get("revision", 0) != stored.revisions[deal_id]):
+                return None
+            try:
+                listed.append(Listed(doc, stored.revisions[deal_id],
+                                     stored.assessment(deal_id)))
+            except (TypeError, IndexError):
+                return None
+        return listed
 
     def parse_deal(self, fields: Mapping[str, Any]) -> Deal:
         """The deal a listing's stored fields describe."""
         return deal_from_doc(dict(fields), self.path)
 
-    def save_assessments(self, assessments: Mapping[str, tuple[int, dict[str, Any]]]) -> int:
-        """Keep assessments (deal id -> (revision it was made at, assessment)) for the next
-        listing, if that can be done without waiting; returns how many were stored.
+    def save_assessments(self, assessments: Mapping[str, tuple[int, Mapping[str, Any]]]
+                         ) -> int:
+        """Replace the stored assessments with ``assessments`` (deal id -> (revision it was
+        made at, assessment)) for the next listing, if that can be done without waiting;
+        returns how many were stored.
 
         A cache, and opportunistic: called by reads, it never fails them and never makes
         them wait. Nothing is stored when the database is read-only, the lock is held (a
@@ -48,13 +125,13 @@ class AssessmentStore(Database):
         meanwhile (another revision) is dropped: it no longer holds. The first call on an
         older database also splits it into the current layout.
         """
-        if not assessments or not writable(self.path):
+        if not writable(self.path):
             return 0
         try:
             with self.transaction(lock_timeout=0) as txn:
                 revisions = {doc.get("id"): doc.get("revision", 0)
                              for doc in txn.table("deals").all()}
-                txn.assessments = {deal_id: (revision, assessment)
+                txn.assessments = {deal_id: (revision, dict(assessment))
                                    for deal_id, (revision, assessment) in assessments.items()
                                    if revisions.get(deal_id) == revision}
         except (QualicoachError, OSError):

@@ -3,7 +3,7 @@ stored assessment. A record that cannot be read raises DatabaseError naming the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -91,14 +91,6 @@ def interview_status(value: Any) -> InterviewStatus:
         if value == status:
             return status
     raise ValueError(f"unknown status {value!r}")
-
-
-def stored_assessment(stored_by_deal: Mapping[str, Any], doc: Mapping[str, Any]
-                      ) -> Mapping[str, Any] | None:
-    """A deal's stored assessment, None if it has none or a damaged one."""
-    stored = stored_by_deal.get(doc.get("id", ""))
-    # A cache: a damaged one is recomputed, not a reason to refuse the deal.
-    return stored if isinstance(stored, dict) else None
 
 
 def revive(field: str, value: Any) -> Any:

@@ -49,10 +49,10 @@ from qualicoach.storage.layout import (
     Data,
     Records,
     ShardWriter,
+    StoredAssessments,
     assessments_path,
     deal_record,
     deals_bytes,
-    decode_assessments,
     decode_shard,
     digest,
     encode_assessments,
@@ -61,10 +61,12 @@ from qualicoach.storage.layout import (
     loads_without_gc,
     new_database_id,
     new_shard_name,
+    read_assessments,
     serialize,
     shard_of,
     shard_owner,
     split_index,
+    stored_by_number,
 )
 from qualicoach.storage.migrations import (
     SCHEMA_VERSION,
@@ -176,7 +178,8 @@ class Transaction:
         self.streams: dict[int, ShardWriter] = {}
         self.forced = False
         self.fold = False  # write even if nothing else changes, to fold the journal in
-        self.assessments: Assessments = {}
+        # Set to replace the stored assessments (a cache) after the transaction.
+        self.assessments: Assessments | None = None
 
     def table(self, name: str) -> Table:
         """A table of the index (``meta`` or ``deals``)."""
@@ -329,8 +332,9 @@ class Database:
                         for number in sorted(loaded.journaled):
                             txn.touched(number)
                         rejected_note = self._commit(loaded, txn)
-                    if txn.assessments:
-                        self._write_assessments(txn.assessments, loaded)
+                    if txn.assessments is not None:
+                        self._write_assessments(txn.assessments, loaded,
+                                                on_disk=txn.dirty or loaded.token is None)
                 except BaseException:
                     # The snapshots may hold half a change: never reuse them.
                     self._cache = None
@@ -384,8 +388,7 @@ class Database:
         self._remove_unnamed(loaded.database, set(names.values()) | previous)
         if loaded.assessments:
             migrated, loaded.assessments = loaded.assessments, None
-            self._write_assessments({k: v for k, v in migrated.items()}, loaded,
-                                    check_revision=False)
+            self._write_assessments(migrated, loaded, on_disk=True)
         shards = txn.shards()
         shards.update({n: r for n, r in loaded.shards.items() if n not in shards})
         for number in txn.streams:  # not held in memory: read again when needed
@@ -800,32 +803,40 @@ class Database:
 
     # --- stored assessments (a cache: written on their own, never with the index) ------
 
-    def stored_assessments(self, loaded: Loaded) -> dict[str, Any]:
-        """Deal id -> stored assessment (a damaged or missing file is an empty cache)."""
+    def stored_assessments(self, loaded: Loaded) -> StoredAssessments:
+        """The stored assessments file (a damaged, missing or older one is an empty
+        cache)."""
         if loaded.assessments is not None:
-            return {k: a for k, (_, a) in loaded.assessments.items()}
+            return stored_by_number(loaded.assessments)
         raw = None
         with contextlib.suppress(OSError, DatabaseError):
             raw = durable.read_bytes(assessments_path(self.path))
-        if raw is None:
-            return {}
-        try:
-            return decode_assessments(raw, loaded.database)
-        except (ValueError, TypeError, KeyError, IndexError, orjson.JSONDecodeError):
-            return {}
+        if raw is not None:
+            with contextlib.suppress(ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+                return read_assessments(raw, loaded.database)
+        return StoredAssessments({}, [], {})
 
-    def _write_assessments(self, changes: Assessments, loaded: Loaded,
-                           check_revision: bool = True) -> None:
-        """Store ``changes`` (deal id -> (revision, assessment)) whose deal is still at
-        that revision; drop those of deals that are gone. Hold the lock."""
-        deals = {doc.get("id"): doc.get("revision", 0)
-                 for doc in loaded.index.get("deals", {}).values()}
-        stored = self.stored_assessments(loaded)
-        for deal_id, (revision, assessment) in changes.items():
-            if deal_id in deals and (not check_revision or deals[deal_id] == revision):
-                stored[deal_id] = assessment
-        durable.write_atomically(assessments_path(self.path), encode_assessments(
-            {k: v for k, v in stored.items() if k in deals}, loaded.database))
+    def _write_assessments(self, assessments: Assessments, loaded: Loaded,
+                           on_disk: bool) -> None:
+        """Replace the stored assessments with ``assessments`` (deal id -> (revision,
+        assessment)), leaving out those of deals gone or at another revision. Hold the lock.
+
+        ``on_disk``: ``loaded`` is the index as it is on disk (no journal waiting to be
+        folded in). The file then names that index's deals when it holds an assessment of
+        every open deal: a listing can trust it without reading them.
+        """
+        deals = loaded.index.get("deals", {}).values()
+        revisions = {doc.get("id"): doc.get("revision", 0) for doc in deals}
+        kept = {deal_id: (revision, assessment)
+                for deal_id, (revision, assessment) in assessments.items()
+                if revisions.get(deal_id, -1) == revision}
+        archived = {doc.get("id", "") for doc in deals if doc.get("archived")}
+        covers = on_disk and all(deal_id in kept or deal_id in archived
+                                 for deal_id in revisions)
+        index = loaded.meta.get("deals_digest") if covers else None
+        stored = stored_by_number(kept, index if isinstance(index, str) else None, archived)
+        durable.write_atomically(assessments_path(self.path),
+                                 encode_assessments(stored, loaded.database))
 
 
 def writable(path: Path) -> bool:

@@ -19,8 +19,9 @@ import gc
 import os
 import re
 import zlib
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -126,6 +127,39 @@ def deal_record(raw: bytes, start: int, stop: int, deal_id: str) -> Any:
         return None
 
 
+_RECORD_START = b':{"id":'
+
+
+def deal_records(raw: bytes, start: int, stop: int, wanted: Iterable[str]
+                 ) -> dict[str, Any] | None:
+    """The records of the deals ``wanted`` in the deals table ``raw[start:stop]`` as
+    ``serialize`` wrote it (each record's id first), parsed, and no other record parsed;
+    None unless each is there and parses. Quickest when they come in the table's order:
+    each is then looked for from where the one before it ends."""
+    found: dict[str, Any] = {}
+    view = memoryview(raw)
+    at = start
+    for deal_id in wanted:
+        # The id's closing quote ends the key: "deal-3" is not found in "deal-30".
+        key = _RECORD_START + orjson.dumps(deal_id)
+        where = raw.find(key, at, stop)
+        if where < 0:
+            where = raw.find(key, start, stop)
+            if where < 0:
+                return None
+        # A record ends at the last brace before the next record's key (or before the
+        # table's own closing brace). A record cut short by a key-like text inside it
+        # would leave its own brace open, and not parse.
+        following = raw.find(_RECORD_START, where + len(key), stop)
+        end = raw.rfind(b"}", where, stop - 1 if following < 0 else following) + 1
+        try:
+            found[deal_id] = orjson.loads(view[where + 1:end])
+        except orjson.JSONDecodeError:
+            return None
+        at = end
+    return found
+
+
 def digest(raw: bytes | memoryview) -> str:
     """A fingerprint of bytes."""
     import hashlib  # here: reads never need it, and every command pays for its import
@@ -199,16 +233,48 @@ def loads_without_gc(raw: bytes) -> Any:
             gc.enable()
 
 
-def encode_assessments(assessments: dict[str, Any], database: str) -> bytes:
-    """The stored assessments file: deal id -> assessment, each reason stored once.
+class StoredAssessments(NamedTuple):
+    """The stored assessments file as read, its reasons still named by number.
+
+    ``deals_digest`` is the digest of the index's deals the assessments were saved against,
+    set only when they were then every open deal's at its current revision: while the
+    index still has those deals' bytes, a listing can trust each deal's stored assessment
+    without reading the deal (``deal_records`` then reads only the deals it shows).
+    """
+
+    deals: dict[str, dict[str, Any]]  # deal id -> assessment, its reasons by number
+    reasons: list[Any]
+    revisions: dict[str, int]  # deal id -> the deal's revision the assessment was made at
+    deals_digest: str | None = None
+    archived: frozenset[str] = frozenset()  # of the index whose deals have that digest
+
+    def assessment(self, deal_id: str) -> dict[str, Any]:
+        """A deal's stored assessment with its reasons in full (a new dict); raises
+        TypeError or IndexError when it is damaged."""
+        stored = self.deals[deal_id]
+        if not isinstance(stored, dict):
+            raise TypeError(f"the stored assessment of {deal_id!r} is not a record")
+        refs = stored.get("reasons")
+        if not isinstance(refs, list):
+            return dict(stored)
+        if not all(type(i) is int and i >= 0 for i in refs):
+            raise IndexError(f"the stored assessment of {deal_id!r} names no reason")
+        return {**stored, "reasons": [self.reasons[i] for i in refs]}
+
+
+def stored_by_number(assessments: Mapping[str, tuple[int, Mapping[str, Any]]],
+                     deals_digest: str | None = None, archived: Collection[str] = ()
+                     ) -> StoredAssessments:
+    """Assessments (deal id -> (revision, assessment)) as the stored assessments file holds
+    them: each distinct reason once, named by number.
 
     Most reasons recur across deals word for word (the same question, the same weak
-    answer), so each distinct reason is kept once and assessments name it by number.
+    answer), so keeping each once makes the file several times smaller.
     """
     numbers: dict[bytes, int] = {}
     table: list[Any] = []
-    deals: dict[str, Any] = {}
-    for deal_id, assessment in assessments.items():
+    deals: dict[str, dict[str, Any]] = {}
+    for deal_id, (_, assessment) in assessments.items():
         stored = dict(assessment)
         if isinstance(stored.get("reasons"), list):
             refs = []
@@ -220,21 +286,38 @@ def encode_assessments(assessments: dict[str, Any], database: str) -> bytes:
                 refs.append(numbers[key])
             stored["reasons"] = refs
         deals[deal_id] = stored
-    return orjson.dumps({"format": 1, "database": database, "reasons": table, "deals": deals})
+    return StoredAssessments(deals, table, {k: r for k, (r, _) in assessments.items()},
+                             deals_digest, frozenset(archived))
 
 
-def decode_assessments(raw: bytes, database: str) -> dict[str, Any]:
-    """Deal id -> assessment, from the stored assessments file of ``database`` (raises
-    ValueError, TypeError, KeyError or IndexError when it is damaged or another's)."""
+def encode_assessments(stored: StoredAssessments, database: str) -> bytes:
+    """The stored assessments file's bytes."""
+    return orjson.dumps({"format": 2, "database": database, "deals_digest": stored.deals_digest,
+                         "archived": sorted(stored.archived), "revisions": stored.revisions,
+                         "reasons": stored.reasons, "deals": stored.deals})
+
+
+def read_assessments(raw: bytes, database: str) -> StoredAssessments:
+    """The stored assessments file of ``database``, reasons still by number (raises
+    ValueError, TypeError, KeyError or IndexError when it is damaged, another database's
+    or of an older format)."""
     data = loads_without_gc(raw)
-    if not isinstance(data, dict) or data.get("format") != 1:
-        raise ValueError("not a stored assessments file")
+    if not isinstance(data, dict) or data.get("format") != 2:
+        # Format 1 had no revisions: its assessments are made again, once.
+        raise ValueError("not a stored assessments file of this version")
     if data.get("database") != database:
         # Left by a database that was moved away or replaced: its deals are not ours.
         raise ValueError("the stored assessments of another database")
-    table = data["reasons"]
-    deals: dict[str, Any] = data["deals"]
-    for assessment in deals.values():
-        if isinstance(assessment.get("reasons"), list):
-            assessment["reasons"] = [table[i] for i in assessment["reasons"]]
-    return deals
+    table, deals, revisions = data["reasons"], data["deals"], data["revisions"]
+    digest_, archived = data["deals_digest"], data["archived"]
+    if not (isinstance(table, list) and isinstance(deals, dict) and isinstance(revisions, dict)
+            and isinstance(archived, list) and (digest_ is None or isinstance(digest_, str))):
+        raise TypeError("a stored assessments file of another shape")
+    return StoredAssessments(deals, table, revisions, digest_, frozenset(archived))
+
+
+def decode_assessments(raw: bytes, database: str) -> dict[str, Any]:
+    """Deal id -> assessment with its reasons in full, from the stored assessments file of
+    ``database`` (raises as ``read_assessments`` does)."""
+    stored = read_assessments(raw, database)
+    return {deal_id: stored.assessment(deal_id) for deal_id in stored.deals}
