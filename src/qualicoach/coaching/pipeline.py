@@ -11,7 +11,7 @@ time.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
@@ -259,12 +259,15 @@ def sort_rows(rows: Sequence[Row], key: SortKey) -> list[Row]:
     risk: highest first; close: soonest first; amount: largest first; updated: most recent
     first; fit: highest first; readiness: lowest first. Deals without the value go last.
     """
-    def value(row: Row) -> Any:
-        f = row.fields
-        return {
-            "risk": row.risk, "close": f.get("close_date"), "amount": f.get("amount"),
-            "updated": f.get("updated"), "fit": row.fit, "readiness": row.readiness,
-        }[key]
+    # One getter for the key, not a table of every key built per row: a team's listing
+    # sorts thousands of rows.
+    value: Callable[[Row], Any] = {
+        "risk": lambda row: row.risk, "fit": lambda row: row.fit,
+        "readiness": lambda row: row.readiness,
+        "close": lambda row: row.fields.get("close_date"),
+        "amount": lambda row: row.fields.get("amount"),
+        "updated": lambda row: row.fields.get("updated"),
+    }[key]
 
     ascending = key in ("close", "readiness")
     present = [r for r in rows if value(r) is not None]
