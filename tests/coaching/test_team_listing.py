@@ -31,10 +31,9 @@ def read_quickly(path: Path) -> bool:
     """Whether the at-risk listing can be read without reading every deal."""
     basis = fingerprint(CATALOG, Settings())
     quick = Store(path).quick_listing(
-        lambda revision, stored: stored.get("basis") == f"{revision}:{basis}"
-        and (stored.get("valid_until") is None
-             or NOW < datetime.fromisoformat(stored["valid_until"])),
-        lambda stored: bool(stored.get("at_risk")))
+        ("basis", "valid_until", "at_risk"),
+        lambda revision, values: bool(values[2]) if values[0] == f"{revision}:{basis}"
+        and (values[1] is None or NOW < datetime.fromisoformat(values[1])) else None)
     return quick is not None
 
 

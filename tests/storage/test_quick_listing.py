@@ -4,7 +4,6 @@ only while they were saved against exactly the deals the index holds."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -16,17 +15,20 @@ from qualicoach.domain.deal import Deal
 from qualicoach.storage.layout import assessments_path
 from qualicoach.storage.store import Store
 
+from ..helpers.shards import edit_assessments
+
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 # Long enough fields that the index passes 1 MB, where reads stop parsing it all.
 DEALS = 600
 
 
-def holds(revision: int, stored: Mapping[str, Any]) -> bool:
-    return stored.get("basis") == f"{revision}:rules"
+KEYS = ("basis", "at_risk")
 
 
-def at_risk(stored: Mapping[str, Any]) -> bool:
-    return bool(stored.get("at_risk"))
+def at_risk(revision: int, values: tuple[Any, ...]) -> bool | None:
+    """The deals at risk, while each assessment was made at its deal's revision."""
+    basis, risky = values
+    return bool(risky) if basis == f"{revision}:rules" else None
 
 
 def assessment(deal_id: str, revision: int) -> dict[str, Any]:
@@ -60,45 +62,43 @@ def team(tmp_path: Path) -> Path:
 def test_with_every_deal_assessed_it_gives_the_wanted_deals_as_the_whole_read_does(
         team: Path) -> None:
     assert save_all(Store(team)) == DEALS
-    quick = Store(team).quick_listing(holds, at_risk)
-    whole = [item for item in Store(team).listing() if at_risk(item.assessment or {})]
+    quick = Store(team).quick_listing(KEYS, at_risk)
+    whole = [item for item in Store(team).listing() if (item.assessment or {})["at_risk"]]
     assert quick is not None and len(quick) == DEALS // 4
     assert quick == whole  # fields, revisions and assessments, reasons in full
 
 
 def test_it_declines_until_every_open_deal_has_an_assessment(team: Path) -> None:
     save_all(Store(team), leave_out="deal-7")
-    assert Store(team).quick_listing(holds, at_risk) is None
+    assert Store(team).quick_listing(KEYS, at_risk) is None
     save_all(Store(team))
-    assert Store(team).quick_listing(holds, at_risk) is not None
+    assert Store(team).quick_listing(KEYS, at_risk) is not None
 
 
 def test_a_deal_changed_since_the_save_makes_it_decline_until_the_next_save(
         team: Path) -> None:
     save_all(Store(team))
     Store(team).edit_deal("deal-8", stage="proposal")
-    assert Store(team).quick_listing(holds, at_risk) is None
+    assert Store(team).quick_listing(KEYS, at_risk) is None
     save_all(Store(team))
-    assert ids(Store(team).quick_listing(holds, at_risk))[:3] == [  # type: ignore[index]
+    assert ids(Store(team).quick_listing(KEYS, at_risk))[:3] == [  # type: ignore[index]
         "deal-0", "deal-4", "deal-8"]
 
 
 def test_a_deal_added_or_removed_since_the_save_makes_it_decline(team: Path) -> None:
     save_all(Store(team))
     Store(team).add_deal("Deal 600")
-    assert Store(team).quick_listing(holds, at_risk) is None
+    assert Store(team).quick_listing(KEYS, at_risk) is None
     save_all(Store(team))
     Store(team).remove_deal("deal-12")
-    assert Store(team).quick_listing(holds, at_risk) is None
+    assert Store(team).quick_listing(KEYS, at_risk) is None
 
 
 def test_an_assessment_that_no_longer_holds_makes_it_decline(team: Path) -> None:
     save_all(Store(team))
-    assert Store(team).quick_listing(holds, at_risk) is not None
-    stored = json.loads(assessments_path(team).read_bytes())
-    stored["deals"]["deal-5"]["basis"] = "0:older rules"
-    assessments_path(team).write_bytes(json.dumps(stored).encode())
-    assert Store(team).quick_listing(holds, at_risk) is None
+    assert Store(team).quick_listing(KEYS, at_risk) is not None
+    edit_assessments(team, lambda stored: stored["deal-5"].update(basis="0:older rules"))
+    assert Store(team).quick_listing(KEYS, at_risk) is None
 
 
 def test_answers_waiting_in_the_journal_make_it_decline(team: Path) -> None:
@@ -106,14 +106,14 @@ def test_answers_waiting_in_the_journal_make_it_decline(team: Path) -> None:
     session = store.start_interview("deal-3", {"mini": "1"})
     store.record_answer(session.id, "mini.good", Answer("unclear"))
     save_all(Store(team))  # made while the journal waits: the index on disk is older
-    assert Store(team).quick_listing(holds, at_risk) is None
+    assert Store(team).quick_listing(KEYS, at_risk) is None
     assert Store(team).read_listing().resave is False  # saving again would not help
 
 
 def test_archived_deals_are_left_out_and_need_no_assessment(team: Path) -> None:
     Store(team).archive_deal("deal-4")
     save_all(Store(team), leave_out="deal-4")
-    quick = ids(Store(team).quick_listing(holds, at_risk))
+    quick = ids(Store(team).quick_listing(KEYS, at_risk))
     assert quick is not None and "deal-4" not in quick and "deal-8" in quick
 
 
@@ -121,7 +121,7 @@ def test_an_index_changed_by_hand_is_not_trusted(team: Path) -> None:
     save_all(Store(team))
     # The deals' bytes no longer match the digest the last write recorded.
     team.write_bytes(team.read_bytes().replace(b'"name":"Deal 12"', b'"name":"Deal X"'))
-    assert Store(team).quick_listing(holds, at_risk) is None
+    assert Store(team).quick_listing(KEYS, at_risk) is None
 
 
 def test_stored_assessments_of_the_format_before_revisions_are_an_empty_cache(
@@ -129,9 +129,10 @@ def test_stored_assessments_of_the_format_before_revisions_are_an_empty_cache(
     save_all(Store(team))
     stored = json.loads(assessments_path(team).read_bytes())
     older = {"format": 1, "database": stored["database"], "reasons": stored["reasons"],
-             "deals": stored["deals"]}
+             "deals": {deal_id: dict(zip(stored["fields"], values, strict=True))
+                       for deal_id, values in stored["deals"].items()}}
     assessments_path(team).write_bytes(json.dumps(older).encode())
-    assert Store(team).quick_listing(holds, at_risk) is None
+    assert Store(team).quick_listing(KEYS, at_risk) is None
     listing = Store(team).read_listing()
     assert listing.resave and {item.assessment for item in listing.deals} == {None}
 
@@ -141,3 +142,18 @@ def test_a_save_records_whether_it_covers_the_index(team: Path) -> None:
     assert Store(team).read_listing().resave  # deal-1 has none: worth saving again
     save_all(Store(team))
     assert not Store(team).read_listing().resave
+
+
+def test_assessments_with_other_keys_than_the_first_come_back_as_saved(tmp_path: Path) -> None:
+    store = Store(tmp_path / "q.json")
+    for name in ("One", "Two", "Three"):
+        store.add_deal(name)
+    saved: dict[str, dict[str, Any]] = {"one": {"basis": "0:rules", "risk": 40, "reasons": []},
+                                        "two": {"risk": 15, "basis": "0:rules",
+                                                "reasons": []},  # another order
+                                        "three": {"basis": "0:rules", "reasons": [],
+                                                  "note": None}}
+    assert store.save_assessments({k: (0, a) for k, a in saved.items()}) == 3
+    back = {i.fields["id"]: i.assessment for i in Store(store.path).listing()}
+    assert back == saved
+    assert [list(a or {}) for a in back.values()] == [list(a) for a in saved.values()]

@@ -112,10 +112,15 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
     basis = fingerprint(catalog, settings)
 
     def holds(revision: int, stored: Mapping[str, Any] | None) -> bool:
-        return _still_holds(revision, stored, basis, now)
+        return stored is not None and _holds(revision, stored.get("basis"),
+                                             stored.get("valid_until"), basis, now)
 
     if at_risk_only and not include_archived and interviews is None:
-        quick = store.quick_listing(holds, lambda stored: bool(stored.get("at_risk")))
+        def at_risk(revision: int, values: tuple[Any, ...]) -> bool | None:
+            made_on, until, risky = values
+            return bool(risky) if _holds(revision, made_on, until, basis, now) else None
+
+        quick = store.quick_listing(("basis", "valid_until", "at_risk"), at_risk)
         if quick is not None:
             return [_row(item.fields, item.assessment or {}) for item in quick]
     listing = store.read_listing(include_archived)
@@ -149,12 +154,17 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
     return rows
 
 
-def _still_holds(revision: int, stored: Mapping[str, Any] | None, basis: str,
-                 now: datetime) -> bool:
-    if not stored or stored.get("basis") != f"{revision}:{basis}":
+def _holds(revision: int, made_on: Any, until: Any, basis: str, now: datetime) -> bool:
+    """Whether an assessment made on ``made_on`` (its stored basis) and valid until
+    ``until`` still holds for the deal at ``revision``."""
+    if made_on != f"{revision}:{basis}":
         return False
-    until = stored.get("valid_until")
-    return until is None or now < datetime.fromisoformat(until)
+    if not isinstance(until, str):
+        return until is None
+    try:
+        return now < datetime.fromisoformat(until)
+    except ValueError:  # a damaged cache entry is made again
+        return False
 
 
 def stored_assessment(deal: Deal, interviews: list[Interview], catalog: Catalog,

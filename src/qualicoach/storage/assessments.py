@@ -3,7 +3,7 @@ and them, never an interview."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from qualicoach.domain.deal import Deal
@@ -12,8 +12,9 @@ from qualicoach.storage.codec import deal_from_doc
 from qualicoach.storage.database import Database, writable
 from qualicoach.storage.layout import deal_records
 
-# Whether a stored assessment (made at the given revision of its deal) still holds.
-Holds = Callable[[int, Mapping[str, Any]], bool]
+# Given a deal's revision and the values of some keys of its stored assessment: True to
+# list the deal, False to leave it out, None when the assessment no longer holds.
+Choose = Callable[[int, tuple[Any, ...]], bool | None]
 
 
 class Listed(NamedTuple):
@@ -65,11 +66,11 @@ class AssessmentStore(Database):
                                            or digest != loaded.meta.get("deals_digest"))
         return Listing(deals, resave)
 
-    def quick_listing(self, holds: Holds, wanted: Callable[[Mapping[str, Any]], bool]
-                      ) -> list[Listed] | None:
-        """The open deals whose stored assessment is ``wanted``, reading only those deals'
-        records, when every open deal's stored assessment ``holds``; None when this quick
-        way cannot tell (then ``listing`` reads every deal).
+    def quick_listing(self, keys: Sequence[str], choose: Choose) -> list[Listed] | None:
+        """The open deals ``choose`` picks by the values of ``keys`` in their stored
+        assessments, reading only those deals' records, when it finds that every open
+        deal's stored assessment holds; None when this quick way cannot tell (then
+        ``listing`` reads every deal).
 
         It needs a team-size index as the last write left it (see ``Database._light``) and
         stored assessments saved against exactly these deals: the index's digest of its
@@ -82,31 +83,34 @@ class AssessmentStore(Database):
         stored = self.stored_assessments(loaded)
         if stored.deals_digest is None or stored.deals_digest != loaded.meta.get("deals_digest"):
             return None
+        values = stored.values(keys)
         chosen = []
-        for deal_id, assessment in stored.deals.items():
-            if deal_id in stored.archived:
-                continue
-            revision = stored.revisions.get(deal_id)
-            if (type(revision) is not int or not isinstance(assessment, dict)
-                    or not holds(revision, assessment)):
+        try:
+            for deal_id in stored.deals:
+                if deal_id in stored.archived:
+                    continue
+                revision = stored.revisions.get(deal_id)
+                if type(revision) is not int:
+                    return None
+                choice = choose(revision, values(deal_id))
+                if choice is None:
+                    return None
+                if choice:
+                    chosen.append(deal_id)
+            # In the index's order, as the assessments were saved: one pass over its bytes.
+            records = deal_records(raw, start, stop, chosen)
+            if records is None:
                 return None
-            if wanted(assessment):
-                chosen.append(deal_id)
-        # In the index's order, as the assessments were saved: one pass over its bytes.
-        records = deal_records(raw, start, stop, chosen)
-        if records is None:
-            return None
-        listed = []
-        for deal_id in chosen:
-            doc = records[deal_id]
-            if (not isinstance(doc, dict) or doc.get("id") != deal_id
-                    or doc.get("revision", 0) != stored.revisions[deal_id]):
-                return None
-            try:
+            listed = []
+            for deal_id in chosen:
+                doc = records[deal_id]
+                if (not isinstance(doc, dict) or doc.get("id") != deal_id
+                        or doc.get("revision", 0) != stored.revisions[deal_id]):
+                    return None
                 listed.append(Listed(doc, stored.revisions[deal_id],
                                      stored.assessment(deal_id)))
-            except (TypeError, IndexError):
-                return None
+        except (TypeError, IndexError):  # a damaged stored assessment: the whole read
+            return None
         return listed
 
     def parse_deal(self, fields: Mapping[str, Any]) -> Deal:
