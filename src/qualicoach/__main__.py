@@ -1,6 +1,6 @@
 """``python -m qualicoach``."""
 
-from qualicoach.cli.app import main
+from qualicoach.cli.app import console
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(console())

@@ -285,6 +285,17 @@ def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
     assert risk_listed() == true_risk
 
 
+@pytest.mark.parametrize("until", [12, "next tuesday"])
+def test_a_damaged_valid_until_in_a_stored_assessment_is_made_again(
+        run: Run, home: Home, pipeline: dict[str, str], until: object) -> None:
+    true_risk = {r["id"]: r["risk"] for r in json.loads(run("deals", "-f", "json",
+                                                            ok=True).stdout)}
+    edit_assessments(home.db, lambda stored: stored["risky-big"].update(
+        valid_until=until, risk=1))
+    rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
+    assert {r["id"]: r["risk"] for r in rows} == true_risk
+
+
 def test_sort_orders_put_what_needs_attention_first() -> None:
     from qualicoach.coaching.pipeline import sort_rows
 
