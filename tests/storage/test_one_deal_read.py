@@ -10,7 +10,7 @@ import pytest
 
 from qualicoach.domain.answer import Answer
 from qualicoach.domain.deal import Deal
-from qualicoach.errors import DatabaseError
+from qualicoach.errors import DatabaseError, NotFoundError
 from qualicoach.storage.store import Store
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
@@ -75,3 +75,23 @@ def test_a_journal_beside_a_large_index_is_applied_by_the_whole_read(large: Path
     reader = Store(large)
     assert reader.deal_record("deal-5") is None
     assert [i.answers["mini.good"].status for i in reader.interviews("deal-5")] == ["unknown"]
+
+
+def test_an_interview_started_on_a_large_index_is_there_for_every_later_read(
+        large: Path) -> None:
+    before = {i.fields["id"]: i.revision for i in Store(large).listing()}
+    started = Store(large).start_interview("deal-450", {"mini": "1"})
+    assert started.id == "deal-450#1"
+    fresh = Store(large)
+    assert [i.id for i in fresh.interviews("deal-450")] == ["deal-450#1"]
+    revisions = {i.fields["id"]: i.revision for i in fresh.listing()}
+    assert revisions["deal-450"] == before["deal-450"] + 1
+    assert Store(large).start_interview("deal-450", {"mini": "1"}).id == "deal-450#2"
+
+
+def test_a_start_on_a_large_index_by_an_id_prefix_or_unknown_id_is_left_to_the_whole_read(
+        large: Path) -> None:
+    started = Store(large).start_interview("after-the", {"mini": "1"})
+    assert started.deal_id == "after-the-journal"
+    with pytest.raises(NotFoundError):
+        Store(large).start_interview("deal-6000", {"mini": "1"})

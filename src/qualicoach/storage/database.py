@@ -425,23 +425,42 @@ class Database:
         def make(loaded: Loaded) -> dict[str, Any] | None:
             if loaded.version < SCHEMA_VERSION:
                 return None
-            if loaded.deals_by_id is None:
-                loaded.deals_by_id = {doc.get("id", ""): doc
-                                      for doc in loaded.index.get("deals", {}).values()}
-            if deal_id not in loaded.deals_by_id:
-                return None
+            if "deals" not in loaded.index:  # the light view: that deal's record alone
+                if self.deal_record(deal_id) is None:
+                    return None
+            else:
+                if loaded.deals_by_id is None:
+                    loaded.deals_by_id = {doc.get("id", ""): doc
+                                          for doc in loaded.index.get("deals", {}).values()}
+                if deal_id not in loaded.deals_by_id:
+                    return None
             entry = build(self._shard_under_lock(loaded, shard_of(deal_id,
                                                                   loaded.shard_count)))
             return {**entry, "database": loaded.database}
 
-        return self._append(make, what)
+        return self._append(make, what, light=True)
 
-    def _append(self, make: Callable[[Loaded], dict[str, Any] | None], what: str
-                ) -> dict[str, Any] | None:
+    def _append(self, make: Callable[[Loaded], dict[str, Any] | None], what: str,
+                light: bool = False) -> dict[str, Any] | None:
+        """Append the entry ``make`` builds from the database as it is, under the lock.
+
+        ``light``: ``make`` can build it from the index's light view (``_light``), as
+        an interview's start can, so a team's index is not parsed before the first
+        question; when that view cannot tell, the whole read decides.
+        """
         try:
             with durable.exclusive_lock(self.path, self.lock_timeout):
-                loaded = self._load(for_write=False)
+                view = self._light() if light else None
+                loaded = view[0] if view is not None else self._load(for_write=False)
                 entry = make(loaded)
+                if entry is None and view is not None:
+                    # Shards read for the light view are dropped with it: the journal
+                    # entry about to be written makes it out of date anyway.
+                    self._light_view = None
+                    view, loaded = None, self._load(for_write=False)
+                    entry = make(loaded)
+                if view is not None:
+                    self._light_view = None
                 if entry is None:
                     return None
                 if loaded.stale_journal:
@@ -457,7 +476,7 @@ class Database:
                 self._take_entry(loaded, loaded.lines, raw, entry)
                 if self._cache is loaded and len(loaded.rejected) == rejected:
                     loaded.sigs = self._signatures()
-                else:  # its deal was removed meanwhile: the next read and write say so
+                else:  # a light view, or its deal was removed meanwhile (the next read says so)
                     self._cache = None
                 return entry
         except OSError as exc:
