@@ -285,7 +285,7 @@ def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
     assert risk_listed() == true_risk
 
 
-@pytest.mark.parametrize("until", [12, "next tuesday"])
+@pytest.mark.parametrize("until", [12, "next tuesday", "2099-01-01"])
 def test_a_damaged_valid_until_in_a_stored_assessment_is_made_again(
         run: Run, home: Home, pipeline: dict[str, str], until: object) -> None:
     true_risk = {r["id"]: r["risk"] for r in json.loads(run("deals", "-f", "json",

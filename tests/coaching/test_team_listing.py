@@ -4,7 +4,7 @@ the stored assessments without reading the other deals once a listing has saved 
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,8 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 DEALS = 1400
 
 
-def listing(path: Path, at_risk_only: bool = False) -> list[Row]:
-    return pipeline(Store(path, clock=lambda: NOW), CATALOG, Settings(), NOW,
+def listing(path: Path, at_risk_only: bool = False, now: datetime = NOW) -> list[Row]:
+    return pipeline(Store(path, clock=lambda: now), CATALOG, Settings(), now,
                     at_risk_only=at_risk_only)
 
 
@@ -72,3 +72,13 @@ def test_a_deal_removed_is_saved_again_by_the_next_listing_so_the_one_after_read
     assert not read_quickly(team)
     listing(team)  # nothing to rescore, but the stored assessments name the old index
     assert read_quickly(team)
+
+
+def test_assessments_that_time_has_overtaken_are_made_again(team: Path) -> None:
+    # Saved now; a year on, answers are stale and close dates have passed.
+    now = [row for row in listing(team) if row.at_risk]
+    later = NOW + timedelta(days=365)
+    quick = listing(team, at_risk_only=True, now=later)
+    assert quick == [row for row in listing(team, now=later) if row.at_risk]
+    assert quick != now
+

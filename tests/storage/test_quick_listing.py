@@ -110,11 +110,30 @@ def test_answers_waiting_in_the_journal_make_it_decline(team: Path) -> None:
     assert Store(team).read_listing().resave is False  # saving again would not help
 
 
-def test_archived_deals_are_left_out_and_need_no_assessment(team: Path) -> None:
+def test_archived_deals_are_left_out_even_with_an_assessment(team: Path) -> None:
+    Store(team).archive_deal("deal-4")
+    save_all(Store(team))  # deal-4's too, as a listing with --archived saves it
+    quick = ids(Store(team).quick_listing(KEYS, at_risk))
+    assert quick is not None and "deal-4" not in quick and "deal-8" in quick
+
+
+def test_archived_deals_need_no_assessment(team: Path) -> None:
     Store(team).archive_deal("deal-4")
     save_all(Store(team), leave_out="deal-4")
     quick = ids(Store(team).quick_listing(KEYS, at_risk))
     assert quick is not None and "deal-4" not in quick and "deal-8" in quick
+
+
+def test_a_save_of_the_open_deals_keeps_the_archived_deals_assessments(team: Path) -> None:
+    Store(team).archive_deal("deal-4")
+    save_all(Store(team))
+    store = Store(team)
+    store.save_assessments({item.fields["id"]: (item.revision, {"basis": "new"})
+                            for item in store.listing()})  # the open deals only
+    stored = {i.fields["id"]: dict(i.assessment or {})
+              for i in Store(team).listing(include_archived=True)}
+    assert stored["deal-4"] == assessment("deal-4", 1)
+    assert stored["deal-8"] == {"basis": "new"}
 
 
 def test_an_index_changed_by_hand_is_not_trusted(team: Path) -> None:
@@ -157,3 +176,30 @@ def test_assessments_with_other_keys_than_the_first_come_back_as_saved(tmp_path:
     back = {i.fields["id"]: i.assessment for i in Store(store.path).listing()}
     assert back == saved
     assert [list(a or {}) for a in back.values()] == [list(a) for a in saved.values()]
+
+
+def test_a_field_that_looks_like_a_deal_s_record_is_not_taken_for_it() -> None:
+    from qualicoach.storage.layout import deal_records, serialize, split_index
+
+    deals: dict[str, dict[str, Any]] = {
+        "1": {"id": "one", "name": "One", "extra": {"id": "two", "name": "fake"}},
+        "2": {"id": "two", "name": "Two", "contacts": [{"id": "one"}]},
+        "3": {"id": "three", "name": "Three"}}
+    raw = serialize({"meta": {"1": {"schema_version": 2}}, "deals": deals})
+    parts = split_index(raw)
+    assert parts is not None
+    _, start, stop = parts
+    assert deal_records(raw, start, stop, ["two", "three"]) == {"two": deals["2"],
+                                                               "three": deals["3"]}
+    assert deal_records(raw, start, stop, ["three", "one"]) == {"three": deals["3"],
+                                                               "one": deals["1"]}
+    assert deal_records(raw, start, stop, ["four"]) is None
+
+
+def test_a_save_over_an_index_changed_by_hand_vouches_for_nothing(team: Path) -> None:
+    original = team.read_bytes()
+    team.write_bytes(original.replace(b'"name":"Deal 12"', b'"name":"Deal X"'))
+    save_all(Store(team))  # made from the edited deals, which the digest does not describe
+    assert json.loads(assessments_path(team).read_bytes())["deals_digest"] is None
+    team.write_bytes(original)
+    assert Store(team).quick_listing(KEYS, at_risk) is None

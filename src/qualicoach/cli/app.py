@@ -183,4 +183,3 @@ def console() -> int:
 
     gc.freeze()
     return code
-

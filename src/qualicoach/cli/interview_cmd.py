@@ -71,21 +71,26 @@ def interview(
     try:
         the_deal = (find_or_create(store, deal, prompter, stderr_line) if deal
                     else pick_deal(store, prompter, stderr_line))
+        # Read once, before the start: the start's journal entry makes the next read of a
+        # team's index a whole one, and the first question would wait for it.
+        earlier = store.interviews(the_deal.id)
         if resume:
-            session, frameworks = _resumable(store, catalog, the_deal)
+            session, frameworks = _resumable(catalog, the_deal, earlier)
         else:
             frameworks = _choose_frameworks(catalog, framework, settings, prompter,
-                                            last_frameworks(store, the_deal))
+                                            last_frameworks(earlier))
             session = store.start_interview(the_deal.id, {f.id: f.version for f in frameworks})
     except (KeyboardInterrupt, EOFError):
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     _run(store, catalog, session, the_deal, frameworks, settings, prompter, console,
-         only_gaps=only_gaps, include_optional=with_optional, quick=quick)
+         earlier=[i for i in earlier if i.id != session.id], only_gaps=only_gaps,
+         include_optional=with_optional, quick=quick)
 
 
 def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
          frameworks: "list[Framework]", settings: "Settings", prompter: "Prompter",
-         console: "Console", *, only_gaps: bool, include_optional: bool, quick: bool) -> None:
+         console: "Console", *, earlier: "list[Interview]", only_gaps: bool,
+         include_optional: bool, quick: bool) -> None:
     from qualicoach.coaching.alignment import rep_answers
     from qualicoach.coaching.asking import ask_questions, ask_source
     from qualicoach.coaching.flow import QuestionFlow
@@ -98,7 +103,7 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
 
     # The rep's own earlier answers are the defaults; a customer's reply stands beside
     # them and never becomes what the rep is shown as their own answer.
-    previous = rep_answers([i for i in store.interviews(deal.id) if i.id != session.id])
+    previous = rep_answers(earlier)
     engine = QuestionFlow(
         frameworks, lambda key, answer: store.record_answer(session.id, key, answer),
         store.clock, previous=previous, given=session.answers, only_gaps=only_gaps,
@@ -166,11 +171,11 @@ def _safe_stderr(message: str) -> None:
         pass
 
 
-def _resumable(store: "Store", catalog: "Catalog",
-               deal: "Deal") -> "tuple[Interview, list[Framework]]":
+def _resumable(catalog: "Catalog", deal: "Deal", interviews: "list[Interview]"
+               ) -> "tuple[Interview, list[Framework]]":
     from qualicoach.errors import NotFoundError, command_hint
 
-    unfinished = [i for i in store.interviews(deal.id) if i.status != "finished"]
+    unfinished = [i for i in interviews if i.status != "finished"]
     if not unfinished:
         raise NotFoundError(f"deal '{deal.id}' has no interrupted interview to resume; start one "
                             f"with: {command_hint('interview', deal.id)}")

@@ -163,7 +163,7 @@ def _holds(revision: int, made_on: Any, until: Any, basis: str, now: datetime) -
         return until is None
     try:
         return now < datetime.fromisoformat(until)
-    except ValueError:  # a damaged cache entry is made again
+    except (ValueError, TypeError):  # not a date, or without a time zone: made again
         return False
 
 

@@ -7,7 +7,7 @@ the rep go to a ``tell`` callback (the CLI writes them to stderr).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -40,10 +40,11 @@ def session_source(session: Interview) -> Evidence | None:
     return sources[-1] if sources else None
 
 
-def last_frameworks(store: Store, deal: Deal) -> list[str]:
-    """The frameworks of the deal's last interview: the default for the next one."""
-    interviews = [i for i in store.interviews(deal.id) if not i.respondent]  # not replies
-    return list(interviews[-1].frameworks) if interviews else []
+def last_frameworks(interviews: Sequence[Interview]) -> list[str]:
+    """The frameworks of the last of a deal's ``interviews`` (oldest first) that was ours,
+    not a customer's reply: the default for the next one."""
+    ours = [i for i in interviews if not i.respondent]
+    return list(ours[-1].frameworks) if ours else []
 
 
 def offer_stakeholders(store: Store, deal: Deal, sources: list[str],

@@ -110,6 +110,8 @@ class Loaded:
     # What a write has checked already, so each version is checked once.
     checked: set[int] = field(default_factory=set)
     index_checked: bool = False
+    # The meta's digest of the deals was found to match their bytes, or written with them.
+    digest_checked: bool = False
     # Stored assessments of a version 1 file, until a write moves them to their own file.
     assessments: Assessments | None = None
     # The index's bytes as read, until a write has checked its deals.
@@ -333,6 +335,7 @@ class Database:
                             txn.touched(number)
                         rejected_note = self._commit(loaded, txn)
                     if txn.assessments is not None:
+                        # A commit folded any journal in: the index is then the one on disk.
                         self._write_assessments(txn.assessments, loaded,
                                                 on_disk=txn.dirty or loaded.token is None)
                 except BaseException:
@@ -383,6 +386,7 @@ class Database:
             note = self._keep_rejected(loaded.rejected)
         sig = durable.write_atomically(self.path, serialize(loaded.index),
                                        backup=self.backup_path)
+        loaded.digest_checked = True  # serialize recorded the digest of what it wrote
         # Only now that the database holds the journal's entries may it go.
         self.journal.remove()
         self._remove_unnamed(loaded.database, set(names.values()) | previous)
@@ -394,7 +398,7 @@ class Database:
         for number in txn.streams:  # not held in memory: read again when needed
             shards.pop(number, None)
         self._cache = Loaded((sig, None), loaded.index, SCHEMA_VERSION, shards=shards,
-                             checked=set(shards), index_checked=True)
+                             checked=set(shards), index_checked=True, digest_checked=True)
         return note
 
     def _remove_unnamed(self, database: str, keep: set[str]) -> None:
@@ -505,8 +509,8 @@ class Database:
         """
         if not loaded.index_checked and loaded.raw is not None:
             stored = deals_bytes(loaded.raw, loaded.index["meta"])
-            loaded.index_checked = (stored is not None and
-                                    loaded.meta.get("deals_digest") == digest(stored))
+            loaded.index_checked = loaded.digest_checked = (
+                stored is not None and loaded.meta.get("deals_digest") == digest(stored))
             loaded.raw = None
         if not loaded.index_checked:
             for doc in loaded.index.get("deals", {}).values():
@@ -838,22 +842,34 @@ class Database:
     def _write_assessments(self, assessments: Assessments, loaded: Loaded,
                            on_disk: bool) -> None:
         """Replace the stored assessments with ``assessments`` (deal id -> (revision,
-        assessment)), leaving out those of deals gone or at another revision. Hold the lock.
+        assessment)) and those already stored of the deals not among them, leaving out any
+        of a deal gone or at another revision. Hold the lock.
 
         ``on_disk``: ``loaded`` is the index as it is on disk (no journal waiting to be
-        folded in). The file then names that index's deals when it holds an assessment of
-        every open deal: a listing can trust it without reading them.
+        folded in). The file then names that index's deals, by the digest of their bytes,
+        when it holds an assessment of every open deal: a listing can trust it without
+        reading them. In the order given: a quick listing finds the deals it shows in one
+        pass over the index when they come in its order.
         """
         deals = loaded.index.get("deals", {}).values()
         revisions = {doc.get("id"): doc.get("revision", 0) for doc in deals}
         kept = {deal_id: (revision, assessment)
                 for deal_id, (revision, assessment) in assessments.items()
                 if revisions.get(deal_id, -1) == revision}
+        if len(kept) < len(revisions):
+            # Those a listing did not cover (archived deals, left out unless asked for)
+            # are carried along while they hold.
+            before = self.stored_assessments(loaded)
+            for deal_id, revision in before.revisions.items():
+                if (deal_id not in kept and revisions.get(deal_id, -1) == revision):
+                    with contextlib.suppress(TypeError, IndexError):
+                        kept[deal_id] = (revision, before.assessment(deal_id))
         archived = {doc.get("id", "") for doc in deals if doc.get("archived")}
-        covers = on_disk and all(deal_id in kept or deal_id in archived
-                                 for deal_id in revisions)
-        index = loaded.meta.get("deals_digest") if covers else None
-        stored = stored_by_number(kept, index if isinstance(index, str) else None, archived)
+        covers = (on_disk and loaded.digest_checked
+                  and all(deal_id in kept or deal_id in archived for deal_id in revisions))
+        saved_against = loaded.meta.get("deals_digest") if covers else None
+        stored = stored_by_number(
+            kept, saved_against if isinstance(saved_against, str) else None, archived)
         durable.write_atomically(assessments_path(self.path),
                                  encode_assessments(stored, loaded.database))
 

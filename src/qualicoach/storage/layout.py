@@ -131,6 +131,19 @@ def deal_record(raw: bytes, start: int, stop: int, deal_id: str) -> Any:
 _RECORD_START = b':{"id":'
 
 
+def _record_start(raw: bytes, key: bytes, start: int, stop: int) -> int:
+    """Where ``key`` first opens a record of the deals table (after its document id, as
+    in ``,"12":{"id":"acme"``) in ``raw[start:stop]``, not a field of one; -1 if nowhere."""
+    where = raw.find(key, start, stop)
+    while where >= 0:
+        quote = raw.rfind(b'"', start, where - 1)
+        if (quote > start and raw[where - 1:where] == b'"'
+                and raw[quote + 1:where - 1].isdigit() and raw[quote - 1:quote] in (b",", b"{")):
+            return where
+        where = raw.find(key, where + 1, stop)
+    return -1
+
+
 def deal_records(raw: bytes, start: int, stop: int, wanted: Iterable[str]
                  ) -> dict[str, Any] | None:
     """The records of the deals ``wanted`` in the deals table ``raw[start:stop]`` as
@@ -143,16 +156,14 @@ def deal_records(raw: bytes, start: int, stop: int, wanted: Iterable[str]
     for deal_id in wanted:
         # The id's closing quote ends the key: "deal-3" is not found in "deal-30".
         key = _RECORD_START + orjson.dumps(deal_id)
-        where = raw.find(key, at, stop)
+        where = _record_start(raw, key, at, stop)
         if where < 0:
-            where = raw.find(key, start, stop)
+            where = _record_start(raw, key, start, stop)
             if where < 0:
                 return None
-        # A record ends at the last brace before the next record's key (or before the
-        # table's own closing brace). A record cut short by a key-like text inside it
-        # would leave its own brace open, and not parse.
-        following = raw.find(_RECORD_START, where + len(key), stop)
-        end = raw.rfind(b"}", where, stop - 1 if following < 0 else following) + 1
+        following = _NEXT_RECORD.search(raw, where + 1, stop)
+        # The last record ends where the table's closing brace is.
+        end = following.start() + 1 if following else stop - 1
         try:
             found[deal_id] = orjson.loads(view[where + 1:end])
         except orjson.JSONDecodeError:
@@ -357,10 +368,3 @@ def read_assessments(raw: bytes, database: str) -> StoredAssessments:
         raise TypeError("a stored assessments file of another shape")
     return StoredAssessments(deals, table, revisions, digest_, frozenset(archived),
                              tuple(fields))
-
-
-def decode_assessments(raw: bytes, database: str) -> dict[str, Any]:
-    """Deal id -> assessment with its reasons in full, from the stored assessments file of
-    ``database`` (raises as ``read_assessments`` does)."""
-    stored = read_assessments(raw, database)
-    return {deal_id: stored.assessment(deal_id) for deal_id in stored.deals}
