@@ -51,6 +51,8 @@ def main(deal: str, format: str = typer.Option("text", "--format"),
 
 app()
 '''
+FOLD = ("import sys; from pathlib import Path; from qualicoach.storage.store import Store; "
+        "Store(Path(sys.argv[1])).fold_journal()")
 # Shown with the first question of an interview: "Budget - 1 of 7".
 FIRST_QUESTION = b" - 1 of "
 
@@ -116,7 +118,6 @@ def main() -> None:
     import compileall
 
     import qualicoach
-    from qualicoach.storage.store import Store
 
     compileall.compile_dir(str(Path(qualicoach.__file__).parent), quiet=1)
     qualicoach_cmd = str(Path(PYTHON).with_name("qualicoach"))
@@ -164,8 +165,11 @@ def main() -> None:
                     # Killed at its first question, each start leaves its journal entry;
                     # an interview that ends (or the next change) folds it in, and so
                     # does this, so every start is measured as a rep meets it.
+                    # In a process of its own: a child's peak memory counts what its
+                    # parent held when it forked, so this process stays small.
                     for command in per_size:
-                        Store(Path(command[command.index("--db") + 1])).fold_journal()
+                        subprocess.run([PYTHON, "-c", FOLD, command[command.index("--db") + 1]],
+                                       env=env, check=True)
             rounds = rounds[1:]  # the first round warms the caches
             base = statistics.median(r[0][0] for r in rounds)
             times = [statistics.median(r[k + 1][0] for r in rounds)
