@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +283,22 @@ def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
     assert risk_listed() == true_risk - 7  # the same rules: the stored figure is reused
     monkeypatch.setattr(rules, "RULES_VERSION", rules.RULES_VERSION + 1)
     assert risk_listed() == true_risk
+
+
+def test_a_day_later_a_listing_counts_the_days_to_the_close_again(
+        home: Home, pipeline: dict[str, str]) -> None:
+    from qualicoach.coaching.pipeline import pipeline as listing
+    from qualicoach.config.settings import Settings
+
+    def headline(now: datetime) -> str:
+        rows = listing(Store(home.db, clock=lambda: now), catalog_of(home), Settings(), now)
+        return next(r.headline for r in rows if r.id == "risky-big")
+
+    today = datetime.combine(date.today(), time(9), timezone.utc)
+    left = (date.today() + timedelta(days=10) - today.date()).days
+    assert headline(today).endswith(f"Closes in {left} days.")
+    # Stored this morning, and nothing else about the deal changes tonight.
+    assert headline(today + timedelta(days=1)).endswith(f"Closes in {left - 1} days.")
 
 
 @pytest.mark.parametrize("until", [12, "next tuesday", "2099-01-01"])

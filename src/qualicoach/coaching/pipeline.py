@@ -192,7 +192,10 @@ def stored_assessment(deal: Deal, interviews: list[Interview], catalog: Catalog,
 def _valid_until(deal: Deal, assessment: Assessment, now: datetime,
                  settings: Settings) -> str | None:
     """The next moment the assessment changes with time alone: an answer turns stale, the
-    close date nears or passes, the deal has been too long in its stage or open too long."""
+    close date nears or passes (near it, the headline counts the days left, so every day),
+    the deal has been too long in its stage or open too long."""
+    from qualicoach.coaching.risk import SAY_DAYS_LEFT_WITHIN
+
     limit = timedelta(days=settings.stale_after_days)
     moments = [
         when + limit
@@ -204,6 +207,10 @@ def _valid_until(deal: Deal, assessment: Assessment, now: datetime,
             close = datetime.combine(deal.close_date, datetime.min.time(), now.tzinfo)
             for days in (settings.urgency_days_soon, settings.urgency_days_now, -1):
                 moments.append(close - timedelta(days=days))
+            if 0 <= (deal.close_date - now.date()).days <= SAY_DAYS_LEFT_WITHIN:
+                # Days are counted in the clock's dates: the count changes at its midnight.
+                moments.append(datetime.combine(now.date() + timedelta(days=1),
+                                                datetime.min.time(), now.tzinfo))
         since = deal.stage_since()
         moments.append(since + timedelta(days=settings.stuck_after_days + 1))
         moments += [since + timedelta(days=settings.stuck_after_days + 30 * n)

@@ -151,6 +151,10 @@ def stage_index(stage: str) -> int:
     return OPEN_STAGES.index(stage) if stage in OPEN_STAGES else len(OPEN_STAGES) - 1
 
 
+# A headline counts the days to the close this near it (so it changes every day then).
+SAY_DAYS_LEFT_WITHIN = 30
+
+
 def urgency_of(deal: Deal, now: datetime, settings: Settings) -> tuple[float, int | None]:
     """How much gaps weigh by how near the close date is, and the days left (None: none)."""
     if deal.close_date is None:
@@ -522,7 +526,7 @@ def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | Non
                 f"{', weakest: ' + weakest if weakest else ''}): consider qualifying out.")
     # Near the close, say so: the same gaps are an emergency two weeks out.
     soon = (f" Closes in {days_left} day{'s' if days_left != 1 else ''}."
-            if days_left is not None and 0 <= days_left <= 30 else "")
+            if days_left is not None and 0 <= days_left <= SAY_DAYS_LEFT_WITHIN else "")
     if a.verdict == "stalled":
         # Say why it is stalled: the largest cause that says the deal is not moving.
         moving = next((c.message for c in a.causes if c.movement), a.main_reason)

@@ -12,7 +12,9 @@ A listing whose stored assessments all still hold needs only these, not the scor
 # 3: the customer's own answers (self-assessment replies) count, and their people's
 #    disagreement is a cause (issue 15).
 # 4: a passed close date on an open deal is 40 points (at_risk_from) and always stalls it.
-RULES_VERSION = 4
+# 5: an assessment whose headline counts the days to the close holds until midnight only
+#    (those stored before kept saying "Closes in 30 days" for up to a month).
+RULES_VERSION = 5
 
 # Causes that say the deal is not moving: when they make up half the risk, it is "stalled".
 MOVEMENT = frozenset({"close_passed", "close_slipped", "stale", "stuck", "long_cycle"})
