@@ -394,6 +394,18 @@ def test_a_60_column_table_with_long_ids_never_wraps() -> None:
     assert lines[1].startswith("dunder-mifflin-renewal ")
 
 
+def test_a_40_column_table_never_wraps_and_keeps_the_deal_and_its_risk() -> None:
+    from qualicoach.render.pipeline import table_text
+
+    rows = [r._replace(fields={**r.fields, "id": "umbrella-expansion", "amount": 363000.0})
+            for r in _rows()]
+    lines = table_text(rows, width=40).splitlines()
+    assert max(len(line) for line in lines) <= 40, "\n".join(lines)
+    assert lines[0].split()[0] == "deal" and lines[0].split()[-1] == "risk"
+    assert lines[1].startswith("umbrella-expansion ") and lines[1].endswith("70")
+    assert lines[2].startswith("    Need to change")
+
+
 LISTING_RUN = """
 import sys
 from qualicoach.cli.app import main

@@ -39,8 +39,8 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
 
     Piped, every column is there in full. In a terminal too narrow for all of them, the
     account and then the stage columns are left out, and the reason goes on a line of its
-    own when even then it would not fit; narrower still (60 columns), the close date goes
-    too, so no line wraps.
+    own when even then it would not fit; narrower still (60 columns and less), the close
+    date, fit and amount go too, so no line wraps.
     """
     table = [list(HEADERS)] + [cells(r) for r in rows]
     columns = list(range(len(HEADERS) - 1))
@@ -55,11 +55,14 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
         if current is None or current >= MIN_REASON:
             break
         columns.remove(optional)
-    # Narrower still (60 columns), the close date goes too rather than wrap every line;
-    # `deal show` has it.
-    current = room()
-    if current is not None and current + 2 < 0:
-        columns.remove(HEADERS.index("close"))
+    # Narrower still (60 columns and less), figures go rather than wrap every line, those a
+    # rep scanning for risk needs least first; `deal show` has them all. The last column
+    # needs no gap after it, hence the 2.
+    for optional in ("close", "fit", "amount"):
+        current = room()
+        if current is None or current + 2 >= 0:
+            break
+        columns.remove(HEADERS.index(optional))
     reason_room = room()
     own_line = reason_room is not None and reason_room < MIN_REASON
     risk_at = columns.index(HEADERS.index("risk"))
