@@ -58,11 +58,11 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
     # Narrower still (60 columns and less), figures go rather than wrap every line, those a
     # rep scanning for risk needs least first; `deal show` has them all. The last column
     # needs no gap after it, hence the 2.
-    for optional in ("close", "fit", "amount"):
+    for figure_column in ("close", "fit", "amount"):
         current = room()
         if current is None or current + 2 >= 0:
             break
-        columns.remove(HEADERS.index(optional))
+        columns.remove(HEADERS.index(figure_column))
     reason_room = room()
     own_line = reason_room is not None and reason_room < MIN_REASON
     risk_at = columns.index(HEADERS.index("risk"))
