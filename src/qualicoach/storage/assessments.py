@@ -133,11 +133,8 @@ class AssessmentStore(Database):
             return 0
         try:
             with self.transaction(lock_timeout=0) as txn:
-                revisions = {doc.get("id"): doc.get("revision", 0)
-                             for doc in txn.table("deals").all()}
                 txn.assessments = {deal_id: (revision, dict(assessment))
-                                   for deal_id, (revision, assessment) in assessments.items()
-                                   if revisions.get(deal_id) == revision}
+                                   for deal_id, (revision, assessment) in assessments.items()}
         except (QualicoachError, OSError):
             return 0
-        return len(txn.assessments)
+        return txn.assessments_saved

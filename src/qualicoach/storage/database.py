@@ -180,8 +180,10 @@ class Transaction:
         self.streams: dict[int, ShardWriter] = {}
         self.forced = False
         self.fold = False  # write even if nothing else changes, to fold the journal in
-        # Set to replace the stored assessments (a cache) after the transaction.
+        # Set to replace the stored assessments (a cache) after the transaction; how many
+        # of them were at their deal's revision, and so stored, is set then.
         self.assessments: Assessments | None = None
+        self.assessments_saved = 0
 
     def table(self, name: str) -> Table:
         """A table of the index (``meta`` or ``deals``)."""
@@ -336,8 +338,8 @@ class Database:
                         rejected_note = self._commit(loaded, txn)
                     if txn.assessments is not None:
                         # A commit folded any journal in: the index is then the one on disk.
-                        self._write_assessments(txn.assessments, loaded,
-                                                on_disk=txn.dirty or loaded.token is None)
+                        txn.assessments_saved = self._write_assessments(
+                            txn.assessments, loaded, on_disk=txn.dirty or loaded.token is None)
                 except BaseException:
                     # The snapshots may hold half a change: never reuse them.
                     self._cache = None
@@ -840,10 +842,11 @@ class Database:
         return StoredAssessments({}, [], {})
 
     def _write_assessments(self, assessments: Assessments, loaded: Loaded,
-                           on_disk: bool) -> None:
+                           on_disk: bool) -> int:
         """Replace the stored assessments with ``assessments`` (deal id -> (revision,
         assessment)) and those already stored of the deals not among them, leaving out any
-        of a deal gone or at another revision. Hold the lock.
+        of a deal gone or at another revision; return how many of ``assessments`` were
+        stored. Hold the lock.
 
         ``on_disk``: ``loaded`` is the index as it is on disk (no journal waiting to be
         folded in). The file then names that index's deals, by the digest of their bytes,
@@ -856,6 +859,7 @@ class Database:
         kept = {deal_id: (revision, assessment)
                 for deal_id, (revision, assessment) in assessments.items()
                 if revisions.get(deal_id, -1) == revision}
+        given = len(kept)
         if len(kept) < len(revisions):
             # Those a listing did not cover (archived deals, left out unless asked for)
             # are carried along while they hold.
@@ -872,6 +876,7 @@ class Database:
             kept, saved_against if isinstance(saved_against, str) else None, archived)
         durable.write_atomically(assessments_path(self.path),
                                  encode_assessments(stored, loaded.database))
+        return given
 
 
 def writable(path: Path) -> bool:
