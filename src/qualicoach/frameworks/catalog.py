@@ -54,10 +54,9 @@ class Catalog:
         """The framework with this id; NotFoundError names the ids there are."""
         entry = self.entries.get(framework_id)
         if entry is None:
-            import difflib
+            from qualicoach.yamlio.words import did_you_mean
 
-            close = difflib.get_close_matches(framework_id, list(self.entries), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(framework_id, self.entries)
             raise NotFoundError(f"no framework '{framework_id}'{hint}; known: "
                                 f"{', '.join(self.entries) or 'none'}")
         return entry.framework
