@@ -525,7 +525,7 @@ def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | Non
         return (f"Poor fit ({a.answered_fit:.0f}/100 on what we know"
                 f"{', weakest: ' + weakest if weakest else ''}): consider qualifying out.")
     # Near the close, say so: the same gaps are an emergency two weeks out.
-    soon = (f" Closes in {days_left} day{'s' if days_left != 1 else ''}."
+    soon = (f" Closes in {counted(days_left, 'day')}."
             if days_left is not None and 0 <= days_left <= SAY_DAYS_LEFT_WITHIN else "")
     if a.verdict == "stalled":
         # Say why it is stalled: the largest cause that says the deal is not moving.

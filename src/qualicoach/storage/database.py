@@ -30,6 +30,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from qualicoach.domain.clock import Clock, utc_now
+from qualicoach.domain.wording import counted
 from qualicoach.errors import DatabaseError, StorageError
 from qualicoach.storage import durable
 from qualicoach.storage.codec import check_answer_doc, deal_from_doc, interview_from_doc
@@ -39,7 +40,6 @@ from qualicoach.storage.journal import (
     UnfitEntry,
     apply_entry,
     bump,
-    count,
     deal_of_entry,
     journal_entry,
     reasons,
@@ -498,7 +498,7 @@ class Database:
 
     def _keep_rejected(self, rejected: list[Rejected]) -> str:
         kept = self.journal.reject([r.raw for r in rejected])
-        return (f"{count(len(rejected), 'journal entry', 'journal entries')} could not be "
+        return (f"{counted(len(rejected), 'journal entry', 'journal entries')} could not be "
                 f"applied ({reasons(rejected)}) and {'was' if len(rejected) == 1 else 'were'} "
                 f"moved to {kept}")
 
@@ -589,7 +589,7 @@ class Database:
 
     def _warn_rejected(self, loaded: Loaded) -> None:
         if loaded.rejected:
-            self._say(f"{count(len(loaded.rejected), 'journal entry', 'journal entries')} "
+            self._say(f"{counted(len(loaded.rejected), 'journal entry', 'journal entries')} "
                       f"of {self.journal.path} cannot be applied ({reasons(loaded.rejected)})"
                       f"; left out here, and moved to {self.journal.rejected_path} by the "
                       "next change")

@@ -181,11 +181,6 @@ def bump(deal_doc: dict[str, Any]) -> None:
     deal_doc["revision"] = deal_doc.get("revision", 0) + 1
 
 
-def count(n: int, one: str, many: str) -> str:
-    """``1 entry`` or ``3 entries``."""
-    return f"1 {one}" if n == 1 else f"{n} {many}"
-
-
 def reasons(rejected: Sequence[Rejected]) -> str:
     """Why entries were rejected, the first three by line."""
     shown = "; ".join(f"line {r.line}: {r.reason}" for r in rejected[:3])
