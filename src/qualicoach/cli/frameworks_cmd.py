@@ -2,16 +2,13 @@
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
 from qualicoach.cli.context import TableOrJson, TextOrJson, load_frameworks
-
-if TYPE_CHECKING:
-    pass
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 

@@ -95,6 +95,8 @@ def deals_bytes(raw: bytes, meta: Any) -> bytes | None:
 # Where a deals table's next record starts: `},"12":{`. Outside a string no other place in
 # a deal's record has a key of digits, and inside one every quote is escaped.
 _NEXT_RECORD = re.compile(rb'\},"\d+":\{')
+# What starts a record's key in the deals table: its id comes first.
+_RECORD_START = b':{"id":'
 
 
 def split_index(raw: bytes) -> tuple[Any, int, int] | None:
@@ -115,20 +117,24 @@ def deal_record(raw: bytes, start: int, stop: int, deal_id: str) -> Any:
     """The record of the deal ``deal_id`` in the deals table ``raw[start:stop]`` as
     ``serialize`` wrote it (each record's id first), parsed; None unless it is there exactly
     once that way and parses."""
-    key = b':{"id":' + orjson.dumps(deal_id)
+    key = _RECORD_START + orjson.dumps(deal_id)
     at = raw.find(key, start, stop)
     if at < 0 or raw.find(key, at + 1, stop) >= 0:
         return None
+    parsed = _record_at(raw, at, stop)
+    return None if parsed is None else parsed[0]
+
+
+def _record_at(raw: bytes, at: int, stop: int) -> tuple[Any, int] | None:
+    """The record whose key ``:{"id":...`` starts at ``at`` in a deals table ending at
+    ``stop``, parsed, and where it ends; None when it does not parse."""
     following = _NEXT_RECORD.search(raw, at + 1, stop)
     # The last record ends where the table's closing brace is.
     end = following.start() + 1 if following else stop - 1
     try:
-        return orjson.loads(raw[at + 1:end])
+        return orjson.loads(raw[at + 1:end]), end
     except orjson.JSONDecodeError:
         return None
-
-
-_RECORD_START = b':{"id":'
 
 
 def _record_start(raw: bytes, key: bytes, start: int, stop: int) -> int:
@@ -151,7 +157,6 @@ def deal_records(raw: bytes, start: int, stop: int, wanted: Iterable[str]
     None unless each is there and parses. Quickest when they come in the table's order:
     each is then looked for from where the one before it ends."""
     found: dict[str, Any] = {}
-    view = memoryview(raw)
     at = start
     for deal_id in wanted:
         # The id's closing quote ends the key: "deal-3" is not found in "deal-30".
@@ -161,14 +166,10 @@ def deal_records(raw: bytes, start: int, stop: int, wanted: Iterable[str]
             where = _record_start(raw, key, start, stop)
             if where < 0:
                 return None
-        following = _NEXT_RECORD.search(raw, where + 1, stop)
-        # The last record ends where the table's closing brace is.
-        end = following.start() + 1 if following else stop - 1
-        try:
-            found[deal_id] = orjson.loads(view[where + 1:end])
-        except orjson.JSONDecodeError:
+        parsed = _record_at(raw, where, stop)
+        if parsed is None:
             return None
-        at = end
+        found[deal_id], at = parsed
     return found
 
 
