@@ -434,12 +434,8 @@ class Database:
             if "deals" not in loaded.index:  # the light view: that deal's record alone
                 if self.deal_record(deal_id) is None:
                     return None
-            else:
-                if loaded.deals_by_id is None:
-                    loaded.deals_by_id = {doc.get("id", ""): doc
-                                          for doc in loaded.index.get("deals", {}).values()}
-                if deal_id not in loaded.deals_by_id:
-                    return None
+            elif deal_id not in self._deals_by_id(loaded):
+                return None
             entry = build(self._shard_under_lock(loaded, shard_of(deal_id,
                                                                   loaded.shard_count)))
             return {**entry, "database": loaded.database}
@@ -729,11 +725,17 @@ class Database:
             loaded.pending.setdefault(shard, []).append((number, raw, entry))
         # Entries are applied once per version of the database (the journal token sees
         # to that), so the revision a reader computes is the same on every read.
+        deals = self._deals_by_id(loaded)
+        if deal_id in deals:
+            bump(deals[deal_id])
+
+    @staticmethod
+    def _deals_by_id(loaded: Loaded) -> dict[str, dict[str, Any]]:
+        """The index's deal records by id (built once per version read)."""
         if loaded.deals_by_id is None:
             loaded.deals_by_id = {doc.get("id", ""): doc
                                   for doc in loaded.index.get("deals", {}).values()}
-        if deal_id in loaded.deals_by_id:
-            bump(loaded.deals_by_id[deal_id])
+        return loaded.deals_by_id
 
     @staticmethod
     def _by_id(loaded: Loaded, number: int) -> dict[str, dict[str, Any]]:
