@@ -177,7 +177,7 @@ def console() -> int:
     code = main()
     # On its way out Python collects garbage over every object still alive. A run that
     # read a team's index without parsing it (one deal's report, show or history) spent
-    # 100-150 ms there, a quarter of its time; frozen objects are skipped, and nothing
+    # 80-110 ms there, a quarter of its time; frozen objects are skipped, and nothing
     # needs collecting in a process about to end.
     import gc
 

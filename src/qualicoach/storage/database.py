@@ -455,14 +455,13 @@ class Database:
                 view = self._light() if light else None
                 loaded = view[0] if view is not None else self._load(for_write=False)
                 entry = make(loaded)
-                if entry is None and view is not None:
-                    # Shards read for the light view are dropped with it: the journal
-                    # entry about to be written makes it out of date anyway.
-                    self._light_view = None
-                    view, loaded = None, self._load(for_write=False)
-                    entry = make(loaded)
                 if view is not None:
+                    # The light view goes, with any shard ``make`` read into it: the entry
+                    # about to be written makes it out of date.
                     self._light_view = None
+                    if entry is None:  # it could not tell: the whole read decides
+                        loaded = self._load(for_write=False)
+                        entry = make(loaded)
                 if entry is None:
                     return None
                 if loaded.stale_journal:
