@@ -10,10 +10,9 @@ from typing import Annotated, Any
 
 import typer
 import typer.main
-from typer.core import TyperGroup
 
 from qualicoach import __version__
-from qualicoach.cli.command import CliTyper, plain_message, plain_metavars, shared_params
+from qualicoach.cli.command import CliTyper, Group, plain_metavars, shared_params
 
 # Typer vendors click in recent releases; its base exception is reached through a public
 # class rather than a private module path.
@@ -29,7 +28,7 @@ def _error_line(message: str) -> None:
     stderr_line(f"qualicoach: {message}")
 
 
-class _ErrorMappingGroup(TyperGroup):
+class _ErrorMappingGroup(Group):
     """Turns domain errors, interrupts and bugs into one-line messages and exit codes."""
 
     def __init__(self, **attrs: Any) -> None:
@@ -37,22 +36,11 @@ class _ErrorMappingGroup(TyperGroup):
         self.params[:0] = shared_params()
         plain_metavars(self.params)
 
-    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
-                     **extra: Any) -> Any:
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except typer.BadParameter as exc:
-            plain_message(exc)
-            raise
-
     def invoke(self, ctx: Any) -> Any:
         from qualicoach.errors import ExitCode, QualicoachError
 
         try:
             return super().invoke(ctx)
-        except typer.BadParameter as exc:
-            plain_message(exc)
-            raise
         except (typer.Exit, typer.Abort, _ClickException):
             raise
         except QualicoachError as exc:

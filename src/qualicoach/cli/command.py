@@ -11,37 +11,29 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 import typer.main
-from typer.core import TyperArgument, TyperCommand, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from qualicoach.cli.context import run_options
+from qualicoach.cli.values import convert_plainly
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def plain_message(exc: Exception) -> None:
-    """Say a rejected option value in the user's words, not the validator's.
+class _PlainValues:
+    """Converts the values of its parameters through ``values``: every parameter a run
+    parses, --help and those Typer adds after building the command included."""
 
-    Typer validates values with pydantic, whose messages ("Input should be greater than or
-    equal to 0", "Value error, 'x' is not one of ...") describe the validator.
-    """
-    errors = getattr(exc.__cause__, "errors", None)
-    if not callable(errors) or not isinstance(exc, typer.BadParameter):
-        return
-    found = errors()
-    if not found:
-        return
-    kind, given, limits = found[0].get("type"), found[0].get("input"), found[0].get("ctx") or {}
-    plain = {
-        "greater_than_equal": f"{given} is too small: give {limits.get('ge')} or more",
-        "less_than_equal": f"{given} is too large: give {limits.get('le')} or less",
-        "int_parsing": f"'{given}' is not a whole number",
-        "int_from_float": f"'{given}' is not a whole number",
-        "float_parsing": f"'{given}' is not a number",
-    }.get(str(kind))
-    exc.message = plain or exc.message.removeprefix("Value error, ")
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        convert_plainly(params)
+        return params
 
 
-class Command(TyperCommand):
+class Group(_PlainValues, TyperGroup):
+    """A group of qualicoach commands (``deal``, ``frameworks``, ``survey``)."""
+
+
+class Command(_PlainValues, TyperCommand):
     """A qualicoach command: it accepts the shared options (--db, --frameworks-dir) after
     its name as well as before, and its help names values in words (DEAL, FILE, DAYS)
     rather than types."""
@@ -79,7 +71,12 @@ class Command(TyperCommand):
 
 
 class CliTyper(typer.Typer):
-    """A Typer whose commands are ``Command``s, so no command can miss the shared options."""
+    """A Typer whose commands are ``Command``s, so no command can miss the shared options,
+    and whose groups are ``Group``s."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", Group)
+        super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[_F], _F]:
         kwargs.setdefault("cls", Command)
