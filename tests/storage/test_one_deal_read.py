@@ -3,6 +3,8 @@ nothing damaged ever read as sound."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,6 +57,27 @@ def test_a_large_index_changed_by_hand_is_read_whole(large: Path) -> None:
     store = Store(large)
     assert store.deal_record("deal-12") is None
     assert store.deal("deal-12").name == "Deal X"
+
+
+def _recorded_as_before_sha256(large: Path, deals_hash: str) -> None:
+    raw = large.read_bytes()
+    recorded = json.loads(raw[:raw.index(b',"deals":')] + b"}")["meta"]["1"]["deals_digest"]
+    assert recorded.startswith("sha256:")
+    large.write_bytes(raw.replace(recorded.encode(), deals_hash.encode()))
+
+
+def test_a_large_index_whose_digest_an_earlier_version_wrote_is_still_read_alone(
+        large: Path) -> None:
+    raw = large.read_bytes()
+    deals = raw[raw.index(b',"deals":') + len(b',"deals":'):-1]
+    _recorded_as_before_sha256(large, hashlib.blake2b(deals, digest_size=16).hexdigest())
+    assert Store(large).deal_record("deal-12") is not None
+
+
+def test_a_large_index_whose_earlier_digest_does_not_match_is_read_whole(large: Path) -> None:
+    _recorded_as_before_sha256(large, hashlib.blake2b(b"other", digest_size=16).hexdigest())
+    assert Store(large).deal_record("deal-12") is None
+    assert Store(large).deal("deal-12").name == "Deal 12"
 
 
 def test_a_large_index_damaged_in_another_deal_is_refused_by_a_one_deal_read(

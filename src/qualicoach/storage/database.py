@@ -54,7 +54,7 @@ from qualicoach.storage.layout import (
     deal_record,
     deals_bytes,
     decode_shard,
-    digest,
+    digest_matches,
     encode_assessments,
     encode_shard,
     folder_of,
@@ -507,7 +507,7 @@ class Database:
         if not loaded.index_checked and loaded.raw is not None:
             stored = deals_bytes(loaded.raw, loaded.index["meta"])
             loaded.index_checked = loaded.digest_checked = (
-                stored is not None and loaded.meta.get("deals_digest") == digest(stored))
+                stored is not None and digest_matches(loaded.meta.get("deals_digest"), stored))
             loaded.raw = None
         if not loaded.index_checked:
             for doc in loaded.index.get("deals", {}).values():
@@ -577,7 +577,8 @@ class Database:
             return None
         loaded = Loaded(sigs, head, SCHEMA_VERSION)
         if (self._index_problem(loaded) is not None
-                or loaded.meta.get("deals_digest") != digest(memoryview(raw)[start:stop])):
+                or not digest_matches(loaded.meta.get("deals_digest"),
+                                      memoryview(raw)[start:stop])):
             return None
         self._light_view = (loaded, raw, start, stop)
         return self._light_view
