@@ -30,10 +30,11 @@ def listing(path: Path, at_risk_only: bool = False, now: datetime = NOW) -> list
 def read_quickly(path: Path) -> bool:
     """Whether the at-risk listing can be read without reading every deal."""
     basis = fingerprint(CATALOG, Settings())
+    # The shortlist's summary: the basis every assessment holds on, and until when.
     quick = Store(path).quick_listing(
-        ("basis", "valid_until", "at_risk"),
-        lambda revision, values: bool(values[2]) if values[0] == f"{revision}:{basis}"
-        and (values[1] is None or NOW < datetime.fromisoformat(values[1])) else None)
+        lambda summary: summary["basis"] == basis and (
+            summary["valid_until"] is None or NOW < datetime.fromisoformat(
+                summary["valid_until"])))
     return quick is not None
 
 

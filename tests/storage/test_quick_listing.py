@@ -12,23 +12,22 @@ import pytest
 
 from qualicoach.domain.answer import Answer
 from qualicoach.domain.deal import Deal
-from qualicoach.storage.layout import assessments_path
+from qualicoach.storage.database import Shortlist
+from qualicoach.storage.layout import assessments_path, shortlist_path
 from qualicoach.storage.store import Store
-
-from ..helpers.shards import edit_assessments
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 # Long enough fields that the index passes 1 MB, where reads stop parsing it all.
 DEALS = 600
 
 
-KEYS = ("basis", "at_risk")
+# What the caller says of all the assessments it saves; it checks it before trusting them.
+SUMMARY = {"rules": 1}
+AT_RISK = Shortlist(lambda stored: bool(stored.get("at_risk")), SUMMARY)
 
 
-def at_risk(revision: int, values: tuple[Any, ...]) -> bool | None:
-    """The deals at risk, while each assessment was made at its deal's revision."""
-    basis, risky = values
-    return bool(risky) if basis == f"{revision}:rules" else None
+def holds(summary: Any) -> bool:
+    return bool(summary == SUMMARY)
 
 
 def assessment(deal_id: str, revision: int) -> dict[str, Any]:
@@ -37,11 +36,14 @@ def assessment(deal_id: str, revision: int) -> dict[str, Any]:
             "reasons": [{"kind": "single_contact", "brief": "one contact"}] if risky else []}
 
 
-def save_all(store: Store, leave_out: str | None = None) -> int:
-    """Save an assessment of every deal (but ``leave_out``), as a whole listing does."""
+def save_all(store: Store, leave_out: str | None = None,
+             shortlist: Shortlist | None = AT_RISK) -> int:
+    """Save an assessment of every deal (but ``leave_out``), as a whole listing does, with
+    the deals at risk shortlisted."""
     return store.save_assessments({
         item.fields["id"]: (item.revision, assessment(item.fields["id"], item.revision))
-        for item in store.listing(include_archived=True) if item.fields["id"] != leave_out})
+        for item in store.listing(include_archived=True) if item.fields["id"] != leave_out},
+        shortlist)
 
 
 def ids(listed: list[Any] | None) -> list[str] | None:
@@ -62,7 +64,7 @@ def team(tmp_path: Path) -> Path:
 def test_with_every_deal_assessed_it_gives_the_wanted_deals_as_the_whole_read_does(
         team: Path) -> None:
     assert save_all(Store(team)) == DEALS
-    quick = Store(team).quick_listing(KEYS, at_risk)
+    quick = Store(team).quick_listing(holds)
     whole = [item for item in Store(team).listing() if (item.assessment or {})["at_risk"]]
     assert quick is not None and len(quick) == DEALS // 4
     assert quick == whole  # fields, revisions and assessments, reasons in full
@@ -70,35 +72,87 @@ def test_with_every_deal_assessed_it_gives_the_wanted_deals_as_the_whole_read_do
 
 def test_it_declines_until_every_open_deal_has_an_assessment(team: Path) -> None:
     save_all(Store(team), leave_out="deal-7")
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    assert Store(team).quick_listing(holds) is None
     save_all(Store(team))
-    assert Store(team).quick_listing(KEYS, at_risk) is not None
+    assert Store(team).quick_listing(holds) is not None
 
 
 def test_a_deal_changed_since_the_save_makes_it_decline_until_the_next_save(
         team: Path) -> None:
     save_all(Store(team))
     Store(team).edit_deal("deal-8", stage="proposal")
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    assert Store(team).quick_listing(holds) is None
     save_all(Store(team))
-    assert ids(Store(team).quick_listing(KEYS, at_risk))[:3] == [  # type: ignore[index]
+    assert ids(Store(team).quick_listing(holds))[:3] == [  # type: ignore[index]
         "deal-0", "deal-4", "deal-8"]
 
 
 def test_a_deal_added_or_removed_since_the_save_makes_it_decline(team: Path) -> None:
     save_all(Store(team))
     Store(team).add_deal("Deal 600")
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    assert Store(team).quick_listing(holds) is None
     save_all(Store(team))
     Store(team).remove_deal("deal-12")
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    assert Store(team).quick_listing(holds) is None
 
 
-def test_an_assessment_that_no_longer_holds_makes_it_decline(team: Path) -> None:
+def test_a_summary_the_caller_no_longer_accepts_makes_it_decline(team: Path) -> None:
     save_all(Store(team))
-    assert Store(team).quick_listing(KEYS, at_risk) is not None
-    edit_assessments(team, lambda stored: stored["deal-5"].update(basis="0:older rules"))
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    assert Store(team).quick_listing(holds) is not None
+    assert Store(team).quick_listing(lambda summary: summary == {"rules": 2}) is None
+
+
+def test_the_shortlist_holds_only_the_chosen_deals_apart_from_the_others(team: Path) -> None:
+    save_all(Store(team))
+    shortlist = json.loads(shortlist_path(team).read_bytes())
+    assert shortlist["summary"] == SUMMARY
+    assert list(shortlist["deals"]) == [f"deal-{n}" for n in range(0, DEALS, 4)]
+    assert len(json.loads(assessments_path(team).read_bytes())["deals"]) == DEALS
+
+
+def test_a_save_without_a_shortlist_leaves_the_next_listing_to_save_again(
+        team: Path) -> None:
+    save_all(Store(team), shortlist=None)
+    assert Store(team).quick_listing(holds) is None
+    assert Store(team).read_listing().resave
+    save_all(Store(team))
+    assert not Store(team).read_listing().resave
+    assert Store(team).quick_listing(holds) is not None
+
+
+def test_a_save_that_leaves_an_open_deal_s_assessment_as_it_was_shortlists_nothing(
+        team: Path) -> None:
+    save_all(Store(team))
+    Store(team).edit_deal("deal-8", stage="proposal")
+    store = Store(team)
+    # Only deal-8's: the others are carried along, which the shortlist cannot choose among.
+    store.save_assessments({"deal-8": (2, assessment("deal-8", 2))}, AT_RISK)
+    assert Store(team).quick_listing(holds) is None
+    assert Store(team).read_listing().resave
+
+
+def test_a_shortlist_older_than_the_assessments_is_not_trusted(team: Path) -> None:
+    save_all(Store(team))
+    older = shortlist_path(team).read_bytes()
+    Store(team).edit_deal("deal-8", stage="proposal")
+    save_all(Store(team))
+    shortlist_path(team).write_bytes(older)  # as if the save had stopped between the two
+    assert Store(team).quick_listing(holds) is None
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b'{"format": 2}', b"[]"])
+def test_a_damaged_shortlist_makes_it_decline(team: Path, damage: bytes) -> None:
+    save_all(Store(team))
+    shortlist_path(team).write_bytes(damage)
+    assert Store(team).quick_listing(holds) is None
+
+
+def test_a_shortlisted_assessment_naming_no_reason_makes_it_decline(team: Path) -> None:
+    save_all(Store(team))
+    shortlist = json.loads(shortlist_path(team).read_bytes())
+    shortlist["reasons"] = []
+    shortlist_path(team).write_bytes(json.dumps(shortlist).encode())
+    assert Store(team).quick_listing(holds) is None
 
 
 def test_answers_waiting_in_the_journal_make_it_decline(team: Path) -> None:
@@ -106,21 +160,21 @@ def test_answers_waiting_in_the_journal_make_it_decline(team: Path) -> None:
     session = store.start_interview("deal-3", {"mini": "1"})
     store.record_answer(session.id, "mini.good", Answer("unclear"))
     save_all(Store(team))  # made while the journal waits: the index on disk is older
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    assert Store(team).quick_listing(holds) is None
     assert Store(team).read_listing().resave is False  # saving again would not help
 
 
 def test_archived_deals_are_left_out_even_with_an_assessment(team: Path) -> None:
     Store(team).archive_deal("deal-4")
     save_all(Store(team))  # deal-4's too, as a listing with --archived saves it
-    quick = ids(Store(team).quick_listing(KEYS, at_risk))
+    quick = ids(Store(team).quick_listing(holds))
     assert quick is not None and "deal-4" not in quick and "deal-8" in quick
 
 
 def test_archived_deals_need_no_assessment(team: Path) -> None:
     Store(team).archive_deal("deal-4")
     save_all(Store(team), leave_out="deal-4")
-    quick = ids(Store(team).quick_listing(KEYS, at_risk))
+    quick = ids(Store(team).quick_listing(holds))
     assert quick is not None and "deal-4" not in quick and "deal-8" in quick
 
 
@@ -140,7 +194,7 @@ def test_an_index_changed_by_hand_is_not_trusted(team: Path) -> None:
     save_all(Store(team))
     # The deals' bytes no longer match the digest the last write recorded.
     team.write_bytes(team.read_bytes().replace(b'"name":"Deal 12"', b'"name":"Deal X"'))
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    assert Store(team).quick_listing(holds) is None
 
 
 def test_stored_assessments_of_the_format_before_revisions_are_an_empty_cache(
@@ -151,7 +205,8 @@ def test_stored_assessments_of_the_format_before_revisions_are_an_empty_cache(
              "deals": {deal_id: dict(zip(stored["fields"], values, strict=True))
                        for deal_id, values in stored["deals"].items()}}
     assessments_path(team).write_bytes(json.dumps(older).encode())
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    shortlist_path(team).unlink()  # that release wrote none
+    assert Store(team).quick_listing(holds) is None
     listing = Store(team).read_listing()
     assert listing.resave and {item.assessment for item in listing.deals} == {None}
 
@@ -202,4 +257,4 @@ def test_a_save_over_an_index_changed_by_hand_vouches_for_nothing(team: Path) ->
     save_all(Store(team))  # made from the edited deals, which the digest does not describe
     assert json.loads(assessments_path(team).read_bytes())["deals_digest"] is None
     team.write_bytes(original)
-    assert Store(team).quick_listing(KEYS, at_risk) is None
+    assert Store(team).quick_listing(holds) is None

@@ -21,6 +21,7 @@ from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.catalog import Catalog
+from qualicoach.storage.database import Shortlist
 from qualicoach.storage.store import Store
 
 if TYPE_CHECKING:
@@ -119,11 +120,7 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
                                              stored.get("valid_until"), basis, now)
 
     if at_risk_only and not include_archived and interviews is None:
-        def at_risk(revision: int, values: tuple[Any, ...]) -> bool | None:
-            made_on, until, risky = values
-            return bool(risky) if _holds(revision, made_on, until, basis, now) else None
-
-        quick = store.quick_listing(("basis", "valid_until", "at_risk"), at_risk)
+        quick = store.quick_listing(lambda summary: _all_hold(summary, basis, now))
         if quick is not None:
             return [_row(item.fields, item.assessment or {}) for item in quick]
     listing = store.read_listing(include_archived)
@@ -144,10 +141,11 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
     if fresh or listing.resave:
         # Every deal's, not only the new ones: the file then covers this index whole, and
         # the next listing of a team can trust it without reading every deal.
-        store.save_assessments({
-            item.fields["id"]: fresh.get(item.fields["id"],
-                                         (item.revision, item.assessment or {}))
-            for item in listing.deals})
+        saved = {item.fields["id"]: fresh.get(item.fields["id"],
+                                              (item.revision, item.assessment or {}))
+                 for item in listing.deals}
+        store.save_assessments(saved, Shortlist(lambda stored: bool(stored.get("at_risk")),
+                                                _summary(saved.values(), basis)))
     rows = []
     for item in listing.deals:
         stored = fresh[item.fields["id"]][1] if item.fields["id"] in fresh else item.assessment
@@ -155,6 +153,35 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
         if row.at_risk or not at_risk_only:
             rows.append(row)
     return rows
+
+
+def _summary(saved: Iterable[tuple[int, Mapping[str, Any]]], basis: str
+             ) -> dict[str, Any] | None:
+    """What every assessment of ``saved`` holds on: ``basis``, until the earliest moment
+    one of them changes with time alone; None when one was made on another basis.
+
+    A quick listing of the deals at risk trusts their shortlist while this holds: until
+    then no other deal's assessment can have changed either, and become at risk.
+    """
+    earliest: datetime | None = None
+    for revision, stored in saved:
+        if stored.get("basis") != f"{revision}:{basis}":
+            return None
+        until = stored.get("valid_until")
+        if until is not None:
+            try:
+                moment = datetime.fromisoformat(until)
+                earliest = moment if earliest is None or moment < earliest else earliest
+            except (TypeError, ValueError):  # every other reader remakes it: so does this
+                return None
+    return {"basis": basis, "valid_until": None if earliest is None else earliest.isoformat()}
+
+
+def _all_hold(summary: Any, basis: str, now: datetime) -> bool:
+    """Whether the assessments ``summary`` (from ``_summary``) describes all still hold."""
+    if not isinstance(summary, dict) or summary.get("basis") != basis:
+        return False
+    return _holds(0, f"0:{basis}", summary.get("valid_until"), basis, now)
 
 
 def _holds(revision: int, made_on: Any, until: Any, basis: str, now: datetime) -> bool:

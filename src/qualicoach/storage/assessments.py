@@ -3,18 +3,14 @@ and them, never an interview."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from qualicoach.domain.deal import Deal
 from qualicoach.errors import QualicoachError
 from qualicoach.storage.codec import deal_from_doc
-from qualicoach.storage.database import Database, writable
+from qualicoach.storage.database import Database, Shortlist, writable
 from qualicoach.storage.layout import deal_records
-
-# Given a deal's revision and the values of some keys of its stored assessment: True to
-# list the deal, False to leave it out, None when the assessment no longer holds.
-Choose = Callable[[int, tuple[Any, ...]], bool | None]
 
 
 class Listed(NamedTuple):
@@ -28,8 +24,8 @@ class Listed(NamedTuple):
 class Listing(NamedTuple):
     """Every deal of a listing, and whether saving their assessments again, even unchanged,
     would let the next listing trust them without reading every deal: they were saved
-    against another version of the index, and no journal is waiting to be folded in (while
-    one is, the index on disk is not the one a listing sees)."""
+    against another version of the index or without a shortlist, and no journal is waiting
+    to be folded in (while one is, the index on disk is not the one a listing sees)."""
 
     deals: list[Listed]
     resave: bool
@@ -62,54 +58,43 @@ class AssessmentStore(Database):
                         pass
                 deals.append(Listed(doc, doc.get("revision", 0), assessment))
         digest = stored.deals_digest
-        resave = loaded.token is None and (digest is None
+        resave = loaded.token is None and (digest is None or not stored.shortlisted
                                            or digest != loaded.meta.get("deals_digest"))
         return Listing(deals, resave)
 
-    def quick_listing(self, keys: Sequence[str], choose: Choose) -> list[Listed] | None:
-        """The open deals ``choose`` picks by the values of ``keys`` in their stored
-        assessments, reading only those deals' records, when it finds that every open
-        deal's stored assessment holds; None when this quick way cannot tell (then
-        ``listing`` reads every deal).
+    def quick_listing(self, holds: Callable[[Any], bool]) -> list[Listed] | None:
+        """The open deals the last save's shortlist chose, with their stored assessments,
+        reading only those deals' records and those assessments, when ``holds`` accepts
+        the shortlist's summary; None when this quick way cannot tell (then ``listing``
+        reads every deal).
 
-        It needs a team-size index as the last write left it (see ``Database._light``) and
-        stored assessments saved against exactly these deals: the index's digest of its
-        deals then vouches that each stored assessment was made at its deal's revision.
+        It needs a team-size index as the last write left it (see ``Database._light``) and a
+        shortlist saved against exactly these deals: the index's digest of its deals then
+        vouches that every open deal's assessment was made at its deal's revision, and that
+        the shortlist chose among all of them.
         """
         light = self._light()
         if light is None:
             return None
         loaded, raw, start, stop = light
-        stored = self.stored_assessments(loaded)
-        if stored.deals_digest is None or stored.deals_digest != loaded.meta.get("deals_digest"):
+        shortlist = self.stored_shortlist(loaded)
+        if (shortlist.deals_digest is None
+                or shortlist.deals_digest != loaded.meta.get("deals_digest")
+                or not holds(shortlist.summary)):
             return None
-        values = stored.values(keys)
-        chosen = []
+        # In the index's order, as the shortlist was saved: one pass over its bytes.
+        records = deal_records(raw, start, stop, shortlist.deals)
+        if records is None:
+            return None
+        listed = []
         try:
-            for deal_id in stored.deals:
-                if deal_id in stored.archived:
-                    continue
-                revision = stored.revisions.get(deal_id)
-                if type(revision) is not int:
-                    return None
-                choice = choose(revision, values(deal_id))
-                if choice is None:
-                    return None
-                if choice:
-                    chosen.append(deal_id)
-            # In the index's order, as the assessments were saved: one pass over its bytes.
-            records = deal_records(raw, start, stop, chosen)
-            if records is None:
-                return None
-            listed = []
-            for deal_id in chosen:
-                doc = records[deal_id]
+            for deal_id, doc in records.items():
+                revision = shortlist.revisions[deal_id]
                 if (not isinstance(doc, dict) or doc.get("id") != deal_id
-                        or doc.get("revision", 0) != stored.revisions[deal_id]):
+                        or doc.get("revision", 0) != revision):
                     return None
-                listed.append(Listed(doc, stored.revisions[deal_id],
-                                     stored.assessment(deal_id)))
-        except (TypeError, IndexError):  # a damaged stored assessment: the whole read
+                listed.append(Listed(doc, revision, shortlist.assessment(deal_id)))
+        except (TypeError, IndexError, KeyError):  # a damaged shortlist: the whole read
             return None
         return listed
 
@@ -117,11 +102,12 @@ class AssessmentStore(Database):
         """The deal a listing's stored fields describe."""
         return deal_from_doc(dict(fields), self.path)
 
-    def save_assessments(self, assessments: Mapping[str, tuple[int, Mapping[str, Any]]]
-                         ) -> int:
+    def save_assessments(self, assessments: Mapping[str, tuple[int, Mapping[str, Any]]],
+                         shortlist: Shortlist | None = None) -> int:
         """Replace the stored assessments with ``assessments`` (deal id -> (revision it was
         made at, assessment)) for the next listing, if that can be done without waiting;
-        returns how many were stored.
+        returns how many were stored. Those ``shortlist`` chooses are also kept apart for
+        ``quick_listing``, when ``assessments`` are every open deal's.
 
         A cache, and opportunistic: called by reads, it never fails them and never makes
         them wait. Nothing is stored when the database is read-only, the lock is held (a
@@ -135,6 +121,7 @@ class AssessmentStore(Database):
             with self.transaction(lock_timeout=0) as txn:
                 txn.assessments = {deal_id: (revision, dict(assessment))
                                    for deal_id, (revision, assessment) in assessments.items()}
+                txn.shortlist = shortlist
         except (QualicoachError, OSError):
             return 0
         return txn.assessments_saved

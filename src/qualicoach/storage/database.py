@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from tinydb import TinyDB
@@ -65,6 +65,7 @@ from qualicoach.storage.layout import (
     serialize,
     shard_of,
     shard_owner,
+    shortlist_path,
     split_index,
     stored_by_number,
 )
@@ -79,6 +80,15 @@ from qualicoach.storage.migrations import (
 Signatures = tuple[durable.Signature | None, durable.Signature | None]
 Warn = Callable[[str], None]
 Assessments = dict[str, tuple[int, dict[str, Any]]]
+
+
+class Shortlist(NamedTuple):
+    """Which stored assessments a quick listing shows, saved apart from the others with
+    ``summary``: what the caller knows of them all together (until when they hold), for
+    the caller to check before trusting them (``AssessmentStore.quick_listing``)."""
+
+    chosen: Callable[[Mapping[str, Any]], bool]
+    summary: Any
 # An index smaller than this is read whole: parsing it costs less than importing the
 # digest's hash (a rep's 200 deals are about 170 KB).
 _LIGHT_FROM_BYTES = 1 << 20
@@ -183,6 +193,7 @@ class Transaction:
         # Set to replace the stored assessments (a cache) after the transaction; how many
         # of them were at their deal's revision, and so stored, is set then.
         self.assessments: Assessments | None = None
+        self.shortlist: Shortlist | None = None  # saved with them (see ``Shortlist``)
         self.assessments_saved = 0
 
     def table(self, name: str) -> Table:
@@ -339,7 +350,8 @@ class Database:
                     if txn.assessments is not None:
                         # A commit folded any journal in: the index is then the one on disk.
                         txn.assessments_saved = self._write_assessments(
-                            txn.assessments, loaded, on_disk=txn.dirty or loaded.token is None)
+                            txn.assessments, loaded, on_disk=txn.dirty or loaded.token is None,
+                            shortlist=txn.shortlist)
                 except BaseException:
                     # The snapshots may hold half a change: never reuse them.
                     self._cache = None
@@ -835,16 +847,24 @@ class Database:
         cache)."""
         if loaded.assessments is not None:
             return stored_by_number(loaded.assessments)
+        return self._stored(assessments_path(self.path), loaded)
+
+    def stored_shortlist(self, loaded: Loaded) -> StoredAssessments:
+        """The stored assessments of the deals the last save's shortlist chose (see
+        ``Shortlist``); an empty cache when there is none."""
+        return self._stored(shortlist_path(self.path), loaded)
+
+    def _stored(self, path: Path, loaded: Loaded) -> StoredAssessments:
         raw = None
         with contextlib.suppress(OSError, DatabaseError):
-            raw = durable.read_bytes(assessments_path(self.path))
+            raw = durable.read_bytes(path)
         if raw is not None:
             with contextlib.suppress(ValueError, TypeError, KeyError, orjson.JSONDecodeError):
                 return read_assessments(raw, loaded.database)
         return StoredAssessments({}, [], {})
 
     def _write_assessments(self, assessments: Assessments, loaded: Loaded,
-                           on_disk: bool) -> int:
+                           on_disk: bool, shortlist: Shortlist | None = None) -> int:
         """Replace the stored assessments with ``assessments`` (deal id -> (revision,
         assessment)) and those already stored of the deals not among them, leaving out any
         of a deal gone or at another revision; return how many of ``assessments`` were
@@ -855,9 +875,13 @@ class Database:
         when it holds an assessment of every open deal: a listing can trust it without
         reading them. In the order given: a quick listing finds the deals it shows in one
         pass over the index when they come in its order.
+
+        With a ``shortlist``, when the file names the index's deals and every open deal's
+        assessment is among ``assessments``, the ones it chooses are also saved apart, in
+        the index's order, with its summary.
         """
         deals = loaded.index.get("deals", {}).values()
-        revisions = {doc.get("id"): doc.get("revision", 0) for doc in deals}
+        revisions: dict[Any, Any] = {doc.get("id"): doc.get("revision", 0) for doc in deals}
         kept = {deal_id: (revision, assessment)
                 for deal_id, (revision, assessment) in assessments.items()
                 if revisions.get(deal_id, -1) == revision}
@@ -874,8 +898,20 @@ class Database:
         covers = (on_disk and loaded.digest_checked
                   and all(deal_id in kept or deal_id in archived for deal_id in revisions))
         saved_against = loaded.meta.get("deals_digest") if covers else None
-        stored = stored_by_number(
-            kept, saved_against if isinstance(saved_against, str) else None, archived)
+        if not isinstance(saved_against, str):
+            saved_against = None
+        shortlisted = (saved_against is not None and shortlist is not None
+                       and all(d in assessments for d in revisions if d not in archived))
+        if shortlisted:
+            assert shortlist is not None
+            chosen = {deal_id: kept[deal_id] for deal_id in revisions
+                      if deal_id not in archived and shortlist.chosen(kept[deal_id][1])}
+            # Before the file that says it was saved: a crash between the two leaves the
+            # older file, which names no shortlist.
+            durable.write_atomically(shortlist_path(self.path), encode_assessments(
+                stored_by_number(chosen, saved_against, summary=shortlist.summary),
+                loaded.database))
+        stored = stored_by_number(kept, saved_against, archived, shortlisted=shortlisted)
         durable.write_atomically(assessments_path(self.path),
                                  encode_assessments(stored, loaded.database))
         return given

@@ -16,11 +16,10 @@ Schema 2 splits the database so that one deal's work reads that deal, not the te
 from __future__ import annotations
 
 import gc
-import operator
 import os
 import re
 import zlib
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,6 +45,12 @@ def folder_of(index: Path) -> Path:
 def assessments_path(index: Path) -> Path:
     """The file of stored assessments of the database at ``index``."""
     return folder_of(index) / "assessments.json"
+
+
+def shortlist_path(index: Path) -> Path:
+    """The file of the stored assessments of the deals a quick listing shows (see
+    ``Shortlist``), apart from the others so that listing them parses no other."""
+    return folder_of(index) / "shortlist.json"
 
 
 def shard_of(deal_id: str, count: int = SHARD_COUNT) -> int:
@@ -282,6 +287,10 @@ class StoredAssessments(NamedTuple):
     deals_digest: str | None = None
     archived: frozenset[str] = frozenset()  # of the index whose deals have that digest
     fields: tuple[str, ...] = ()
+    # What the caller said of the assessments together when saving them (a shortlist's).
+    summary: Any = None
+    # A shortlist was saved with them, against the same deals (the assessments file's).
+    shortlisted: bool = False
 
     def record(self, deal_id: str) -> dict[str, Any]:
         """A deal's stored assessment as a new dict, its reasons still by number; raises
@@ -292,24 +301,6 @@ class StoredAssessments(NamedTuple):
         if isinstance(stored, dict):
             return dict(stored)
         raise TypeError(f"the stored assessment of {deal_id!r} is not a record")
-
-    def values(self, keys: Sequence[str]) -> Callable[[str], tuple[Any, ...]]:
-        """A function giving a deal's stored values of ``keys`` (None for one it lacks),
-        building no record: a team's listing looks at 10,000 of them."""
-        if all(k in self.fields for k in keys):
-            pick = operator.itemgetter(*(self.fields.index(k) for k in keys))
-            width = len(self.fields)
-        else:
-            pick, width = None, -1
-
-        def values(deal_id: str) -> tuple[Any, ...]:
-            stored = self.deals[deal_id]
-            if isinstance(stored, list) and len(stored) == width and pick is not None:
-                picked = pick(stored)
-                return picked if len(keys) > 1 else (picked,)
-            return tuple(self.record(deal_id).get(k) for k in keys)
-
-        return values
 
     def assessment(self, deal_id: str) -> dict[str, Any]:
         """A deal's stored assessment with its reasons in full (a new dict); raises
@@ -328,8 +319,8 @@ class StoredAssessments(NamedTuple):
 
 
 def stored_by_number(assessments: Mapping[str, tuple[int, Mapping[str, Any]]],
-                     deals_digest: str | None = None, archived: Collection[str] = ()
-                     ) -> StoredAssessments:
+                     deals_digest: str | None = None, archived: Collection[str] = (),
+                     summary: Any = None, shortlisted: bool = False) -> StoredAssessments:
     """Assessments (deal id -> (revision, assessment)) as the stored assessments file holds
     them: each distinct reason once, named by number, and the values of those with the
     same keys as the first in a list.
@@ -356,7 +347,8 @@ def stored_by_number(assessments: Mapping[str, tuple[int, Mapping[str, Any]]],
             fields = tuple(stored)
         deals[deal_id] = list(stored.values()) if tuple(stored) == fields else stored
     return StoredAssessments(deals, table, {k: r for k, (r, _) in assessments.items()},
-                             deals_digest, frozenset(archived), fields or ())
+                             deals_digest, frozenset(archived), fields or (), summary,
+                             shortlisted)
 
 
 def encode_assessments(stored: StoredAssessments, database: str) -> bytes:
@@ -365,6 +357,7 @@ def encode_assessments(stored: StoredAssessments, database: str) -> bytes:
                          "deals_digest": stored.deals_digest,
                          "archived": sorted(stored.archived), "revisions": stored.revisions,
                          "fields": stored.fields, "reasons": stored.reasons,
+                         "summary": stored.summary, "shortlisted": stored.shortlisted,
                          "deals": stored.deals})
 
 
@@ -385,5 +378,7 @@ def read_assessments(raw: bytes, database: str) -> StoredAssessments:
             and isinstance(archived, list) and (digest_ is None or isinstance(digest_, str))
             and isinstance(fields, list) and all(isinstance(f, str) for f in fields)):
         raise TypeError("a stored assessments file of another shape")
+    # Both absent from files saved before shortlists: then there is none.
+    shortlisted = data.get("shortlisted", False) is True
     return StoredAssessments(deals, table, revisions, digest_, frozenset(archived),
-                             tuple(fields))
+                             tuple(fields), data.get("summary"), shortlisted)
