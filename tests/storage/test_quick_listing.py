@@ -258,3 +258,14 @@ def test_a_save_over_an_index_changed_by_hand_vouches_for_nothing(team: Path) ->
     assert json.loads(assessments_path(team).read_bytes())["deals_digest"] is None
     team.write_bytes(original)
     assert Store(team).quick_listing(holds) is None
+
+
+def test_a_table_with_a_deals_key_of_its_own_is_not_taken_for_the_deals() -> None:
+    from qualicoach.storage.layout import serialize, split_index
+
+    deals = {"1": {"id": "one", "name": "One"}}
+    raw = serialize({"meta": {"1": {"schema_version": 2}}, "notes": {"a": {"n": 1}, "deals": {"n": 2}},
+                     "deals": deals})
+    parts = split_index(raw)
+    # Either declined (then the file is read whole) or split where the deals really are.
+    assert parts is None or json.loads(raw[parts[1]:parts[2]]) == deals

@@ -15,11 +15,12 @@ Schema 2 splits the database so that one deal's work reads that deal, not the te
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
 import zlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -91,7 +92,7 @@ def deals_bytes(raw: bytes, meta: Any) -> bytes | None:
     """The deals table's bytes in an index ``serialize`` wrote (whose meta table parsed
     as ``meta``); None for a file laid out otherwise."""
     head = b'{"meta":' + orjson.dumps(meta)
-    end = raw.rfind(_DEALS_KEY)
+    end = raw.find(_DEALS_KEY, len(head))
     if not raw.startswith(head) or end < len(head) or not raw.endswith(b"}"):
         return None
     return raw[end + len(_DEALS_KEY):-1]
@@ -108,7 +109,11 @@ def split_index(raw: bytes) -> tuple[Any, int, int] | None:
     """An index ``serialize`` wrote, without parsing its deals: the other tables (parsed)
     and where the deals table's bytes start and end in ``raw``; None for a file laid out
     otherwise or one whose other tables do not parse."""
-    end = raw.rfind(_DEALS_KEY)
+    # Searched from the start: the deals table comes last, after a few hundred bytes, and
+    # searching back from the end read a team's whole file (5 ms for 8 MB). Found too
+    # early (a table before it with a key "deals" of its own), the head does not parse,
+    # or the deals' bytes do not match their digest: the file is then read whole.
+    end = raw.find(_DEALS_KEY)
     if end < 0 or not raw.startswith(b'{"meta":') or not raw.endswith(b"}"):
         return None
     try:
@@ -163,32 +168,33 @@ def deal_records(raw: bytes, start: int, stop: int, wanted: Iterable[str]
     each is then looked for from where the one before it ends."""
     found: dict[str, Any] = {}
     at = start
-    for deal_id in wanted:
-        # The id's closing quote ends the key: "deal-3" is not found in "deal-30".
-        key = _RECORD_START + orjson.dumps(deal_id)
-        where = _record_start(raw, key, at, stop)
-        if where < 0:
-            where = _record_start(raw, key, start, stop)
+    with collector_paused():  # a team's at-risk listing parses thousands of them
+        for deal_id in wanted:
+            # The id's closing quote ends the key: "deal-3" is not found in "deal-30".
+            key = _RECORD_START + orjson.dumps(deal_id)
+            where = _record_start(raw, key, at, stop)
             if where < 0:
+                where = _record_start(raw, key, start, stop)
+                if where < 0:
+                    return None
+            parsed = _record_at(raw, where, stop)
+            if parsed is None:
                 return None
-        parsed = _record_at(raw, where, stop)
-        if parsed is None:
-            return None
-        found[deal_id], at = parsed
+            found[deal_id], at = parsed
     return found
 
 
-# SHA-256, where processors have instructions for it, hashes a team's 8 MB of deals in
-# 5 ms; BLAKE2b, which earlier versions recorded (without a prefix), took 13 ms on every
-# read of a team's index.
-_DIGEST_PREFIX = "sha256:"
+# CRC-32 and the length, from zlib, which the shards need anyway: 3 ms for a team's 8 MB of
+# deals. BLAKE2b, which earlier versions recorded (without a prefix), took 13 ms on every
+# quick read of a team's index, and hashlib's SHA-256 5 ms to import and 6 to hash. The
+# digest tells a write's own bytes from any others (an edit by hand, another program),
+# not a forgery: anyone who can write the file can write the stored assessments too.
+_DIGEST_PREFIX = "crc32:"
 
 
 def digest(raw: bytes | memoryview) -> str:
-    """A fingerprint of bytes, named by its algorithm."""
-    import hashlib  # here: reads never need it, and every command pays for its import
-
-    return _DIGEST_PREFIX + hashlib.sha256(raw).hexdigest()[:32]
+    """A fingerprint of bytes, named by its kind."""
+    return f"{_DIGEST_PREFIX}{len(raw):x}:{zlib.crc32(raw):08x}"
 
 
 def digest_matches(recorded: object, raw: bytes | memoryview) -> bool:
@@ -198,7 +204,7 @@ def digest_matches(recorded: object, raw: bytes | memoryview) -> bool:
         return False
     if recorded.startswith(_DIGEST_PREFIX):
         return recorded == digest(raw)
-    import hashlib
+    import hashlib  # here: only an index an earlier version wrote needs it
 
     return recorded == hashlib.blake2b(raw, digest_size=16).hexdigest()
 
@@ -250,8 +256,10 @@ def decode_shard(raw: bytes) -> Any:
         raise ValueError(f"not a compressed shard ({exc})") from None
 
 
-def loads_without_gc(raw: bytes) -> Any:
-    """Parse JSON with the cycle collector paused.
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Parse JSON (or build other data without reference cycles) with the cycle collector
+    paused.
 
     Parsing creates millions of objects, and the collector would otherwise run over them
     again and again (more than half of the time for a 10,000-deal file). Parsed JSON holds
@@ -262,11 +270,17 @@ def loads_without_gc(raw: bytes) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return orjson.loads(raw)
+        yield
     finally:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def loads_without_gc(raw: bytes) -> Any:
+    """Parse JSON with the cycle collector paused (see ``collector_paused``)."""
+    with collector_paused():
+        return orjson.loads(raw)
 
 
 class StoredAssessments(NamedTuple):
