@@ -301,6 +301,27 @@ def test_a_day_later_a_listing_counts_the_days_to_the_close_again(
     assert headline(today + timedelta(days=1)).endswith(f"Closes in {left - 1} days.")
 
 
+def test_answers_turning_stale_the_moment_after_the_listing_are_stale_in_the_next(
+        home: Home) -> None:
+    from qualicoach.coaching.pipeline import pipeline as listing
+    from qualicoach.config.settings import Settings
+
+    now = datetime(2026, 12, 2, 1, 22, 55, tzinfo=timezone.utc)
+    settings = Settings()
+    # Answered exactly stale_after_days ago: not yet stale now, stale a second later (a
+    # demo database's deals are interviewed whole days before it is made).
+    answered = now - timedelta(days=settings.stale_after_days)
+    deal_id = deal_with_answers(Store(home.db, clock=lambda: answered), catalog_of(home),
+                                "Edge", WEAK_READINESS)
+
+    def reasons(at: datetime) -> set[str]:
+        rows = listing(Store(home.db, clock=lambda: at), catalog_of(home), settings, at)
+        return {str(r["kind"]) for r in next(r for r in rows if r.id == deal_id).reasons}
+
+    assert "stale" not in reasons(now)  # and stored
+    assert "stale" in reasons(now + timedelta(seconds=1))
+
+
 @pytest.mark.parametrize("until", [12, "next tuesday", "2099-01-01"])
 def test_a_damaged_valid_until_in_a_stored_assessment_is_made_again(
         run: Run, home: Home, pipeline: dict[str, str], until: object) -> None:

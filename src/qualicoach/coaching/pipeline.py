@@ -243,7 +243,10 @@ def _valid_until(deal: Deal, assessment: Assessment, now: datetime,
         moments += [since + timedelta(days=settings.stuck_after_days + 30 * n)
                     for n in range(1, 6)]
         moments.append(deal.created + timedelta(days=settings.long_cycle_days + 1))
-    future = [m for m in moments if m > now]
+    # A moment at ``now`` itself counts: scoring compares strictly (an answer is stale
+    # once older than the limit), so the assessment changes right after it. A demo's deals
+    # are interviewed whole days before the demo is made, at that very moment.
+    future = [m for m in moments if m >= now]
     return min(future).isoformat() if future else None
 
 
