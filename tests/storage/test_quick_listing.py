@@ -264,8 +264,8 @@ def test_a_table_with_a_deals_key_of_its_own_is_not_taken_for_the_deals() -> Non
     from qualicoach.storage.layout import serialize, split_index
 
     deals = {"1": {"id": "one", "name": "One"}}
-    raw = serialize({"meta": {"1": {"schema_version": 2}}, "notes": {"a": {"n": 1}, "deals": {"n": 2}},
-                     "deals": deals})
+    notes = {"a": {"n": 1}, "deals": {"n": 2}}
+    raw = serialize({"meta": {"1": {"schema_version": 2}}, "notes": notes, "deals": deals})
     parts = split_index(raw)
     # Either declined (then the file is read whole) or split where the deals really are.
     assert parts is None or json.loads(raw[parts[1]:parts[2]]) == deals
