@@ -107,16 +107,13 @@ def _print(rows: "list[Row]", format: ListFormat) -> None:
     # (a prompt hook, a script) need not pay for.
     out = sys.stdout
     if format is ListFormat.json:
-        import orjson
-
         from qualicoach.coaching.pipeline import row_data
-        from qualicoach.render.console import json_safe_bytes
+        from qualicoach.render.console import write_json_list
 
         # Bytes straight to the binary stream: at 100,000 deals, decoding the JSON and
         # appending a newline copied several hundred megabytes twice.
         out.flush()
-        out.buffer.write(json_safe_bytes(orjson.dumps(
-            [row_data(r) for r in rows], option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)))
+        write_json_list((row_data(r) for r in rows), out.buffer)
     elif format is ListFormat.csv:
         from qualicoach.render.pipeline import write_csv
 

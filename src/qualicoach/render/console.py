@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable
 from itertools import groupby
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -73,6 +74,37 @@ def json_safe_bytes(document: bytes) -> bytes:
     if not starts or _UNSAFE_UTF8.search(document, min(starts)) is None:
         return document
     return _UNSAFE_UTF8.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), document)
+
+
+# Objects per slice of ``write_json_list``: large enough that its writes are few, small
+# enough that no slice holds much of a 10,000-row listing's 8 MB.
+_JSON_SLICE = 256
+
+
+def write_json_list(items: Iterable[Any], out: IO[bytes]) -> None:
+    """``items`` as an indented JSON list (as ``orjson.OPT_INDENT_2`` lays it out, with a
+    final newline), ``json_safe``, written a slice at a time.
+
+    Never the whole document in memory: at 100,000 deals a listing's JSON is 80 MB, and
+    building it as one string cost that much memory again, twice.
+    """
+    import orjson  # here: only JSON output needs it
+
+    out.write(b"[")
+    slice_: list[bytes] = []
+    written = False
+    for item in items:
+        # Inside the list each object's lines are indented one level more; a JSON string
+        # holds no raw newline, so every newline is between the object's lines.
+        slice_.append(b"\n  " + orjson.dumps(item, option=orjson.OPT_INDENT_2)
+                      .replace(b"\n", b"\n  "))
+        if len(slice_) == _JSON_SLICE:
+            out.write((b"," if written else b"") + json_safe_bytes(b",".join(slice_)))
+            slice_, written = [], True
+    if slice_:
+        out.write((b"," if written else b"") + json_safe_bytes(b",".join(slice_)))
+        written = True
+    out.write(b"\n]\n" if written else b"]\n")
 
 
 def json_text(data: Any) -> str:
