@@ -269,3 +269,13 @@ def test_a_table_with_a_deals_key_of_its_own_is_not_taken_for_the_deals() -> Non
     parts = split_index(raw)
     # Either declined (then the file is read whole) or split where the deals really are.
     assert parts is None or json.loads(raw[parts[1]:parts[2]]) == deals
+
+
+@pytest.mark.parametrize("refs", [[-1], ["0"], [0.0], [0, 5], [None]])
+def test_a_stored_assessment_naming_reasons_the_file_lacks_is_refused(refs: list[Any]) -> None:
+    from qualicoach.storage.layout import StoredAssessments
+
+    stored = StoredAssessments({"one": {"reasons": refs}}, [{"kind": "a"}, {"kind": "b"}],
+                               {"one": 0})
+    with pytest.raises((IndexError, TypeError)):
+        stored.assessment("one")

@@ -325,8 +325,10 @@ class StoredAssessments(NamedTuple):
         """``record`` (from ``record``) with its reasons in full, in place; raises
         IndexError when it names a reason the file does not hold."""
         refs = record.get("reasons")
-        if isinstance(refs, list):
-            if not all(type(i) is int and i >= 0 for i in refs):
+        if isinstance(refs, list) and refs:
+            # Checked in C (a team's listing expands thousands): whole numbers, none
+            # negative, which would count from the end.
+            if set(map(type, refs)) != {int} or min(refs) < 0:
                 raise IndexError("a stored assessment names no reason")
             record["reasons"] = [self.reasons[i] for i in refs]
         return record
