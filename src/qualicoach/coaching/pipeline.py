@@ -179,16 +179,18 @@ def _summary(saved: Iterable[tuple[int, Mapping[str, Any]]], basis: str
 
 def _all_hold(summary: Any, basis: str, now: datetime) -> bool:
     """Whether the assessments ``summary`` (from ``_summary``) describes all still hold."""
-    if not isinstance(summary, dict) or summary.get("basis") != basis:
-        return False
-    return _holds(0, f"0:{basis}", summary.get("valid_until"), basis, now)
+    return (isinstance(summary, dict) and summary.get("basis") == basis
+            and _before(now, summary.get("valid_until")))
 
 
 def _holds(revision: int, made_on: Any, until: Any, basis: str, now: datetime) -> bool:
     """Whether an assessment made on ``made_on`` (its stored basis) and valid until
     ``until`` still holds for the deal at ``revision``."""
-    if made_on != f"{revision}:{basis}":
-        return False
+    return made_on == f"{revision}:{basis}" and _before(now, until)
+
+
+def _before(now: datetime, until: Any) -> bool:
+    """Whether ``now`` is before ``until`` (a stored moment; None for never)."""
     if not isinstance(until, str):
         return until is None
     try:

@@ -89,8 +89,10 @@ class Shortlist(NamedTuple):
 
     chosen: Callable[[Mapping[str, Any]], bool]
     summary: Any
-# An index smaller than this is read whole: parsing it costs less than importing the
-# digest's hash (a rep's 200 deals are about 170 KB).
+
+
+# An index smaller than this is read whole: parsing it takes a few milliseconds (a rep's
+# 200 deals are about 170 KB), and one way of reading it is one way to get wrong.
 _LIGHT_FROM_BYTES = 1 << 20
 # How often a reader starts again when writers replaced the shards it was about to read.
 _READ_ATTEMPTS = 5

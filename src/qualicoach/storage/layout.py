@@ -11,6 +11,9 @@ Schema 2 splits the database so that one deal's work reads that deal, not the te
   that names it, so a kill at any moment leaves an index naming complete files.
 - ``qualicoach.json.d/assessments.json``: the listing's stored assessments, a cache
   validated by each deal's revision, so it is written on its own, never with the index.
+- ``qualicoach.json.d/shortlist.json``: the stored assessments of the deals a quick
+  listing shows (the deals at risk), saved with the others when they cover the index, so
+  that a team's at-risk listing parses no other.
 """
 
 from __future__ import annotations
