@@ -17,7 +17,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable
-from itertools import groupby
+from itertools import groupby, islice
 from typing import IO, TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -91,18 +91,13 @@ def write_json_list(items: Iterable[Any], out: IO[bytes]) -> None:
     import orjson  # here: only JSON output needs it
 
     out.write(b"[")
-    slice_: list[bytes] = []
     written = False
-    for item in items:
-        # Inside the list each object's lines are indented one level more; a JSON string
-        # holds no raw newline, so every newline is between the object's lines.
-        slice_.append(b"\n  " + orjson.dumps(item, option=orjson.OPT_INDENT_2)
-                      .replace(b"\n", b"\n  "))
-        if len(slice_) == _JSON_SLICE:
-            out.write((b"," if written else b"") + json_safe_bytes(b",".join(slice_)))
-            slice_, written = [], True
-    if slice_:
-        out.write((b"," if written else b"") + json_safe_bytes(b",".join(slice_)))
+    iterator = iter(items)
+    while slice_ := list(islice(iterator, _JSON_SLICE)):
+        # A slice laid out as a list of its own, less its brackets: its objects, indented
+        # as they are inside the whole list.
+        inner = orjson.dumps(slice_, option=orjson.OPT_INDENT_2)[1:-2]
+        out.write((b"," if written else b"") + json_safe_bytes(inner))
         written = True
     out.write(b"\n]\n" if written else b"]\n")
 
