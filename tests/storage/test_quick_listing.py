@@ -238,7 +238,8 @@ def test_a_field_that_looks_like_a_deal_s_record_is_not_taken_for_it() -> None:
 
     deals: dict[str, dict[str, Any]] = {
         "1": {"id": "one", "name": "One", "extra": {"id": "two", "name": "fake"}},
-        "2": {"id": "two", "name": "Two", "contacts": [{"id": "one"}]},
+        "2": {"id": "two", "name": "Two", "contacts": [{"id": "one"}],
+              "custom": {"x": {"y": 1}}, "tags": []},  # `},"` inside a record
         "3": {"id": "three", "name": "Three"}}
     raw = serialize({"meta": {"1": {"schema_version": 2}}, "deals": deals})
     parts = split_index(raw)

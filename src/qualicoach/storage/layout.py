@@ -102,8 +102,11 @@ def deals_bytes(raw: bytes, meta: Any) -> bytes | None:
 
 
 # Where a deals table's next record starts: `},"12":{`. Outside a string no other place in
-# a deal's record has a key of digits, and inside one every quote is escaped.
-_NEXT_RECORD = re.compile(rb'\},"\d+":\{')
+# a deal's record has a key of digits, and inside one every quote is escaped. Found as
+# `},"` and then the rest matched there: a pattern searched across each record took three
+# times as long.
+_RECORD_END = b'},"'
+_NEXT_KEY = re.compile(rb'\d+":\{')
 # What starts a record's key in the deals table: its id comes first.
 _RECORD_START = b':{"id":'
 
@@ -141,9 +144,11 @@ def deal_record(raw: bytes, start: int, stop: int, deal_id: str) -> Any:
 def _record_at(raw: bytes, at: int, stop: int) -> tuple[Any, int] | None:
     """The record whose key ``:{"id":...`` starts at ``at`` in a deals table ending at
     ``stop``, parsed, and where it ends; None when it does not parse."""
-    following = _NEXT_RECORD.search(raw, at + 1, stop)
+    following = raw.find(_RECORD_END, at + 1, stop)
+    while following >= 0 and not _NEXT_KEY.match(raw, following + 3, stop):
+        following = raw.find(_RECORD_END, following + 1, stop)
     # The last record ends where the table's closing brace is.
-    end = following.start() + 1 if following else stop - 1
+    end = following + 1 if following >= 0 else stop - 1
     try:
         return orjson.loads(raw[at + 1:end]), end
     except orjson.JSONDecodeError:
