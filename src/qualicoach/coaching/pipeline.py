@@ -322,12 +322,15 @@ def sort_rows(rows: Sequence[Row], key: SortKey) -> list[Row]:
     }[key]
 
     ascending = key in ("close", "readiness")
-    present = [r for r in rows if value(r) is not None]
-    missing = [r for r in rows if value(r) is None]
+    # Each row's value and tie-breakers taken once, not once per comparison pass.
+    keyed = [(value(r), -(r.fields.get("amount") or 0), r.id, r) for r in rows]
+    present = [k for k in keyed if k[0] is not None]
+    missing = [k for k in keyed if k[0] is None]
     # Ties keep a stable, useful order: by amount (largest first), then by id.
-    present.sort(key=lambda r: (-(r.fields.get("amount") or 0), r.id))
-    present.sort(key=value, reverse=not ascending)
-    return present + sorted(missing, key=lambda r: r.id)
+    present.sort(key=lambda k: k[1:3])
+    present.sort(key=lambda k: k[0], reverse=not ascending)
+    missing.sort(key=lambda k: k[2])
+    return [k[3] for k in present] + [k[3] for k in missing]
 
 
 # --- how the pipeline reads as a whole ----------------------------------------------------------

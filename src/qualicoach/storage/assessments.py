@@ -10,7 +10,7 @@ from qualicoach.domain.deal import Deal
 from qualicoach.errors import QualicoachError
 from qualicoach.storage.codec import deal_from_doc
 from qualicoach.storage.database import Database, Shortlist, writable
-from qualicoach.storage.layout import deal_records
+from qualicoach.storage.layout import collector_paused, deal_records
 
 
 class Listed(NamedTuple):
@@ -87,15 +87,17 @@ class AssessmentStore(Database):
         if records is None:
             return None
         listed = []
-        try:
-            for deal_id, doc in records.items():
-                revision = shortlist.revisions[deal_id]
-                if (not isinstance(doc, dict) or doc.get("id") != deal_id
-                        or doc.get("revision", 0) != revision):
-                    return None
-                listed.append(Listed(doc, revision, shortlist.assessment(deal_id)))
-        except (TypeError, IndexError, KeyError):  # a damaged shortlist: the whole read
-            return None
+        # Thousands of records, assessments and their reasons, and no reference cycle.
+        with collector_paused():
+            try:
+                for deal_id, doc in records.items():
+                    revision = shortlist.revisions[deal_id]
+                    if (not isinstance(doc, dict) or doc.get("id") != deal_id
+                            or doc.get("revision", 0) != revision):
+                        return None
+                    listed.append(Listed(doc, revision, shortlist.assessment(deal_id)))
+            except (TypeError, IndexError, KeyError):  # a damaged shortlist: the whole read
+                return None
         return listed
 
     def parse_deal(self, fields: Mapping[str, Any]) -> Deal:
