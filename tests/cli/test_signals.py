@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 import weakref
 
 import pytest
@@ -11,6 +14,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from qualicoach.cli.interview_cmd import _stop_on_signals
+from qualicoach.storage.store import Store
+
+from ..helpers.home import Home
 
 
 @pytest.mark.timeout(20)
@@ -49,3 +55,35 @@ def test_a_signal_between_prompts_is_a_keyboard_interrupt() -> None:
             handler(signal.SIGHUP, None)
     finally:
         restore()
+
+
+# --- a reader that leaves early (`qualicoach demo | head`) ----------------------------------
+
+EARLY_READER_RUN = """
+import sys
+from qualicoach.cli.app import console
+sys.argv = ["qualicoach", *sys.argv[1:]]
+sys.exit(console())
+"""
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("args", [
+    ["demo", "--deals", "12"],  # printed through Rich
+    ["deals", "--all"],  # a plain table
+    ["deals", "--all", "--format", "json"],
+])
+def test_output_to_a_reader_that_has_left_ends_the_command_as_a_success(
+        home: Home, args: list[str]) -> None:
+    if args[0] == "deals":
+        Store(home.db).add_deal("Acme")
+    # The reader's end is closed before the command writes: its first write finds no one.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-c", EARLY_READER_RUN, *args], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

@@ -13,7 +13,9 @@ and CSV cells carry those escapes as text; JSON escapes the same characters as `
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -157,13 +159,30 @@ def make_console(stderr: bool = False, file: IO[str] | None = None,
     """A Rich console (it honours NO_COLOR) that adds no highlighting or emoji of its own
     to what it prints, and leaves no spaces at the ends of lines it sends to a file or a
     pipe."""
-    from rich.console import Console
-
     target = file if file is not None else (sys.stderr if stderr else sys.stdout)
     if not target.isatty():
         # Rich needs only write, flush, isatty, fileno and encoding of its file.
         target = cast(IO[str], _TrimmedLines(target))
-    return Console(file=target, width=width, highlight=False, emoji=False)
+    console: Console = _console_class()(file=target, width=width, highlight=False,
+                                        emoji=False)
+    return console
+
+
+@functools.cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # The reader left (`qualicoach demo | head`): not an error. Rich's own handler
+            # ends the run with exit status 1; this one lets the command's error mapping end
+            # it as a success (``cli.app``), as a plain write's BrokenPipeError does.
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush at exit
+            raise BrokenPipeError
+
+    return _Console
 
 
 def stderr_line(message: str) -> None:
