@@ -131,7 +131,21 @@ def test_a_save_that_leaves_an_open_deal_s_assessment_as_it_was_shortlists_nothi
     assert Store(team).read_listing().resave
 
 
-def test_a_shortlist_older_than_the_assessments_is_not_trusted(team: Path) -> None:
+def test_a_save_racing_another_listing_shortlists_nothing(team: Path) -> None:
+    save_all(Store(team))
+    read = {item.fields["id"]: (item.revision, assessment(item.fields["id"], item.revision))
+            for item in Store(team).listing()}  # what this listing read
+    Store(team).edit_deal("deal-8", stage="proposal")
+    # Another listing, on other rules, saves every deal's assessment ...
+    save_all(Store(team), shortlist=Shortlist(AT_RISK.chosen, {"rules": 2}))
+    # ... and then this one saves what it made from the deals it read.
+    Store(team).save_assessments(read, AT_RISK)
+    # deal-8's is carried along, and this save's summary does not describe it.
+    assert Store(team).quick_listing(holds) is None
+    assert Store(team).read_listing().resave
+
+
+def test_a_shortlist_saved_against_an_older_index_is_not_trusted(team: Path) -> None:
     save_all(Store(team))
     older = shortlist_path(team).read_bytes()
     Store(team).edit_deal("deal-8", stage="proposal")

@@ -888,6 +888,7 @@ class Database:
                 for deal_id, (revision, assessment) in assessments.items()
                 if revisions.get(deal_id, -1) == revision}
         given = len(kept)
+        given_ids = set(kept)
         if len(kept) < len(revisions):
             # Those a listing did not cover (archived deals, left out unless asked for)
             # are carried along while they hold.
@@ -902,8 +903,11 @@ class Database:
         saved_against = loaded.meta.get("deals_digest") if covers else None
         if not isinstance(saved_against, str):
             saved_against = None
+        # Only the caller's own assessments, at the index's revisions: its summary says
+        # nothing of one carried along (saved meanwhile by another listing, perhaps on
+        # other rules).
         shortlisted = (saved_against is not None and shortlist is not None
-                       and all(d in assessments for d in revisions if d not in archived))
+                       and all(d in given_ids for d in revisions if d not in archived))
         if shortlisted:
             assert shortlist is not None
             chosen = {deal_id: kept[deal_id] for deal_id in revisions
