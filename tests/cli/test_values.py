@@ -111,10 +111,51 @@ def test_a_bad_value_is_said_in_words(args: list[str], message: str) -> None:
     assert last == f"Error: {message}"
 
 
-def test_a_path_is_checked_as_typer_checks_it(tmp_path: Path) -> None:
+def test_a_path_is_checked_as_typer_checks_it_and_named_as_typed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "f").write_text("")
-    assert take_("acme", "--out", str(tmp_path)) == (
-        2, f"Error: Invalid value for '--out': file '{tmp_path}' is a directory.")
-    code, last = take_("acme", "--folder", str(tmp_path / "f"))
-    assert code == 2
-    assert last.endswith("is a file.")
+    (tmp_path / "d").mkdir()
+    assert take_("acme", "--out", "./d//") == (
+        2, "Error: Invalid value for '--out': file './d//' is a directory.")
+    assert take_("acme", "--folder", "./f") == (
+        2, "Error: Invalid value for '--folder': dir './f' is a file.")
+    assert take_("acme", "--out", "./new.json")[0] == 0
+    assert received["out"] == Path("new.json")
+
+
+@pytest.mark.parametrize("word,number", [("3", 3), (" 4 ", 4), ("+5", 5), ("5.0", 5),
+                                         ("1_0", 10)])
+def test_a_whole_number_is_read_as_pydantic_read_it(word: str, number: int) -> None:
+    assert take_("acme", "--count", word)[0] == 0
+    assert received["count"] == number
+
+
+@pytest.mark.parametrize("word", ["2.5", "\u0665", "0x10", "1e3", "", "x"])  # \u0665: 5
+def test_anything_else_is_not_a_whole_number(word: str) -> None:
+    assert take_("acme", "--count", word) == (
+        2, f"Error: Invalid value for '--count': '{word}' is not a whole number")
+
+
+def test_a_bound_is_said_with_the_number_as_typed() -> None:
+    assert take_("acme", "--count", "-01")[1] == (
+        "Error: Invalid value for '--count': -01 is too small: give 1 or more")
+
+
+def test_every_parameter_of_every_command_is_converted_here() -> None:
+    # A new kind of parameter would fall back to Typer, and to pydantic's messages.
+    from typer.main import get_command
+
+    from qualicoach.cli.app import build_app
+    from qualicoach.cli.values import PlainValue, convert_plainly
+
+    def params(command: Any) -> list[Any]:
+        found = list(command.params)
+        for sub in getattr(command, "commands", {}).values():
+            found += params(sub)
+        return found
+
+    every = params(get_command(build_app()))
+    convert_plainly(every)
+    unconverted = [p.name for p in every if not isinstance(p._runtime_param, PlainValue)]
+    assert every and unconverted == []

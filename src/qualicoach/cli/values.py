@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -68,20 +69,26 @@ def _yes_or_no(value: Any, param: Any, ctx: Any) -> bool:
     raise typer.BadParameter(f"'{value}' is not yes or no", ctx=ctx, param=param)
 
 
+# As pydantic took them: ASCII digits (int() alone takes any script's), a sign, a zero
+# fraction ("5.0"), spaces around.
+_WHOLE = re.compile(r"\s*([+-]?[0-9](?:_?[0-9])*)(?:\.0*)?\s*", re.ASCII)
+
+
 def _whole_number(value: Any, param: Any, ctx: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise typer.BadParameter(f"'{value}' is not a whole number", ctx=ctx, param=param)
-    try:
-        number = int(value)
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a whole number", ctx=ctx,
-                                 param=param) from None
+    if isinstance(value, int):
+        number = value
+    elif match := _WHOLE.fullmatch(value):
+        number = int(match[1])
+    else:
+        raise typer.BadParameter(f"'{value}' is not a whole number", ctx=ctx, param=param)
     info = param.type_descriptor.parameter_info
     if info.min is not None and number < info.min:
-        raise typer.BadParameter(f"{number} is too small: give {info.min} or more", ctx=ctx,
+        raise typer.BadParameter(f"{value} is too small: give {info.min} or more", ctx=ctx,
                                  param=param)
     if info.max is not None and number > info.max:
-        raise typer.BadParameter(f"{number} is too large: give {info.max} or less", ctx=ctx,
+        raise typer.BadParameter(f"{value} is too large: give {info.max} or less", ctx=ctx,
                                  param=param)
     return number
 
@@ -101,10 +108,10 @@ def _choice(choices: type[Enum], checks: ModuleType) -> _Convert:
 def _path(checks: ModuleType) -> _Convert:
     def convert(value: Any, param: Any, ctx: Any) -> Any:
         info = param.type_descriptor.parameter_info
-        # Given a Path rather than a word, Typer checks it without a TypeAdapter.
-        path = Path(os.fsdecode(value)) if isinstance(value, str | bytes) else value
-        return checks.coerce_cli_path(path, info, path_type=info.path_type or Path,
-                                      param=param, ctx=ctx)
+        # Checked as the word given (path_type None: no TypeAdapter, and its messages name
+        # the path as typed, './missing.csv' rather than 'missing.csv'), then made a Path.
+        checked = checks.coerce_cli_path(value, info, path_type=None, param=param, ctx=ctx)
+        return Path(os.fsdecode(checked)) if isinstance(checked, str | bytes) else checked
 
     return convert
 
