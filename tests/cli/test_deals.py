@@ -346,6 +346,14 @@ def test_sort_orders_put_what_needs_attention_first() -> None:
     assert [r.id for r in sort_rows(rows, "amount")] == ["c", "a", "b"]
 
 
+def test_a_deal_without_the_sort_value_needs_no_other_value_to_be_sorted() -> None:
+    from qualicoach.coaching.pipeline import sort_rows
+
+    # Its amount is text (a file edited by hand); it goes last, by id, as before.
+    rows = [Row({"id": "b", "amount": "100"}), Row({"id": "a", "close_date": "2027-01-01"})]
+    assert [r.id for r in sort_rows(rows, "close")] == ["a", "b"]
+
+
 def _rows() -> list[Row]:
     reasons = [{"brief": "Need to change: Only our contact (red flag)"}]
     return [Row({"id": f"deal-{n}", "account": "A very long account name Inc.",

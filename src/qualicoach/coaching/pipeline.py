@@ -323,14 +323,14 @@ def sort_rows(rows: Sequence[Row], key: SortKey) -> list[Row]:
 
     ascending = key in ("close", "readiness")
     # Each row's value and tie-breakers taken once, not once per comparison pass.
-    keyed = [(value(r), -(r.fields.get("amount") or 0), r.id, r) for r in rows]
-    present = [k for k in keyed if k[0] is not None]
-    missing = [k for k in keyed if k[0] is None]
+    valued = [(value(r), r) for r in rows]
+    present = [(v, -(r.fields.get("amount") or 0), r.id, r) for v, r in valued if v is not None]
+    missing = [(r.id, r) for v, r in valued if v is None]
     # Ties keep a stable, useful order: by amount (largest first), then by id.
     present.sort(key=lambda k: k[1:3])
     present.sort(key=lambda k: k[0], reverse=not ascending)
-    missing.sort(key=lambda k: k[2])
-    return [k[3] for k in present] + [k[3] for k in missing]
+    missing.sort(key=lambda k: k[0])
+    return [k[3] for k in present] + [k[1] for k in missing]
 
 
 # --- how the pipeline reads as a whole ----------------------------------------------------------
