@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -87,3 +88,21 @@ def test_output_to_a_reader_that_has_left_ends_the_command_as_a_success(
         os.close(write_end)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_a_progress_console_whose_reader_left_falls_silent_and_the_command_goes_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualicoach.render.console import make_console
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    gone = os.fdopen(write_end, "w", buffering=1)  # each line written as it comes
+    monkeypatch.setattr(sys, "stderr", gone)
+    try:
+        console = make_console(stderr=True)
+        console.print("Scoring them...")  # no exception: stdout's output goes on
+        assert console.quiet
+    finally:
+        monkeypatch.undo()
+        with contextlib.suppress(BrokenPipeError):
+            gone.close()

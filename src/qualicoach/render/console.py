@@ -160,11 +160,13 @@ def make_console(stderr: bool = False, file: IO[str] | None = None,
     to what it prints, and leaves no spaces at the ends of lines it sends to a file or a
     pipe."""
     target = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    on_stdout = target is sys.stdout
     if not target.isatty():
         # Rich needs only write, flush, isatty, fileno and encoding of its file.
         target = cast(IO[str], _TrimmedLines(target))
     console: Console = _console_class()(file=target, width=width, highlight=False,
                                         emoji=False)
+    console.on_stdout = on_stdout  # type: ignore[attr-defined]
     return console
 
 
@@ -173,14 +175,18 @@ def _console_class() -> type[Console]:
     from rich.console import Console
 
     class _Console(Console):
+        on_stdout = False
+
         def on_broken_pipe(self) -> None:
             # The reader left (`qualicoach demo | head`): not an error. Rich's own handler
             # ends the run with exit status 1; this one lets the command's error mapping end
-            # it as a success (``cli.app``), as a plain write's BrokenPipeError does.
+            # it as a success (``cli.app``), as a plain write's BrokenPipeError does. Any
+            # other console (progress on stderr) just falls silent: the output goes on.
             self.quiet = True
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush at exit
-            raise BrokenPipeError
+            if self.on_stdout:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush at exit
+                raise BrokenPipeError
 
     return _Console
 
