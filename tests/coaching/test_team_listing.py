@@ -30,13 +30,13 @@ def listing(path: Path, at_risk_only: bool = False, now: datetime = LISTED) -> l
                     at_risk_only=at_risk_only)
 
 
-def read_quickly(path: Path) -> bool:
+def read_quickly(path: Path, now: datetime = LISTED) -> bool:
     """Whether the at-risk listing can be read without reading every deal."""
     basis = fingerprint(CATALOG, Settings())
     # The shortlist's summary: the basis every assessment holds on, and until when.
     quick = Store(path).quick_listing(
         lambda summary: summary["basis"] == basis and (
-            summary["valid_until"] is None or LISTED < datetime.fromisoformat(
+            summary["valid_until"] is None or now < datetime.fromisoformat(
                 summary["valid_until"])))
     return quick is not None
 
@@ -86,3 +86,12 @@ def test_assessments_that_time_has_overtaken_are_made_again(team: Path) -> None:
     assert quick == [row for row in listing(team, now=later) if row.at_risk]
     assert quick != now
 
+
+
+def test_a_while_later_the_quick_listing_still_gives_the_whole_listing_s_at_risk_part(
+        team: Path) -> None:
+    listing(team)
+    later = LISTED + timedelta(hours=2)  # before any saved assessment changes with time
+    assert read_quickly(team, later)
+    quick = listing(team, at_risk_only=True, now=later)
+    assert quick == [row for row in listing(team, now=later) if row.at_risk]
