@@ -104,3 +104,16 @@ def test_one_assumed_or_stale_answer_is_said_in_the_singular() -> None:
     (1, "day", "1 day"), (3, "person", "3 people")])
 def test_counted_says_a_count_with_its_noun(count: int, noun: str, said: str) -> None:
     assert counted(count, noun, "people" if noun == "person" else "") == said
+
+
+@pytest.mark.parametrize("red_flag", [True, False])
+def test_the_red_flag_key_is_there_only_with_a_red_flag_among_the_reasons(
+        red_flag: bool) -> None:
+    from qualicoach.render.report.sections import Brief, Reason
+    from qualicoach.render.report.text import brief
+
+    section = Brief(reasons=(Reason(30.0, "nothing confirmed in 90 days", red_flag),),
+                    reasons_total=30.0, cause_count=1, asks=(), since="")
+    title = str(brief(section)[0])
+    assert title.strip() == "Why  30 of the risk's points" + ("; ! red flag" if red_flag
+                                                               else "")

@@ -151,9 +151,11 @@ def brief(section: Brief, full: bool = False) -> list[RenderableType]:
     if section.reasons:
         title = Text(f"\n{section.reasons_title}", style="bold underline")
         more = section.cause_count - len(section.reasons)
+        # The key to the "!" column, only when the column shows one.
+        key = "; ! red flag" if any(r.red_flag for r in section.reasons) else ""
         title.append(f"  {section.reasons_total:g} of the risk's points" + (
             f"; {counted(more, 'more cause')} {'below' if full else 'with --full'}" if more
-            else "") + "; ! red flag", style="dim")
+            else "") + key, style="dim")
         parts.append(title)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, justify="right", min_width=3)
