@@ -82,13 +82,13 @@ class AssessmentStore(Database):
                 or shortlist.deals_digest != loaded.meta.get("deals_digest")
                 or not holds(shortlist.summary)):
             return None
-        # In the index's order, as the shortlist was saved: one pass over its bytes.
-        records = deal_records(raw, start, stop, shortlist.deals)
-        if records is None:
-            return None
         listed = []
         # Thousands of records, assessments and their reasons, and no reference cycle.
         with collector_paused():
+            # In the index's order, as the shortlist was saved: one pass over its bytes.
+            records = deal_records(raw, start, stop, shortlist.deals)
+            if records is None:
+                return None
             try:
                 for deal_id, doc in records.items():
                     revision = shortlist.revisions[deal_id]
