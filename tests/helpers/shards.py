@@ -47,5 +47,5 @@ def edit_assessments(db: Path, change: Callable[[dict[str, Any]], None]) -> None
     change(assessments)
     changed = stored_by_number({k: (stored.revisions.get(k, 0), a)
                                 for k, a in assessments.items()},
-                               stored.deals_digest, stored.archived)
+                               stored.deals_digest)
     path.write_bytes(encode_assessments(changed, database))

@@ -917,7 +917,7 @@ class Database:
             durable.write_atomically(shortlist_path(self.path), encode_assessments(
                 stored_by_number(chosen, saved_against, summary=shortlist.summary),
                 loaded.database))
-        stored = stored_by_number(kept, saved_against, archived, shortlisted=shortlisted)
+        stored = stored_by_number(kept, saved_against, shortlisted=shortlisted)
         durable.write_atomically(assessments_path(self.path),
                                  encode_assessments(stored, loaded.database))
         return given

@@ -23,7 +23,7 @@ import gc
 import os
 import re
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -307,7 +307,6 @@ class StoredAssessments(NamedTuple):
     reasons: list[Any]
     revisions: dict[str, int]  # deal id -> the deal's revision the assessment was made at
     deals_digest: str | None = None
-    archived: frozenset[str] = frozenset()  # of the index whose deals have that digest
     fields: tuple[str, ...] = ()
     # What the caller said of the assessments together when saving them (a shortlist's).
     summary: Any = None
@@ -343,8 +342,8 @@ class StoredAssessments(NamedTuple):
 
 
 def stored_by_number(assessments: Mapping[str, tuple[int, Mapping[str, Any]]],
-                     deals_digest: str | None = None, archived: Collection[str] = (),
-                     summary: Any = None, shortlisted: bool = False) -> StoredAssessments:
+                     deals_digest: str | None = None, summary: Any = None,
+                     shortlisted: bool = False) -> StoredAssessments:
     """Assessments (deal id -> (revision, assessment)) as the stored assessments file holds
     them: each distinct reason once, named by number, and the values of those with the
     same keys as the first in a list.
@@ -371,7 +370,7 @@ def stored_by_number(assessments: Mapping[str, tuple[int, Mapping[str, Any]]],
             fields = tuple(stored)
         deals[deal_id] = list(stored.values()) if tuple(stored) == fields else stored
     return StoredAssessments(deals, table, {k: r for k, (r, _) in assessments.items()},
-                             deals_digest, frozenset(archived), fields or (), summary,
+                             deals_digest, fields or (), summary,
                              shortlisted)
 
 
@@ -379,7 +378,7 @@ def encode_assessments(stored: StoredAssessments, database: str) -> bytes:
     """The stored assessments file's bytes."""
     return orjson.dumps({"format": 2, "database": database,
                          "deals_digest": stored.deals_digest,
-                         "archived": sorted(stored.archived), "revisions": stored.revisions,
+                         "revisions": stored.revisions,
                          "fields": stored.fields, "reasons": stored.reasons,
                          "summary": stored.summary, "shortlisted": stored.shortlisted,
                          "deals": stored.deals})
@@ -397,12 +396,12 @@ def read_assessments(raw: bytes, database: str) -> StoredAssessments:
         # Left by a database that was moved away or replaced: its deals are not ours.
         raise ValueError("the stored assessments of another database")
     table, deals, revisions = data["reasons"], data["deals"], data["revisions"]
-    digest_, archived, fields = data["deals_digest"], data["archived"], data["fields"]
+    digest_, fields = data["deals_digest"], data["fields"]
     if not (isinstance(table, list) and isinstance(deals, dict) and isinstance(revisions, dict)
-            and isinstance(archived, list) and (digest_ is None or isinstance(digest_, str))
+            and (digest_ is None or isinstance(digest_, str))
             and isinstance(fields, list) and all(isinstance(f, str) for f in fields)):
         raise TypeError("a stored assessments file of another shape")
     # Both absent from files saved before shortlists: then there is none.
     shortlisted = data.get("shortlisted", False) is True
-    return StoredAssessments(deals, table, revisions, digest_, frozenset(archived),
-                             tuple(fields), data.get("summary"), shortlisted)
+    return StoredAssessments(deals, table, revisions, digest_, tuple(fields),
+                             data.get("summary"), shortlisted)
