@@ -81,9 +81,12 @@ def test_output_to_a_reader_that_has_left_ends_the_command_as_a_success(
     # The reader's end is closed before the command writes: its first write finds no one.
     read_end, write_end = os.pipe()
     os.close(read_end)
+    # Buffered, as a user's shell runs it: the last of the output then meets the closed
+    # pipe only when Python flushes it on the way out.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     try:
         done = subprocess.run([sys.executable, "-c", EARLY_READER_RUN, *args], stdout=write_end,
-                              stderr=subprocess.PIPE, text=True, timeout=60)
+                              stderr=subprocess.PIPE, text=True, timeout=60, env=env)
     finally:
         os.close(write_end)
     assert done.returncode == 0, done.stderr

@@ -163,6 +163,13 @@ def console() -> int:
     """The ``qualicoach`` command (and ``python -m qualicoach``): ``main`` in a process of
     its own, which ends right after."""
     code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left before the last of the output (`qualicoach deals | head`): not
+        # an error. What is still buffered goes nowhere, rather than failing Python's own
+        # flush on exit (status 120 and a traceback-like line).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     # On its way out Python collects garbage over every object still alive. A run that
     # read a team's index without parsing it (one deal's report, show or history) spent
     # 80-110 ms there, a quarter of its time; frozen objects are skipped, and nothing
