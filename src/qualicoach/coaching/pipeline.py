@@ -155,26 +155,17 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
     return rows
 
 
-def _summary(saved: Iterable[tuple[int, Mapping[str, Any]]], basis: str
-             ) -> dict[str, Any] | None:
+def _summary(saved: Iterable[tuple[int, Mapping[str, Any]]], basis: str) -> dict[str, Any]:
     """What every assessment of ``saved`` holds on: ``basis``, until the earliest moment
-    one of them changes with time alone; None when one was made on another basis.
+    one of them changes with time alone. Each was just found to hold on ``basis`` (so its
+    moment parses) or was just made on it.
 
     A quick listing of the deals at risk trusts their shortlist while this holds: until
     then no other deal's assessment can have changed either, and become at risk.
     """
-    earliest: datetime | None = None
-    for revision, stored in saved:
-        if stored.get("basis") != f"{revision}:{basis}":
-            return None
-        until = stored.get("valid_until")
-        if until is not None:
-            try:
-                moment = datetime.fromisoformat(until)
-                earliest = moment if earliest is None or moment < earliest else earliest
-            except (TypeError, ValueError):  # every other reader remakes it: so does this
-                return None
-    return {"basis": basis, "valid_until": None if earliest is None else earliest.isoformat()}
+    moments = [datetime.fromisoformat(until) for _, stored in saved
+               if (until := stored.get("valid_until")) is not None]
+    return {"basis": basis, "valid_until": min(moments).isoformat() if moments else None}
 
 
 def _all_hold(summary: Any, basis: str, now: datetime) -> bool:
