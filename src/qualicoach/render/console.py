@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable
@@ -179,14 +178,17 @@ def _console_class() -> type[Console]:
 
         def on_broken_pipe(self) -> None:
             # The reader left (`qualicoach demo | head`): not an error. Rich's own handler
-            # ends the run with exit status 1; this one lets the command's error mapping end
-            # it as a success (``cli.app``), as a plain write's BrokenPipeError does. Any
-            # other console (progress on stderr) just falls silent: the output goes on.
-            self.quiet = True
-            if self.on_stdout:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush at exit
-                raise BrokenPipeError
+            # points stdout at /dev/null and ends the run with exit status 1; this one lets
+            # the command's error mapping end it as a success (``cli.app``), as a plain
+            # write's BrokenPipeError does. Any other console (progress on stderr) just
+            # falls silent: the output goes on.
+            if not self.on_stdout:
+                self.quiet = True
+                return
+            try:
+                super().on_broken_pipe()
+            except SystemExit:
+                raise BrokenPipeError from None
 
     return _Console
 
