@@ -8,14 +8,11 @@ import json
 import shutil
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from qualicoach.coaching.pipeline import Row
 from qualicoach.domain.deal import Contact
-from qualicoach.storage.assessments import Listed
-from qualicoach.storage.layout import assessments_path, folder_of
 from qualicoach.storage.store import Store
 
 from ..helpers.build import (
@@ -24,8 +21,8 @@ from ..helpers.build import (
     deal_with_answers,
     record_answers_file,
 )
+from ..helpers.cache import cache_file, edit_assessments
 from ..helpers.home import Home, Run
-from ..helpers.shards import edit_assessments
 
 # Confirmed by the customer: answers that are all our own assumption put a deal at risk.
 STRONG_READINESS = "alignment:\n" + "".join(
@@ -66,7 +63,6 @@ def pipeline(home: Home, pipeline_template: tuple[Path, dict[str, str]]) -> dict
     template, ids = pipeline_template
     home.db.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(template, home.db)
-    shutil.copytree(folder_of(template), folder_of(home.db))  # its interviews
     return dict(ids)
 
 
@@ -211,20 +207,23 @@ def test_bad_stage_and_limit_with_all(run: Run) -> None:
 
 # --- stored assessments ------------------------------------------------------------------------
 
-def stored(home: Home, deal_id: str) -> Listed:
-    return next(i for i in Store(home.db).listing() if i.fields["id"] == deal_id)
-
-
-def test_a_listing_stores_assessments_and_reuses_them(run: Run, home: Home,
-                                                      pipeline: dict[str, str]) -> None:
+def test_a_listing_keeps_assessments_and_reuses_them(run: Run, home: Home,
+                                                    pipeline: dict[str, str]) -> None:
     run("deals", ok=True)
-    deal = stored(home, "risky-big")
-    assert deal.assessment is not None and deal.assessment["risk"] > 0
-    assert deal.assessment["basis"].startswith(f"{deal.revision}:")
-    files = (home.db, assessments_path(home.db))
+    kept = {entry["id"]: entry for entry in json.loads(cache_file(home).read_bytes()).values()}
+    assert kept["risky-big"]["risk"] > 0
+    files = (home.db, cache_file(home))
     before = [f.stat().st_mtime_ns for f in files]
     run("deals", ok=True)
     assert [f.stat().st_mtime_ns for f in files] == before  # nothing rescored, nothing written
+
+
+def test_deleting_the_cache_changes_no_output(run: Run, home: Home,
+                                              pipeline: dict[str, str]) -> None:
+    first = run("deals", "-f", "json", ok=True).stdout
+    assert run("deals", "-f", "json", ok=True).stdout == first  # from the cache
+    shutil.rmtree(cache_file(home).parent)
+    assert run("deals", "-f", "json", ok=True).stdout == first
 
 
 def test_a_new_answer_is_seen_by_the_next_listing(run: Run, home: Home,
@@ -271,17 +270,18 @@ def test_settings_change_rescores(run: Run, home: Home, pipeline: dict[str, str]
 
 def test_an_assessment_stored_under_older_scoring_rules_is_recomputed(
         run: Run, home: Home, pipeline: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from qualicoach.coaching import rules
+    from qualicoach.coaching import pipeline as listing
+
     def risk_listed() -> int:
         rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
         return int(next(r for r in rows if r["id"] == "risky-big")["risk"])
 
     true_risk = risk_listed()
     # What an older release stored: another figure, on the same deal, frameworks and settings.
-    edit_assessments(home.db, lambda stored: stored.update(
-        {"risky-big": {**stored["risky-big"], "risk": true_risk - 7}}))
+    edit_assessments(home, lambda stored: stored["risky-big"].update(risk=true_risk - 7))
     assert risk_listed() == true_risk - 7  # the same rules: the stored figure is reused
-    monkeypatch.setattr(rules, "RULES_VERSION", rules.RULES_VERSION + 1)
+    # Any change to the scoring code changes its fingerprint, with no number to bump.
+    monkeypatch.setattr(listing, "rules_fingerprint", lambda: "other code")
     assert risk_listed() == true_risk
 
 
@@ -327,7 +327,7 @@ def test_a_damaged_valid_until_in_a_stored_assessment_is_made_again(
         run: Run, home: Home, pipeline: dict[str, str], until: object) -> None:
     true_risk = {r["id"]: r["risk"] for r in json.loads(run("deals", "-f", "json",
                                                             ok=True).stdout)}
-    edit_assessments(home.db, lambda stored: stored["risky-big"].update(
+    edit_assessments(home, lambda stored: stored["risky-big"].update(
         valid_until=until, risk=1))
     rows = json.loads(run("deals", "-f", "json", ok=True).stdout)
     assert {r["id"]: r["risk"] for r in rows} == true_risk
@@ -389,27 +389,6 @@ def test_colors_only_when_asked() -> None:
 
     assert "\x1b[" not in table_text(_rows(), width=120)
     assert "\x1b[1;31m" in table_text(_rows(), width=120, color=True)
-
-
-def test_assessments_stored_by_the_rules_before_verdicts_are_recomputed(
-        run: Run, home: Home, pipeline: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from qualicoach.coaching import rules
-
-    assert rules.RULES_VERSION >= 2  # issue 12: stages, urgency, combined risk, verdicts
-    with monkeypatch.context() as old:
-        old.setattr(rules, "RULES_VERSION", 1)
-        run("deals", ok=True)  # stored under rules version 1
-
-    def as_release_1(stored_by_deal: dict[str, Any]) -> None:
-        for stored in stored_by_deal.values():  # no verdict, capped sums
-            stored.pop("verdict", None)
-            stored.pop("headline", None)
-            stored["risk"], stored["at_risk"] = 55, True
-
-    edit_assessments(home.db, as_release_1)
-    rows = {r["id"]: r for r in json.loads(run("deals", "-f", "json", ok=True).stdout)}
-    assert rows["ready-one"]["risk"] == 0 and rows["ready-one"]["verdict_kind"] == "on_track"
-    assert rows["risky-big"]["verdict"].startswith("At risk of no decision")
 
 
 def test_a_60_column_table_with_long_ids_never_wraps() -> None:

@@ -30,7 +30,7 @@ class Home:
 
     @property
     def locations(self) -> Locations:
-        return Locations(self.db, self.config_dir, (self.team_frameworks,))
+        return Locations(self.db, self.config_dir, (self.team_frameworks,), self.root / "cache")
 
     def write_framework(self, name: str, text: str, folder: Path | None = None) -> Path:
         """Write a framework file (dedented) into the team folder or ``folder``."""

@@ -67,7 +67,5 @@ def report_json(run: Run, deal_id: str) -> dict[str, Any]:
 
 
 def database_bytes(home: Home) -> bytes:
-    """The database and its journal as they are on disk (to see that nothing changed)."""
-    journal = home.db.with_name(home.db.name + ".journal")
-    return (home.db.read_bytes() if home.db.exists() else b"") + (
-        journal.read_bytes() if journal.exists() else b"")
+    """The database as it is on disk (to see that nothing changed)."""
+    return home.db.read_bytes() if home.db.exists() else b""

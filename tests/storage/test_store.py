@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -12,12 +13,10 @@ import pytest
 from qualicoach.domain.deal import Contact
 from qualicoach.domain.interview import Interview
 from qualicoach.errors import AmbiguousError, DatabaseError, NotFoundError
-from qualicoach.storage.layout import assessments_path, folder_of, shard_of
 from qualicoach.storage.migrations import SCHEMA_VERSION
 from qualicoach.storage.store import Store
 
 from ..helpers.home import DATA
-from ..helpers.shards import read_shard, shard_file
 
 FIXTURES = DATA / "databases"
 
@@ -203,10 +202,14 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path.write_text("{}")
 
     # Tests may run as root, who can read a chmod 000 file; make the OS refusal explicit.
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(path: object, flags: int, *args: int) -> int:
+        if str(path) == str(tmp_path / "q.json"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(DatabaseError, match="cannot read database .*: Permission denied"):
         Store(path).deals()
 
@@ -251,95 +254,92 @@ def test_a_newer_file_is_refused_unchanged(tmp_path: Path) -> None:
     assert path.read_bytes() == content
 
 
-# --- the layout: an index, and each deal's interviews in its shard ----------------------
+# --- one file: deals and interviews, as a user can read and edit them -----------------------
 
 
-def _listing(store: Store) -> list[tuple[str, int, object]]:
-    return sorted((item.fields["id"], item.revision, item.assessment)
-                  for item in store.listing(include_archived=True))
+def test_the_file_holds_the_deals_and_their_interviews_as_indented_json(store: Store) -> None:
+    from qualicoach.domain.answer import Answer
 
-
-def _two_deals_in_different_shards(store: Store) -> tuple[str, str]:
-    first = store.add_deal("Deal 1").id
-    n = 2
-    while shard_of(f"deal-{n}") == shard_of(first):
-        n += 1
-    return first, store.add_deal(f"Deal {n}").id
-
-
-def test_the_index_holds_the_deals_and_a_shard_each_deal_s_interviews(store: Store) -> None:
     store.add_deal("One", tags=("a",))
     interview = store.start_interview("one", {"bant": "1.0"})
-    store.fold_journal()  # a start waits in the journal until the next write
-    index = json.loads(store.path.read_bytes())
-    assert set(index) == {"meta", "deals"}
-    assert index["meta"]["1"]["schema_version"] == SCHEMA_VERSION == 2
-    assert index["deals"]["1"]["name"] == "One"
-    shard = read_shard(shard_file(store.path, "one"))
-    assert [doc["id"] for doc in shard["interviews"].values()] == [interview.id]
+    store.record_answer(interview.id, "bant.budget", Answer("answered", "allocated"))
+    text = store.path.read_text()
+    data = json.loads(text)
+    assert set(data) == {"meta", "deals", "interviews"}
+    assert data["meta"]["1"]["schema_version"] == SCHEMA_VERSION == 3
+    assert data["deals"]["1"]["name"] == "One"
+    [kept] = data["interviews"].values()
+    assert (kept["id"], kept["answers"]["bant.budget"]["value"]) == ("one#1", "allocated")
+    assert '\n  "deals": {' in text  # one field a line: a diff shows what changed
 
 
-def test_one_deal_s_work_reads_its_own_shard_and_no_other(tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    store = Store(path)
-    mine, other = _two_deals_in_different_shards(store)
-    store.start_interview(mine, {"bant": "1.0"})
-    store.start_interview(other, {"bant": "1.0"})
-    store.fold_journal()
-    damaged = shard_file(path, other)
-    damaged.write_bytes(b"not a shard")
-    fresh = Store(path)
-    assert [i.deal_id for i in fresh.interviews(mine)] == [mine]
-    assert fresh.start_interview(mine, {"bant": "1.0"}).id == f"{mine}#2"
-    with pytest.raises(DatabaseError, match=f"interview file {damaged} cannot be read"):
-        Store(path).interviews(other)
-    assert damaged.read_bytes() == b"not a shard"
+def test_each_answer_is_in_the_file_when_record_answer_returns(tmp_path: Path) -> None:
+    from qualicoach.domain.answer import Answer
 
-
-def test_a_damaged_shard_is_refused_by_a_write_that_needs_it_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "q.json"
     store = Store(path)
     store.add_deal("One")
+    interview = store.start_interview("one", {"bant": "1.0"})
+    for n in range(3):
+        store.record_answer(interview.id, f"bant.q{n}", Answer("unknown"))
+        [doc] = json.loads(path.read_text())["interviews"].values()
+        assert list(doc["answers"]) == [f"bant.q{i}" for i in range(n + 1)]
+
+
+def test_a_hand_edit_is_what_the_next_read_uses(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    store = Store(path)
+    store.add_deal("One", stage="proposal")
+    assert store.deal("one").stage == "proposal"
+    path.write_text(path.read_text().replace('"proposal"', '"negotiation"'))
+    assert store.deal("one").stage == "negotiation"  # the same Store: no stale copy
+    assert Store(path).deal("one").stage == "negotiation"
+
+
+def test_a_file_rewritten_by_another_tool_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "q.json"
+    Store(path).add_deal("One")
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps(data))  # compact, as another tool would write it
+    assert [d.id for d in Store(path).deals()] == ["one"]
+
+
+def test_a_change_to_what_the_deal_holds_already_writes_nothing(store: Store) -> None:
+    store.add_deal("One", stage="proposal")
+    store.add_deal("Two")
+    before = store.path.read_bytes(), store.backup_path.read_bytes()
+    deal = store.edit_deal("one", stage="proposal")
+    assert deal == store.deal("one")
+    assert (store.path.read_bytes(), store.backup_path.read_bytes()) == before
+
+
+def test_a_deal_removed_and_added_again_starts_without_the_old_interviews(
+        store: Store) -> None:
+    store.add_deal("One")
     store.start_interview("one", {"bant": "1.0"})
-    store.fold_journal()
-    shard = shard_file(path, "one")
-    shard.write_bytes(shard.read_bytes()[:-5])
-    content = path.read_bytes(), shard.read_bytes()
-    with pytest.raises(DatabaseError, match=f"interview file {shard} cannot be read"):
-        Store(path).start_interview("one", {"bant": "1.0"})
-    assert (path.read_bytes(), shard.read_bytes()) == content
+    store.remove_deal("one")
+    store.add_deal("One")
+    assert store.interviews("one") == []
+    assert store.start_interview("one", {"bant": "1.0"}).id == "one#1"
 
 
-def test_replaced_shards_go_once_neither_the_index_nor_its_backup_names_them(
+def test_a_damaged_interview_is_refused_by_any_write_and_the_file_kept(
         tmp_path: Path) -> None:
     path = tmp_path / "q.json"
     store = Store(path)
     store.add_deal("One")
-    for _ in range(3):
-        store.start_interview("one", {"bant": "1.0"})
-        store.fold_journal()
-    named = {json.loads(p.read_text())["meta"]["1"]["shards"][str(shard_of("one"))]
-             for p in (path, store.backup_path)}
-    assert {p.name for p in folder_of(path).glob("interviews-*")} == named
-    # The backup is a whole earlier version: copied over the index, it reads.
-    path.write_bytes(store.backup_path.read_bytes())
-    assert [i.id for i in Store(path).interviews("one")] == ["one#1", "one#2"]
-
-
-def test_stored_assessments_come_back_as_they_were_saved(store: Store) -> None:
-    store.add_deal("One")
     store.add_deal("Two")
-    reason = {"kind": "red_flag", "points": 15.0, "message": "Red flag", "brief": "flag"}
-    saved = {"one": (1 - 1, {"basis": "0:x", "risk": 40, "reasons": [reason]}),
-             "two": (0, {"basis": "0:x", "risk": 15, "reasons": [reason, dict(reason)]})}
-    assert store.save_assessments(saved) == 2
-    assert {i: a for i, _, a in _listing(Store(store.path))} == {
-        deal_id: assessment for deal_id, (_, assessment) in saved.items()}
-    stored = json.loads(assessments_path(store.path).read_bytes())
-    assert stored["reasons"] == [reason]  # kept once, named by number
+    store.start_interview("two", {"bant": "1.0"})
+    data = json.loads(path.read_text())
+    data["interviews"]["1"]["started"] = "last week"
+    path.write_text(json.dumps(data))
+    damaged = path.read_bytes()
+    with pytest.raises(DatabaseError, match="interview 'two#1' cannot be read"):
+        Store(path).edit_deal("one", next_step="call")
+    assert path.read_bytes() == damaged
 
 
-def test_a_version_1_file_is_read_as_it_is_and_split_by_the_first_write(
+def test_a_version_1_file_is_read_as_it_is_and_brought_up_by_the_first_write(
         tmp_path: Path) -> None:
     original = (FIXTURES / "v1_one_file.json").read_bytes()
     old = json.loads(original)
@@ -349,64 +349,46 @@ def test_a_version_1_file_is_read_as_it_is_and_split_by_the_first_write(
     ids = [doc["id"] for doc in old["deals"].values()]
     interviews = {deal_id: store.interviews(deal_id) for deal_id in ids}
     assert sum(len(i) for i in interviews.values()) == len(old["interviews"]) == 5
-    assert {i: a for i, _, a in _listing(store)} == {
-        doc["id"]: doc["assessment"] for doc in old["deals"].values()}
-    assert path.read_bytes() == original and not folder_of(path).exists()  # reads change nothing
+    assert path.read_bytes() == original  # reads change nothing
     store.edit_deal(ids[0], next_step="call the CFO")
     assert (tmp_path / "q.json.v1.bak").read_bytes() == original
-    index = json.loads(path.read_bytes())
-    assert set(index) == {"meta", "deals"} and index["meta"]["1"]["schema_version"] == 2
-    assert index["meta"]["1"]["sample"] is True
+    data = json.loads(path.read_bytes())
+    assert data["meta"]["1"]["schema_version"] == SCHEMA_VERSION
+    assert data["meta"]["1"]["sample"] is True
+    # Stored assessments and revision counters are gone: a cache keyed by content took
+    # their place.
+    assert not any("assessment" in d or "revision" in d for d in data["deals"].values())
     fresh = Store(path)
     assert {deal_id: fresh.interviews(deal_id) for deal_id in ids} == interviews
     assert fresh.deal(ids[0]).next_step == "call the CFO"
-    # The stored assessments moved to their own file, but for the deal just changed: one
-    # made at an earlier revision no longer holds.
-    assert {i: a for i, _, a in _listing(fresh)} == {
-        doc["id"]: doc["assessment"] if doc["id"] != ids[0] else None
-        for doc in old["deals"].values()}
 
 
-def test_a_listing_counts_journalled_answers_in_the_revision(tmp_path: Path) -> None:
-    from qualicoach.domain.answer import Answer
+def test_a_version_2_index_with_shards_and_a_journal_is_brought_into_one_file(
+        tmp_path: Path) -> None:
+    import shutil
 
-    path = tmp_path / "q.json"
-    writer = Store(path)
-    for name in ("One", "Two", "Three"):
-        writer.add_deal(name)
-    interview = writer.start_interview("two", {"bant": "1.0"})
-    writer.archive_deal("three")
-    for n in range(3):  # journal entries not yet folded in: they bump the revision
-        writer.record_answer(interview.id, f"bant.q{n}", Answer("unknown"))
-    fast = _listing(Store(path))
-    reader = Store(path)
-    reader.snapshot()  # a listing from the cached view, as after another command
-    assert fast == _listing(reader)
-    assert dict((i, r) for i, r, _ in fast)["two"] == 4  # start_interview + 3 answers
-
-
-def test_an_index_rewritten_by_another_tool_is_read(tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    Store(path).add_deal("One")
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURES / "v2_index_and_shards", folder)
+    path = folder / "qualicoach.json"
+    original = path.read_bytes()
+    store = Store(path)
+    # The shard's interview, and the start and answer still waiting in the journal.
+    [acme] = store.interviews("acme-renewal")
+    assert acme.answers["bant.budget_status"].value == "allocated"
+    [globex] = store.interviews("globex-pilot")
+    assert list(globex.answers) == ["bant.budget_status"]
+    assert path.read_bytes() == original
+    store.edit_deal("globex-pilot", next_step="call")
+    assert (folder / "qualicoach.json.v2.bak").read_bytes() == original
     data = json.loads(path.read_text())
-    path.write_text(json.dumps(data))  # as another tool would write it
-    assert [i for i, _, _ in _listing(Store(path))] == ["one"]
-
-
-def test_a_damaged_deals_table_is_still_reported(tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    Store(path).add_deal("One")
-    raw = path.read_bytes()
-    damaged = raw.replace(b'"name":"One"', b'"name":"One', 1)
-    path.write_bytes(damaged)
-    with pytest.raises(DatabaseError, match="not valid JSON"):
-        Store(path).listing()
-    assert path.read_bytes() == damaged
+    assert sorted(d["id"] for d in data["interviews"].values()) == [
+        "acme-renewal#1", "globex-pilot#1"]
+    assert set(data["meta"]["1"]) == {"schema_version"}
+    assert Store(path).interviews("globex-pilot") == [globex]
 
 
 def test_deals_inserted_in_bulk_join_the_interviews_already_stored(tmp_path: Path) -> None:
     from qualicoach.domain.deal import Deal
-    from qualicoach.domain.interview import Interview
 
     path = tmp_path / "q.json"
     store = Store(path, clock=Clock())
@@ -422,103 +404,12 @@ def test_deals_inserted_in_bulk_join_the_interviews_already_stored(tmp_path: Pat
     assert fresh.counts() == (2, 3)
 
 
-def test_an_index_moved_away_keeps_its_shards_and_the_new_database_owns_none_of_them(
-        tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    old = Store(path)
-    old.add_deal("One")
-    old.start_interview("one", {"bant": "1.0"})
-    old.fold_journal()
-    old.save_assessments({"one": (1, {"basis": "1:x", "risk": 40})})
-    moved = tmp_path / "kept.json"
-    path.rename(moved)  # "move qualicoach.json away to start afresh"
-    fresh = Store(path)
-    fresh.add_deal("One")
-    fresh.start_interview("one", {"bant": "1.0"})
-    assert [i.assessment for i in fresh.listing()] == [None]  # not the old database's
-    # The old index, moved back beside its folder, still has every interview.
-    moved.rename(tmp_path / "back.json")
-    (tmp_path / "back.json.d").symlink_to(tmp_path / "q.json.d")
-    assert [i.id for i in Store(tmp_path / "back.json").interviews("one")] == ["one#1"]
-
-
-def test_a_deal_edited_in_place_is_refused_by_a_write_after_a_read(tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    store = Store(path)
-    store.add_deal("One")
-    store.add_deal("Two")
-    raw = path.read_bytes()
-    cut = raw.rfind(b'"crm_id":""')  # deal two's; a later "created" wins
-    damaged = raw[:cut] + b'"crm_id":"","created":"x"' + raw[cut + len(b'"crm_id":""'):]
-    path.write_bytes(damaged)
-    fresh = Store(path)
-    assert fresh.deal("one").name == "One"  # a read first: the write reuses what it read
-    with pytest.raises(DatabaseError, match="deal 'two' cannot be read"):
-        fresh.archive_deal("one")  # builds deal one alone
-    assert path.read_bytes() == damaged
-
-
-# --- an interview's start goes to the journal, like its answers (issue 16) --------------------
-
-def _one_deal_started(path: Path) -> tuple[Store, Interview]:
-    """A database at ``path`` with deal "one" and its first interview started."""
-    store = Store(path)
-    store.add_deal("One")
-    return store, store.start_interview("one", {"bant": "1.0"})
-
-
-def test_starting_an_interview_leaves_the_index_as_it_was(tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    store = Store(path)
-    store.add_deal("One")
-    before = path.read_bytes()
-    interview = store.start_interview("one", {"bant": "1.0"})
-    assert path.read_bytes() == before
-    assert Store(path).interviews("one") == [interview]
-
-
 def test_interviews_started_one_after_another_are_numbered_in_turn(tmp_path: Path) -> None:
     path = tmp_path / "q.json"
     Store(path).add_deal("One")
     started = [Store(path).start_interview("one", {"bant": "1.0"}).id for _ in range(3)]
     assert started == ["one#1", "one#2", "one#3"]
     assert [i.id for i in Store(path).interviews("one")] == started
-
-
-def test_a_journalled_start_and_its_answers_are_folded_in_by_the_next_write(
-        tmp_path: Path) -> None:
-    from qualicoach.domain.answer import Answer
-
-    path = tmp_path / "q.json"
-    store, interview = _one_deal_started(path)
-    store.record_answer(interview.id, "bant.budget", Answer("unknown"))
-    store.end_interview(interview.id, "finished")  # a full write
-    assert not store.journal.path.exists()
-    [kept] = read_shard(shard_file(path, "one"))["interviews"].values()
-    assert (kept["id"], kept["status"], list(kept["answers"])) == (
-        "one#1", "finished", ["bant.budget"])
-
-
-def test_a_start_already_in_the_database_is_set_aside_not_applied_twice(
-        tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    store, _ = _one_deal_started(path)
-    token, *lines = store.journal.path.read_bytes().splitlines()
-    store.journal.path.write_bytes(b"\n".join([token, *lines, lines[0]]) + b"\n")
-    warnings: list[str] = []
-    fresh = Store(path, warn=warnings.append)
-    assert [i.id for i in fresh.interviews("one")] == ["one#1"]
-    assert warnings and "already in the database" in warnings[0]
-
-
-def test_a_journal_left_beside_a_new_database_does_not_start_its_interviews(
-        tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    _one_deal_started(path)
-    path.rename(tmp_path / "kept.json")  # moved away mid-interview, journal left behind
-    fresh = Store(path, warn=lambda message: None)
-    fresh.add_deal("One")
-    assert Store(path, warn=lambda message: None).interviews("one") == []
 
 
 def test_a_deal_named_by_the_start_of_its_name_still_starts_an_interview(
@@ -528,20 +419,14 @@ def test_a_deal_named_by_the_start_of_its_name_still_starts_an_interview(
     assert Store(path).start_interview("umbr", {"bant": "1.0"}).id == "umbrella-renewal#1"
 
 
-def test_an_older_file_is_brought_up_to_date_by_an_interview_start(tmp_path: Path) -> None:
+def test_an_interview_started_with_answers_is_one_write(tmp_path: Path) -> None:
+    from qualicoach.domain.answer import Answer
+
     path = tmp_path / "q.json"
-    path.write_bytes((DATA / "databases" / "v1_one_file.json").read_bytes())
     store = Store(path)
-    deal = store.deals()[0]
-    interview = store.start_interview(deal.id, {"bant": "1.0"})
-    assert json.loads(path.read_text())["meta"]["1"]["schema_version"] == SCHEMA_VERSION
-    assert interview in Store(path).interviews(deal.id)
-
-
-def test_folding_the_journal_writes_its_entries_and_removes_it(tmp_path: Path) -> None:
-    path = tmp_path / "q.json"
-    store, _ = _one_deal_started(path)
-    store.fold_journal()
-    assert not store.journal.path.exists()
-    assert [d["id"] for d in read_shard(shard_file(path, "one"))["interviews"].values()] == [
-        "one#1"]
+    store.add_deal("One")
+    before = path.read_bytes()
+    store.start_interview("one", {"bant": "1.0"}, {"bant.budget": Answer("unknown")})
+    assert store.backup_path.read_bytes() == before
+    [interview] = Store(path).interviews("one")
+    assert list(interview.answers) == ["bant.budget"]

@@ -30,9 +30,9 @@ def deal_ids(ctx: typer.Context, incomplete: str) -> Completion:
     from qualicoach.storage.store import Store
 
     def find() -> Completion:
-        listing = Store(locations(ctx).database).listing(include_archived=True)
-        return sorted((str(d.fields["id"]), str(d.fields.get("name", ""))) for d in listing
-                      if str(d.fields.get("id", "")).startswith(incomplete))
+        records = Store(locations(ctx).database).records(include_archived=True)
+        return sorted((str(d["id"]), str(d.get("name", ""))) for d, _ in records
+                      if str(d.get("id", "")).startswith(incomplete))
 
     return _quietly(find)
 
@@ -52,8 +52,8 @@ def tags(ctx: typer.Context, incomplete: str) -> Completion:
     from qualicoach.storage.store import Store
 
     def find() -> Completion:
-        listing = Store(locations(ctx).database).listing(include_archived=True)
-        used = {str(t) for d in listing for t in d.fields.get("tags") or ()}
+        records = Store(locations(ctx).database).records(include_archived=True)
+        used = {str(t) for d, _ in records for t in d.get("tags") or ()}
         return [(t, "") for t in sorted(used) if t.startswith(incomplete)]
 
     return _quietly(find)

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from qualicoach.coaching.prompts import Prompter
     from qualicoach.config.locations import Locations
     from qualicoach.config.settings import Settings
+    from qualicoach.domain.clock import Clock
     from qualicoach.frameworks.catalog import Catalog
+    from qualicoach.storage.cache import AssessmentCache
     from qualicoach.storage.store import Store
     from qualicoach.yamlio.cache import ParsedCache
 
@@ -44,14 +46,16 @@ class RunOptions:
 
     ``db`` and ``frameworks_dirs`` hold only what was given on the command line (the
     environment and platform defaults are resolved in ``locations``). ``prompter`` and
-    ``is_terminal`` are the terminal seams: None means the real terminal; a caller such as
-    a test passes its own with ``obj=RunOptions(...)``.
+    ``is_terminal`` are the terminal seams, ``clock`` the time's: None means the real one; a
+    caller such as a test passes its own with ``obj=RunOptions(...)``.
     """
 
     db: Path | None = None
     frameworks_dirs: tuple[Path, ...] = ()
     prompter: Prompter | None = None
     is_terminal: Callable[[], bool] | None = None
+    # The time a run stamps changes with and judges deals at (None: the real clock).
+    clock: Clock | None = None
     _locations: Locations | None = field(default=None, init=False, repr=False)
     _parsed: ParsedCache | None = field(default=None, init=False, repr=False)
 
@@ -99,12 +103,15 @@ def explicit_database(ctx: typer.Context) -> Path | None:
     return run_options(ctx).db
 
 
-def open_store(path: Path) -> Store:
-    """The store of the database at ``path``, warning on stderr about what it sets aside."""
+def open_store(ctx: typer.Context, path: Path | None = None) -> Store:
+    """The store of the run's database (or the one at ``path``), on the run's clock."""
+    from qualicoach.domain.clock import utc_now
     from qualicoach.render.console import stderr_line
     from qualicoach.storage.store import Store
 
-    return Store(path, warn=lambda message: stderr_line(f"warning: {message}"))
+    return Store(locations(ctx).database if path is None else path,
+                 clock=run_options(ctx).clock or utc_now,
+                 warn=lambda message: stderr_line(f"warning: {message}"))
 
 
 def require_database(ctx: typer.Context) -> None:
@@ -153,7 +160,14 @@ def open_workspace(ctx: typer.Context, *, read: bool = False,
     if read:
         require_database(ctx)
     settings, catalog = load_rules(ctx)
-    return open_store(locations(ctx).database), settings, catalog
+    return open_store(ctx), settings, catalog
+
+
+def assessment_cache(ctx: typer.Context, store: Store) -> AssessmentCache:
+    """The cache of the run's assessments of ``store``'s deals, in the cache folder."""
+    from qualicoach.storage.cache import AssessmentCache
+
+    return AssessmentCache.of(locations(ctx).cache_dir, store.path)
 
 
 def prompter(ctx: typer.Context) -> Prompter:

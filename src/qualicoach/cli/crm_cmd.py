@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qualicoach.cli.context import locations, open_store, open_workspace
+from qualicoach.cli.context import assessment_cache, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -60,7 +60,7 @@ def import_deals(
     if strict and parsed.problems:
         stderr_line(f"nothing imported: {len(parsed.problems)} bad row(s) and --strict")
         raise typer.Exit(int(ExitCode.INVALID_DATA))
-    store = open_store(locations(ctx).database)
+    store = open_store(ctx)
     rows = [d.fields for d in parsed.deals]
     plan = plan_import(store, rows) if dry_run else import_rows(store, rows)
     verb = "would import" if dry_run else "imported"
@@ -121,7 +121,8 @@ def export_deals(
     from qualicoach.render.export import records_csv, records_json
 
     store, settings, catalog = open_workspace(ctx, read=True)
-    records = export_records(store, catalog, settings, store.clock(), archived)
+    records = export_records(store, catalog, settings, store.clock(), archived,
+                             cache=assessment_cache(ctx, store))
     buffer = io.StringIO()
     if format is ExportFormat.json:
         buffer.write(records_json(records))

@@ -7,7 +7,7 @@ import typer
 
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
-from qualicoach.cli.context import TextOrJson, locations, open_store, require_database
+from qualicoach.cli.context import TextOrJson, open_store, require_database
 from qualicoach.domain.vocabulary import CLOSED_STAGES, ROLES, STAGES
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ DealRef = Annotated[str, typer.Argument(help="Deal id, or an unambiguous start o
 
 def store(ctx: typer.Context) -> "Store":
     """The store of this run's database."""
-    return open_store(locations(ctx).database)
+    return open_store(ctx)
 
 
 Account = Annotated[str | None, typer.Option(help="The customer's company.")]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualicoach.cli import completion
-from qualicoach.cli.context import open_workspace
+from qualicoach.cli.context import assessment_cache, open_workspace
 from qualicoach.domain.vocabulary import STAGES
 
 if TYPE_CHECKING:
@@ -86,7 +86,8 @@ def deals(
         owner=owner, account=account, tags=tuple(tag or ()), closing_within=closing_within,
         stale=stale)
     rows = sort_rows(select(pipeline(store, catalog, settings, now, include_archived=archived,
-                                     at_risk_only=at_risk), filters, now.date()),
+                                     at_risk_only=at_risk, cache=assessment_cache(ctx, store)),
+                            filters, now.date()),
                      next(k for k in SORT_KEYS if k == sort.value))
     shown = rows
     if limit is not None:

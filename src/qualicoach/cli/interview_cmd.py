@@ -71,8 +71,6 @@ def interview(
     try:
         the_deal = (find_or_create(store, deal, prompter, stderr_line) if deal
                     else pick_deal(store, prompter, stderr_line))
-        # Read once, before the start: the start's journal entry makes the next read of a
-        # team's index a whole one, and the first question would wait for it.
         earlier = store.interviews(the_deal.id)
         if resume:
             session, frameworks = _resumable(catalog, the_deal, earlier)
@@ -213,8 +211,8 @@ def _from_file(store: "Store", catalog: "Catalog", deal_ref: str | None, path: P
         raise UsageError("--answers needs the DEAL it answers for")
     deal = store.deal(deal_ref)
     frameworks, answers = load_answers_file(path, catalog, store.clock())
-    session = store.start_interview(deal.id, {f.id: f.version for f in frameworks})
-    store.record_answers(session.id, answers)
+    # One write: answers a full disk refuses leave no empty interview behind.
+    session = store.start_interview(deal.id, {f.id: f.version for f in frameworks}, answers)
     store.end_interview(session.id, "finished")
     make_console().print(summary(build_report(store, catalog, deal.id, settings),
                                  len(answers), 0), crop=False)

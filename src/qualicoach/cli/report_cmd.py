@@ -10,6 +10,7 @@ import typer
 from qualicoach.cli import completion
 from qualicoach.cli.context import (
     TextOrJson,
+    assessment_cache,
     explicit_database,
     load_rules,
     locations,
@@ -221,13 +222,13 @@ def _demo(ctx: typer.Context, path: Path, deals: int, seed: int) -> None:
     from qualicoach.render.pipeline import table_text
     from qualicoach.render.report.text import report_renderable
 
-    store = open_store(path)
+    store = open_store(ctx, path)
     if store.counts()[0] and not store.is_sample():
         raise InvalidValueError(f"{path} holds real deals; the demo fills only a new or a sample "
                                 "database (give another --db)")
-    for leftover in (path, store.journal.path, store.backup_path):
+    for leftover in (path, store.backup_path):
         leftover.unlink(missing_ok=True)
-    store = open_store(path)
+    store = open_store(ctx, path)
     settings, catalog = load_rules(ctx)
     frameworks = [catalog.get(f) for f in ("bant", "meddic", "alignment")
                   if f in catalog.entries]
@@ -238,7 +239,7 @@ def _demo(ctx: typer.Context, path: Path, deals: int, seed: int) -> None:
         store.insert_deals(((g.deal, g.interviews)
                             for g in sample_deals(deals, frameworks, now, seed)), sample=True)
     with console.status("Scoring them..."):
-        rows = pipeline(store, catalog, settings, now)
+        rows = pipeline(store, catalog, settings, now, cache=assessment_cache(ctx, store))
     at_risk = sort_rows([r for r in rows if r.at_risk], "risk")
     out = make_console()
     from qualicoach.coaching.pipeline import figures

@@ -1,11 +1,13 @@
-"""The pipeline: every deal with its fit, readiness and risk, fast enough for a prompt hook.
+"""The pipeline: every deal with its fit, readiness and risk.
 
-Scoring 10,000 deals on every listing would cost far more than reading the file, so each
-deal keeps its last assessment with the basis it was made on: the deal's revision (the store
-bumps it on every change to the deal or its interviews), a fingerprint of the scoring rules'
-version, the frameworks and the settings, and the moment an answer turns stale. A listing
-reuses every assessment whose basis still holds, rescores the rest and stores them for next
-time.
+Scoring every deal on every listing costs far more than reading the file, so each
+assessment is kept in a cache (``storage.cache``) under a key made of everything it was
+computed from: the deal's record and its interviews as the file holds them, the frameworks
+and settings in effect, and a fingerprint of the scoring code itself. It is reused only
+inside the span of time it was made for (from the last moment before it at which time alone
+would have changed it, to the next one), so a clock set back or moved on rescores it.
+Nothing in the file counts revisions: a hand edit, a restored backup or a deal removed and
+added again changes the key.
 """
 
 from __future__ import annotations
@@ -14,18 +16,23 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
+
+import orjson
 
 from qualicoach.coaching import rules
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.interview import Interview
 from qualicoach.frameworks.catalog import Catalog
-from qualicoach.storage.database import Shortlist
+from qualicoach.storage.cache import AssessmentCache
+from qualicoach.storage.codec import deal_from_doc, interview_from_doc
 from qualicoach.storage.store import Store
 
 if TYPE_CHECKING:
-    # The scoring code is imported only to rescore: a listing whose stored assessments
+    # The scoring code is imported only to rescore: a listing whose cached assessments
     # hold does not load it.
     from qualicoach.coaching.risk import Assessment, Quadrant
 
@@ -94,112 +101,92 @@ def row_data(row: Row) -> dict[str, Any]:
     return data
 
 
+# The packages whose code decides an assessment: any change to them (an upgrade, a fix,
+# a local edit) makes a new fingerprint, so no assessment made by other code is reused.
+_SCORING_PACKAGES = ("coaching", "config", "domain", "frameworks", "storage", "yamlio")
+
+
+@cache
+def rules_fingerprint() -> str:
+    """A digest of the source of every module that scoring runs, derived from the code
+    itself: nobody has to remember to bump a number when the rules change."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for package in _SCORING_PACKAGES:
+        for source in sorted((root / package).glob("*.py")):
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
 def fingerprint(catalog: Catalog, settings: Settings) -> str:
-    """What every assessment depends on besides the deal: the scoring rules' version,
-    frameworks and settings."""
-    # Read at call time, not imported by name, so the current rules always count.
-    text = repr((rules.RULES_VERSION, sorted((fw.id, repr(fw)) for fw in catalog.frameworks()),
+    """What every assessment depends on besides the deal and the moment: the scoring
+    code, the frameworks and the settings."""
+    text = repr((rules_fingerprint(), sorted((fw.id, repr(fw)) for fw in catalog.frameworks()),
                  settings))
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def content_key(deal: Mapping[str, Any], interviews: Sequence[Mapping[str, Any]],
+                context: str) -> str:
+    """The cache key of a deal's assessment: its record and interviews as stored, in a
+    canonical form (a reformatted file keeps its keys), and ``context``."""
+    canonical = orjson.dumps([context, deal, interviews], option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
 
 
 def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
              include_archived: bool = False,
              interviews: Mapping[str, list[Interview]] | None = None,
-             at_risk_only: bool = False) -> list[Row]:
-    """Every deal with its assessment; rescoring only what changed, and saving that.
+             at_risk_only: bool = False, cache: AssessmentCache | None = None) -> list[Row]:
+    """Every deal with its assessment, taken from ``cache`` where it holds.
 
-    ``interviews`` (by deal id) saves reading them again when the caller has them.
-    ``at_risk_only``: only the deals at risk are wanted. When every stored assessment
-    holds, a team's listing then reads only their records (``Store.quick_listing``).
+    ``interviews`` (by deal id) saves parsing them again when the caller has them.
+    ``at_risk_only``: only the deals at risk are wanted.
     """
-    basis = fingerprint(catalog, settings)
-
-    def holds(revision: int, stored: Mapping[str, Any] | None) -> bool:
-        return stored is not None and _holds(revision, stored.get("basis"),
-                                             stored.get("valid_until"), basis, now)
-
-    if at_risk_only and not include_archived and interviews is None:
-        quick = store.quick_listing(lambda summary: _all_hold(summary, basis, now))
-        if quick is not None:
-            return [_row(item.fields, item.assessment or {}) for item in quick]
-    listing = store.read_listing(include_archived)
-    outdated = [item for item in listing.deals if not holds(item.revision, item.assessment)]
-    fresh: dict[str, tuple[int, dict[str, Any]]] = {}
-    if outdated:
-        by_id = {item.fields["id"]: item for item in outdated}
-        # Shard by shard, so rescoring a whole team holds one shard's interviews at a time.
-        batches = ([(list(by_id), interviews)] if interviews is not None
-                   else store.interviews_by_deal_in_batches(by_id))
-        for ids, grouped in batches:
-            for deal_id in ids:
-                item = by_id[deal_id]
-                deal = store.parse_deal(item.fields)
-                fresh[deal.id] = (item.revision, stored_assessment(
-                    deal, list(grouped.get(deal.id, [])), catalog, settings, now,
-                    f"{item.revision}:{basis}"))
-    if fresh or listing.resave:
-        # Every deal's, not only the new ones: the file then covers this index whole, and
-        # the next listing of a team can trust it without reading every deal.
-        saved = {item.fields["id"]: fresh.get(item.fields["id"],
-                                              (item.revision, item.assessment or {}))
-                 for item in listing.deals}
-        store.save_assessments(saved, Shortlist(lambda stored: bool(stored.get("at_risk")),
-                                                _summary(saved.values(), basis)))
+    context = fingerprint(catalog, settings)
+    kept = cache.load() if cache is not None else {}
+    entries: dict[str, dict[str, Any]] = {}
     rows = []
-    for item in listing.deals:
-        stored = fresh[item.fields["id"]][1] if item.fields["id"] in fresh else item.assessment
-        row = _row(item.fields, stored or {})
+    for deal_doc, interview_docs in store.records(include_archived):
+        key = content_key(deal_doc, interview_docs, context)
+        assessment = kept.get(key)
+        if assessment is None or not _holds(assessment, now):
+            deal = deal_from_doc(deal_doc, store.path)
+            its = (interviews[deal.id] if interviews is not None and deal.id in interviews
+                   else sorted((interview_from_doc(d, store.path) for d in interview_docs),
+                               key=lambda i: i.started))
+            assessment = assess_for_listing(deal, its, catalog, settings, now)
+        entries[key] = assessment
+        row = _row(deal_doc, assessment)
         if row.at_risk or not at_risk_only:
             rows.append(row)
+    if cache is not None and entries.keys() != kept.keys():
+        cache.save(entries)
     return rows
 
 
-def _summary(saved: Iterable[tuple[int, Mapping[str, Any]]], basis: str) -> dict[str, Any]:
-    """What every assessment of ``saved`` holds on: ``basis``, until the earliest moment
-    one of them changes with time alone. Each was just found to hold on ``basis`` (so its
-    moment parses) or was just made on it.
-
-    A quick listing of the deals at risk trusts their shortlist while this holds: until
-    then no other deal's assessment can have changed either, and become at risk.
-    """
-    moments = [datetime.fromisoformat(until) for _, stored in saved
-               if (until := stored.get("valid_until")) is not None]
-    return {"basis": basis, "valid_until": min(moments).isoformat() if moments else None}
-
-
-def _all_hold(summary: Any, basis: str, now: datetime) -> bool:
-    """Whether the assessments ``summary`` (from ``_summary``) describes all still hold."""
-    return (isinstance(summary, dict) and summary.get("basis") == basis
-            and _before(now, summary.get("valid_until")))
-
-
-def _holds(revision: int, made_on: Any, until: Any, basis: str, now: datetime) -> bool:
-    """Whether an assessment made on ``made_on`` (its stored basis) and valid until
-    ``until`` still holds for the deal at ``revision``."""
-    return made_on == f"{revision}:{basis}" and _before(now, until)
-
-
-def _before(now: datetime, until: Any) -> bool:
-    """Whether ``now`` is before ``until`` (a stored moment; None for never)."""
-    if not isinstance(until, str):
-        return until is None
+def _holds(assessment: Mapping[str, Any], now: datetime) -> bool:
+    """Whether ``now`` lies inside the span of time a cached assessment was made for."""
     try:
-        return now < datetime.fromisoformat(until)
-    except (ValueError, TypeError):  # not a date, or without a time zone: made again
+        start, end = assessment["valid_from"], assessment["valid_until"]
+        return ((start is None or datetime.fromisoformat(start) < now)
+                and (end is None or now < datetime.fromisoformat(end)))
+    except (KeyError, TypeError, ValueError):  # damaged, or naive moments: made again
         return False
 
 
-def stored_assessment(deal: Deal, interviews: list[Interview], catalog: Catalog,
-                      settings: Settings, now: datetime, basis: str) -> dict[str, Any]:
-    """A deal's assessment as kept in the database, with the basis it holds on."""
+def assess_for_listing(deal: Deal, interviews: list[Interview], catalog: Catalog,
+                       settings: Settings, now: datetime) -> dict[str, Any]:
+    """A deal's assessment as a listing shows it and the cache keeps it, with the span
+    of time it holds for."""
     from qualicoach.coaching.report import assess_interviews, frameworks_of
 
     frameworks, _ = frameworks_of(interviews, catalog)
     assessment = assess_interviews(deal, interviews, frameworks, now, settings)[3]
+    valid_from, valid_until = _span(deal, assessment, now, settings)
     return {
-        "basis": basis,
-        "valid_until": _valid_until(deal, assessment, now, settings),
+        "id": deal.id, "valid_from": valid_from, "valid_until": valid_until,
         "last_interview": interviews[-1].started.isoformat() if interviews else None,
         "fit": assessment.fit, "readiness": assessment.readiness, "risk": assessment.risk,
         "at_risk": assessment.at_risk, "verdict": assessment.verdict,
@@ -209,12 +196,17 @@ def stored_assessment(deal: Deal, interviews: list[Interview], catalog: Catalog,
     }
 
 
-def _valid_until(deal: Deal, assessment: Assessment, now: datetime,
-                 settings: Settings) -> str | None:
-    """The next moment the assessment changes with time alone: an answer turns stale, the
-    close date nears or passes (near it, the headline counts the days left, so every day),
-    the deal has been too long in its stage or open too long."""
+def _span(deal: Deal, assessment: Assessment, now: datetime,
+          settings: Settings) -> tuple[str | None, str | None]:
+    """The span of time around ``now`` in which the assessment cannot change with time
+    alone: between the moments, before and after ``now``, at which an answer turns stale,
+    the close date nears or passes (near it, the headline counts the days left, so every
+    midnight), the deal has been too long in its stage (its reason counts the days in
+    steps of 30) or open too long. A moment at ``now`` itself leaves no span at all."""
     from qualicoach.coaching.risk import SAY_DAYS_LEFT_WITHIN
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), now.tzinfo)
 
     limit = timedelta(days=settings.stale_after_days)
     moments = [
@@ -224,23 +216,24 @@ def _valid_until(deal: Deal, assessment: Assessment, now: datetime,
     ]
     if not deal.is_closed:
         if deal.close_date is not None:
-            close = datetime.combine(deal.close_date, datetime.min.time(), now.tzinfo)
+            close = midnight(deal.close_date)
             for days in (settings.urgency_days_soon, settings.urgency_days_now, -1):
                 moments.append(close - timedelta(days=days))
-            if 0 <= (deal.close_date - now.date()).days <= SAY_DAYS_LEFT_WITHIN:
-                # Days are counted in the clock's dates: the count changes at its midnight.
-                moments.append(datetime.combine(now.date() + timedelta(days=1),
-                                                datetime.min.time(), now.tzinfo))
+            if 0 <= (deal.close_date - now.date()).days <= SAY_DAYS_LEFT_WITHIN + 1:
+                # Days are counted in the clock's dates: the count changes at midnight.
+                moments += [midnight(now.date()), midnight(now.date() + timedelta(days=1))]
         since = deal.stage_since()
-        moments.append(since + timedelta(days=settings.stuck_after_days + 1))
-        moments += [since + timedelta(days=settings.stuck_after_days + 30 * n)
-                    for n in range(1, 6)]
+        stuck = settings.stuck_after_days
+        moments.append(since + timedelta(days=stuck + 1))
+        step = max(0, ((now - since).days - stuck) // 30)
+        moments += [since + timedelta(days=stuck + 30 * n) for n in (step, step + 1) if n]
         moments.append(deal.created + timedelta(days=settings.long_cycle_days + 1))
-    # A moment at ``now`` itself counts: scoring compares strictly (an answer is stale
-    # once older than the limit), so the assessment changes right after it. A demo's deals
-    # are interviewed whole days before the demo is made, at that very moment.
-    future = [m for m in moments if m >= now]
-    return min(future).isoformat() if future else None
+    if now in moments:
+        return now.isoformat(), now.isoformat()
+    before = [m for m in moments if m < now]
+    after = [m for m in moments if m > now]
+    return (max(before).isoformat() if before else None,
+            min(after).isoformat() if after else None)
 
 
 def _row(fields: Mapping[str, Any], stored: Mapping[str, Any]) -> Row:

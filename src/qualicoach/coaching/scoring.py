@@ -1,7 +1,7 @@
-"""Scoring, as pure functions: how good each answer is (issue 5 builds the report on this).
+"""Scoring, as pure functions: how good each answer is (the report is built on this).
 
-See docs/frameworks.md ("Answer types and how they score"). A change to how any answer
-scores must bump ``rules.RULES_VERSION``, so stored assessments are recomputed.
+See docs/frameworks.md ("Answer types and how they score"). Cached assessments are keyed
+by a fingerprint of this code (``pipeline.rules_fingerprint``): a change here rescores them.
 """
 
 from __future__ import annotations

@@ -1,17 +1,18 @@
-"""Deals in the database: add, change, archive, remove, and many at once."""
+"""Deals in the database: read, add, change, archive, remove, and many at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
-from tinydb import Query
+from tinydb import Query, TinyDB
 
 from qualicoach.domain.deal import Contact, Deal, check_deal_fields, resolve_deal, slugify
 from qualicoach.domain.interview import Interview
 from qualicoach.errors import InvalidValueError, NotFoundError
 from qualicoach.storage.codec import deal_from_doc, deal_to_doc, interview_to_doc
-from qualicoach.storage.database import Database
+from qualicoach.storage.database import Database, by_id
 
 
 class DealChanges(Protocol):
@@ -32,28 +33,21 @@ class DealStore(Database):
 
     def deals(self, include_archived: bool = False) -> list[Deal]:
         """Every deal, oldest first; archived ones only when asked for."""
-        table = self.snapshot().table("deals")
-        deals = [deal_from_doc(doc, self.path) for doc in table.all()]
+        deals = [deal_from_doc(doc, self.path) for doc in self.table("deals").all()]
         return [d for d in deals if include_archived or not d.archived]
 
     def deal(self, ref: str) -> Deal:
         """The deal that ``ref`` names: its id, or an unambiguous name or id prefix."""
-        wanted = ref.strip()
-        record = self.deal_record(wanted)
-        if record is not None:
-            return deal_from_doc(record, self.path)
-        docs = self._read().index.get("deals", {})
-        # An exact id names one deal: build that one, not the whole team's.
-        exact = [doc for doc in docs.values() if doc.get("id") == wanted]
-        if len(exact) == 1:
-            return deal_from_doc(exact[0], self.path)
+        doc = by_id(self.table("deals"), ref.strip())
+        if doc is not None:
+            return deal_from_doc(doc, self.path)
         return resolve_deal(self.deals(include_archived=True), ref)
 
     def add_deal(self, name: str, **fields: Any) -> Deal:
         """Create a deal with a new short id and return it."""
         check_deal_fields(fields)
-        with self.transaction() as txn:
-            table = txn.table("deals")
+        with self.transaction() as db:
+            table = db.table("deals")
             taken = {doc.get("id") for doc in table.all()}
             base = slugify(name)
             deal_id, n = base, 1
@@ -70,7 +64,8 @@ class DealStore(Database):
         """Change a deal's fields; changes to amount, stage and close date are recorded.
 
         Tags are added and removed against the deal as stored, inside the transaction, so
-        two people tagging at once both keep their tags.
+        two people tagging at once both keep their tags. A change to what the deal already
+        holds writes nothing and returns the deal as it was.
         """
         check_deal_fields(changes)
 
@@ -89,12 +84,11 @@ class DealStore(Database):
                                                                 self.clock()))
 
     def remove_deal(self, ref: str) -> Deal:
-        """Delete a deal for good."""
-        with self.transaction() as txn:
-            table = txn.table("deals")
-            deal = resolve_deal([deal_from_doc(d, self.path) for d in table.all()], ref)
-            table.remove(Query().id == deal.id)
-            txn.interviews(deal.id).remove(Query().deal == deal.id)
+        """Delete a deal and its interviews for good."""
+        with self.transaction() as db:
+            deal = self._resolve(db, ref)
+            db.table("deals").remove(Query().id == deal.id)
+            db.table("interviews").remove(Query().deal == deal.id)
         return deal
 
     def add_contact(self, ref: str, contact: Contact) -> Deal:
@@ -130,71 +124,67 @@ class DealStore(Database):
 
     def insert_deals(self, items: Iterable[tuple[Deal, Sequence[Interview]]],
                      sample: bool = False, more: Sequence[Interview] = ()) -> int:
-        """Add deals, each with its interviews, in one write, taking them one at a time
-        (a generator of 10,000 sample deals is never held whole); returns how many.
+        """Add deals, each with its interviews, in one write; returns how many.
 
         Deal ids must be new. ``sample`` marks the database as sample data, which
         ``qualicoach demo`` may replace. ``more`` are interviews of deals already there.
         """
-        with self.transaction() as txn:
-            table = txn.table("deals")
+        with self.transaction() as db:
+            table = db.table("deals")
             taken = {doc.get("id") for doc in table.all()}
-            docs = []
-            clashes = []
-            for deal, interviews in items:
+            deals, interviews, clashes = [], [], []
+            for deal, its_interviews in items:
                 if deal.id in taken:
                     clashes.append(deal.id)
                     continue
                 taken.add(deal.id)
-                docs.append(deal_to_doc(deal))
-                for interview in interviews:
-                    txn.stream(interview.deal_id).append(interview_to_doc(interview))
-            for interview in more:
-                txn.stream(interview.deal_id).append(interview_to_doc(interview))
+                deals.append(deal_to_doc(deal))
+                interviews += [interview_to_doc(i) for i in its_interviews]
             if clashes:
                 raise InvalidValueError(f"deal ids already used: {', '.join(clashes[:5])}")
-            table.insert_multiple(docs)
+            table.insert_multiple(deals)
+            db.table("interviews").insert_multiple(
+                [*interviews, *(interview_to_doc(i) for i in more)])
             if sample:
-                txn.table("meta").update({"sample": True}, doc_ids=[1])
-        return len(docs)
+                db.table("meta").update({"sample": True}, doc_ids=[1])
+        return len(deals)
 
     def apply_deal_changes(self, plan: Callable[[list[Deal]], P]) -> P:
         """In one transaction: read every deal, ask ``plan`` what to create and change,
-        write both (a changed deal's revision goes up), and return the plan."""
-        with self.transaction() as txn:
-            table = txn.table("deals")
+        write both, and return the plan. A plan that changes nothing writes nothing."""
+        with self.transaction() as db:
+            table = db.table("deals")
             docs = {d["id"]: d for d in table.all()}
             changes = plan([deal_from_doc(d, self.path) for d in docs.values()])
-            changed = {deal.id: {**deal_to_doc(deal),
-                                 "revision": docs[deal.id].get("revision", 0) + 1}
-                       for deal in changes.updated}
-
-            def apply(doc: MutableMapping[str, Any]) -> None:
-                doc.update(changed[doc["id"]])
-
-            if changed:
-                table.update(apply, doc_ids=[docs[i].doc_id for i in changed])
-            table.insert_multiple(deal_to_doc(d) for d in changes.created)
+            for deal in changes.updated:
+                table.update(deal_to_doc(deal), doc_ids=[docs[deal.id].doc_id])
+            if changes.created:
+                table.insert_multiple(deal_to_doc(d) for d in changes.created)
         return changes
 
     def is_sample(self) -> bool:
         """True for a database ``qualicoach demo`` filled."""
-        meta = self.snapshot().table("meta").get(doc_id=1)
+        meta = self.table("meta").get(doc_id=1)
         return bool(meta and meta.get("sample"))
 
     def counts(self) -> tuple[int, int]:
         """How many deals the database holds, and how many interviews of them."""
-        deals = self.snapshot().table("deals")
-        ids = [doc.get("id", "") for doc in deals.all()]
-        # Shard by shard, none kept: counting a team's interviews holds one shard at a time.
-        return len(ids), sum(len(docs) for _, docs in self.interview_batches(ids))
+        data = self.data()
+        return len(data.get("deals", {})), len(data.get("interviews", {}))
+
+    def _resolve(self, db: TinyDB, ref: str) -> Deal:
+        """The deal ``ref`` names, as the transaction's data holds it."""
+        doc = by_id(db.table("deals"), ref.strip())
+        if doc is not None:
+            return deal_from_doc(doc, self.path)
+        return resolve_deal([deal_from_doc(d, self.path) for d in db.table("deals").all()],
+                            ref)
 
     def _update(self, ref: str, change: Callable[[Deal], Deal]) -> Deal:
-        with self.transaction() as txn:
-            table = txn.table("deals")
-            docs = {d["id"]: d for d in table.all()}
-            deal = resolve_deal([deal_from_doc(d, self.path) for d in docs.values()], ref)
+        with self.transaction() as db:
+            deal = self._resolve(db, ref)
             updated = change(deal)
-            revision = docs[deal.id].get("revision", 0) + 1
-            table.update({**deal_to_doc(updated), "revision": revision}, Query().id == deal.id)
+            if replace(updated, updated=deal.updated) == deal:
+                return deal  # nothing to record: the file and its backup stay as they are
+            db.table("deals").update(deal_to_doc(updated), Query().id == deal.id)
         return updated

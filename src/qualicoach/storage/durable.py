@@ -139,11 +139,7 @@ def _fsync_folder(folder: Path) -> None:
 def remove_leftovers(path: Path) -> list[Path]:
     """Delete temporary files a killed writer left behind; call while holding the lock."""
     removed = []
-    leftovers = [p for name in (path.name, path.name + ".journal")
-                 for p in path.parent.glob(f".{name}{TMP_MARK}*")]
-    # The folder of interview shards beside the database (storage.layout).
-    leftovers += path.with_name(path.name + ".d").glob(f".*{TMP_MARK}*")
-    for leftover in leftovers:
+    for leftover in path.parent.glob(f".{path.name}{TMP_MARK}*"):
         with contextlib.suppress(OSError):
             leftover.unlink()
             removed.append(leftover)
@@ -171,12 +167,3 @@ def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-def append_durably(path: Path, lines: list[bytes]) -> None:
-    """Append whole lines to ``path`` (created private to its owner), fsynced."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW | BINARY, 0o600)
-    with os.fdopen(fd, "ab") as handle:
-        handle.write(b"".join(line + b"\n" for line in lines))
-        handle.flush()
-        os.fsync(handle.fileno())

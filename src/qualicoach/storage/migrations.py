@@ -1,24 +1,43 @@
 """The schema version of the database, the shape every version must have, and the steps
 that bring an older file up to date.
 
-Version 1 held everything in one file (tables ``meta``, ``deals`` with each deal's stored
-assessment, and ``interviews``). Version 2 is the index and shards of ``storage.layout``:
-``split`` turns the one into the other, and the original file is kept as
-``qualicoach.json.v1.bak`` by the first write.
+- Version 0: a TinyDB file with no schema record (a script using plain TinyDB).
+- Version 1: one file with tables ``meta``, ``deals`` (each with a stored assessment) and
+  ``interviews``.
+- Version 2: an index (``meta`` and ``deals``) with the interviews in zlib-compressed
+  shard files in the folder ``qualicoach.json.d`` and the latest answers in a journal
+  ``qualicoach.json.journal``.
+- Version 3 (this one): version 1's one file again, without stored assessments: whatever
+  a listing keeps to go faster lives in the cache folder, keyed by what it was made from.
+
+Older files are brought up to date in memory when read; the first write keeps the
+original as ``qualicoach.json.vN.bak`` (version 2's shard folder and journal stay where
+they are, untouched) and writes version 3.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from qualicoach.domain.clock import utc_now
 from qualicoach.errors import DatabaseError
-from qualicoach.storage.layout import SHARD_COUNT, Data, Records, new_database_id, shard_of
 
-SCHEMA_VERSION = 2
+# One table of records by TinyDB document id; the whole database, by table name.
+Records = dict[str, dict[str, Any]]
+Data = dict[str, Records]
+
+SCHEMA_VERSION = 3
+
+
+def empty_database() -> Data:
+    """The data of a database with nothing in it yet."""
+    return {"meta": {"1": {"schema_version": SCHEMA_VERSION}}, "deals": {}, "interviews": {}}
 
 
 def schema_version(data: Data, path: Path) -> int:
@@ -26,7 +45,7 @@ def schema_version(data: Data, path: Path) -> int:
     meta = data.get("meta", {})
     record = meta.get("1", {}) if isinstance(meta, dict) else {}
     version = record.get("schema_version", 0) if isinstance(record, dict) else 0
-    if not isinstance(version, int) or version < 0:
+    if type(version) is not int or version < 0:
         raise DatabaseError(f"database {path} is damaged: its schema version is {version!r}")
     if version > SCHEMA_VERSION:
         raise DatabaseError(f"database {path} was written by a newer qualicoach (schema "
@@ -42,69 +61,85 @@ def shape_problem(data: Any) -> str | None:
     for name, table in data.items():
         if not isinstance(table, dict):
             return f"table '{name}' is a JSON {type(table).__name__}, not an object"
-        # One pass over each table: a team's index holds tens of thousands of records.
-        deals, interviews = name == "deals", name == "interviews"
         for doc_id, doc in table.items():
             if not isinstance(doc, dict) or not doc_id.isdigit():
                 return f"record '{doc_id}' of table '{name}' is not a record"
-            if deals:
-                if not isinstance(doc.get("id"), str) or not isinstance(doc.get("name"), str):
-                    return f"deal record {doc_id} has no id or name"
-                revision = doc.get("revision", 0)
-                if type(revision) is not int or revision < 0:
-                    return (f"deal '{doc['id']}' has revision {revision!r}, not a whole "
-                            "number (0 or more)")
-            elif interviews and (not isinstance(doc.get("id"), str)
-                                 or not isinstance(doc.get("deal"), str)):
+            if name == "deals" and (not isinstance(doc.get("id"), str)
+                                    or not isinstance(doc.get("name"), str)):
+                return f"deal record {doc_id} has no id or name"
+            if name == "interviews" and (not isinstance(doc.get("id"), str)
+                                         or not isinstance(doc.get("deal"), str)):
                 return f"interview record {doc_id} has no id or deal"
     return None
 
 
-@dataclass
-class Split:
-    """A version 1 database in the parts of version 2: the index, the shards' records
-    and the stored assessments (deal id -> (revision, assessment))."""
+def migrate(data: Data, version: int, path: Path, now: datetime | None = None) -> Data:
+    """Data of an older schema ``version`` brought up to the current one, in memory.
 
-    index: Data
-    shards: dict[int, Records]
-    assessments: dict[str, tuple[int, dict[str, Any]]]
-
-
-def split(data: Data) -> Split:
-    """A version 1 database (one file) as the parts of version 2."""
-    meta = dict(data.get("meta", {}).get("1", {}))
-    meta.pop("layout", None)
-    meta["schema_version"] = 2
-    meta["shard_count"] = SHARD_COUNT
-    meta["database"] = new_database_id()
-    meta["shards"] = {}
-    deals: Records = {}
-    assessments: dict[str, tuple[int, dict[str, Any]]] = {}
-    for doc_id, doc in data.get("deals", {}).items():
-        stored = doc.pop("assessment", None)
-        if isinstance(stored, dict):
-            assessments[doc["id"]] = (doc.get("revision", 0), stored)
-        deals[doc_id] = doc
-    shards: dict[int, Records] = {}
-    for doc in data.get("interviews", {}).values():
-        records = shards.setdefault(shard_of(doc["deal"]), {})
-        records[str(len(records) + 1)] = doc
-    index: Data = {"meta": {"1": meta}, "deals": deals}
-    # Tables that are not ours stay in the index, as they were.
-    index.update({k: v for k, v in data.items() if k not in ("meta", "deals", "interviews")})
-    return Split(index, shards, assessments)
-
-
-def migrate(data: Data, version: int, now: datetime | None = None) -> Data:
-    """Bring data of a schema version before 1 up to version 1 (one file); ``split``
-    then makes version 2 of it."""
+    ``path`` is the database's: version 2 keeps its interviews in files beside it.
+    """
     if version < 1:
-        # Version 0 is a TinyDB file with no schema record, such as a script using plain
-        # TinyDB writes: deals may lack the bookkeeping fields, which get defaults.
+        # Deals written by plain TinyDB may lack the bookkeeping fields: they get defaults.
         stamp = (now or utc_now()).isoformat()
         for doc in data.get("deals", {}).values():
             for key, default in (("created", stamp), ("updated", stamp), ("history", []),
                                  ("contacts", []), ("tags", []), ("archived", False)):
                 doc.setdefault(key, default)
-        data["meta"] = {"1": {"schema_version": 1}}
+    if version == 2:
+        data["interviews"] = _version_2_interviews(data, path)
+    for doc in data.get("deals", {}).values():
+        # Stored assessments and revision counters: a cache now keeps the one, keyed by
+        # content, which makes the other pointless.
+        doc.pop("assessment", None)
+        doc.pop("revision", None)
+    meta = data.setdefault("meta", {}).setdefault("1", {})
+    for key in ("shards", "shard_count", "database", "deals_digest", "journal_applied",
+                "layout"):
+        meta.pop(key, None)
+    meta["schema_version"] = SCHEMA_VERSION
+    data.setdefault("deals", {})
+    data.setdefault("interviews", {})
     return data
+
+
+def _version_2_interviews(index: Data, path: Path) -> Records:
+    """Every interview of a version 2 database: its shard files, with the answers and
+    starts its journal holds that were not folded in yet."""
+    meta = index.get("meta", {}).get("1", {})
+    folder = path.with_name(path.name + ".d")
+    interviews: dict[str, dict[str, Any]] = {}
+    names = meta.get("shards", {})
+    for name in (names.values() if isinstance(names, dict) else ()):
+        shard = folder / str(name)
+        try:
+            content = orjson.loads(zlib.decompress(shard.read_bytes()))
+            records = content["interviews"]
+            assert isinstance(records, dict)
+        except (OSError, ValueError, KeyError, TypeError, AssertionError, zlib.error) as exc:
+            raise DatabaseError(f"database {path} is damaged: its interview file {shard} "
+                                f"cannot be read ({type(exc).__name__}); the file was not "
+                                "changed") from None
+        for doc in records.values():
+            if isinstance(doc, dict) and isinstance(doc.get("id"), str):
+                interviews[doc["id"]] = doc
+    _apply_version_2_journal(path.with_name(path.name + ".journal"),
+                             meta.get("journal_applied"), interviews)
+    return {str(n): doc for n, doc in enumerate(interviews.values(), start=1)}
+
+
+def _apply_version_2_journal(journal: Path, applied: Any,
+                             interviews: dict[str, dict[str, Any]]) -> None:
+    raw = b""
+    with contextlib.suppress(OSError):
+        raw = journal.read_bytes()
+    # The last line, without its newline, is a write a crash cut short: never acknowledged.
+    lines = raw.split(b"\n")[:-1]
+    if not lines or lines[0].decode("utf-8", "replace").strip() == applied:
+        return
+    for line in lines[1:]:
+        with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
+            entry = orjson.loads(line)
+            if entry["op"] == "start" and entry["interview"] not in interviews:
+                interviews[entry["interview"]] = dict(entry["doc"], answers={})
+            elif entry["op"] == "answer" and entry["interview"] in interviews:
+                interviews[entry["interview"]]["answers"][entry["key"]] = entry["answer"]
