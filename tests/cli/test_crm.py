@@ -126,6 +126,20 @@ def test_reimporting_updates_by_crm_id_and_records_the_slip(run: Run, home: Home
         ("close_date", date(2026, 11, 30), date(2027, 1, 31))]
 
 
+def test_reimporting_an_unchanged_export_writes_nothing_and_says_so(run: Run,
+                                                                   home: Home) -> None:
+    run("import", str(CRM / "salesforce.csv"), ok=True)
+    def files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in home.db.parent.iterdir()}
+
+    before = files()
+    result = run("import", str(CRM / "salesforce.csv"), ok=True)
+    assert result.stdout.startswith("imported 3 deals (salesforce): 0 new, 0 updated, "
+                                    "3 unchanged; ")
+    assert result.stdout.endswith("no change: the database was not written\n")
+    assert files() == before  # the database, and no backup made of it either
+
+
 def test_a_plain_csv_maps_columns_and_reports_bad_rows(run: Run, home: Home) -> None:
     result = run("import", str(CRM / "generic.csv"), "--map", "Deal=name", "--map",
                  "Company=account", "--map", "Value=amount", "--map", "Expected=close_date")

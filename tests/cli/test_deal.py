@@ -45,6 +45,17 @@ def test_edit_tags_and_untags(run: Run) -> None:
     assert json.loads(run("deal", "show", "globex", "-f", "json").stdout)["tags"] == ["b", "c"]
 
 
+def test_an_edit_to_what_the_deal_holds_writes_nothing_and_says_so(run: Run,
+                                                                   home: Home) -> None:
+    run("deal", "add", "ACME", "--stage", "proposal", ok=True)
+    run("deal", "edit", "acme", "--next-step", "call", ok=True)
+    before = home.db.read_bytes(), home.db.with_name(home.db.name + ".bak").read_bytes()
+    result = run("deal", "edit", "acme", "--stage", "proposal", ok=True)
+    assert result.stdout == "no change: acme already holds that\n"
+    assert (home.db.read_bytes(), home.db.with_name(home.db.name + ".bak").read_bytes()
+            ) == before
+
+
 def test_edit_with_nothing_to_change_is_an_error(run: Run) -> None:
     run("deal", "add", "Globex", ok=True)
     result = run("deal", "edit", "globex")

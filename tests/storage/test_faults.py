@@ -124,6 +124,22 @@ def test_a_full_disk_during_an_interview_keeps_the_earlier_answers(
             "unknown")
 
 
+def test_answers_from_a_file_refused_by_a_full_disk_leave_no_empty_interview(
+        home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        answers_file: Path) -> None:
+    with small_disk(tmp_path / "disk") as disk:
+        db = disk / "qualicoach.json"
+        monkeypatch.setenv("QUALICOACH_DB", str(db))
+        assert qualicoach("deal", "add", "ACME").returncode == 0
+        fill(disk)
+        before = files_of(disk)
+        result = qualicoach("interview", "acme", "--answers", str(answers_file))
+        assert result.returncode == ExitCode.MACHINE_FAULT, result.stderr
+        assert files_of(disk) == before
+        (disk / "filler").unlink()
+        assert Store(db).interviews("acme") == []
+
+
 @contextlib.contextmanager
 def read_only(folder: Path) -> Iterator[tuple[str, ...]]:
     """Make ``folder`` read-only for the commands run with the yielded prefix.

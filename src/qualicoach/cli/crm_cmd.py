@@ -72,6 +72,8 @@ def import_deals(
         skipped.append(f"{parsed.duplicates} duplicate row(s)")
     if parsed.empty:
         skipped.append(f"{parsed.empty} empty row(s)")
+    if not dry_run and not (plan.created or plan.updated):
+        skipped.append("no change: the database was not written")
     typer.echo(summary + (f"; {', '.join(skipped)}" if skipped else ""))
     if parsed.problems:
         raise typer.Exit(int(ExitCode.INVALID_DATA))

@@ -128,9 +128,12 @@ def edit(
     added = tuple(parse_text(t, "tag", required=True) for t in tag or ())
     if not (fields or added or untag):
         raise UsageError("nothing to change; give at least one option (see --help)")
-    updated = store(ctx).edit_deal(deal, add_tags=added, remove_tags=tuple(untag or ()),
-                                   **fields)
-    typer.echo(f"updated {updated.id}")
+    deals = store(ctx)
+    before = deals.deal(deal)
+    updated = deals.edit_deal(before.id, add_tags=added, remove_tags=tuple(untag or ()),
+                              **fields)
+    typer.echo(f"no change: {updated.id} already holds that" if updated == before
+               else f"updated {updated.id}")
 
 
 @app.command("close")
