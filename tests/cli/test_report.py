@@ -64,6 +64,17 @@ def test_report_to_a_file(run: Run, acme: str, tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("command", [("report", "-f", "json"), ("export", "--format", "csv")])
+def test_files_written_with_output_are_private_to_their_owner(
+        run: Run, acme: str, tmp_path: Path, command: tuple[str, ...]) -> None:
+    import stat
+
+    target = tmp_path / "private-notes"
+    args = (command[0], acme, *command[1:]) if command[0] == "report" else command
+    run(*args, "-o", str(target), ok=True)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
 @pytest.mark.parametrize("name,start,what", [
     ("r.html", "<!DOCTYPE html>", "report as HTML"), ("r.htm", "<!DOCTYPE html>", "report as HTML"),
     ("r.md", "# ACME renewal", "report as Markdown"), ("r.json", '{\n  "format"', "report as JSON"),

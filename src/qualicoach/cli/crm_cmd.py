@@ -117,8 +117,8 @@ def export_deals(
     """Export deals with their latest scores and answers (for your CRM)."""
     import io
 
+    from qualicoach.cli.output import write_output
     from qualicoach.coaching.export import export_records
-    from qualicoach.errors import InvalidValueError
     from qualicoach.render.console import stderr_line
     from qualicoach.render.export import records_csv, records_json
 
@@ -133,8 +133,5 @@ def export_deals(
     if output is None:
         sys.stdout.write(buffer.getvalue())
         return
-    try:
-        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InvalidValueError(f"cannot write {output}: {exc.strerror}") from None
+    write_output(output, buffer.getvalue(), newline="")
     stderr_line(f"exported {len(records)} deals to {output}")

@@ -129,16 +129,13 @@ def _format_of(output: Path | None) -> ReportFormat:
 
 def _emit(text: str, output: Path | None, what: str) -> None:
     """Print ``text``, or write it to ``output`` and say on stderr what was written where."""
-    from qualicoach.errors import InvalidValueError
+    from qualicoach.cli.output import write_output
     from qualicoach.render.console import stderr_line
 
     if output is None:
         sys.stdout.write(text)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InvalidValueError(f"cannot write {output}: {exc.strerror or exc}") from None
+    write_output(output, text)
     stderr_line(f"wrote the {what} to {output}")
 
 
