@@ -1,6 +1,6 @@
-"""Start-up and scale benchmark: issue 16's figures, as ratios measured in one run.
+"""Start-up and scale benchmark: a rep's commands, as ratios measured in one run.
 
-    python bench/scale_bench.py [--sizes 200,10000] [--repeat 5] [--skip-interview]
+    python bench/scale_bench.py [--sizes 200,2000,10000] [--repeat 5] [--skip-interview]
 
 Every command runs as a shell user runs it (the installed console script, a fresh
 process each time); times are medians of --repeat rounds, peak memory is the process's
@@ -12,15 +12,15 @@ size one after the other, so a machine busy with other work slows them alike. It
 - for each size, a database built by ``qualicoach demo --deals N`` (its time, peak memory
   and size at rest per deal), then ``deals --at-risk --format json``, ``report DEAL``,
   ``deal show DEAL``, ``history DEAL`` and the start of an interview (until its first
-  question is on the screen, in a pseudo-terminal; the journal entry each start leaves is
-  folded in before the next, as an interview that ends folds it);
+  question is on the screen, in a pseudo-terminal), and how long one answer takes to be
+  on disk in an interview (``Store.record_answer``, median of 20);
 - ``--help``;
 - each command's ratio to the baseline at the first size, and at every other size its
   ratio to itself at the first size.
 
-Targets (issue 16): at the first size (200) each command at most 1.2x the baseline; at
-10,000 the one-deal commands at most 1.5x their 200-deal time and under 150 MB, the listing
-at most 2x; at most 4 KB a deal at rest; ``demo --deals 10000`` under 400 MB.
+Targets: at 200 deals each command at most 1.2x the baseline; at 2,000 deals (years of a
+rep's deals) the one-deal commands at most 1.5x their 200-deal time, the listing at most
+2x, and an answer on disk within 100 ms; at 10,000 deals every command under 3 s.
 """
 
 from __future__ import annotations
@@ -51,8 +51,23 @@ def main(deal: str, format: str = typer.Option("text", "--format"),
 
 app()
 '''
-FOLD = ("import sys; from pathlib import Path; from qualicoach.storage.store import Store; "
-        "Store(Path(sys.argv[1])).fold_journal()")
+# One answer after another, as an interview records them: the median time each takes.
+ANSWERS = """
+import statistics, sys, time
+from pathlib import Path
+from qualicoach.domain.answer import Answer
+from qualicoach.storage.store import Store
+store = Store(Path(sys.argv[1]))
+deal = store.deals()[len(store.deals()) // 2].id
+interview = store.start_interview(deal, {"bant": "1.1"})
+times = []
+for n in range(20):
+    start = time.perf_counter()
+    store.record_answer(interview.id, f"bant.q{n}", Answer("unknown"))
+    times.append(time.perf_counter() - start)
+store.remove_interview(interview.id)
+print(statistics.median(times))
+"""
 # Shown with the first question of an interview: "Budget - 1 of 7".
 FIRST_QUESTION = b" - 1 of "
 
@@ -95,22 +110,9 @@ def interview_start(command: list[str], env: dict[str, str]) -> tuple[float, flo
     return elapsed, usage.ru_maxrss / 1024
 
 
-def at_rest(db: Path) -> int:
-    """Bytes the database holds at rest: the file and everything beside it that is part
-    of it (its folder of shards and stored assessments, a journal); not backups or locks."""
-    total = db.stat().st_size
-    folder = db.with_name(db.name + ".d")
-    if folder.is_dir():
-        total += sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
-    journal = db.with_name(db.name + ".journal")
-    if journal.exists():
-        total += journal.stat().st_size
-    return total
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="200,10000")
+    parser.add_argument("--sizes", default="200,2000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-interview", action="store_true")
     args = parser.parse_args()
@@ -138,8 +140,11 @@ def main() -> None:
             db = folder / f"demo-{size}.json"
             built, built_mb = run([qualicoach_cmd, "demo", "--deals", str(size), "--db",
                                    str(db)], env)
+            answer = float(subprocess.run([PYTHON, "-c", ANSWERS, str(db)], env=env,
+                                          capture_output=True, text=True, check=True).stdout)
             print(f"{size:,} deals: demo {built:.1f} s, {built_mb:.0f} MB peak; "
-                  f"{at_rest(db) / size / 1024:.1f} KB a deal at rest", flush=True)
+                  f"{db.stat().st_size / size / 1024:.1f} KB a deal at rest; an answer on "
+                  f"disk in {answer * 1000:.0f} ms", flush=True)
             ids = subprocess.run([qualicoach_cmd, "--db", str(db), "deals", "--all",
                                   "--format", "ids"], env=env, capture_output=True,
                                  text=True, check=True).stdout.split()
@@ -161,15 +166,6 @@ def main() -> None:
             rounds = []
             for _ in range(args.repeat + 1):
                 rounds.append([run(baseline, env)] + [runner(c, env) for c in per_size])
-                if name == "interview start":
-                    # Killed at its first question, each start leaves its journal entry;
-                    # an interview that ends (or the next change) folds it in, and so
-                    # does this, so every start is measured as a rep meets it.
-                    # In a process of its own: a child's peak memory counts what its
-                    # parent held when it forked, so this process stays small.
-                    for command in per_size:
-                        subprocess.run([PYTHON, "-c", FOLD, command[command.index("--db") + 1]],
-                                       env=env, check=True)
             rounds = rounds[1:]  # the first round warms the caches
             base = statistics.median(r[0][0] for r in rounds)
             times = [statistics.median(r[k + 1][0] for r in rounds)

@@ -41,7 +41,7 @@ from qualicoach.frameworks.schema import (
     required_keys_of,
 )
 from qualicoach.frameworks.when import read_when
-from qualicoach.yamlio.nodes import Node, cyclic_gc_paused, read_yaml, read_yaml_file
+from qualicoach.yamlio.nodes import Node, read_yaml, read_yaml_file
 from qualicoach.yamlio.reader import NodeReader
 
 _ID_RE = re.compile(ID_PATTERN)
@@ -66,8 +66,7 @@ def parse_framework(data: bytes, filename: str) -> Framework:
 
 def _build(root: Node | None, filename: str) -> Framework:
     reader = FrameworkReader(filename)
-    with cyclic_gc_paused():
-        framework = reader.framework(root)
+    framework = reader.framework(root)
     if reader.problems or framework is None:
         raise FrameworkError(reader.problems[:MAX_PROBLEMS] or
                              [Problem(filename, 1, 1, "invalid framework")])

@@ -17,9 +17,6 @@ then interpret scalars by what they expect there.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -106,25 +103,7 @@ def read_yaml(data: bytes, filename: str, kind: str = "framework file") -> Node 
         line, column = _position_of_offset(data, exc.start)
         message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         raise _fail(filename, line, column, message) from None
-    with cyclic_gc_paused():
-        return _Composer(filename, kind).compose(text)
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Run the block without Python's cycle collector.
-
-    Reading a big file keeps one object per value alive until the end, and each collector
-    pass walks all of them again: a file of 8,000 questions took twice as long as without
-    it (issue 10). The trees built here have no cycles, so reference counting frees them.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _Composer(filename, kind).compose(text)
 
 
 def _position_of_offset(data: bytes, offset: int) -> tuple[int, int]:
