@@ -104,7 +104,7 @@ class Walk:
         field = self.rng.choice(["stage", "close_date", "amount", "archived", "created",
                                  "contacts", "owner"])
         day = (self.clock.now + timedelta(days=self.rng.randrange(-90, 120))).date()
-        doc[field] = {
+        values: dict[str, Callable[[], object]] = {
             "stage": lambda: self.rng.choice(STAGES),
             "close_date": lambda: day.isoformat(),
             "amount": lambda: float(self.rng.randrange(1, 900) * 1000),
@@ -114,7 +114,8 @@ class Walk:
             "contacts": lambda: [{"name": "Eva Novak", "role": self.rng.choice(
                 ["champion", "economic_buyer", "user"]), "title": "COO"}],
             "owner": lambda: self.rng.choice(["ana", "ben", "chen"]),
-        }[field]()
+        }
+        doc[field] = values[field]()
         self.write(data)
 
     def edit_answer_by_hand(self) -> None:

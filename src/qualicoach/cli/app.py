@@ -162,6 +162,15 @@ def main(argv: list[str] | None = None) -> int:
 def console() -> int:
     """The ``qualicoach`` command (and ``python -m qualicoach``): ``main`` in a process of
     its own, which ends right after."""
+    import gc
+
+    # A command parses the whole database file: hundreds of thousands of objects, none in
+    # a reference cycle, which the cycle collector walked again and again as they were
+    # made (two thirds of reading a 2,000-deal file). A command is over in a moment, so it
+    # runs without the collector; an interview waits on a person for minutes, and its
+    # terminal library makes cycles, so it collects as usual.
+    if command_named(sys.argv[1:]) != "interview":
+        gc.disable()
     code = main()
     try:
         sys.stdout.flush()
@@ -174,7 +183,5 @@ def console() -> int:
     # read a team's index without parsing it (one deal's report, show or history) spent
     # 80-110 ms there, a quarter of its time; frozen objects are skipped, and nothing
     # needs collecting in a process about to end.
-    import gc
-
     gc.freeze()
     return code

@@ -106,12 +106,10 @@ def explicit_database(ctx: typer.Context) -> Path | None:
 def open_store(ctx: typer.Context, path: Path | None = None) -> Store:
     """The store of the run's database (or the one at ``path``), on the run's clock."""
     from qualicoach.domain.clock import utc_now
-    from qualicoach.render.console import stderr_line
     from qualicoach.storage.store import Store
 
     return Store(locations(ctx).database if path is None else path,
-                 clock=run_options(ctx).clock or utc_now,
-                 warn=lambda message: stderr_line(f"warning: {message}"))
+                 clock=run_options(ctx).clock or utc_now)
 
 
 def require_database(ctx: typer.Context) -> None:

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
 
 from qualicoach.domain.clock import Clock, utc_now
 from qualicoach.errors import StorageError
 from qualicoach.storage import durable
 from qualicoach.storage.file import DatabaseFile
 from qualicoach.storage.migrations import Data, empty_database
-
-Warn = Callable[[str], None]
 
 
 class _Snapshot(Storage):
@@ -43,17 +40,12 @@ class Database:
     A database path that is a symbolic link (say, into a synced folder) is followed: the
     file is read and replaced where it really is, and the lock and backup live beside it
     there, so every way of reaching the file shares them.
-
-    ``warn`` receives one line about anything the store did that the user should know of
-    but that does not stop the command.
     """
 
-    def __init__(self, path: Path, clock: Clock = utc_now, lock_timeout: float = 30.0,
-                 warn: Warn | None = None) -> None:
+    def __init__(self, path: Path, clock: Clock = utc_now, lock_timeout: float = 30.0) -> None:
         self.path = Path(os.path.realpath(path)) if path.is_symlink() else path
         self.clock = clock
         self.lock_timeout = lock_timeout
-        self._warn = warn
         self.file = DatabaseFile(self.path)
 
     @property
@@ -61,14 +53,10 @@ class Database:
         """Where the previous version of the database is kept."""
         return self.file.backup_path
 
-    def table(self, name: str) -> Table:
-        """A table as the file holds it now, to read (no lock: writes are atomic)."""
-        # A new TinyDB each time, and no query cache: the file may have been replaced
-        # by another process since the last read.
-        return TinyDB(storage=lambda: self.file).table(name, cache_size=0)
-
     def data(self) -> Data:
-        """The whole database as the file holds it now (read-only: never change it)."""
+        """The whole database as the file holds it now, to read: no lock (every write
+        replaces the file whole), and never to be changed (changes go through
+        ``transaction``)."""
         return self.file.read() or empty_database()
 
     @contextlib.contextmanager
@@ -103,17 +91,10 @@ class Database:
                        else unsaved)
             raise StorageError(durable.fault_message(exc, self.path, outcome)) from None
 
-    def _say(self, message: str) -> None:
-        if self._warn is not None:
-            self._warn(message)
 
-
-def by_id(table: Table, record_id: str) -> dict[str, Any] | None:
-    """The record of ``table`` whose ``id`` field is ``record_id`` (with its doc_id)."""
-    for doc in table.all():
-        if doc.get("id") == record_id:
-            return doc
-    return None
+def by_id(records: Iterable[dict[str, Any]], record_id: str) -> Any:
+    """The record whose ``id`` field is ``record_id``, None if there is none."""
+    return next((doc for doc in records if doc.get("id") == record_id), None)
 
 
 def writable(path: Path) -> bool:

@@ -33,12 +33,12 @@ class DealStore(Database):
 
     def deals(self, include_archived: bool = False) -> list[Deal]:
         """Every deal, oldest first; archived ones only when asked for."""
-        deals = [deal_from_doc(doc, self.path) for doc in self.table("deals").all()]
+        deals = [deal_from_doc(doc, self.path) for doc in self.data()["deals"].values()]
         return [d for d in deals if include_archived or not d.archived]
 
     def deal(self, ref: str) -> Deal:
         """The deal that ``ref`` names: its id, or an unambiguous name or id prefix."""
-        doc = by_id(self.table("deals"), ref.strip())
+        doc = by_id(self.data()["deals"].values(), ref.strip())
         if doc is not None:
             return deal_from_doc(doc, self.path)
         return resolve_deal(self.deals(include_archived=True), ref)
@@ -164,8 +164,8 @@ class DealStore(Database):
 
     def is_sample(self) -> bool:
         """True for a database ``qualicoach demo`` filled."""
-        meta = self.table("meta").get(doc_id=1)
-        return bool(meta and meta.get("sample"))
+        meta = self.data().get("meta", {}).get("1")
+        return bool(isinstance(meta, dict) and meta.get("sample"))
 
     def counts(self) -> tuple[int, int]:
         """How many deals the database holds, and how many interviews of them."""
@@ -174,7 +174,7 @@ class DealStore(Database):
 
     def _resolve(self, db: TinyDB, ref: str) -> Deal:
         """The deal ``ref`` names, as the transaction's data holds it."""
-        doc = by_id(db.table("deals"), ref.strip())
+        doc = by_id(db.table("deals").all(), ref.strip())
         if doc is not None:
             return deal_from_doc(doc, self.path)
         return resolve_deal([deal_from_doc(d, self.path) for d in db.table("deals").all()],

@@ -89,7 +89,7 @@ class InterviewStore(DealStore):
         first."""
         wanted = None if deal_ids is None else set(deal_ids)
         grouped: dict[str, list[Interview]] = {}
-        for doc in self.table("interviews").all():
+        for doc in self.data()["interviews"].values():
             if wanted is None or doc.get("deal") in wanted:
                 interview = interview_from_doc(doc, self.path)
                 grouped.setdefault(interview.deal_id, []).append(interview)
