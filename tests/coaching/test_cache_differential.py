@@ -238,3 +238,14 @@ def test_the_walk_finds_a_cache_keyed_by_a_revision_count(
 
     monkeypatch.setattr(pipeline, "content_key", revision_key)
     assert next(walk(home, STEPS, seed=11), None) is not None
+
+
+def test_the_rules_fingerprint_changes_with_any_change_to_the_scoring_code(
+        tmp_path: Path) -> None:
+    package = Path(pipeline.__file__).resolve().parent.parent
+    copy = tmp_path / "qualicoach"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert pipeline.rules_fingerprint(copy) == pipeline.rules_fingerprint(package)
+    risk = copy / "coaching" / "risk.py"
+    risk.write_text(risk.read_text() + "\nPOINTS_FOR_A_NEW_RULE = 5\n")
+    assert pipeline.rules_fingerprint.__wrapped__(copy) != pipeline.rules_fingerprint(package)

@@ -107,11 +107,15 @@ _SCORING_PACKAGES = ("coaching", "config", "domain", "frameworks", "storage", "y
 
 
 @cache
-def rules_fingerprint() -> str:
-    """A digest of the source of every module that scoring runs, derived from the code
-    itself: nobody has to remember to bump a number when the rules change."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.blake2b(digest_size=16)
+def rules_fingerprint(root: Path | None = None) -> str:
+    """A digest of the source of every module that scoring runs (in the package at
+    ``root``, this one by default), derived from the code itself: nobody has to remember
+    to bump a number when the rules change."""
+    from qualicoach import __version__
+
+    root = root or Path(__file__).resolve().parent.parent
+    # The version too: an installation without source files would otherwise digest nothing.
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     for package in _SCORING_PACKAGES:
         for source in sorted((root / package).glob("*.py")):
             digest.update(source.name.encode())
