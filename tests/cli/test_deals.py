@@ -301,6 +301,32 @@ def test_a_day_later_a_listing_counts_the_days_to_the_close_again(
     assert headline(today + timedelta(days=1)).endswith(f"Closes in {left - 1} days.")
 
 
+def test_a_deal_stuck_for_many_months_has_its_days_in_stage_counted_anew(home: Home) -> None:
+    from qualicoach.coaching.pipeline import pipeline as listing
+    from qualicoach.config.settings import Settings
+    from qualicoach.storage.cache import AssessmentCache
+
+    start = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
+    Store(home.db, clock=lambda: start).add_deal("Old", stage="proposal")
+    cache = AssessmentCache.of(home.root / "cache", home.db)
+
+    def stuck(at: datetime, kept: AssessmentCache | None) -> str:
+        rows = listing(Store(home.db, clock=lambda: at), catalog_of(home), Settings(), at,
+                       cache=kept)
+        return next(str(r["brief"]) for r in rows[0].reasons if r["kind"] == "stuck")
+
+    # Listed every month for a year: each listing says what a fresh one would, long
+    # after the first few steps of 30 days.
+    for month in range(8, 20):
+        at = start + timedelta(days=30 * month + 3)
+        assert stuck(at, cache) == stuck(at, None), month
+    assert stuck(start + timedelta(days=30 * 19 + 3), cache) == "over 570 days in proposal"
+    # Made again, each was kept again: the last listing's span is in the cache.
+    [kept] = cache.load().values()
+    assert kept["valid_from"] < (start + timedelta(days=30 * 19 + 3)).isoformat() < \
+        kept["valid_until"]
+
+
 def test_answers_turning_stale_the_moment_after_the_listing_are_stale_in_the_next(
         home: Home) -> None:
     from qualicoach.coaching.pipeline import pipeline as listing

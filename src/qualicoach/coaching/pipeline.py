@@ -153,6 +153,7 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
     context = fingerprint(catalog, settings)
     kept = cache.load() if cache is not None else {}
     entries: dict[str, dict[str, Any]] = {}
+    made = False
     rows = []
     for deal_doc, interview_docs in store.records(include_archived):
         key = content_key(deal_doc, interview_docs, context)
@@ -163,11 +164,13 @@ def pipeline(store: Store, catalog: Catalog, settings: Settings, now: datetime,
                    else sorted((interview_from_doc(d, store.path) for d in interview_docs),
                                key=lambda i: i.started))
             assessment = assess_for_listing(deal, its, catalog, settings, now)
+            made = True
         entries[key] = assessment
         row = _row(deal_doc, assessment)
         if row.at_risk or not at_risk_only:
             rows.append(row)
-    if cache is not None and entries.keys() != kept.keys():
+    # Kept: what this listing showed, and nothing else, so the file never grows stale.
+    if cache is not None and (made or entries.keys() != kept.keys()):
         cache.save(entries)
     return rows
 
