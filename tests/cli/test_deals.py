@@ -8,10 +8,12 @@ import json
 import shutil
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qualicoach.coaching.pipeline import Row
+from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Contact
 from qualicoach.storage.store import Store
 
@@ -325,6 +327,25 @@ def test_a_deal_stuck_for_many_months_has_its_days_in_stage_counted_anew(home: H
     [kept] = cache.load().values()
     assert kept["valid_from"] < (start + timedelta(days=30 * 19 + 3)).isoformat() < \
         kept["valid_until"]
+
+
+def test_a_clock_set_back_does_not_trust_what_was_listed_at_a_later_time(home: Home) -> None:
+    from qualicoach.coaching.pipeline import pipeline as listing
+    from qualicoach.coaching.pipeline import row_data
+    from qualicoach.storage.cache import AssessmentCache
+
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+    deal_with_answers(Store(home.db, clock=lambda: now), catalog_of(home), "Edge",
+                      WEAK_READINESS, stage="proposal",
+                      close_date=(now + timedelta(days=20)).date())
+    cache = AssessmentCache.of(home.root / "cache", home.db)
+
+    def listed(at: datetime, kept: AssessmentCache | None) -> list[dict[str, Any]]:
+        return [row_data(r) for r in listing(Store(home.db), catalog_of(home), Settings(),
+                                             at, cache=kept)]
+
+    listed(now + timedelta(days=120), cache)  # a clock running four months ahead
+    assert listed(now, cache) == listed(now, None)  # ... corrected
 
 
 def test_answers_turning_stale_the_moment_after_the_listing_are_stale_in_the_next(
