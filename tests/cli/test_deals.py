@@ -303,6 +303,22 @@ def test_a_day_later_a_listing_counts_the_days_to_the_close_again(
     assert headline(today + timedelta(days=1)).endswith(f"Closes in {left - 1} days.")
 
 
+def test_text_edited_by_hand_into_a_scale_answer_counts_as_no_score(
+        run: Run, home: Home, pipeline: dict[str, str]) -> None:
+    data = json.loads(home.db.read_text())
+    edited = 0
+    for interview in data["interviews"].values():
+        answer = interview["answers"].get("alignment.agendas_aligned")
+        if answer is not None:
+            answer["value"] = "2026-11-23T09:00:00+00:00"
+            edited += 1
+    assert edited
+    home.db.write_text(json.dumps(data))
+    rows = json.loads(run("deals", "--format", "json", ok=True).stdout)
+    assert {r["id"] for r in rows} == set(pipeline.values())
+    run("report", pipeline["ready"], ok=True)
+
+
 def test_a_deal_stuck_for_many_months_has_its_days_in_stage_counted_anew(home: Home) -> None:
     from qualicoach.coaching.pipeline import pipeline as listing
     from qualicoach.config.settings import Settings

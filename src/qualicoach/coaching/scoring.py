@@ -43,8 +43,13 @@ def answer_score(question: Question, answer: Answer | None) -> float:
 
 
 def _number(value: Value) -> float:
-    """A stored scale or number answer as a number; a list (not a number) counts as 0."""
-    return 0.0 if isinstance(value, list) or value is None else float(value)
+    """A stored scale or number answer as a number; anything else (a list, or text that a
+    hand edit of the database put there) counts as 0, as a choice the question lacks does."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
 
 
 def is_weak(question: Question, answer: Answer | None, weak_below: float = WEAK_BELOW) -> bool:
