@@ -54,8 +54,8 @@ def test_send_writes_an_html_and_a_text_form_per_stakeholder(run: Run, deal: str
     result = run("survey", "send", deal, "--to", "Ann Lee", "--to", "bob ray", "-o",
                  str(tmp_path), ok=True)
     for name in ("ann-lee", "bob-ray"):
-        assert (tmp_path / f"{deal}-{name}.html").exists()
-        assert (tmp_path / f"{deal}-{name}.txt").exists()
+        assert (tmp_path / f"self-assessment-acme-corp-{name}.html").exists()
+        assert (tmp_path / f"self-assessment-acme-corp-{name}.txt").exists()
     assert "Bob Ray: 12 questions" in result.output
 
 
@@ -83,7 +83,7 @@ def test_the_forms_hold_no_scores_notes_or_other_stakeholders_answers(
     reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"}, {PRIORITY: "BOB-SAYS-NO"})
     run("survey", "send", deal, "--to", "Ann Lee", "-o", str(tmp_path / "out"), ok=True)
     for suffix in (".html", ".txt"):
-        form = (tmp_path / "out" / f"{deal}-ann-lee{suffix}").read_text()
+        form = (tmp_path / "out" / f"self-assessment-acme-corp-ann-lee{suffix}").read_text()
         for secret in ("OUR-SECRET-NOTE", "BOB-SAYS-NO", "Bob Ray", "score", "0.7",
                        "top_five", "red_flag", "acme-renewal", "ACME renewal"):
             assert secret not in form, (suffix, secret)
@@ -330,5 +330,26 @@ def test_the_form_speaks_in_the_customers_voice_and_says_where_it_cannot(
                  str(tmp_path / "plain"), ok=True)
     assert result.stderr == ("note: 1 question(s) have no customer wording (customer_prompt) "
                              "in their framework and use the rep's: plain.q\n")
-    text = (tmp_path / "plain" / f"{deal}-ann-lee.txt").read_text()
+    text = (tmp_path / "plain" / "self-assessment-acme-corp-ann-lee.txt").read_text()
     assert "Is their board behind it?" in text and "REP-ONLY-REASONING" not in text
+
+
+def test_a_reply_to_a_form_sent_before_the_customer_wording_still_imports(
+        run: Run, deal: str, tmp_path: Path) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path, "-q", PRIORITY)
+    assert "[ ] D. Your top priority in this area" in form
+    old = fill(form, {PRIORITY: "D"}).replace("Your top priority in this area",
+                                              "Their top priority in this area")
+    import_reply(run, deal, "Ann Lee", old, tmp_path)
+    said = report_json(run, deal)["alignment"][0]["said"][0]
+    assert said["answer"] == "Their top priority in this area"
+
+
+def test_the_form_says_who_sees_the_answers_and_names_no_deal(run: Run, deal: str,
+                                                              tmp_path: Path) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path / "forms", "-q", PRIORITY)
+    assert "Your answers go only to us" not in form
+    assert ("We do not show your answers or comments to your colleagues or to anyone "
+            "else") in " ".join(form.split())
+    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == [
+        "self-assessment-acme-corp-ann-lee.html", "self-assessment-acme-corp-ann-lee.txt"]
