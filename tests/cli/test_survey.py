@@ -353,3 +353,58 @@ def test_the_form_says_who_sees_the_answers_and_names_no_deal(run: Run, deal: st
             "else") in " ".join(form.split())
     assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == [
         "self-assessment-acme-corp-ann-lee.html", "self-assessment-acme-corp-ann-lee.txt"]
+
+
+# --- kept in confidence -------------------------------------------------------------
+
+TALK = """\
+id: talk
+name: Talk
+version: "1"
+perspective: readiness
+elements:
+  - id: need
+    name: Need
+    questions:
+      - id: pain
+        prompt: What hurts them?
+        customer_prompt: What hurts you most today?
+        type: text
+"""
+
+
+def test_no_respondents_answer_or_comment_reaches_anything_we_send_the_customer(
+        run: Run, deal: str, home: Home, tmp_path: Path) -> None:
+    home.write_framework("talk.yaml", TALK)
+    markers = {"Ann Lee": "ANN-MARKER-51", "Bob Ray": "BOB-MARKER-52"}
+    for person, box in (("Ann Lee", "D"), ("Bob Ray", "A")):
+        form = send(run, deal, person, tmp_path / person, "-q", PRIORITY, "-q", "talk.pain")
+        text = fill(form, {PRIORITY: box}, {PRIORITY: markers[person]}).replace(
+            "Answer (in your words):", f"Answer (in your words): said {markers[person]}-TEXT")
+        import_reply(run, deal, person, text, tmp_path)
+    # The rep's report has them: the marker is really there to be found.
+    assert "ANN-MARKER-51" in run("report", deal, "-f", "json", ok=True).output
+    outputs = {}
+    for fmt in ("text", "markdown", "html"):
+        outputs[f"summary {fmt}"] = run("report", deal, "--for", "customer", "-f", fmt,
+                                        ok=True).output
+    run("survey", "send", deal, "--to", "Ann Lee", "--to", "Bob Ray", "--to", "Cy Diaz",
+        "-q", PRIORITY, "-q", "talk.pain", "-o", str(tmp_path / "again"), ok=True)
+    for path in (tmp_path / "again").iterdir():
+        outputs[path.name] = path.read_text(encoding="utf-8")
+    assert len(outputs) == 9
+    for name, text in outputs.items():
+        flat = " ".join(text.split())
+        for marker in markers.values():
+            assert marker not in flat, (name, marker)
+        # Nor what they chose (a form offers every answer; a summary reads back none of
+        # theirs: the rep gave none here).
+        for said in ("Your top priority", "Not ranked yet", "Their top priority"):
+            assert name.startswith("self-assessment") or said not in flat, (name, said)
+    # Their disagreement is said, naming the question and nobody.
+    summary = " ".join(outputs["summary text"].split())
+    assert "Where your team sees it differently" in summary
+    assert ("How does this initiative rank among your team's priorities this year?"
+            in summary)
+    for person in ("Ann", "Bob", "Cy Diaz"):
+        assert person not in summary, person
