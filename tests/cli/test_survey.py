@@ -186,8 +186,30 @@ def test_ask_next_brings_the_people_who_disagree_together(run: Run, deal: str,
     reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
     first = report_json(run, deal)["ask_next"][0]
     assert first["question"] == PRIORITY
-    assert first["ask"][0] == ("Bring Ann Lee (CFO) and Bob Ray (Head of Operations) "
-                               "together on this question: their answers differ.")
+    assert first["ask"][0] == (
+        'Bring Ann Lee (CFO) and Bob Ray (Head of Operations) together on "Where does this '
+        'rank among their other initiatives?": Ann "Their top priority in this area", Bob '
+        '"Not ranked; one idea among many".')
+    assert first["whom"] == ""  # the ask names them: named once
+
+
+def test_one_ask_per_disagreement_each_naming_its_question(run: Run, deal: str,
+                                                            tmp_path: Path) -> None:
+    marks = {"Ann Lee": {PRIORITY: "D", "alignment.change_capacity": "C",
+                         "alignment.track_record": "A"},
+             "Bob Ray": {PRIORITY: "A", "alignment.change_capacity": "A",
+                         "alignment.track_record": "C"},
+             "Cy Diaz": {PRIORITY: "B", "alignment.change_capacity": "A",
+                         "alignment.track_record": "C"}}
+    for person, boxes in marks.items():
+        reply(run, deal, person, tmp_path, boxes)
+    text = run("report", deal, ok=True).output
+    asks = [a["ask"][0] for a in report_json(run, deal)["ask_next"]
+            if a["ask"][0].startswith("Bring")]
+    assert len(asks) == len(set(asks)) == 3  # one per question, none alike
+    # Each person is named once per line: the names are not repeated as whom to ask.
+    for line in text.splitlines():
+        assert line.count("Bob Ray") <= 1, line
 
 
 # --- bad replies --------------------------------------------------------------------
@@ -303,8 +325,10 @@ def test_worked_example_3_of_the_scoring_doc(run: Run, tmp_path: Path) -> None:
     assert item["rep_differs"] is False  # top (1) is 0.3 from it
     assert not [c for c in causes(data, "red_flag_readiness") if c["question"] == PRIORITY]
     assert data["ask_next"][0]["ask"][0] == (
-        "Bring Ann Lee (CFO), Cy Diaz (IT lead) and Bob Ray (Head of Operations) together "
-        "on this question: their answers differ.")
+        'Bring Ann Lee (CFO), Cy Diaz (IT lead) and Bob Ray (Head of Operations) together '
+        'on "Where does this rank among their other initiatives?": Ann "Their top priority '
+        'in this area", Cy "Among their top initiatives", Bob "Not ranked; one idea among '
+        'many".')
 
 
 def test_the_form_speaks_in_the_customers_voice_and_says_where_it_cannot(
@@ -408,3 +432,66 @@ def test_no_respondents_answer_or_comment_reaches_anything_we_send_the_customer(
             in summary)
     for person in ("Ann", "Bob", "Cy Diaz"):
         assert person not in summary, person
+
+
+# --- replies read as replies ----------------------------------------------------------
+
+
+def test_history_lists_replies_as_replies_and_no_session_without_an_answer(
+        run: Run, deal: str, home: Home, tmp_path: Path) -> None:
+    from qualicoach.storage.store import Store
+
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top"})
+    store = Store(home.db)
+    stopped = store.start_interview(deal, {"alignment": "1.2"})  # Ctrl-C at once
+    store.end_interview(stopped.id, "interrupted")
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
+    text = run("history", deal, ok=True).output
+    assert "reply from Ann Lee (CFO)" in text
+    assert "reply from Bob Ray (Head of Operations)" in text
+    assert "interrupted" not in text and f"{deal}#2" not in text
+    data = json.loads(run("history", deal, "-f", "json", ok=True).output)
+    assert [(p["kind"], p["respondent"]) for p in data["interviews"]] == [
+        ("interview", None), ("reply", "Ann Lee"), ("reply", "Bob Ray")]
+
+
+def test_what_changed_says_who_replied_and_how_the_risk_moved(run: Run, deal: str,
+                                                              tmp_path: Path) -> None:
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top", "change_capacity": "ready"})
+    before = report_json(run, deal)["risk"]
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
+    data = report_json(run, deal)
+    after = data["risk"]
+    assert after > before  # their disagreement is a risk of its own
+    assert (data["changes"]["event"], data["changes"]["respondents"]) == (
+        "replies", ["Ann Lee (CFO)", "Bob Ray (Head of Operations)"])
+    brief = " ".join(run("report", deal, ok=True).output.split())
+    assert (f"Ann Lee (CFO) and Bob Ray (Head of Operations) replied; risk {before} → "
+            f"{after}.") in brief
+
+
+def test_what_changed_after_their_replies_shows_what_the_rep_changed(
+        run: Run, deal: str, tmp_path: Path) -> None:
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top", "change_capacity": "ready",
+                                      "track_record": "finished"})
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
+    # The rep's view of the priority moves too, though their people's answers count.
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top_five",
+                                      "change_capacity": "overloaded",
+                                      "track_record": "abandoned"})
+    data = report_json(run, deal)
+    assert data["changes"]["event"] == "interview"
+    moved = {c["question"]: (c["before"], c["after"]) for c in data["changes"]["answers"]}
+    assert moved == {
+        PRIORITY: ("Their top priority in this area", "Among their top initiatives"),
+        "alignment.change_capacity": ("Capacity and a plan to manage it",
+                                      "Overloaded with other changes"),
+        "alignment.track_record": ("Mostly finished as planned",
+                                   "Mostly abandoned or stalled")}
+    brief = " ".join(run("report", deal, ok=True).output.split())
+    assert "your answers: 3 worse;" in brief
+    full = run("report", deal, "--full", ok=True).output
+    assert "No answers or deal fields changed" not in full

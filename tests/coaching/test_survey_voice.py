@@ -64,4 +64,4 @@ def test_a_scale_says_what_its_ends_mean() -> None:
     scale = next(q for q in form.questions
                  if q.key == "alignment.agendas_aligned")
     labels = [o.label for o in scale.options]
-    assert labels[0].startswith("1: Not at all") and labels[4].startswith("5: Completely")
+    assert labels[0].startswith("1 - Not at all") and labels[4].startswith("5 - Completely")

@@ -149,15 +149,18 @@ def history(
     format: Annotated[TextOrJson, typer.Option(
         "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
-    """A deal over time: fit and readiness per interview, and how its fields moved."""
+    """A deal over time: fit, readiness and risk after each interview and each reply of
+    their people, and how its fields moved."""
     from qualicoach.coaching.report import report_from
     from qualicoach.render.console import make_console, print_json
     from qualicoach.render.history import history_data, history_renderable
 
     store, settings, catalog = open_workspace(ctx, read=True)
     the_deal = store.deal(deal)
-    # Oldest first, whatever order they were stored in (imports can add older ones).
-    interviews = sorted(store.interviews(the_deal.id), key=lambda i: i.started)
+    # Oldest first, whatever order they were stored in (imports can add older ones). A
+    # session stopped before its first answer changed nothing: it is not listed.
+    interviews = sorted((i for i in store.interviews(the_deal.id) if i.answers),
+                        key=lambda i: i.started)
     points = [report_from(the_deal, interviews[: n + 1], catalog, settings,
                           interviews[n].ended or interviews[n].started)
               for n in range(len(interviews))]

@@ -414,7 +414,7 @@ def _block_answer(block: _Block, question: Question, respondent: str, answered: 
 def _their_words(q: Question, value: str, words: str) -> str:
     """The words beside a box: a scale keeps its number, so the ends read as a scale."""
     if q.type == "scale" and (words or q.customer_answers):
-        return f"{value}: {words}" if words else value
+        return f"{value} - {words}" if words else value
     return words
 
 
