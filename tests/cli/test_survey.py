@@ -165,6 +165,20 @@ def test_three_respondents_who_agree_make_no_misalignment_cause(run: Run, deal: 
     assert causes(data, "misaligned") == []
     assert data["alignment"][0]["agree"] is True
     assert data["alignment"][0]["spread"] == pytest.approx(0.3)
+    # Near, but not the same answer: never called agreement.
+    assert data["alignment"][0]["state"] == "close"
+    text = run("report", deal, "--full", ok=True).output
+    assert "other initiatives?  close" in text and "  agree" not in text
+
+
+def test_not_sure_beside_an_answer_is_not_agreement(run: Run, deal: str,
+                                                    tmp_path: Path) -> None:
+    track = "alignment.track_record"
+    reply(run, deal, "Ann Lee", tmp_path, {track: "A"})  # mostly abandoned
+    reply(run, deal, "Bob Ray", tmp_path, {track: "?"})
+    (item,) = report_json(run, deal)["alignment"]
+    assert item["state"] == "not sure"
+    assert [s["answer"] for s in item["said"]] == ["Mostly abandoned or stalled", "not sure"]
 
 
 def test_a_difference_between_the_rep_and_the_customer_is_shown(run: Run, deal: str,
