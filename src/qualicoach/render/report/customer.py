@@ -77,8 +77,9 @@ def customer_summary(report: Report, weak_below: float = 0.5,
     today = report.now.date()
     ours = report.rep_answers
     disagreed = {q.question.answer_key for q in report.alignment.disagreements}
-    # What their people answered and agree on is not asked again (they told us), nor read
-    # back from their replies (they told us in confidence).
+    # What their people answered and do not disagree on is left out: not asked again (they
+    # told us), not read back from their replies (they told us in confidence), and not
+    # read back from ours either (where it differs from theirs, we would not have listened).
     replied = {q.question.answer_key for q in report.alignment.questions}
     # (rank, position, section, item): rank orders by importance, position by framework.
     ranked: list[tuple[int, int, str, Item]] = []
@@ -93,14 +94,14 @@ def customer_summary(report: Report, weak_below: float = 0.5,
             if q.answer_key in disagreed:
                 ranked.append((0, position, "differently", Item(q.customer_prompt)))
                 continue
+            if q.answer_key in replied:
+                continue
             said = _understood(q, ours.get(q.answer_key), today, weak_below)
             if said is _IN_OUR_WORDS:
                 ranked.append((5, position, "to_confirm", Item(q.customer_prompt)))
             elif said is not None:
                 ranked.append((2 if readiness else 3, position, "understood",
                                Item(q.customer_prompt, said)))
-            elif q.answer_key in replied:
-                continue
             else:  # not known yet, weak, or a date already past: ask again
                 rank = 1 if q.red_flag else 3 if readiness else 4
                 ranked.append((rank, position, "open", Item(q.customer_prompt,
@@ -135,9 +136,10 @@ def customer_markdown(report: Report, weak_below: float = 0.5, most: int = MOST_
     if s.to_confirm:
         out += ["", f"## {CONFIRM_TITLE}", "", CONFIRM_TEXT, "",
                 *(f"- {md(i.prompt)}" for i in s.to_confirm)]
-    out += ["", f"## {OPEN_TITLE}", ""]
-    out += [f"- {md(i.prompt)}" + (f"  \n  *{md(i.why)}*" if i.why else "")
-            for i in s.open_questions] or ["- None for now."]
+    if s.open_questions or not s.more:
+        out += ["", f"## {OPEN_TITLE}", ""]
+        out += [f"- {md(i.prompt)}" + (f"  \n  *{md(i.why)}*" if i.why else "")
+                for i in s.open_questions] or ["- None for now."]
     if s.more:
         out += ["", MORE_TEXT]
     return "\n".join(out) + "\n"
@@ -176,11 +178,12 @@ def customer_text(report: Report, weak_below: float = 0.5, most: int = MOST_ITEM
         out += ["", CONFIRM_TITLE, "-" * len(CONFIRM_TITLE), *para(CONFIRM_TEXT)]
         for i in s.to_confirm:
             out += bullet(i.prompt)
-    out += ["", OPEN_TITLE, "-" * len(OPEN_TITLE)]
-    for i in s.open_questions:
-        out += bullet(i.prompt, *((f"({i.why})",) if i.why else ()))
-    if not s.open_questions:
-        out += bullet("None for now.")
+    if s.open_questions or not s.more:
+        out += ["", OPEN_TITLE, "-" * len(OPEN_TITLE)]
+        for i in s.open_questions:
+            out += bullet(i.prompt, *((f"({i.why})",) if i.why else ()))
+        if not s.open_questions:
+            out += bullet("None for now.")
     if s.more:
         out += ["", *para(MORE_TEXT)]
     return "\n".join(out) + "\n"
@@ -226,7 +229,8 @@ def customer_html(report: Report, weak_below: float = 0.5, most: int = MOST_ITEM
     if s.to_confirm:
         body += [f"<h2>{h(CONFIRM_TITLE)}</h2>", f"<p>{h(CONFIRM_TEXT)}</p>",
                  *items(s.to_confirm, "")]
-    body += [f"<h2>{h(OPEN_TITLE)}</h2>", *items(s.open_questions, "None for now.")]
+    if s.open_questions or not s.more:
+        body += [f"<h2>{h(OPEN_TITLE)}</h2>", *items(s.open_questions, "None for now.")]
     if s.more:
         body.append(f'<p class="more">{h(MORE_TEXT)}</p>')
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
