@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -198,12 +199,14 @@ def heading(form: Form) -> str:
 def form_text(form: Form) -> str:
     """The plain-text form: answered by marking boxes in a reply to the e-mail."""
     out = [TITLE, f"Reference: {form.reference}", f"For: {form.respondent}",
-           f"Sent: {form.sent.isoformat()}", "",
-           f"{heading(form)} A few questions for you, {form.respondent}.",
-           WHO_SEES, "",
-           "How to answer: reply to this e-mail, keep the text below, and put an x in the "
-           "box of your answer, like [x]. Write where it says Answer: or Comment:. Skip "
-           "any question you prefer not to answer.", ""]
+           f"Sent: {form.sent.isoformat()}", ""]
+    # The letter part wrapped as an e-mail is; the reply reads only the lines after it.
+    for paragraph in (f"{heading(form)} A few questions for you, {form.respondent}.",
+                      WHO_SEES,
+                      "How to answer: reply to this e-mail, keep the text below, and put an "
+                      "x in the box of your answer, like [x]. Write where it says Answer: or "
+                      "Comment:. Skip any question you prefer not to answer."):
+        out += [*textwrap.wrap(paragraph, 72, break_long_words=False), ""]
     for q in form.questions:
         out += question_lines(q)
     out.append(END)
