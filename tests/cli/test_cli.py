@@ -117,10 +117,10 @@ def test_bad_option_values_are_said_in_words(run: Run, args: list[str], message:
 # --- exit codes of usage errors ----------------------------------------------------------------
 
 def test_a_customer_summary_in_another_format_is_a_usage_error(run: Run, other_db: Path) -> None:
-    result = run("--db", str(other_db), "report", "elsewhere", "--for", "customer", "-f", "html")
+    result = run("--db", str(other_db), "report", "elsewhere", "--for", "customer", "-f", "json")
     assert result.exit_code == 2
-    assert result.stderr == ("qualicoach: the customer summary is Markdown, not html: use "
-                             "--format markdown\n")
+    assert result.stderr == ("qualicoach: the customer summary is text, Markdown or HTML, not "
+                             "json: use --format text, markdown or html\n")
 
 
 def test_rm_without_a_terminal_is_a_usage_error_that_names_yes(run: Run, other_db: Path) -> None:

@@ -100,12 +100,18 @@ def test_report_format_wins_over_the_extension(run: Run, acme: str, tmp_path: Pa
 def test_customer_summary_to_a_file(run: Run, acme: str, tmp_path: Path) -> None:
     target = tmp_path / "for-them.md"
     result = run("report", acme, "--for", "customer", "-o", str(target), ok=True)
-    assert target.read_text().startswith("# ACME renewal: what we have understood so far")
+    assert target.read_text().startswith("# What we have understood so far")
     assert result.stderr == f"wrote the customer summary (Markdown) to {target}\n"
-    refused = run("report", acme, "--for", "customer", "-o", str(tmp_path / "them.html"))
+    page = tmp_path / "customer.html"
+    result = run("report", acme, "--for", "customer", "-o", str(page), ok=True)
+    assert page.read_text().startswith("<!DOCTYPE html>")
+    assert "<h1>What we have understood so far</h1>" in page.read_text()
+    assert result.stderr == f"wrote the customer summary (HTML) to {page}\n"
+    refused = run("report", acme, "--for", "customer", "-o", str(tmp_path / "them.json"))
     assert refused.exit_code == 2 and refused.stderr == (
-        "qualicoach: the customer summary is Markdown, not html: use a .md file name\n")
-    assert not (tmp_path / "them.html").exists()
+        "qualicoach: the customer summary is text, Markdown or HTML, not json: use a .txt, "
+        ".md or .html file name\n")
+    assert not (tmp_path / "them.json").exists()
 
 
 @pytest.mark.parametrize("name", ["r.html", "r.txt", "r.md"])
@@ -119,7 +125,11 @@ def test_report_into_a_missing_folder_is_a_one_line_error(
 
 def test_customer_summary_command(run: Run, acme: str) -> None:
     out = run("report", acme, "--for", "customer", ok=True).stdout
-    assert out.startswith("# ACME renewal: what we have understood so far")
+    # Plain text, for the body of an e-mail: no Markdown to show raw in a terminal, and
+    # never our deal's name.
+    assert out.startswith("What we have understood so far\n====")
+    assert "**" not in out and "##" not in out and "ACME renewal" not in out
+    assert max(len(line) for line in out.splitlines()) <= 72
     assert run("report", acme, "--for", "customer", "-f", "json").exit_code == 2  # usage
 
 
@@ -182,7 +192,7 @@ def test_the_reps_notes_are_in_the_full_report_and_never_in_the_customer_summary
     assert "CFO wants" not in run("report", acme, ok=True).stdout  # the brief: not there
     for fmt in ("markdown", "html", "json"):
         assert "CFO wants it under 100k" in run("report", acme, "-f", fmt, ok=True).stdout, fmt
-    summary = run("report", acme, "--for", "customer", ok=True).stdout
+    summary = " ".join(run("report", acme, "--for", "customer", ok=True).stdout.split())
     assert "CFO wants" not in summary
     assert "They said so in the kick-off" in summary  # not private: the customer may see it
 

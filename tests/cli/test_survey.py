@@ -54,8 +54,8 @@ def test_send_writes_an_html_and_a_text_form_per_stakeholder(run: Run, deal: str
     result = run("survey", "send", deal, "--to", "Ann Lee", "--to", "bob ray", "-o",
                  str(tmp_path), ok=True)
     for name in ("ann-lee", "bob-ray"):
-        assert (tmp_path / f"{deal}-{name}.html").exists()
-        assert (tmp_path / f"{deal}-{name}.txt").exists()
+        assert (tmp_path / f"self-assessment-acme-corp-{name}.html").exists()
+        assert (tmp_path / f"self-assessment-acme-corp-{name}.txt").exists()
     assert "Bob Ray: 12 questions" in result.output
 
 
@@ -83,7 +83,7 @@ def test_the_forms_hold_no_scores_notes_or_other_stakeholders_answers(
     reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"}, {PRIORITY: "BOB-SAYS-NO"})
     run("survey", "send", deal, "--to", "Ann Lee", "-o", str(tmp_path / "out"), ok=True)
     for suffix in (".html", ".txt"):
-        form = (tmp_path / "out" / f"{deal}-ann-lee{suffix}").read_text()
+        form = (tmp_path / "out" / f"self-assessment-acme-corp-ann-lee{suffix}").read_text()
         for secret in ("OUR-SECRET-NOTE", "BOB-SAYS-NO", "Bob Ray", "score", "0.7",
                        "top_five", "red_flag", "acme-renewal", "ACME renewal"):
             assert secret not in form, (suffix, secret)
@@ -165,6 +165,20 @@ def test_three_respondents_who_agree_make_no_misalignment_cause(run: Run, deal: 
     assert causes(data, "misaligned") == []
     assert data["alignment"][0]["agree"] is True
     assert data["alignment"][0]["spread"] == pytest.approx(0.3)
+    # Near, but not the same answer: never called agreement.
+    assert data["alignment"][0]["state"] == "close"
+    text = run("report", deal, "--full", ok=True).output
+    assert "other initiatives?  close" in text and "  agree" not in text
+
+
+def test_not_sure_beside_an_answer_is_not_agreement(run: Run, deal: str,
+                                                    tmp_path: Path) -> None:
+    track = "alignment.track_record"
+    reply(run, deal, "Ann Lee", tmp_path, {track: "A"})  # mostly abandoned
+    reply(run, deal, "Bob Ray", tmp_path, {track: "?"})
+    (item,) = report_json(run, deal)["alignment"]
+    assert item["state"] == "not sure"
+    assert [s["answer"] for s in item["said"]] == ["Mostly abandoned or stalled", "not sure"]
 
 
 def test_a_difference_between_the_rep_and_the_customer_is_shown(run: Run, deal: str,
@@ -186,8 +200,30 @@ def test_ask_next_brings_the_people_who_disagree_together(run: Run, deal: str,
     reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
     first = report_json(run, deal)["ask_next"][0]
     assert first["question"] == PRIORITY
-    assert first["ask"][0] == ("Bring Ann Lee (CFO) and Bob Ray (Head of Operations) "
-                               "together on this question: their answers differ.")
+    assert first["ask"][0] == (
+        'Bring Ann Lee (CFO) and Bob Ray (Head of Operations) together on "Where does this '
+        'rank among their other initiatives?": Ann "Their top priority in this area", Bob '
+        '"Not ranked; one idea among many".')
+    assert first["whom"] == ""  # the ask names them: named once
+
+
+def test_one_ask_per_disagreement_each_naming_its_question(run: Run, deal: str,
+                                                            tmp_path: Path) -> None:
+    marks = {"Ann Lee": {PRIORITY: "D", "alignment.change_capacity": "C",
+                         "alignment.track_record": "A"},
+             "Bob Ray": {PRIORITY: "A", "alignment.change_capacity": "A",
+                         "alignment.track_record": "C"},
+             "Cy Diaz": {PRIORITY: "B", "alignment.change_capacity": "A",
+                         "alignment.track_record": "C"}}
+    for person, boxes in marks.items():
+        reply(run, deal, person, tmp_path, boxes)
+    text = run("report", deal, ok=True).output
+    asks = [a["ask"][0] for a in report_json(run, deal)["ask_next"]
+            if a["ask"][0].startswith("Bring")]
+    assert len(asks) == len(set(asks)) == 3  # one per question, none alike
+    # Each person is named once per line: the names are not repeated as whom to ask.
+    for line in text.splitlines():
+        assert line.count("Bob Ray") <= 1, line
 
 
 # --- bad replies --------------------------------------------------------------------
@@ -303,8 +339,10 @@ def test_worked_example_3_of_the_scoring_doc(run: Run, tmp_path: Path) -> None:
     assert item["rep_differs"] is False  # top (1) is 0.3 from it
     assert not [c for c in causes(data, "red_flag_readiness") if c["question"] == PRIORITY]
     assert data["ask_next"][0]["ask"][0] == (
-        "Bring Ann Lee (CFO), Cy Diaz (IT lead) and Bob Ray (Head of Operations) together "
-        "on this question: their answers differ.")
+        'Bring Ann Lee (CFO), Cy Diaz (IT lead) and Bob Ray (Head of Operations) together '
+        'on "Where does this rank among their other initiatives?": Ann "Their top priority '
+        'in this area", Cy "Among their top initiatives", Bob "Not ranked; one idea among '
+        'many".')
 
 
 def test_the_form_speaks_in_the_customers_voice_and_says_where_it_cannot(
@@ -330,5 +368,144 @@ def test_the_form_speaks_in_the_customers_voice_and_says_where_it_cannot(
                  str(tmp_path / "plain"), ok=True)
     assert result.stderr == ("note: 1 question(s) have no customer wording (customer_prompt) "
                              "in their framework and use the rep's: plain.q\n")
-    text = (tmp_path / "plain" / f"{deal}-ann-lee.txt").read_text()
+    text = (tmp_path / "plain" / "self-assessment-acme-corp-ann-lee.txt").read_text()
     assert "Is their board behind it?" in text and "REP-ONLY-REASONING" not in text
+
+
+def test_a_reply_to_a_form_sent_before_the_customer_wording_still_imports(
+        run: Run, deal: str, tmp_path: Path) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path, "-q", PRIORITY)
+    assert "[ ] D. Your top priority in this area" in form
+    old = fill(form, {PRIORITY: "D"}).replace("Your top priority in this area",
+                                              "Their top priority in this area")
+    import_reply(run, deal, "Ann Lee", old, tmp_path)
+    said = report_json(run, deal)["alignment"][0]["said"][0]
+    assert said["answer"] == "Their top priority in this area"
+
+
+def test_the_form_says_who_sees_the_answers_and_names_no_deal(run: Run, deal: str,
+                                                              tmp_path: Path) -> None:
+    form = send(run, deal, "Ann Lee", tmp_path / "forms", "-q", PRIORITY)
+    assert "Your answers go only to us" not in form
+    assert ("We do not show your answers or comments to your colleagues or to anyone "
+            "else") in " ".join(form.split())
+    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == [
+        "self-assessment-acme-corp-ann-lee.html", "self-assessment-acme-corp-ann-lee.txt"]
+
+
+# --- kept in confidence -------------------------------------------------------------
+
+TALK = """\
+id: talk
+name: Talk
+version: "1"
+perspective: readiness
+elements:
+  - id: need
+    name: Need
+    questions:
+      - id: pain
+        prompt: What hurts them?
+        customer_prompt: What hurts you most today?
+        type: text
+"""
+
+
+def test_no_respondents_answer_or_comment_reaches_anything_we_send_the_customer(
+        run: Run, deal: str, home: Home, tmp_path: Path) -> None:
+    home.write_framework("talk.yaml", TALK)
+    markers = {"Ann Lee": "ANN-MARKER-51", "Bob Ray": "BOB-MARKER-52"}
+    for person, box in (("Ann Lee", "D"), ("Bob Ray", "A")):
+        form = send(run, deal, person, tmp_path / person, "-q", PRIORITY, "-q", "talk.pain")
+        text = fill(form, {PRIORITY: box}, {PRIORITY: markers[person]}).replace(
+            "Answer (in your words):", f"Answer (in your words): said {markers[person]}-TEXT")
+        import_reply(run, deal, person, text, tmp_path)
+    # The rep's report has them: the marker is really there to be found.
+    assert "ANN-MARKER-51" in run("report", deal, "-f", "json", ok=True).output
+    outputs = {}
+    for fmt in ("text", "markdown", "html"):
+        outputs[f"summary {fmt}"] = run("report", deal, "--for", "customer", "-f", fmt,
+                                        ok=True).output
+    run("survey", "send", deal, "--to", "Ann Lee", "--to", "Bob Ray", "--to", "Cy Diaz",
+        "-q", PRIORITY, "-q", "talk.pain", "-o", str(tmp_path / "again"), ok=True)
+    for path in (tmp_path / "again").iterdir():
+        outputs[path.name] = path.read_text(encoding="utf-8")
+    assert len(outputs) == 9
+    for name, text in outputs.items():
+        flat = " ".join(text.split())
+        for marker in markers.values():
+            assert marker not in flat, (name, marker)
+        # Nor what they chose (a form offers every answer; a summary reads back none of
+        # theirs: the rep gave none here).
+        for said in ("Your top priority", "Not ranked yet", "Their top priority"):
+            assert name.startswith("self-assessment") or said not in flat, (name, said)
+    # Their disagreement is said, naming the question and nobody.
+    summary = " ".join(outputs["summary text"].split())
+    assert "Where your team sees it differently" in summary
+    assert ("How does this initiative rank among your team's priorities this year?"
+            in summary)
+    for person in ("Ann", "Bob", "Cy Diaz"):
+        assert person not in summary, person
+
+
+# --- replies read as replies ----------------------------------------------------------
+
+
+def test_history_lists_replies_as_replies_and_no_session_without_an_answer(
+        run: Run, deal: str, home: Home, tmp_path: Path) -> None:
+    from qualicoach.storage.store import Store
+
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top"})
+    store = Store(home.db)
+    stopped = store.start_interview(deal, {"alignment": "1.2"})  # Ctrl-C at once
+    store.end_interview(stopped.id, "interrupted")
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
+    text = run("history", deal, ok=True).output
+    assert "reply from Ann Lee (CFO)" in text
+    assert "reply from Bob Ray (Head of Operations)" in text
+    assert "interrupted" not in text and f"{deal}#2" not in text
+    data = json.loads(run("history", deal, "-f", "json", ok=True).output)
+    assert [(p["kind"], p["respondent"]) for p in data["interviews"]] == [
+        ("interview", None), ("reply", "Ann Lee"), ("reply", "Bob Ray")]
+
+
+def test_what_changed_says_who_replied_and_how_the_risk_moved(run: Run, deal: str,
+                                                              tmp_path: Path) -> None:
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top", "change_capacity": "ready"})
+    before = report_json(run, deal)["risk"]
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
+    data = report_json(run, deal)
+    after = data["risk"]
+    assert after > before  # their disagreement is a risk of its own
+    assert (data["changes"]["event"], data["changes"]["respondents"]) == (
+        "replies", ["Ann Lee (CFO)", "Bob Ray (Head of Operations)"])
+    brief = " ".join(run("report", deal, ok=True).output.split())
+    assert (f"Ann Lee (CFO) and Bob Ray (Head of Operations) replied; risk {before} → "
+            f"{after}.") in brief
+
+
+def test_what_changed_after_their_replies_shows_what_the_rep_changed(
+        run: Run, deal: str, tmp_path: Path) -> None:
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top", "change_capacity": "ready",
+                                      "track_record": "finished"})
+    reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"})
+    reply(run, deal, "Bob Ray", tmp_path, {PRIORITY: "A"})
+    # The rep's view of the priority moves too, though their people's answers count.
+    rep_answers(run, deal, tmp_path, {"priority_rank": "top_five",
+                                      "change_capacity": "overloaded",
+                                      "track_record": "abandoned"})
+    data = report_json(run, deal)
+    assert data["changes"]["event"] == "interview"
+    moved = {c["question"]: (c["before"], c["after"]) for c in data["changes"]["answers"]}
+    assert moved == {
+        PRIORITY: ("Their top priority in this area", "Among their top initiatives"),
+        "alignment.change_capacity": ("Capacity and a plan to manage it",
+                                      "Overloaded with other changes"),
+        "alignment.track_record": ("Mostly finished as planned",
+                                   "Mostly abandoned or stalled")}
+    brief = " ".join(run("report", deal, ok=True).output.split())
+    assert "your answers: 3 worse;" in brief
+    full = run("report", deal, "--full", ok=True).output
+    assert "No answers or deal fields changed" not in full

@@ -262,6 +262,22 @@ def test_only_gaps_asks_what_is_weak_unknown_unclear_or_stale() -> None:
     assert walk(eng, {"num": "70"}) == ["pick", "many", "scale", "words", "big"]
 
 
+def test_only_gaps_also_asks_what_their_people_disagree_on_and_shows_their_answers() -> None:
+    fresh = NOW - timedelta(days=5)
+    strong = Answer("answered", "yes", at=fresh, confirmed=fresh)
+    previous = {key: strong for key in ("t.yn",)}
+    theirs = {"t.yn": ("Dana Ruiz (VP Finance): Yes", "Sam Okafor (IT lead): No")}
+    eng = engine(previous=previous, only_gaps=True, theirs=theirs, disagreed=["t.yn"])
+    step = eng.next_step()
+    # The rep's own answer is strong, yet their people disagree: that is the gap.
+    assert step is not None and step.question.id == "yn"
+    assert step.theirs == theirs["t.yn"] and step.disagreed
+    assert step.previous is strong
+    without = engine(previous=previous, only_gaps=True, theirs=theirs)
+    first = without.next_step()
+    assert first is not None and first.question.id != "yn"
+
+
 def test_resuming_skips_what_this_interview_already_answered() -> None:
     given = {"t.yn": Answer("answered", "no", at=NOW), "t.pick": Answer("answered", "high", at=NOW)}
     eng = engine(given=given)

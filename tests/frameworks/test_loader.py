@@ -54,7 +54,7 @@ def test_unknown_key_suggests_the_closest_one() -> None:
     assert problems(text) == [
         "f.yaml:10:9: question 'has_need': unknown key 'promt' (did you mean 'prompt'?); "
         "expected one of: id, prompt, type, why, how_to_ask, customer_prompt, customer_why, "
-        "follow_ups, weight, red_flag, settle_by, "
+        "customer_answers, follow_ups, weight, red_flag, settle_by, "
         "when, choices, scores, bands, min, max, same_as",
         "f.yaml:9:9: question 'has_need': missing required key 'prompt'",
     ]
@@ -346,11 +346,29 @@ def test_customer_wording_is_read_into_the_question() -> None:
         "prompt: Do they need it?",
         "prompt: Do they need it?\n"
         "        customer_prompt: Do you need it?\n"
-        "        customer_why: So we both know.")
+        "        customer_why: So we both know.\n"
+        "        customer_answers: {yes: Yes we do, partial: In part, no: Not really}")
     has_need = load(text).question("has_need")
     assert has_need is not None
     assert (has_need.customer_prompt, has_need.customer_why) == (
         "Do you need it?", "So we both know.")
+
+
+def test_a_readiness_question_worded_for_the_customer_needs_its_answers_worded() -> None:
+    # Its self-assessment would otherwise offer the rep's words ("Only our contact").
+    text = VALID.replace("prompt: Do they need it?",
+                         "prompt: Do they need it?\n        customer_prompt: Do you need it?")
+    assert problems(text) == [
+        "f.yaml:9:9: question 'has_need': it has a customer_prompt, so each answer needs "
+        "customer wording too; none for yes, partial, no (add customer_answers)"]
+
+
+def test_customer_answers_name_only_the_answers_of_the_type() -> None:
+    text = VALID.replace("        type: yes_no\n",
+                         "        type: yes_no\n        customer_answers: {yes: Yes, maybe: M}\n")
+    assert problems(text) == [
+        "f.yaml:12:38: question 'has_need': customer_answers has unknown answer 'maybe'; "
+        "expected: yes, partial, no"]
 
 
 def test_customer_wording_is_optional() -> None:

@@ -31,7 +31,7 @@ def send(run: Run, deal_id: str, person: str, folder: Path, *args: str) -> str:
     """The plain-text form ``survey send`` writes for ``person``."""
     run("survey", "send", deal_id, "--to", person, "-o", str(folder), *args, ok=True)
     slug = re.sub(r"[^a-z0-9]+", "-", person.lower()).strip("-")
-    return (folder / f"{deal_id}-{slug}.txt").read_text(encoding="utf-8")
+    return (folder / f"self-assessment-acme-corp-{slug}.txt").read_text(encoding="utf-8")
 
 
 def fill(form: str, marks: dict[str, str], comments: dict[str, str] | None = None,

@@ -247,7 +247,7 @@ def test_hostile_text_is_escaped_in_json() -> None:
 
 
 def test_customer_summary_has_no_scores_verdicts_or_private_notes() -> None:
-    summary = customer_markdown(sample_report(note="SECRET-NOTE"))
+    summary = customer_markdown(sample_report(note="SECRET-NOTE"), most=100)
     assert "SECRET-NOTE" not in summary
     for internal in ("risk", "Risk", "Fit", "readiness", "red flag", "verdict", "/100",
                      "At risk", "no decision", "champion", "Ann Lee"):
@@ -271,7 +271,7 @@ def test_customer_summary_is_addressed_to_the_customer() -> None:
 
 
 def test_customer_summary_never_gives_our_close_date_as_their_decision_date() -> None:
-    summary = customer_markdown(sample_report())  # our close date: 2027-02-28
+    summary = customer_markdown(sample_report(), most=100)  # our close date: 2027-02-28
     assert "28 February 2027" not in summary and "2027-02-28" not in summary
     assert "decide by" not in summary
     # Their own date, which they told us, is read back.
@@ -279,14 +279,14 @@ def test_customer_summary_never_gives_our_close_date_as_their_decision_date() ->
 
 
 def test_customer_summary_asks_again_what_we_hold_only_in_our_words() -> None:
-    summary = customer_markdown(sample_report())
+    summary = customer_markdown(sample_report(), most=100)
     for ours in ("We understood this is in place", "is partly in place", "on a scale of",
                  "Specific, with examples", "Covers it"):
         assert ours not in summary, ours
     confirm = summary.split("## In your own words\n", 1)[1].split("\n## ", 1)[0]
     for asked in ("- Who on your side will approve this decision?",  # yes_no
-                  "- Who on your side would work on this, and how much time is set aside for "
-                  "it?",  # yes_no
+                  "- Have you named the people who would work on this, and set aside time "
+                  "for the work?",  # yes_no
                   "- What problem do you want to solve, in your own words?",  # rep's label
                   "- How much does solving it matter to you and to the people affected?",  # 1-5
                   "- Is there a date or an event by which you must decide?"):
@@ -303,7 +303,7 @@ def test_customer_summary_never_sends_a_past_date() -> None:
                    {**report.answers, "bant.target_date": answer("2026-11-01")},
                    report.assessment, report.ask_next, report.answer_changes,
                    report.deal_changes, datetime(2027, 3, 10, tzinfo=timezone.utc))
-    summary = customer_markdown(later)
+    summary = customer_markdown(later, most=100)
     assert "2027-02-28" not in summary and "February 2027" not in summary  # close passed
     assert "2026-11-01" not in summary  # their own target date, passed
     assert "By when do you need it working?" in summary  # asked again instead
@@ -318,3 +318,17 @@ def test_customer_summary_is_clean_markdown_for_an_email() -> None:
 # --- the commands ---------------------------------------------------------------------------
 
 
+
+
+def test_customer_summary_asks_at_most_eight_things_red_flags_first() -> None:
+    from qualicoach.render.report.customer import customer_summary
+
+    summary = customer_summary(sample_report())
+    items = (*summary.differently, *summary.understood, *summary.to_confirm,
+             *summary.open_questions)
+    assert len(items) == 8 and summary.more
+    assert "We have a few more questions for when we next talk." in customer_markdown(
+        sample_report())
+    # The first open question is a red flag of their readiness; none after it is one
+    # while a red flag is left out.
+    assert summary.open_questions[0].prompt.startswith("Who in your organisation agrees")

@@ -89,7 +89,7 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
          frameworks: "list[Framework]", settings: "Settings", prompter: "Prompter",
          console: "Console", *, earlier: "list[Interview]", only_gaps: bool,
          include_optional: bool, quick: bool) -> None:
-    from qualicoach.coaching.alignment import rep_answers
+    from qualicoach.coaching.alignment import measure, rep_answers
     from qualicoach.coaching.asking import ask_questions, ask_source
     from qualicoach.coaching.flow import QuestionFlow
     from qualicoach.coaching.prompts import Interrupted
@@ -102,11 +102,17 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
     # The rep's own earlier answers are the defaults; a customer's reply stands beside
     # them and never becomes what the rep is shown as their own answer.
     previous = rep_answers(earlier)
+    # Their people's own answers stand beside the rep's; where they disagree, --only-gaps
+    # asks the question again: that disagreement is the gap.
+    aligned = measure(deal, frameworks, previous, earlier, settings.disagree_from)
     engine = QuestionFlow(
         frameworks, lambda key, answer: store.record_answer(session.id, key, answer),
         store.clock, previous=previous, given=session.answers, only_gaps=only_gaps,
         stale_after=timedelta(days=settings.stale_after_days),
-        include_optional=include_optional, weak_below=settings.weak_below)
+        include_optional=include_optional, weak_below=settings.weak_below,
+        theirs={q.question.answer_key: tuple(f"{s.who}: {s.text}" for s in q.said)
+                for q in aligned.questions},
+        disagreed=[q.question.answer_key for q in aligned.disagreements])
     if engine.next_step() is None:
         store.end_interview(session.id, "finished")
         typer.echo("Nothing to ask: every question is answered and fresh.")

@@ -41,7 +41,7 @@ def report(
                                         autocompletion=completion.deal_ids)],
     format: Annotated[ReportFormat | None, typer.Option(
         "--format", "-f", help="text (default), markdown, json, html or svg; the customer "
-        "summary is markdown.")] = None,
+        "summary is text (for an e-mail's body), markdown or html.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output, "
         "in the format its extension names (.html, .md, .json, .svg, .txt) unless --format "
@@ -60,18 +60,21 @@ def report(
     from qualicoach.errors import UsageError
 
     chosen = format or _format_of(output)
-    if audience is Audience.customer and (
-            format not in (None, ReportFormat.markdown)
-            or chosen in (ReportFormat.html, ReportFormat.json, ReportFormat.svg)):
-        how = "--format markdown" if format else "a .md file name"
-        raise UsageError(f"the customer summary is Markdown, not {chosen.value}: use {how}")
+    if audience is Audience.customer and chosen in (ReportFormat.json, ReportFormat.svg):
+        how = ("--format text, markdown or html" if format
+               else "a .txt, .md or .html file name")
+        raise UsageError(f"the customer summary is text, Markdown or HTML, not "
+                         f"{chosen.value}: use {how}")
     store, settings, catalog = open_workspace(ctx, read=True)
     the_report = build_report(store, catalog, deal, settings)
     if audience is Audience.customer:
-        from qualicoach.render.report.customer import customer_markdown
+        from qualicoach.render.report import customer
 
-        _emit(customer_markdown(the_report, settings.weak_below), output,
-              "customer summary (Markdown)")
+        render, what = {
+            ReportFormat.markdown: (customer.customer_markdown, "Markdown"),
+            ReportFormat.html: (customer.customer_html, "HTML"),
+        }.get(chosen, (customer.customer_text, "plain text"))
+        _emit(render(the_report, settings.weak_below), output, f"customer summary ({what})")
     elif chosen is ReportFormat.json:
         from qualicoach.render.console import json_text
         from qualicoach.render.report.data import report_data
@@ -146,15 +149,18 @@ def history(
     format: Annotated[TextOrJson, typer.Option(
         "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
-    """A deal over time: fit and readiness per interview, and how its fields moved."""
+    """A deal over time: fit, readiness and risk after each interview and each reply of
+    their people, and how its fields moved."""
     from qualicoach.coaching.report import report_from
     from qualicoach.render.console import make_console, print_json
     from qualicoach.render.history import history_data, history_renderable
 
     store, settings, catalog = open_workspace(ctx, read=True)
     the_deal = store.deal(deal)
-    # Oldest first, whatever order they were stored in (imports can add older ones).
-    interviews = sorted(store.interviews(the_deal.id), key=lambda i: i.started)
+    # Oldest first, whatever order they were stored in (imports can add older ones). A
+    # session stopped before its first answer changed nothing: it is not listed.
+    interviews = sorted((i for i in store.interviews(the_deal.id) if i.answers),
+                        key=lambda i: i.started)
     points = [report_from(the_deal, interviews[: n + 1], catalog, settings,
                           interviews[n].ended or interviews[n].started)
               for n in range(len(interviews))]

@@ -38,11 +38,17 @@ def send(
         "--out", "-o", metavar="FOLDER", file_okay=False,
         help="Where to write the forms (default: the current folder).")] = Path("."),
 ) -> None:
-    """Write a self-assessment for each stakeholder: NAME.html (an offline form to attach
-    to an e-mail) and NAME.txt (the same, to paste into an e-mail and answer by reply).
-    Neither holds scores, notes or anyone else's answers."""
-    from qualicoach.coaching.survey import contact_named, form_text, make_form, survey_questions
-    from qualicoach.domain.deal import slugify
+    """Write a self-assessment for each stakeholder: self-assessment-ACCOUNT-NAME.html (an
+    offline form to attach to an e-mail) and .txt (the same, to paste into an e-mail and
+    answer by reply). Neither holds scores, notes, our deal's name or anyone else's
+    answers."""
+    from qualicoach.coaching.survey import (
+        contact_named,
+        form_file_stem,
+        form_text,
+        make_form,
+        survey_questions,
+    )
     from qualicoach.errors import InvalidValueError, UsageError, command_hint
     from qualicoach.render.console import stderr_line, visible
     from qualicoach.render.survey import form_html
@@ -62,7 +68,7 @@ def send(
     today = store.clock().date()
     for person in people:
         form = make_form(the_deal, person, picked, today)
-        base = out / f"{the_deal.id}-{slugify(person.name)}"
+        base = out / form_file_stem(form)
         for path, text in ((base.with_suffix(".html"), form_html(form)),
                            (base.with_suffix(".txt"), form_text(form))):
             try:

@@ -63,6 +63,29 @@ class QuestionAlignment(NamedTuple):
         """'Ann Lee (CFO): Their top priority; Bob (user): Not ranked'."""
         return "; ".join(f"{s.who}: {s.text}" for s in self.said)
 
+    @property
+    def state(self) -> str:
+        """How their answers compare, in a word: "one answer", "in words" (not measured),
+        "disagree", "not sure" (someone said so), "agree" (all the same answer), or
+        "close" (different answers whose scores are near: never called agreement)."""
+        if len(self.said) == 1:
+            return "in words" if self.question.type == "text" else "one answer"
+        if self.agree is None:
+            return "in words"
+        if not self.agree:
+            return "disagree"
+        if any(s.answer.status != "answered" for s in self.said):
+            return "not sure"
+        first = self.said[0].answer
+        return "agree" if all(s.answer.same_value(first) for s in self.said) else "close"
+
+    def whose(self) -> str:
+        """Whose answer readiness uses: 'Ann Lee (CFO)', or with several replies 'Ann Lee
+        (CFO), the middle of 3 replies'."""
+        said = next((s for s in self.said if s.answer is self.customer), self.said[0])
+        return said.who if len(self.said) == 1 else (
+            f"{said.who}, the middle of {len(self.said)} replies")
+
 
 class Alignment(NamedTuple):
     """Every question the customer's people answered, and who replied."""
@@ -139,7 +162,10 @@ def _question(deal: Deal, framework: Framework, q: Question, by_person: dict[str
               names: dict[str, str], rep: Answer | None, disagree_from: float
               ) -> QuestionAlignment:
     said = tuple(sorted(
-        (Said(names[p], who_is(deal, names[p]), a, describe_value(q, a), answer_score(q, a))
+        (Said(names[p], who_is(deal, names[p]), a,
+              # What the form offered them: "Not sure", not our word for it.
+              "not sure" if a.status == "unclear" else describe_value(q, a),
+              answer_score(q, a))
          for p, a in by_person.items()), key=lambda s: (-s.score, s.respondent.casefold())))
     # The lower middle answer: one enthusiast does not make the organisation ready, and
     # one sceptic among many does not sink it (disagreement is its own cause).

@@ -37,6 +37,10 @@ class Step:
     shared_with: tuple[str, ...] = ()
     conditional: bool = False  # asked only because of earlier answers; not in ``total``
     conditionals: int = 0  # how many such questions the run may add to ``total``
+    # What the customer's people said on their self-assessments, one line each ("Dana
+    # Ruiz (VP Finance): Their top priority"), shown beside the rep's last answer.
+    theirs: tuple[str, ...] = ()
+    disagreed: bool = False  # their people disagree on it
 
     @property
     def key(self) -> str:
@@ -65,15 +69,22 @@ class QuestionFlow:
         stale_after: timedelta | None = None,
         include_optional: bool = False,
         weak_below: float = WEAK_BELOW,
+        theirs: Mapping[str, tuple[str, ...]] | None = None,
+        disagreed: Iterable[str] = (),
     ) -> None:
         """``previous``: answers from earlier interviews (the defaults); ``given``: answers
-        already given in this interview (when resuming)."""
+        already given in this interview (when resuming). ``theirs``: by answer key, what
+        the customer's people replied, to show beside ``previous``; ``disagreed``: the
+        answer keys they disagree on, asked with ``only_gaps`` however good the rep's
+        answer is (that is the gap to work on)."""
         self.frameworks = list(frameworks)
         self.sink = sink
         self.clock = clock
         self.previous = dict(previous or {})
         self.given: dict[str, Answer] = dict(given or {})
         self.only_gaps = only_gaps
+        self.theirs = dict(theirs or {})
+        self.disagreed = set(disagreed)
         self.stale_after = stale_after
         self.weak_below = weak_below
         self.plan: list[_Planned] = []
@@ -116,13 +127,14 @@ class QuestionFlow:
         return Step(first.framework, first.element, first.question,
                     before if conditional else before + 1, len(self._counted),
                     self.previous.get(first.question.answer_key), shared, conditional,
-                    self._conditionals)
+                    self._conditionals, self.theirs.get(first.question.answer_key, ()),
+                    first.question.answer_key in self.disagreed)
 
     def _wanted(self, planned: _Planned) -> bool:
         question = planned.question
         if not self.condition_holds(planned.framework, question):
             return False
-        if not self.only_gaps:
+        if not self.only_gaps or question.answer_key in self.disagreed:
             return True
         previous = self.previous.get(question.answer_key)
         if previous is None or is_weak(question, previous, self.weak_below):

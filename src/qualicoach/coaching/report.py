@@ -6,6 +6,7 @@ Data flows one way: store (deal, interviews) -> frameworks -> ``risk.assess`` ->
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
@@ -16,6 +17,7 @@ from qualicoach.coaching.alignment import (
     deal_answers,
     is_reply,
     rep_answers,
+    who_is,
 )
 from qualicoach.coaching.risk import Assessment, assess
 from qualicoach.coaching.scoring import answer_score
@@ -53,6 +55,17 @@ _ROLE_ORDER = {
 }
 
 
+class LastEvent(NamedTuple):
+    """The deal's latest event, and the deal just before it: the rep's interview, or the
+    replies of the customer's people since the rep's last interview ("Dana Ruiz and Sam
+    Okafor replied"). Sessions stopped before any answer are no event."""
+
+    kind: Literal["interview", "replies"]
+    respondents: tuple[str, ...]  # who replied, with their title: "Dana Ruiz (VP Finance)"
+    previous: datetime | None  # when the event before it started (None: the first one)
+    before: Assessment | None  # the deal's assessment before it (None: the first one)
+
+
 class AnswerChange(NamedTuple):
     """An answer that changed since the previous interview, or was given for the first time
     (``before`` None, direction "new")."""
@@ -78,6 +91,7 @@ class Report:
     now: datetime
     missing_frameworks: tuple[str, ...] = ()
     alignment: Alignment = Alignment()
+    last_event: LastEvent | None = None
 
     @property
     def last_interview(self) -> Interview | None:
@@ -122,12 +136,52 @@ def report_from(deal: Deal, interviews: list[Interview], catalog: Catalog, setti
                 now: datetime) -> Report:
     """The report of a deal from its interviews (pure)."""
     frameworks, missing = frameworks_of(interviews, catalog)
-    answers, earlier, alignment, assessment = assess_interviews(deal, interviews, frameworks,
-                                                                now, settings)
+    answers, _, alignment, assessment = assess_interviews(deal, interviews, frameworks,
+                                                          now, settings)
+    before, last = split_last_event(interviews)
+    previous = before[-1].started if before else None
+    event = None
+    changes: tuple[AnswerChange, ...] = ()
+    if last:
+        replies = is_reply(last[-1])
+        event = LastEvent(
+            "replies" if replies else "interview",
+            tuple(dict.fromkeys(who_is(deal, i.respondent) for i in last)) if replies else (),
+            previous,
+            assess_interviews(deal, before, frameworks, now, settings)[3] if before else None)
+        if before and replies:
+            # Their answers as the deal counts them, before and after they replied.
+            earlier, _ = deal_answers(deal, before, frameworks, settings.disagree_from)
+            touched = {key for i in last for key in i.answers}
+            changes = _answer_changes(frameworks, {k: v for k, v in answers.items()
+                                                   if k in touched}, earlier)
+        elif before:
+            # The rep's own answers: where their people replied, ``answers`` holds theirs,
+            # and what the rep changed would not show.
+            changes = _answer_changes(frameworks, rep_answers(interviews), rep_answers(before))
     return Report(deal, tuple(frameworks), tuple(interviews), answers, assessment,
-                  _ask_next(assessment, deal, alignment),
-                  _answer_changes(frameworks, answers, earlier, interviews),
-                  _deal_changes(deal, interviews), now, tuple(missing), alignment)
+                  _ask_next(assessment, deal, alignment), changes,
+                  _deal_changes(deal, previous), now, tuple(missing), alignment, event)
+
+
+def split_last_event(interviews: Sequence[Interview]
+                     ) -> tuple[list[Interview], list[Interview]]:
+    """The deal's events before its latest, and its latest: the rep's last interview, or
+    the replies that came after it. Oldest first; sessions with no answer are left out
+    (a session stopped before its first answer changed nothing)."""
+    events = sorted((i for i in interviews if i.answers), key=lambda i: i.started)
+    if not events:
+        return [], []
+    start = len(events) - 1
+    if is_reply(events[-1]):
+        # Replies in a row are one event, until someone in it replies again (a later
+        # reply of theirs is news of its own: how their view moved).
+        who = {events[-1].respondent.casefold()}
+        while (start > 0 and is_reply(events[start - 1])
+               and events[start - 1].respondent.casefold() not in who):
+            start -= 1
+            who.add(events[start].respondent.casefold())
+    return events[:start], events[start:]
 
 
 def assess_interviews(deal: Deal, interviews: list[Interview], frameworks: list[Framework],
@@ -164,9 +218,11 @@ def _ask_next(assessment: Assessment, deal: Deal, alignment: Alignment | None = 
     # align everyone on a common view); then gaps that count now (red flags first, then
     # the customer's own, already first in gaps), then what is still to learn, the soonest
     # to settle first.
-    picked = [AskNext(q.framework, q.question, _bring_together(q), q.said_text(),
-                      _joined([s.who for s in q.said]))
-              for q in (alignment.disagreements if alignment else ())][:ASK_NEXT_LIMIT]
+    disagreements = alignment.disagreements if alignment else ()
+    # The ask names the people itself: no one else to name as whom to ask.
+    picked = [AskNext(q.framework, q.question, _bring_together(q),
+                      "their answers differ", "")
+              for q in disagreements][:ASK_NEXT_LIMIT]
     due = sorted((g for g in assessment.gaps if g.due), key=lambda g: not g.question.red_flag)
     asked = {p.question.answer_key for p in picked}
     gaps = [g for g in (*due, *assessment.to_learn) if g.question.answer_key not in asked]
@@ -184,8 +240,16 @@ def _joined(names: list[str]) -> str:
 
 
 def _bring_together(q: QuestionAlignment) -> tuple[str, ...]:
+    """'Bring Ann Lee (CFO) and Bob Ray (user) together on "Where does this rank...?":
+    Ann "Their top priority", Bob "Not ranked".' One line per question, naming it (an
+    element's name is too broad: most have several questions) and each answer."""
     joined = _joined([s.who for s in q.said])
-    return (f"Bring {joined} together on this question: their answers differ.",
+    firsts = [s.respondent.split()[0] if s.respondent.split() else s.respondent
+              for s in q.said]
+    names = firsts if len({n.casefold() for n in firsts}) == len(firsts) else [
+        s.respondent for s in q.said]
+    quoted = ", ".join(f'{name} "{s.text}"' for name, s in zip(names, q.said, strict=True))
+    return (f'Bring {joined} together on "{q.question.prompt}": {quoted}.',
             "Ask each of them why they see it that way, and agree one answer they all "
             "stand behind.")
 
@@ -212,10 +276,7 @@ def whom_to_ask(deal: Deal, perspective: str, answer: Answer | None) -> str:
 
 
 def _answer_changes(frameworks: list[Framework], answers: dict[str, Answer],
-                    earlier: dict[str, Answer], interviews: list[Interview]
-                    ) -> tuple[AnswerChange, ...]:
-    if len(interviews) < 2:
-        return ()
+                    earlier: dict[str, Answer]) -> tuple[AnswerChange, ...]:
     # What a rep learnt for the first time is news too: answers that changed come first.
     changes, first_answers, seen = [], [], set()
     for framework in frameworks:
@@ -238,9 +299,8 @@ def _answer_changes(frameworks: list[Framework], answers: dict[str, Answer],
     return tuple(changes + first_answers)
 
 
-def _deal_changes(deal: Deal, interviews: list[Interview]) -> tuple[Change, ...]:
-    """Field changes since the previous interview began (all of them for a first one)."""
-    if len(interviews) < 2:
+def _deal_changes(deal: Deal, previous: datetime | None) -> tuple[Change, ...]:
+    """Field changes since the previous event began (all of them before a second one)."""
+    if previous is None:
         return deal.history
-    since = interviews[-2].started
-    return tuple(c for c in deal.history if c.at >= since)
+    return tuple(c for c in deal.history if c.at >= previous)

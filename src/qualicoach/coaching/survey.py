@@ -16,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from qualicoach.domain.answer import Answer, Evidence, Value, parse_value
-from qualicoach.domain.deal import Contact, Deal
+from qualicoach.domain.deal import Contact, Deal, slugify
 from qualicoach.errors import InvalidValueError, NotFoundError, ReplyError, command_hint
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.frameworks.model import Framework, Question
@@ -44,6 +45,9 @@ class FormOption:
     letter: str
     label: str
     value: str  # the answer it gives (a choice's value, "yes", "4", ...)
+    # The words forms sent before the customer wording existed had beside this box: a
+    # reply to one of them still reads.
+    earlier_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class Form:
     """A self-assessment for one stakeholder of one deal."""
 
     reference: str
-    account: str
+    account: str  # the customer's organisation; empty when the deal names none
     respondent: str
     sent: date
     questions: tuple[FormQuestion, ...]
@@ -137,22 +141,33 @@ def make_form(deal: Deal, respondent: Contact, questions: Sequence[tuple[Framewo
               sent: date) -> Form:
     """The form for one stakeholder: their questions, in their words where the framework
     has them, and nothing else about the deal."""
-    return Form(reference_of(deal), deal.account or deal.name, respondent.name, sent,
+    # Never the deal's name: it is ours, and may say what we think of them.
+    return Form(reference_of(deal), deal.account, respondent.name, sent,
                 tuple(_form_question(n, q) for n, (_, q) in enumerate(questions, 1)))
+
+
+def form_file_stem(form: Form) -> str:
+    """The name the forms are written under, without suffix: what the customer sees as
+    the attachment's name, so it names their organisation and them, never our deal."""
+    return "-".join(["self-assessment"] + [slugify(part) for part in (form.account,
+                                                                     form.respondent) if part])
 
 
 def _form_question(number: int, q: Question) -> FormQuestion:
     voice = q.customer_prompt
-    options: list[FormOption] = []
+    # Our own words for each answer, as forms had them before customer wording: the
+    # fallback for a question not worded for the customer, and what old replies carry.
+    ours: list[tuple[str, str]] = []
     if q.type in ("choice", "multi"):
-        options = [FormOption(_LETTERS[i], c.label, c.value)
-                   for i, c in enumerate(q.choices[:len(_LETTERS)])]
+        ours = [(c.value, c.label) for c in q.choices[:len(_LETTERS)]]
     elif q.type == "yes_no":
-        options = [FormOption(_LETTERS[i], label, value)
-                   for i, (value, label) in enumerate(_YES_NO_WORDS)]
+        ours = [(value, label) for value, label in _YES_NO_WORDS]
     elif q.type == "scale":
-        options = [FormOption(_LETTERS[i], f"{v} ({_SCALE_WORDS[v]})", str(v))
-                   for i, v in enumerate(sorted(_SCALE_WORDS))]
+        ours = [(str(v), f"{v} ({_SCALE_WORDS[v]})") for v in sorted(_SCALE_WORDS)]
+    theirs = dict(q.customer_options()) if voice else {}
+    options = [FormOption(_LETTERS[i], _their_words(q, value, theirs.get(value, "")) or label,
+                          value, label if theirs.get(value) else "")
+               for i, (value, label) in enumerate(ours)]
     if options:
         options.append(FormOption(NOT_SURE, "Not sure", "unclear"))
     # Without a customer wording the rep's prompt is used (``send`` says so), but never the
@@ -167,16 +182,31 @@ def _form_question(number: int, q: Question) -> FormQuestion:
 # --- the form as text (what the e-mail carries, and what a reply holds) ----------------
 
 
+# Who reads a reply, said as it is: the seller's team keeps it, and nothing we send their
+# organisation quotes it (``render.report.customer`` is tested for that).
+WHO_SEES = ("Who sees your answers: the people working with you on this at our company, "
+            "to prepare our conversations with you. We do not show your answers or "
+            "comments to your colleagues or to anyone else; where your team sees something "
+            "differently, we say so without saying who said what.")
+
+
+def heading(form: Form) -> str:
+    """The form's first line: where their organisation stands."""
+    return f"Where does {form.account} stand?" if form.account else (
+        "Where does your organisation stand?")
+
+
 def form_text(form: Form) -> str:
     """The plain-text form: answered by marking boxes in a reply to the e-mail."""
     out = [TITLE, f"Reference: {form.reference}", f"For: {form.respondent}",
-           f"Sent: {form.sent.isoformat()}", "",
-           f"Where does {form.account} stand? A few questions for you, {form.respondent}.",
-           "Your answers go only to us, and we use them to prepare our conversations "
-           "with you.", "",
-           "How to answer: reply to this e-mail, keep the text below, and put an x in the "
-           "box of your answer, like [x]. Write where it says Answer: or Comment:. Skip "
-           "any question you prefer not to answer.", ""]
+           f"Sent: {form.sent.isoformat()}", ""]
+    # The letter part wrapped as an e-mail is; the reply reads only the lines after it.
+    for paragraph in (f"{heading(form)} A few questions for you, {form.respondent}.",
+                      WHO_SEES,
+                      "How to answer: reply to this e-mail, keep the text below, and put an "
+                      "x in the box of your answer, like [x]. Write where it says Answer: or "
+                      "Comment:. Skip any question you prefer not to answer."):
+        out += [*textwrap.wrap(paragraph, 72, break_long_words=False), ""]
     for q in form.questions:
         out += question_lines(q)
     out.append(END)
@@ -352,7 +382,8 @@ def _block_answer(block: _Block, question: Question, respondent: str, answered: 
     chosen: list[FormOption] = []
     for letter, label, line in block.marked:
         option = options.get(letter)
-        if option is None or (label and not _same_start(label, option.label)):
+        if option is None or (label and not _same_start(label, option.label) and not (
+                option.earlier_label and _same_start(label, option.earlier_label))):
             raise ReplyError(source, f"line {line}: question {block.number} has no box "
                              f"'{letter}. {label}' (damaged, or the form changed since "
                              "it was sent)")
@@ -381,6 +412,13 @@ def _block_answer(block: _Block, question: Question, respondent: str, answered: 
         raise ReplyError(source, f"{where}: {exc}") from None
     return Answer(status=status, value=value, evidence=Evidence(respondent, verified=True),
                   note=note, at=answered, confirmed=answered)
+
+
+def _their_words(q: Question, value: str, words: str) -> str:
+    """The words beside a box: a scale keeps its number, so the ends read as a scale."""
+    if q.type == "scale" and (words or q.customer_answers):
+        return f"{value} - {words}" if words else value
+    return words
 
 
 def _same_start(given: str, label: str) -> bool:

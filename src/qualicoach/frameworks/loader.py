@@ -24,7 +24,9 @@ from qualicoach.frameworks.model import (
     GAP_VALUES,
     NOWHERE,
     PERSPECTIVES,
+    SCALE_VALUES,
     SETTLE_STAGES,
+    YES_NO_VALUES,
     AnswerType,
     Band,
     Choice,
@@ -85,6 +87,7 @@ class _QuestionDraft:
     how_to_ask: str = ""
     customer_prompt: str = ""
     customer_why: str = ""
+    customer_answers: dict[str, str] = field(default_factory=dict)
     follow_ups: tuple[str, ...] = ()
     weight: float = 1.0
     red_flag: bool = False
@@ -104,7 +107,8 @@ class _QuestionDraft:
             id=self.id, prompt=self.prompt, type=self.type, framework_id=framework_id,
             element_id=element_id, why=self.why, how_to_ask=self.how_to_ask,
             customer_prompt=self.customer_prompt, customer_why=self.customer_why,
-            follow_ups=self.follow_ups, weight=self.weight, red_flag=self.red_flag, when=when,
+            customer_answers=self.customer_answers, follow_ups=self.follow_ups,
+            weight=self.weight, red_flag=self.red_flag, when=when,
             choices=self.choices, scores=self.scores, bands=self.bands, minimum=self.minimum,
             maximum=self.maximum, same_as=self.same_as, position=self.position,
             same_as_position=self.same_as_position,
@@ -215,6 +219,8 @@ class FrameworkReader(NodeReader):
                 built.append(question.build(fw_id or "", element_draft.id, when,
                                             element_draft.settle_by))
             elements.append(element_draft.build(tuple(built)))
+        if perspective == "readiness":
+            self.check_customer_answers(elements)
         if (self.problems or fw_id is None or name is None or version is None
                 or perspective is None):
             return None
@@ -223,6 +229,22 @@ class FrameworkReader(NodeReader):
             elements=tuple(elements), description=description, source=source,
             position=self.pos(root),
         )
+
+    def check_customer_answers(self, elements: list[Element]) -> None:
+        """A readiness question worded for the customer can be sent to them on a
+        self-assessment, so each answer it offers needs their words too: the rep's labels
+        ("Only our contact") would reach the customer otherwise."""
+        for element in elements:
+            for q in element.questions:
+                missing = q.unworded_answers() if q.customer_prompt else ()
+                if not missing:
+                    continue
+                where = ("every choice's customer_label" if q.type in ("choice", "multi")
+                         else "customer_answers")
+                self.problems.append(Problem(
+                    q.position.file, q.position.line, q.position.column,
+                    f"question '{q.id}': it has a customer_prompt, so each answer needs "
+                    f"customer wording too; none for {', '.join(missing)} (add {where})"))
 
     def element(
         self, node: Node, element_ids: dict[str, Node], question_ids: dict[str, Node]
@@ -301,6 +323,8 @@ class FrameworkReader(NodeReader):
         )
         if answer_type is not None:
             self.answer_scoring(draft, keys, answer_type, label)
+            draft.customer_answers = self.customer_answers(keys.get("customer_answers"),
+                                                           answer_type, label)
         same_as = keys.get("same_as")
         if same_as is not None:
             target = self.text(same_as, f"{label}: same_as", required=True)
@@ -392,6 +416,33 @@ class FrameworkReader(NodeReader):
             choices.append(Choice(value, choice_label, 0.0 if score is None else score,
                                   customer_label))
         return tuple(choices)
+
+    def customer_answers(self, node: Node | None, answer_type: AnswerType,
+                         label: str) -> dict[str, str]:
+        """A yes_no or scale question's answers in the customer's voice, by value."""
+        if node is None:
+            return {}
+        expected = {"yes_no": YES_NO_VALUES,
+                    "scale": tuple(str(v) for v in SCALE_VALUES)}.get(answer_type)
+        if expected is None:
+            self.error(node, f"{label}: 'customer_answers' does not apply to a {answer_type} "
+                       "question (only to: yes_no, scale; a choice has its customer_label)")
+            return {}
+        if node.kind != "map":
+            self.error(node, f"{label}: customer_answers must map answers to words, e.g. "
+                       "{yes: \"Yes, we have\", partial: \"In part\", no: \"Not yet\"}")
+            return {}
+        words: dict[str, str] = {}
+        for key_node, value_node in node.pairs:
+            key = key_node.text if key_node.kind == "scalar" else ""
+            if key not in expected:
+                self.error(key_node, f"{label}: customer_answers has unknown answer "
+                           f"{key_node.describe()}; expected: {', '.join(expected)}")
+                continue
+            text = self.text(value_node, f"{label}: customer_answers '{key}'", required=True)
+            if text is not None:
+                words[key] = text
+        return words
 
     def score_table(self, node: Node | None, label: str,
                     defaults: dict[str, float]) -> dict[str, float]:

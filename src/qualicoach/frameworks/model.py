@@ -95,6 +95,9 @@ class Question:
     # self-assessment); empty when it should not go to the customer as written.
     customer_prompt: str = ""
     customer_why: str = ""
+    # A yes_no or scale answer in the customer's voice, by value ("yes", "5"): what the
+    # self-assessment offers them instead of "Yes / Partly / No" or a bare number.
+    customer_answers: dict[str, str] = field(default_factory=dict)
     follow_ups: tuple[str, ...] = ()
     weight: float = 1.0
     red_flag: bool = False
@@ -129,6 +132,26 @@ class Question:
     def choice(self, value: str) -> Choice | None:
         """The choice with this value, if any."""
         return next((c for c in self.choices if c.value == value), None)
+
+    def customer_options(self) -> tuple[tuple[str, str], ...]:
+        """Each answer the customer can give and its words to them, (value, words), in
+        order; a word is empty where the framework has none (see ``unworded_answers``)."""
+        if self.type in ("choice", "multi"):
+            return tuple((c.value, c.customer_label) for c in self.choices)
+        if self.type == "yes_no":
+            return tuple((v, self.customer_answers.get(v, "")) for v in YES_NO_VALUES)
+        if self.type == "scale":
+            return tuple((str(v), self.customer_answers.get(str(v), "")) for v in SCALE_VALUES)
+        return ()
+
+    def unworded_answers(self) -> tuple[str, ...]:
+        """The answers a customer could give that have no customer wording: every choice
+        needs its own; a scale needs only its ends (the middle reads as a number between
+        them)."""
+        options = self.customer_options()
+        if self.type == "scale":
+            options = (options[0], options[-1])
+        return tuple(value for value, words in options if not words)
 
     def valid_values(self) -> tuple[str, ...]:
         """The answer values a condition may test, besides unknown/unclear."""

@@ -116,6 +116,12 @@ SCHEMA: dict[str, Any] = {
                                     "Without it the question is not sent to the customer."},
                 "customer_why": {**_OPTIONAL_TEXT, "description": "Why the question "
                                  "matters, told to the customer (their interest, not ours)."},
+                "customer_answers": {
+                    "type": "object", "additionalProperties": _TEXT,
+                    "description": "yes_no and scale: each answer in the customer's voice, "
+                    "for their self-assessment ({yes: ..., partial: ..., no: ...}; a scale "
+                    "needs at least its ends, 1 and 5). Needed in a readiness framework "
+                    "wherever customer_prompt is given."},
                 "follow_ups": {"type": ["array", "null"], "items": _TEXT,
                                "description": "Questions to ask next when the answer is weak."},
                 "weight": {**_WEIGHT, "default": 1,
@@ -158,9 +164,9 @@ SCHEMA: dict[str, Any] = {
                 "value": {**_VALUE, "description": "The stored answer value."},
                 "label": {**_OPTIONAL_TEXT, "description": "Text shown to the rep."},
                 "customer_label": {**_OPTIONAL_TEXT, "description": "This answer said to the "
-                                   "customer, in their voice, for what we send them. Without "
-                                   "it, the customer summary asks the question again instead "
-                                   "of reading the rep's label back to them."},
+                                   "customer, in their voice, for what we send them. Needed "
+                                   "on every choice of a readiness question that has a "
+                                   "customer_prompt (their self-assessment offers it)."},
                 "score": {**_SCORE, "description": "How good this answer is, 0 to 1."},
             },
         },

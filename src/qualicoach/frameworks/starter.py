@@ -34,6 +34,9 @@ elements:
         # The same question for the customer, in their voice (their summary uses it):
         customer_prompt: "What happens today when this goes wrong, and who feels it?"
         customer_why: "Knowing who feels the problem tells us both whom to involve."
+        # Each answer in their voice too (a readiness question with a customer_prompt
+        # needs it: their self-assessment offers these instead of Yes / Partly / No):
+        customer_answers: {{yes: "Yes, and we can say who", partial: "Partly", no: "Not really"}}
         follow_ups:
           - Who else feels this problem, and how do they describe it?
         red_flag: true   # a weak answer alone puts the deal at risk
@@ -56,9 +59,12 @@ elements:
         customer_prompt: "By when do you need this solved, and what sets that date?"
         type: choice
         choices:
-          - {{value: none, label: "No deadline", score: 0}}
-          - {{value: this_year, label: "Needed this year", score: 0.6}}
-          - {{value: event, label: "A dated event forces it", score: 1}}
+          - {{value: none, label: "No deadline", score: 0,
+             customer_label: "No date yet"}}
+          - {{value: this_year, label: "Needed this year", score: 0.6,
+             customer_label: "Some time this year"}}
+          - {{value: event, label: "A dated event forces it", score: 1,
+             customer_label: "A dated event sets it"}}
 """
 
 

@@ -56,6 +56,11 @@ def step_header(step: Step) -> RenderableType:
         if when:
             said.append(f" on {when:%Y-%m-%d}; Enter keeps it", style="dim")
         parts.append(said)
+    if step.theirs:
+        parts.append(Text("  their people disagree; bring them together on it:"
+                          if step.disagreed else "  their people replied:",
+                          style="yellow" if step.disagreed else "dim"))
+        parts += [Text("    ").append_text(literal(line)) for line in step.theirs]
     return Group(*parts)
 
 

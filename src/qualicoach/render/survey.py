@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 
-from qualicoach.coaching.survey import END, TITLE, Form, FormQuestion
+from qualicoach.coaching.survey import END, TITLE, WHO_SEES, Form, FormQuestion, heading
 from qualicoach.domain.deal import slugify
 
 # Nothing may be fetched, framed, submitted or connected to; only the inline style and
@@ -40,8 +40,9 @@ def form_html(form: Form) -> str:
                            "options": [[o.letter, o.label] for o in q.options]}
                           for q in form.questions]}
     return _PAGE.format(
-        csp=e(CSP), title=e(f"{form.account}: a short self-assessment"),
-        account=e(form.account), respondent=e(form.respondent), questions=questions,
+        csp=e(CSP), title=e(f"{form.account or 'Your organisation'}: a short self-assessment"),
+        heading=e(heading(form)), who_sees=e(WHO_SEES), respondent=e(form.respondent),
+        questions=questions,
         data=_script_json(data), script=_SCRIPT, style=_STYLE, file=e(reply_file_name(form)))
 
 
@@ -176,10 +177,11 @@ _PAGE = """<!DOCTYPE html>
 <style>{style}</style>
 </head>
 <body>
-<h1>Where does {account} stand?</h1>
+<h1>{heading}</h1>
 <p class="lead">A few questions for you, {respondent}. There are no right answers: we
 would like to hear how you see it, in your own words. Skip any question you prefer not
 to answer. Nothing leaves this page until you send it to us yourself.</p>
+<p class="lead">{who_sees}</p>
 <form id="survey" onsubmit="return false">
 {questions}
 </form>

@@ -48,6 +48,13 @@ def report_data(report: Report) -> dict[str, Any]:
                       "prompt": n.question.prompt, "answer": n.answer_text,
                       "ask": list(n.ask), "whom": n.whom} for n in report.ask_next],
         "changes": {
+            # The latest event the changes are since: the rep's interview or their replies.
+            "event": report.last_event.kind if report.last_event else None,
+            "respondents": list(report.last_event.respondents) if report.last_event else [],
+            "since": (report.last_event.previous.isoformat()
+                      if report.last_event and report.last_event.previous else None),
+            "risk_before": (report.last_event.before.risk
+                            if report.last_event and report.last_event.before else None),
             "answers": [{"question": c.question.answer_key, "prompt": c.question.prompt,
                          "before": c.before, "after": c.after, "direction": c.direction}
                         for c in report.answer_changes],
@@ -63,7 +70,7 @@ def report_data(report: Report) -> dict[str, Any]:
 def _alignment_data(q: QuestionAlignment) -> dict[str, Any]:
     return {
         "question": q.question.answer_key, "framework": q.framework.id,
-        "prompt": q.question.prompt, "agree": q.agree, "spread": q.spread,
+        "prompt": q.question.prompt, "state": q.state, "agree": q.agree, "spread": q.spread,
         "said": [{"respondent": s.respondent, "who": s.who, "answer": s.text,
                   "value": s.answer.value, "status": s.answer.status,
                   "comment": s.answer.note,

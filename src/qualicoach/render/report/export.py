@@ -147,7 +147,8 @@ def _brief(section: Brief) -> list[str]:
         out.append(f"<h2>{_h(section.asks_title)}</h2><ol>")
         for ask in section.asks:
             about = f"reason {ask.reason}" if ask.reason else _h(ask.about)
-            out.append(f'<li><b>{_h(ask.whom)}</b>: <span class="ask">{_h(ask.ask)}</span> '
+            whom = f"<b>{_h(ask.whom)}</b>: " if ask.whom else ""
+            out.append(f'<li>{whom}<span class="ask">{_h(ask.ask)}</span> '
                        f'<span class="dim">({about})</span></li>')
         out.append("</ol>")
     out.append(f'<p class="dim">{_h(section.since)}</p>')

@@ -83,7 +83,8 @@ def brief(section: Brief) -> list[str]:
         out += [f"## {section.asks_title}", ""]
         for number, ask in enumerate(section.asks, 1):
             about = f"reason {ask.reason}" if ask.reason else md(ask.about)
-            out.append(f"{number}. **{md(ask.whom)}**: {md(ask.ask)} ({about})")
+            whom = f"**{md(ask.whom)}**: " if ask.whom else ""
+            out.append(f"{number}. {whom}{md(ask.ask)} ({about})")
         out.append("")
     return [*out, md(section.since), ""]
 

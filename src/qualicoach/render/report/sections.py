@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from qualicoach.coaching.alignment import QuestionAlignment
 from qualicoach.coaching.report import ChangeDirection, Report, whom_to_ask
 from qualicoach.coaching.risk import Cause, Gap, GapKind
 from qualicoach.coaching.scoring import percent
@@ -27,6 +28,7 @@ CAUSES_TITLE = "The rest of the risk, and why it matters"
 SCORECARDS_TITLE = "Scorecards"
 EVIDENCE_TITLE = "Evidence: who said each answer"
 CHANGES_TITLE = "What changed since the previous interview"
+REPLIES_CHANGES_TITLE = "What changed with their replies"
 ALIGNMENT_TITLE = "Do their people agree? Their own answers"
 # How many reasons and questions the brief shows: one screen before a call.
 BRIEF_ITEMS = 3
@@ -120,7 +122,7 @@ class AlignmentItem(NamedTuple):
     believe when it differs from what they said."""
 
     prompt: str
-    state: str  # "disagree", "agree", "one answer" or "in words" (not measured)
+    state: str  # QuestionAlignment.state: "disagree", "close", "agree", "not sure", ...
     said: tuple[SaidLine, ...]
     we_believe: str | None = None
     we_hope_more: bool = False
@@ -347,7 +349,8 @@ def _brief(report: Report) -> Brief:
         asks.append(BriefAsk(item.ask[0], item.whom, reason_of.get(key),
                              f"{element}: {item.answer_text}"))
     gaps = {g.question.answer_key: g for g in a.gaps}
-    return Brief(tuple(Reason(c.points, _reason_text(c, gaps),
+    replied = {q.question.answer_key: q for q in report.alignment.questions}
+    return Brief(tuple(Reason(c.points, _reason_text(c, gaps, replied),
                               c.kind.startswith("red_flag")) for c in top),
                  round(sum(c.points for c in top), 1), len(a.causes), tuple(asks),
                  _since(report), tuple(i.question.answer_key for i in picked[:BRIEF_ITEMS]))
@@ -357,7 +360,8 @@ def _brief(report: Report) -> Brief:
 _GAP_CAUSES = ("red_flag_readiness", "red_flag_fit", "unknown", "unclear", "weak")
 
 
-def _reason_text(cause: Cause, gaps: dict[str, Gap]) -> str:
+def _reason_text(cause: Cause, gaps: dict[str, Gap],
+                 replied: dict[str, QuestionAlignment]) -> str:
     """A gap cause as its question and answer (the element alone is too vague to act
     on), any other cause in its few words. Taken from the gap itself, not read back out
     of the cause's sentence: a prompt may hold brackets of its own ("(1-5)?")."""
@@ -365,31 +369,42 @@ def _reason_text(cause: Cause, gaps: dict[str, Gap]) -> str:
     if gap is None:
         return cause.brief
     answer = gap.answer_text if gap.kind == "weak" or gap.answer is None else gap.kind
-    return f"{gap.question.prompt} {answer}"
+    # An answer from their own replies says whose it is: the rep must not take it for
+    # their own reading, nor one person's view for the organisation's.
+    theirs = replied.get(gap.question.answer_key)
+    return f"{gap.question.prompt} {answer}" + (f", said {theirs.whose()}" if theirs
+                                                  else "")
 
 
 def _since(report: Report) -> str:
-    """What changed since the previous interview, in one line."""
-    if len(report.interviews) < 2:
-        return "First interview: nothing to compare yet."
-    previous = report.interviews[-2].started
+    """What the deal's latest event changed, in one line: who replied or what the rep
+    changed, and how the risk moved."""
+    event = report.last_event
+    if event is None or event.previous is None or event.before is None:
+        return "First interview: nothing to compare yet." if not report.replies else (
+            "First answers: nothing to compare yet.")
     parts = []
-    moved = [c for c in report.answer_changes if c.direction != "new"]
-    for direction in ("worse", "better", "changed"):
-        these = [c for c in moved if c.direction == direction]
-        if these:
-            parts.append(f"{counted(len(these), 'answer')} {direction}")
-    new = sum(c.direction == "new" for c in report.answer_changes)
-    if new:
-        parts.append(f"{new} new")
+    if event.kind == "replies":
+        head = f"{_names(event.respondents)} replied"
+    else:
+        counts = [f"{sum(c.direction == d for c in report.answer_changes)} {d}"
+                  for d in ("worse", "better", "changed", "new")
+                  if any(c.direction == d for c in report.answer_changes)]
+        head = ("your answers: " + ", ".join(counts)) if counts else "your answers unchanged"
+    parts.append(head)
     # A field that changed several times: from where it was to where it is.
     fields: dict[str, list[object]] = {}
     for c in report.deal_changes:
         fields.setdefault(c.field, [c.old, c.new])[1] = c.new
     parts += [f"{field.replace('_', ' ')} {plain_value(old) or '-'} → {plain_value(new) or '-'}"
               for field, (old, new) in fields.items()]
-    return (f"Since {previous:%Y-%m-%d}: " + (", ".join(parts) if parts else "no change")
-            + ".")
+    before, after = event.before.risk, report.assessment.risk
+    parts.append(f"risk {before} → {after}" if before != after else f"risk still {after}")
+    return f"Since {event.previous:%Y-%m-%d}: " + "; ".join(parts) + "."
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
 
 
 def _evidence(report: Report) -> Evidence:
@@ -468,8 +483,7 @@ def _alignment(report: Report) -> AlignmentView | None:
         return None
     items = []
     for q in found.questions:
-        state = ("one answer" if len(q.said) == 1 and q.question.type != "text"
-                 else "in words" if q.agree is None else "agree" if q.agree else "disagree")
+        state = q.state
         said = tuple(SaidLine(s.who, s.text, s.answer.note,
                               f"{s.answer.at:%Y-%m-%d}" if s.answer.at else "")
                      for s in q.said)
@@ -483,8 +497,11 @@ def _alignment(report: Report) -> AlignmentView | None:
 
 def _changes(report: Report) -> Changes:
     empty = None
+    event = report.last_event
     if not report.answer_changes and not report.deal_changes:
-        empty = ("Nothing yet." if len(report.interviews) < 2
+        empty = ("Nothing yet." if event is None or event.previous is None
+                 else "Their replies changed no answer the deal is scored on, and no deal "
+                 "field changed." if event.kind == "replies"
                  else "No answers or deal fields changed.")
     return Changes(
         answers=tuple(AnswerChangeLine(c.direction, c.question.prompt, c.before, c.after)
@@ -494,4 +511,6 @@ def _changes(report: Report) -> Changes:
                                           str(plain_value(c.new) or "-"))
                           for c in report.deal_changes),
         empty_text=empty,
+        title=CHANGES_TITLE if event is None or event.kind == "interview"
+        else REPLIES_CHANGES_TITLE,
     )

@@ -167,7 +167,7 @@ def brief(section: Brief, full: bool = False) -> list[RenderableType]:
         parts.append(grid)
     if section.asks:
         # One person for every question is named once, in the title.
-        one = len({ask.whom for ask in section.asks}) == 1
+        one = len({ask.whom for ask in section.asks}) == 1 and bool(section.asks[0].whom)
         # No blank line above: the brief must fit one screen, and the title stands out.
         title = Text(section.asks_title, style="bold underline")
         if one:
@@ -177,7 +177,7 @@ def brief(section: Brief, full: bool = False) -> list[RenderableType]:
         grid = list_grid()
         for number, ask in enumerate(section.asks, 1):
             line = Text()
-            if not one:
+            if not one and ask.whom:
                 line.append(literal(ask.whom, "bold"))
                 line.append(": ")
             line.append(literal(ask.ask))
@@ -224,7 +224,7 @@ def gaps(section: Gaps) -> list[RenderableType]:
     return parts
 
 
-_STATE_STYLES = {"disagree": "bold red", "agree": "green"}
+_STATE_STYLES = {"disagree": "bold red", "not sure": "yellow", "agree": "green"}
 
 
 def alignment(section: AlignmentView) -> list[RenderableType]:
