@@ -81,6 +81,9 @@ class Settings:
 # Config file keys that say where things are rather than how to score: they do not belong
 # in Settings, which every stored assessment's fingerprint covers.
 FRAMEWORKS_DIRS = "frameworks_dirs"
+# The team config file (owners, quotas, currencies, stage names) a team review reads;
+# ``team_config_path`` finds it, relative to the config file's folder.
+TEAM_CONFIG = "team_config"
 
 
 def load_settings(path: Path, cache: ParsedCache | None = None) -> Settings:
@@ -97,6 +100,21 @@ def load_frameworks_dirs(path: Path, cache: ParsedCache | None = None) -> tuple[
     """The team framework folders the config file ``path`` lists under ``frameworks_dirs``;
     a relative folder is read from the config file's own folder."""
     return _read(path, cache)[1]
+
+
+def team_config_path(path: Path) -> Path | None:
+    """The team config file the config file ``path`` names under ``team_config`` (relative
+    to its own folder), or None. The whole file is checked first, as every read does."""
+    _read(path, None)
+    try:
+        data = read_yaml_bytes(path, "settings file")
+    except (OSError, FrameworkError):
+        return None
+    _, config = _read_config(path, data)
+    node = config.get(TEAM_CONFIG)
+    if node is None:
+        return None
+    return path.parent / Path(node.text.strip()).expanduser()
 
 
 def _read(path: Path, cache: ParsedCache | None) -> tuple[Settings, tuple[Path, ...]]:
@@ -121,7 +139,10 @@ def _parse(path: Path, data: bytes) -> tuple[Settings, tuple[str, ...]]:
     values: dict[str, Any] = {}
     folders: tuple[str, ...] = ()
     for key, node in config.items():
-        if key != FRAMEWORKS_DIRS:
+        if key == TEAM_CONFIG:
+            if node.kind != "scalar" or node.is_null or not node.text.strip():
+                reader.error(node, f"{TEAM_CONFIG} must be the path of the team's config file")
+        elif key != FRAMEWORKS_DIRS:
             value = _check(reader, key, node)
             if value is not None:
                 values[key] = value
@@ -153,7 +174,7 @@ def _read_config(path: Path, data: bytes) -> tuple[NodeReader, dict[str, Node]]:
     if root.kind != "map":
         raise SettingsError([f"{reader.where(root)}: expected keys and values, e.g. "
                              "'stale_after_days: 60'"])
-    known = [*Settings.keys(), FRAMEWORKS_DIRS]
+    known = [*Settings.keys(), FRAMEWORKS_DIRS, TEAM_CONFIG]
     values: dict[str, Node] = {}
     try:
         for key, key_node, value_node in reader.pairs(root, noun="setting"):
