@@ -89,6 +89,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "deal": ("deal_cmd", "app"),
     "frameworks": ("frameworks_cmd", "app"),
     "survey": ("survey_cmd", "app"),
+    "team": ("team_cmd", "app"),
 }
 # The root options that take a value, so the command's name can be found after them.
 _VALUE_OPTIONS = ("--db", "--frameworks-dir")

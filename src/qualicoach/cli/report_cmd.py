@@ -173,24 +173,57 @@ def history(
 
 def lookback(
     ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="[PATH...]", help="Reps' databases, JSON exports or folders of them, for "
+        "the team's look back (read, never written); default: your own database.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this owner's deals.")] = None,
+    framework: Annotated[str | None, typer.Option(
+        metavar="ID", help="Only deals interviewed with this framework.")] = None,
+    team_config_file: Annotated[Path | None, typer.Option(
+        "--team-config", metavar="FILE", help="The team config (its no_decision_reasons "
+        "count such losses as no decision); default: team_config in config.yaml.",
+        dir_okay=False)] = None,
     format: Annotated[TextOrJson, typer.Option(
         "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
     """Look back over closed deals: the coach's last risk before each close, by risk band,
     against won, lost and no decision; and the questions most often weak before a no
-    decision. Works from the first closed deal; never changes a weight."""
+    decision. Works from the first closed deal; never changes a weight.
+
+    Given PATHs, it looks back over every rep's deals in them (exit status 5 when a file
+    was skipped, listed with why)."""
+    from qualicoach.cli.team_cmd import team_config
     from qualicoach.coaching.lookback import look_back
-    from qualicoach.render.console import make_console, print_json
+    from qualicoach.coaching.team import closed_deals, collect, own_database
+    from qualicoach.domain.clock import utc_now
+    from qualicoach.errors import ExitCode
+    from qualicoach.render.console import make_console, print_json, stderr_line
     from qualicoach.render.lookback import lookback_data, lookback_renderable
 
-    store, settings, catalog = open_workspace(ctx, read=True)
-    deals = [d for d in store.deals(include_archived=True) if d.is_closed]
-    result = look_back(deals, store.interviews_by_deal({d.id for d in deals}), catalog,
-                       settings)
+    team = team_config(ctx, team_config_file)
+    if paths:
+        settings, catalog = load_rules(ctx)
+        collected = collect(paths, catalog, settings, team, utc_now(),
+                            warn=lambda message: stderr_line(f"warning: {message}"),
+                            include_archived=True)
+    else:
+        store, settings, catalog = open_workspace(ctx, read=True)
+        collected = own_database(store, team)
+    deals, interviews = closed_deals(collected, team, owner, framework)
+    result = look_back(deals, interviews, catalog, settings)
     if format is TextOrJson.json:
-        print_json(lookback_data(result))
+        data = lookback_data(result)
+        if paths:
+            data["skipped"] = [{"file": s.path, "why": s.why} for s in collected.skipped]
+        print_json(data)
     else:
         make_console().print(lookback_renderable(result))
+    if collected.skipped:
+        count = len(collected.skipped)
+        stderr_line(f"qualicoach: {count} file{'s' if count != 1 else ''} skipped, not "
+                    "looked back on: " + "; ".join(f"{s.path} ({s.why})"
+                                                   for s in collected.skipped))
+        raise typer.Exit(int(ExitCode.DAMAGED_DATABASE))
 
 
 def demo(

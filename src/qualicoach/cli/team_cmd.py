@@ -1,0 +1,130 @@
+"""``qualicoach team review``: every rep's deals in one review, for the forecast call."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from qualicoach.cli.command import CliTyper
+from qualicoach.cli.context import load_rules, locations
+
+if TYPE_CHECKING:
+    from qualicoach.config.team import TeamConfig
+
+# Library modules are imported inside the command: `--help` pays only for Typer.
+
+app = CliTyper(help="Review the whole team's deals: copies of reps' databases or their JSON "
+               "exports.", no_args_is_help=True)
+
+
+class ReviewFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+PATHS_HELP = ("A rep's database, a JSON export (qualicoach export --format json) or a folder "
+              "holding them (repeatable); read, never written.")
+TEAM_CONFIG_HELP = ("The team config (owners, quotas, currencies, stage names); default: "
+                    "team_config in config.yaml.")
+
+
+def team_config(ctx: typer.Context, given: Path | None) -> TeamConfig:
+    """The team config named with --team-config, else the one config.yaml names, else
+    none (no quotas, rates or stage names)."""
+    from qualicoach.config.settings import team_config_path
+    from qualicoach.config.team import TeamConfig, load_team_config
+
+    path = given if given is not None else team_config_path(locations(ctx).config_file)
+    return TeamConfig() if path is None else load_team_config(path)
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help=PATHS_HELP)],
+    owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
+    closing_within: Annotated[int | None, typer.Option(
+        metavar="DAYS", help="Only deals closing within DAYS, 0 or more (overdue ones "
+        "included).", min=0)] = None,
+    limit: Annotated[int, typer.Option(metavar="N", help="How many deals to discuss first "
+                                       "(1 or more).", min=1)] = 10,
+    period: Annotated[str | None, typer.Option(
+        metavar="PERIOD", help="The quota period coverage is measured on: 2026, 2026-Q4 or "
+        "2026-11 (default: this quarter).")] = None,
+    format: Annotated[ReviewFormat | None, typer.Option(
+        "--format", "-f", help="table (default), json, csv (one row per owner) or html "
+        "(a standalone page).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to FILE, in the format its extension "
+        "names (.html, .json, .csv, .txt) unless --format says otherwise.",
+        dir_okay=False)] = None,
+    team_config_file: Annotated[Path | None, typer.Option(
+        "--team-config", metavar="FILE", help=TEAM_CONFIG_HELP, dir_okay=False)] = None,
+) -> None:
+    """Per owner: open deals and amount, amount at risk of no decision, stalled, poor fit,
+    never interviewed, stale and quota coverage; then the deals to discuss first, each
+    with the question to put to its owner.
+
+    Exit status 0 when every file was read; 5 when the review was made but a file was
+    skipped (listed with why).
+    """
+    from qualicoach.coaching.team import collect
+    from qualicoach.coaching.team import review as make_review
+    from qualicoach.config.team import check_period, quarter_of
+    from qualicoach.domain.clock import utc_now
+    from qualicoach.errors import ExitCode, InvalidValueError
+    from qualicoach.render.console import stderr_line
+    from qualicoach.render.team import review_csv, review_data, review_html, review_text
+
+    chosen = format or _format_of(output) or ReviewFormat.table
+    team = team_config(ctx, team_config_file)
+    settings, catalog = load_rules(ctx)
+    now = utc_now()
+    quota_period = check_period(period) if period else quarter_of(now.date())
+    collected = collect(paths, catalog, settings, team, now,
+                        warn=lambda message: stderr_line(f"warning: {message}"))
+    result = make_review(collected, team, settings, catalog, now, quota_period, owner,
+                         closing_within, limit)
+    if chosen is ReviewFormat.json:
+        from qualicoach.render.console import json_text
+
+        text = json_text(review_data(result))
+    elif chosen is ReviewFormat.csv:
+        import io
+
+        buffer = io.StringIO()
+        review_csv(result, buffer)
+        text = buffer.getvalue()
+    elif chosen is ReviewFormat.html:
+        text = review_html(result)
+    else:
+        import shutil
+
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        text = review_text(result, width)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise InvalidValueError(f"cannot write {output}: {exc.strerror}") from None
+        stderr_line(f"wrote the team review to {output}")
+    if collected.skipped:
+        count = len(collected.skipped)
+        stderr_line(f"qualicoach: {count} file{'s' if count != 1 else ''} skipped, not "
+                    "reviewed: " + "; ".join(f"{s.path} ({s.why})" for s in collected.skipped))
+        raise typer.Exit(int(ExitCode.DAMAGED_DATABASE))
+
+
+def _format_of(output: Path | None) -> ReviewFormat | None:
+    if output is None:
+        return None
+    return {".html": ReviewFormat.html, ".htm": ReviewFormat.html, ".json": ReviewFormat.json,
+            ".csv": ReviewFormat.csv}.get(output.suffix.lower())
