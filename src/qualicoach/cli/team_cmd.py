@@ -13,7 +13,7 @@ from qualicoach.cli.command import CliTyper
 from qualicoach.cli.context import load_rules, locations
 
 if TYPE_CHECKING:
-    from qualicoach.config.team import TeamConfig
+    from qualicoach.coaching.team_config import TeamConfig
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 
@@ -37,8 +37,8 @@ TEAM_CONFIG_HELP = ("The team config (owners, quotas, currencies, stage names); 
 def team_config(ctx: typer.Context, given: Path | None) -> TeamConfig:
     """The team config named with --team-config, else the one config.yaml names, else
     none (no quotas, rates or stage names)."""
+    from qualicoach.coaching.team_config import TeamConfig, load_team_config
     from qualicoach.config.settings import team_config_path
-    from qualicoach.config.team import TeamConfig, load_team_config
 
     path = given if given is not None else team_config_path(locations(ctx).config_file)
     return TeamConfig() if path is None else load_team_config(path)
@@ -76,7 +76,7 @@ def review(
     """
     from qualicoach.coaching.team import collect
     from qualicoach.coaching.team import review as make_review
-    from qualicoach.config.team import check_period, quarter_of
+    from qualicoach.coaching.team_config import check_period, quarter_of
     from qualicoach.domain.clock import utc_now
     from qualicoach.errors import ExitCode, InvalidValueError
     from qualicoach.render.console import stderr_line

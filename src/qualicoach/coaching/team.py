@@ -20,8 +20,8 @@ from typing import Any, Literal
 import orjson
 
 from qualicoach.coaching.pipeline import Row, pipeline, stored_assessment
+from qualicoach.coaching.team_config import TeamConfig, outcome_of, period_of, team_stage
 from qualicoach.config.settings import Settings
-from qualicoach.config.team import TeamConfig, outcome_of, period_of, team_stage
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.interview import Interview
 from qualicoach.domain.vocabulary import CLOSED_STAGES, OPEN_STAGES
