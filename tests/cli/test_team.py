@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from qualicoach.domain.clock import utc_now
 from qualicoach.errors import ExitCode
 from qualicoach.storage.layout import folder_of
 from qualicoach.storage.store import Store
@@ -40,9 +41,9 @@ no_decision_reasons: [Status quo, no budget this year]
 """
 
 
-def _db(path: Path) -> Store:
+def _db(path: Path, days_ago: int = 0) -> Store:
     path.parent.mkdir(parents=True, exist_ok=True)
-    return Store(path)
+    return Store(path, clock=lambda: utc_now() - timedelta(days=days_ago))
 
 
 @pytest.fixture(scope="module")
@@ -60,19 +61,22 @@ def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                       amount=50000.0, currency="USD", stage="negotiation", close_date=LATER,
                       account="Initech")
     deal_with_answers(ana, catalog, "Brand new", owner="ana", account="Hooli")
-    ben = _db(root / "shared-readonly" / "ben.json")
+    # Ben's database was last worked on a week ago.
+    ben = _db(root / "shared-readonly" / "ben.json", days_ago=7)
     deal_with_answers(ben, catalog, "Umbrella pilot", WEAK_READINESS, owner="ben",
                       amount=80000.0, currency="USD", stage="qualified", close_date=SOON,
                       account="Umbrella")
-    # Ana's deal again, copied into Ben's database: the same CRM id.
+    # Ana's deal again, copied into Ben's database: the same CRM id. Her copy, worked on
+    # since, is the one counted.
     deal_with_answers(ben, catalog, "Globex expansion (copy)", owner="ana",
                       amount=100000.0, currency="EUR", stage="proposal", close_date=SOON,
                       account="Globex", crm_id="SF-1")
     deal_with_answers(ben, catalog, "Stark trial", owner="ben", amount=20000.0,
                       stage="discovery", account="Stark")
     chen = _db(root / "chen.json")
-    # Ben's deal again in Chen's database: the same id and account, no CRM id.
-    deal_with_answers(chen, catalog, "Umbrella pilot", owner="ben", amount=80000.0,
+    # Ben's deal again in Chen's database, an older copy: the same id and account, no
+    # CRM id.
+    deal_with_answers(_db(chen.path, days_ago=30), catalog, "Umbrella pilot", owner="ben", amount=80000.0,
                       currency="USD", stage="qualified", close_date=SOON, account="Umbrella")
     deal_with_answers(chen, catalog, "Wayne upgrade", WEAK_READINESS, owner="Chen Li",
                       amount=30000.0, currency="GBP", stage="proposal", close_date=SOON,

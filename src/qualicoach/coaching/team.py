@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -241,9 +241,8 @@ def collect(paths: Sequence[Path], catalog: Catalog, settings: Settings, team: T
                 at = by_key[key]
                 kept = result.deals[at]
                 twice.setdefault(at, [])
-                # The copy most recently changed is the one counted.
-                if str(deal.row.fields.get("updated", "")) > str(kept.row.fields.get("updated",
-                                                                                     "")):
+                # The copy worked on last (changed or interviewed) is the one counted.
+                if _last_worked(deal) > _last_worked(kept):
                     twice[at].append(kept.source)
                     result.deals[at] = deal
                 else:
@@ -270,6 +269,18 @@ def _why(message: str, path: Path) -> str:
         if message.startswith(prefix):
             return message[len(prefix):]
     return message
+
+
+def _last_worked(deal: TeamDeal) -> datetime:
+    """When the deal was last changed or interviewed, in this copy."""
+    moments = [deal.row.fields.get("updated"), deal.row.last_interview]
+    found = []
+    for moment in moments:
+        try:
+            found.append(datetime.fromisoformat(str(moment)))
+        except ValueError:
+            continue
+    return max(found, default=datetime.min.replace(tzinfo=timezone.utc))
 
 
 def _identity(deal: TeamDeal) -> tuple[str, ...]:
