@@ -76,8 +76,9 @@ def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     chen = _db(root / "chen.json")
     # Ben's deal again in Chen's database, an older copy: the same id and account, no
     # CRM id.
-    deal_with_answers(_db(chen.path, days_ago=30), catalog, "Umbrella pilot", owner="ben", amount=80000.0,
-                      currency="USD", stage="qualified", close_date=SOON, account="Umbrella")
+    deal_with_answers(_db(chen.path, days_ago=30), catalog, "Umbrella pilot", owner="ben",
+                      amount=80000.0, currency="USD", stage="qualified", close_date=SOON,
+                      account="Umbrella")
     deal_with_answers(chen, catalog, "Wayne upgrade", WEAK_READINESS, owner="Chen Li",
                       amount=30000.0, currency="GBP", stage="proposal", close_date=SOON,
                       account="Wayne")
