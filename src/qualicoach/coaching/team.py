@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import orjson
 
 from qualicoach.coaching.pipeline import Row, pipeline, stored_assessment
-from qualicoach.coaching.team_config import TeamConfig, outcome_of, period_of, team_stage
+from qualicoach.coaching.team_config import TeamConfig, outcome_of, period_range, team_stage
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.interview import Interview
@@ -112,16 +112,20 @@ class FrameworkDifference:
         return f"{self.framework} {self.theirs} asked; the team's is {self.team}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamDeal:
-    """One deal of the team: its row (fields and assessment), where it came from, and
-    the owner and currency the review counts it under."""
+    """One deal of the team: its row (fields and assessment), where it came from, the
+    owner and currency the review counts it under, and what the figures read of it, taken
+    once (a team's review reads 10,000 deals several times)."""
 
     row: Row
     source: str
     owner: str
     currency: str
     load: Callable[[], tuple[Deal, list[Interview]]]
+    stage: str
+    amount: float | None
+    close: date | None
 
     @property
     def id(self) -> str:
@@ -129,20 +133,24 @@ class TeamDeal:
         return self.row.id
 
     @property
-    def stage(self) -> str:
-        """Its stage (ours)."""
-        return str(self.row.fields.get("stage", "prospect"))
-
-    @property
     def is_open(self) -> bool:
         """Not yet won, lost or ended in no decision."""
         return self.stage not in CLOSED_STAGES
 
-    @property
-    def amount(self) -> float | None:
-        """Its amount, if any."""
-        amount = self.row.fields.get("amount")
-        return float(amount) if isinstance(amount, int | float) else None
+
+def team_deal(row: Row, source: str, team: TeamConfig,
+              load: Callable[[], tuple[Deal, list[Interview]]]) -> TeamDeal:
+    """``row`` as the review counts it."""
+    fields = row.fields
+    amount = fields.get("amount")
+    close = fields.get("close_date")
+    try:
+        closes = date.fromisoformat(close) if close else None
+    except (TypeError, ValueError):
+        closes = None
+    return TeamDeal(row, source, team.owner_of(str(fields.get("owner") or "")),
+                    _currency(fields, team), load, str(fields.get("stage") or "prospect"),
+                    float(amount) if isinstance(amount, int | float) else None, closes)
 
 
 @dataclass
@@ -271,16 +279,10 @@ def _why(message: str, path: Path) -> str:
     return message
 
 
-def _last_worked(deal: TeamDeal) -> datetime:
-    """When the deal was last changed or interviewed, in this copy."""
-    moments = [deal.row.fields.get("updated"), deal.row.last_interview]
-    found = []
-    for moment in moments:
-        try:
-            found.append(datetime.fromisoformat(str(moment)))
-        except ValueError:
-            continue
-    return max(found, default=datetime.min.replace(tzinfo=timezone.utc))
+def _last_worked(deal: TeamDeal) -> str:
+    """When the deal was last changed or interviewed, in this copy: the later of two
+    moments the store writes alike (ISO 8601, in UTC), so their text orders them."""
+    return max(str(deal.row.fields.get("updated") or ""), deal.row.last_interview or "")
 
 
 def _identity(deal: TeamDeal) -> tuple[str, ...]:
@@ -307,8 +309,7 @@ def _database_deals(path: Path, catalog: Catalog, settings: Settings, team: Team
     def loader(deal_id: str) -> Callable[[], tuple[Deal, list[Interview]]]:
         return lambda: (store.deal(deal_id), store.interviews(deal_id))
 
-    return [TeamDeal(row, source, team.owner_of(str(row.fields.get("owner", ""))),
-                     _currency(row.fields, team), loader(row.id)) for row in rows], differences
+    return [team_deal(row, source, team, loader(row.id)) for row in rows], differences
 
 
 def _differences(path: str, asked: Mapping[str, set[str]], catalog: Catalog
@@ -372,9 +373,7 @@ def _export_deals(path: Path, catalog: Catalog, settings: Settings, team: TeamCo
         row = Row(data, assessment["fit"], assessment["readiness"], assessment["risk"],
                   bool(assessment["at_risk"]), assessment["verdict"], assessment["headline"],
                   assessment["quadrant"], assessment["reasons"], assessment["last_interview"])
-        deals.append(TeamDeal(row, str(path), team.owner_of(deal.owner),
-                              _currency(data, team),
-                              _given(deal, interviews)))
+        deals.append(team_deal(row, str(path), team, _given(deal, interviews)))
     # An export does not say which version of a framework its answers were given with.
     differences = [FrameworkDifference(str(path), framework, "", None)
                    for framework in sorted(asked) if framework not in catalog.entries]
@@ -507,19 +506,16 @@ def _wanted(deal: TeamDeal, owner: str | None, closing_within: int | None,
     if owner is not None and deal.owner.casefold() != owner.casefold():
         return False
     if closing_within is not None:
-        close = deal.row.close_date
+        close = deal.close
         return close is not None and close <= today + timedelta(days=closing_within)
     return True
 
 
-def _stale(deal: TeamDeal, today: date, days: int) -> bool:
+def _stale(deal: TeamDeal, before: str) -> bool:
+    """Whether the deal was last interviewed before the day ``before`` (ISO 8601, as the
+    store writes moments, so the text orders them)."""
     last = deal.row.last_interview
-    if last is None:
-        return False
-    try:
-        return datetime.fromisoformat(last).date() < today - timedelta(days=days)
-    except ValueError:
-        return False
+    return last is not None and last[:10] < before
 
 
 def _figures(name: str, deals: Sequence[TeamDeal], team: TeamConfig, today: date,
@@ -527,13 +523,15 @@ def _figures(name: str, deals: Sequence[TeamDeal], team: TeamConfig, today: date
     open_amount: Money = {}
     at_risk_amount: Money = {}
     in_period: Money = {}
+    first, last = period_range(period)
     for deal in deals:
         add(open_amount, deal.currency, deal.amount)
         if deal.row.at_risk:
             add(at_risk_amount, deal.currency, deal.amount)
-        close = deal.row.close_date
-        if close is not None and period_of(close, period):
+        close = deal.close
+        if close is not None and first <= close <= last:
             add(in_period, deal.currency, deal.amount)
+    before = (today - timedelta(days=settings.stale_after_days)).isoformat()
     target = team.quota(name, period) if quota else None
     coverage = None
     if target:
@@ -545,7 +543,7 @@ def _figures(name: str, deals: Sequence[TeamDeal], team: TeamConfig, today: date
         sum(d.row.verdict == "stalled" for d in deals),
         sum(d.row.verdict == "poor_fit" for d in deals),
         sum(d.row.last_interview is None for d in deals),
-        sum(_stale(d, today, settings.stale_after_days) for d in deals),
+        sum(_stale(d, before) for d in deals),
         target, coverage)
 
 
@@ -564,13 +562,13 @@ def discuss_order(deals: Iterable[TeamDeal], today: date, team: TeamConfig,
         amount = deal.amount or 0.0
         if deal.currency in team.rates:
             amount *= team.rates[deal.currency]
-        close = deal.row.close_date
+        close = deal.close
         urgency = 1.0
         if close is not None:
             urgency = _urgency(close, today, settings)
         ranked.append((deal, risk / 100 * amount * urgency))
     ranked.sort(key=lambda item: (-item[1], -(item[0].row.risk or 0),
-                                  item[0].row.close_date or date.max, item[0].id))
+                                  item[0].close or date.max, item[0].id))
     return ranked
 
 
@@ -647,10 +645,9 @@ def own_database(store: Store, team: TeamConfig) -> Collected:
     closed = [d for d in store.deals(include_archived=True) if d.is_closed]
     grouped = store.interviews_by_deal({d.id for d in closed})
     source = str(store.path)
-    return Collected(deals=[
-        TeamDeal(Row(deal_to_data(d)), source, team.owner_of(d.owner), _currency(
-            {"currency": d.currency}, team), _given(d, grouped.get(d.id, [])))
-        for d in closed], files=[source])
+    return Collected(deals=[team_deal(Row(deal_to_data(d)), source, team,
+                                      _given(d, grouped.get(d.id, []))) for d in closed],
+                     files=[source])
 
 def closed_deals(collected: Collected, team: TeamConfig, owner: str | None = None,
                  framework: str | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,17 +102,21 @@ def outcome_of(stage: str, close_reason: str, config: TeamConfig) -> str:
     return stage
 
 
-def period_of(day: date, period: str) -> bool:
-    """Whether ``day`` falls in ``period`` ('2026', '2026-Q4' or '2026-11')."""
+def period_range(period: str) -> tuple[date, date]:
+    """The first and last day of ``period`` ('2026', '2026-Q4' or '2026-11'); ValueError
+    when it is none of those (``check_period`` says so to a user)."""
     match = _PERIOD.match(period)
     if match is None:
-        return False
-    year, quarter, month = match.groups()
-    if day.year != int(year):
-        return False
+        raise ValueError(period)
+    year, quarter, month = int(match[1]), match[2], match[3]
     if quarter:
-        return (day.month - 1) // 3 + 1 == int(quarter)
-    return month is None or day.month == int(month)
+        first_month, last_month = 3 * int(quarter) - 2, 3 * int(quarter)
+    elif month:
+        first_month = last_month = int(month)
+    else:
+        first_month, last_month = 1, 12
+    following = date(year + 1, 1, 1) if last_month == 12 else date(year, last_month + 1, 1)
+    return date(year, first_month, 1), following - timedelta(days=1)
 
 
 def quarter_of(day: date) -> str:
@@ -251,4 +255,4 @@ def _stages(reader: NodeReader, node: Node | None) -> dict[str, str]:
 
 __all__ = ["NO_OWNER", "Owner", "TeamConfig", "check_period",
            "load_team_config", "no_decision_reason", "normalise_stage", "outcome_of",
-           "period_of", "quarter_of", "team_stage"]
+           "period_range", "quarter_of", "team_stage"]

@@ -16,7 +16,6 @@ from typing import IO, Any
 from qualicoach.coaching.team import NO_CURRENCY, OwnerFigures, Review
 from qualicoach.domain.vocabulary import OPEN_STAGES
 from qualicoach.render.console import visible
-from qualicoach.render.pipeline import safe_cell
 
 # The sign shown for amounts of deals with no currency (and no team default).
 NO_CURRENCY_SIGN = "¤"
@@ -197,6 +196,9 @@ def review_text(result: Review, width: int | None = None) -> str:
 def review_csv(result: Review, out: IO[str]) -> None:
     """One row per owner (and one for the team): counts, then each currency's open and
     at-risk amounts in columns of their own, so no cell adds two currencies."""
+    # Here, not at the top: the table and JSON do not need what it brings (Rich).
+    from qualicoach.render.pipeline import safe_cell
+
     rows = [*result.owners, result.total]
     currencies = sorted({c for f in rows for c in (*f.open_amount, *f.at_risk_amount)})
     writer = csv.writer(out, lineterminator="\n")
