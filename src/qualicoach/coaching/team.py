@@ -608,9 +608,10 @@ def _discuss_item(deal: TeamDeal, stake: float, catalog: Catalog, settings: Sett
 
 
 def question_for(deal: TeamDeal, catalog: Catalog, settings: Settings, now: datetime) -> str:
-    """The one question for a manager to put to the deal's owner about it: why it is not
-    moving when that is its main reason, else the first question its report says to ask
-    next (the customer's own gaps come first), put to the rep."""
+    """The one question for a manager to put to the deal's owner about it: what is known
+    when it was never interviewed; why it is not moving when that is its main reason;
+    whether to go on when it fits poorly; else the first question its report says to ask
+    next (the customer's own gaps come first)."""
     from qualicoach.coaching.report import report_from
     from qualicoach.coaching.rules import MOVEMENT
 
@@ -624,6 +625,9 @@ def question_for(deal: TeamDeal, catalog: Catalog, settings: Settings, now: date
         moving = [r for r in row.reasons if r.get("kind") in MOVEMENT]
         if moving and str(moving[0].get("kind")) in _MOVEMENT_QUESTIONS:
             return _MOVEMENT_QUESTIONS[str(moving[0]["kind"])]
+    if row.verdict == "poor_fit":
+        return ("It fits us poorly: what makes it worth pursuing, or should we qualify "
+                "out?")
     try:
         the_deal, interviews = deal.load()
     except QualicoachError:
