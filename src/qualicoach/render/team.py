@@ -121,26 +121,41 @@ def review_text(result: Review, width: int | None = None) -> str:
     out: list[str] = []
     collected = result.collected
     files = len(collected.files)
-    out.append(f"Team review, {result.today.isoformat()}: {result.total.open_deals:,} open "
-               f"deal{'s' if result.total.open_deals != 1 else ''} from {files} "
-               f"file{'s' if files != 1 else ''}")
+    out += textwrap.wrap(f"Team review, {result.today.isoformat()}: "
+                         f"{result.total.open_deals:,} open deal"
+                         f"{'s' if result.total.open_deals != 1 else ''} from {files} "
+                         f"file{'s' if files != 1 else ''}", wrap_at)
     table = [list(_HEADERS)]
     for f in result.owners:
         table += _owner_rows(f)
     if len(result.owners) > 1:
         table += _owner_rows(result.total)
     widths = [max(len(line[i]) for line in table) for i in range(len(_HEADERS))]
+    columns = list(range(len(_HEADERS)))
+    if all(f.coverage is None for f in result.owners):
+        columns.remove(_HEADERS.index("cover"))  # no quota given: nothing to show
+    # In a terminal too narrow for every column, the counts a manager needs least step
+    # aside (the JSON and CSV have them all); piped, every column is there.
+    for optional in ("poor", "stale", "never", "stall", "open"):
+        if width is None or sum(widths[i] + 2 for i in columns) - 2 <= width:
+            break
+        if _HEADERS.index(optional) in columns:
+            columns.remove(_HEADERS.index(optional))
+    total_at = len(table) - len(_owner_rows(result.total)) if len(result.owners) > 1 else -1
     out.append("")
     for number, line in enumerate(table):
-        if number > 0 and line[0] == "team" and number == len(table) - len(
-                _owner_rows(result.total)):
-            out.append("-" * (sum(widths) + 2 * (len(widths) - 1)))
-        out.append("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
-                             for i, cell in enumerate(line)).rstrip())
-    legend = (f"amount: open; at risk: open amount at risk of no decision; stall: stalled; "
-              f"poor: poor fit; never: never interviewed; stale: not interviewed for "
-              f"{result.stale_after_days} days; cover: amount closing in {result.period} "
-              "over quota.")
+        if number == total_at:
+            out.append("-" * (sum(widths[i] for i in columns) + 2 * (len(columns) - 1)))
+        out.append("  ".join(line[i].ljust(widths[i]) if i == 0 else line[i].rjust(widths[i])
+                             for i in columns).rstrip())
+    meaning = {"open": "open deals", "amount": "open amount",
+               "at risk": "open amount at risk of no decision", "stall": "stalled",
+               "poor": "poor fit", "never": "never interviewed",
+               "stale": f"not interviewed for {result.stale_after_days} days",
+               "cover": f"amount closing in {result.period} over quota"}
+    legend = "; ".join(f"{_HEADERS[i]}: {meaning[_HEADERS[i]]}" for i in columns[1:]) + "."
+    if len(columns) < len(_HEADERS) - (_HEADERS.index("cover") not in columns):
+        legend += " A wider terminal, --format json or csv show every column."
     if any(NO_CURRENCY in f.open_amount for f in result.owners):
         legend += (f" {NO_CURRENCY_SIGN}: deals with no currency (give default_currency in "
                    "the team config).")
@@ -148,7 +163,8 @@ def review_text(result: Review, width: int | None = None) -> str:
     out += textwrap.wrap(legend, wrap_at)
     out.append("")
     if result.discuss_first:
-        out.append("Discuss first (most at stake: risk, amount and time to close)")
+        out += textwrap.wrap("Discuss first (most at stake: risk, amount and time to close)",
+                             wrap_at)
         for number, item in enumerate(result.discuss_first, 1):
             fields = item.deal.row.fields
             amount = item.deal.amount
