@@ -10,8 +10,9 @@ it after listing their deals (their assessments stored). The review never writes
 assessment that has run out since (an answer turned stale, a close date neared) is scored
 again on every review; that costs about a millisecond a deal. Every command runs as a
 shell user runs it (the installed console script, a fresh process each time); times are
-medians of --repeat rounds, peak memory the process's maximum resident set (from wait4). Each round runs the baseline and
-the reviews one after the other, so a machine busy with other work slows them alike.
+medians of --repeat rounds, peak memory the process's maximum resident set (from wait4).
+Each round runs the baseline and the reviews one after the other, so a machine busy with
+other work slows them alike.
 
 - baseline: one rep's ``qualicoach --db REP deals`` (the table a rep reads);
 - ``team review FOLDER`` over --reps databases of --deals deals (the table, and json);
