@@ -9,6 +9,9 @@ import io
 import json
 import shutil
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +21,6 @@ import pytest
 
 from qualicoach.domain.clock import utc_now
 from qualicoach.errors import ExitCode
-from qualicoach.storage.layout import folder_of
 from qualicoach.storage.store import Store
 
 from ..helpers.build import builtin_catalog, deal_with_answers
@@ -237,6 +239,27 @@ def test_the_review_writes_nothing_in_the_folders_it_reads(run: Run, team: Path)
     assert _tree(team) == before
 
 
+def test_the_review_does_not_wait_for_a_rep_who_is_writing(run: Run, team: Path) -> None:
+    """Another process holds Ana's database's write lock (an interview in progress on a
+    synced copy): the review reads the file as it is, without waiting."""
+    hold = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
+         "from qualicoach.storage.durable import exclusive_lock\n"
+         "with exclusive_lock(Path(sys.argv[1]), 0):\n"
+         "    print('held', flush=True); time.sleep(60)",
+         str(team / "ana" / "qualicoach.json")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert hold.stdout is not None and hold.stdout.readline() == "held\n"
+        started = time.monotonic()
+        result, data = _review(run, team)
+        assert time.monotonic() - started < 10
+        assert _owners(data)["ana"]["open_deals"] == 3
+        assert str(team / "ana" / "qualicoach.json") in data["files"]
+    finally:
+        hold.kill()
+        hold.wait()
+
+
 def test_an_unmapped_custom_stage_skips_the_file_naming_the_stage(run: Run,
                                                                   team: Path) -> None:
     (team / "team.yaml").write_text(TEAM_CONFIG.replace("  Solution Fit: qualified\n",
@@ -369,6 +392,5 @@ def test_lookback_keeps_reading_the_own_database_without_paths(run: Run, home: H
                                                                team: Path) -> None:
     home.db.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(team / "chen.json", home.db)
-    shutil.copytree(folder_of(team / "chen.json"), folder_of(home.db))
     data = json.loads(run("lookback", "--format", "json", ok=True).stdout)
     assert [(d["id"], d["outcome"]) for d in data["deals"]] == [("tyrell-deal", "lost")]

@@ -192,10 +192,9 @@ def lookback(
 
     Given PATHs, it looks back over every rep's deals in them (exit status 5 when a file
     was skipped, listed with why)."""
-    from qualicoach.cli.team_cmd import team_config
+    from qualicoach.cli.team_cmd import run_clock, team_config
     from qualicoach.coaching.lookback import look_back
     from qualicoach.coaching.team import closed_deals, collect, own_database
-    from qualicoach.domain.clock import utc_now
     from qualicoach.errors import ExitCode
     from qualicoach.render.console import make_console, print_json, stderr_line
     from qualicoach.render.lookback import lookback_data, lookback_renderable
@@ -203,9 +202,9 @@ def lookback(
     team = team_config(ctx, team_config_file)
     if paths:
         settings, catalog = load_rules(ctx)
-        collected = collect(paths, catalog, settings, team, utc_now(),
+        collected = collect(paths, catalog, settings, team, run_clock(ctx)(),
                             warn=lambda message: stderr_line(f"warning: {message}"),
-                            include_archived=True)
+                            include_archived=True, cache_dir=locations(ctx).cache_dir)
     else:
         store, settings, catalog = open_workspace(ctx, read=True)
         collected = own_database(store, team)

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualicoach.cli.command import CliTyper
-from qualicoach.cli.context import load_rules, locations
+from qualicoach.cli.context import load_rules, locations, run_options
 
 if TYPE_CHECKING:
     from qualicoach.coaching.team_config import TeamConfig
+    from qualicoach.domain.clock import Clock
 
 # Library modules are imported inside the command: `--help` pays only for Typer.
 
@@ -32,6 +33,13 @@ PATHS_HELP = ("A rep's database, a JSON export (qualicoach export --format json)
               "holding them (repeatable); read, never written.")
 TEAM_CONFIG_HELP = ("The team config (owners, quotas, currencies, stage names); default: "
                     "team_config in config.yaml.")
+
+
+def run_clock(ctx: typer.Context) -> Clock:
+    """The run's clock (tests set one); the real time otherwise."""
+    from qualicoach.domain.clock import utc_now
+
+    return run_options(ctx).clock or utc_now
 
 
 def team_config(ctx: typer.Context, given: Path | None) -> TeamConfig:
@@ -77,7 +85,6 @@ def review(
     from qualicoach.coaching.team import collect
     from qualicoach.coaching.team import review as make_review
     from qualicoach.coaching.team_config import check_period, quarter_of
-    from qualicoach.domain.clock import utc_now
     from qualicoach.errors import ExitCode, InvalidValueError
     from qualicoach.render.console import stderr_line
     from qualicoach.render.team import review_csv, review_data, review_html, review_text
@@ -85,10 +92,11 @@ def review(
     chosen = format or _format_of(output) or ReviewFormat.table
     team = team_config(ctx, team_config_file)
     settings, catalog = load_rules(ctx)
-    now = utc_now()
+    now = run_clock(ctx)()
     quota_period = check_period(period) if period else quarter_of(now.date())
     collected = collect(paths, catalog, settings, team, now,
-                        warn=lambda message: stderr_line(f"warning: {message}"))
+                        warn=lambda message: stderr_line(f"warning: {message}"),
+                        cache_dir=locations(ctx).cache_dir)
     result = make_review(collected, team, settings, catalog, now, quota_period, owner,
                          closing_within, limit)
     if chosen is ReviewFormat.json:

@@ -2,16 +2,17 @@
 added up per owner, with the deals a manager should discuss first.
 
 Reps keep their own database; a team shares copies or ``qualicoach export --format json``
-files in a synced folder or a git repository. Those are read, never written: a database's
-stored assessments are reused when they were made on the team's rules, and anything else is
-scored in memory with the coaching functions every other command uses. A file that cannot
+files in a synced folder or a git repository. Those are read, never written (a read takes
+no lock): deals are scored with the coaching functions every other command uses, and the
+assessments are kept in the reviewer's own cache folder, so the next review of unchanged
+deals need not score them again. A file that cannot
 be read is listed with why, and the rest is reviewed; a deal found in two files is counted
 once and named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any, Literal
 
 import orjson
 
-from qualicoach.coaching.pipeline import Row, pipeline, stored_assessment
+from qualicoach.coaching.pipeline import Row, assess_for_listing, pipeline
 from qualicoach.coaching.team_config import TeamConfig, outcome_of, period_range, team_stage
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
@@ -27,6 +28,7 @@ from qualicoach.domain.interview import Interview
 from qualicoach.domain.vocabulary import CLOSED_STAGES, OPEN_STAGES
 from qualicoach.errors import NotFoundError, QualicoachError
 from qualicoach.frameworks.catalog import Catalog
+from qualicoach.storage.cache import AssessmentCache
 from qualicoach.storage.store import Store
 
 SourceKind = Literal["database", "export"]
@@ -37,40 +39,6 @@ NO_CURRENCY = "no_currency"
 DISCUSS_FIRST = 10
 # The qualicoach files a database keeps beside its index, never reviewed as files of their own.
 _COMPANIONS = (".bak", ".journal", ".lock", ".rejected")
-
-
-class ReadOnlyStore(Store):
-    """A rep's database, read and never written.
-
-    A listing stores the assessments it makes, as a cache, when it can; a review must not
-    (the file is a copy someone shares, maybe in a git repository), so here that cache is
-    read and never saved. Interviews the listing reads to rescore are noted, with the
-    framework versions they were asked with, to tell the team when a rep's frameworks
-    differ from the team's.
-    """
-
-    asked: dict[str, set[str]]
-
-    def save_assessments(self, assessments: Mapping[str, tuple[int, Mapping[str, Any]]],
-                         shortlist: Any = None) -> int:
-        """Nothing is saved: see the class."""
-        return 0
-
-    def interviews_by_deal_in_batches(self, deal_ids: Any
-                                      ) -> Iterator[tuple[list[str], dict[str, list[Interview]]]]:
-        """As the store's, noting the frameworks each interview was asked with."""
-        for ids, grouped in super().interviews_by_deal_in_batches(deal_ids):
-            for interviews in grouped.values():
-                self.note_frameworks(interviews)
-            yield ids, grouped
-
-    def note_frameworks(self, interviews: Iterable[Interview]) -> None:
-        """Remember the framework versions ``interviews`` were asked with."""
-        if not hasattr(self, "asked"):
-            self.asked = {}
-        for interview in interviews:
-            for framework, version in interview.frameworks.items():
-                self.asked.setdefault(framework, set()).add(str(version))
 
 
 # --- what was read -------------------------------------------------------------------------
@@ -167,7 +135,7 @@ class Collected:
 def find_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, SourceKind | None]], list[Skipped]]:
     """The files ``paths`` name, each with what it looks like (a database, an export, or
     None for neither): a file as given, a folder's ``.json`` files and those of its
-    subfolders (hidden ones and databases' own folders aside). A path that does not exist
+    subfolders (hidden ones aside). A path that does not exist
     is skipped, saying so."""
     found: list[tuple[Path, SourceKind | None]] = []
     skipped: list[Skipped] = []
@@ -176,9 +144,7 @@ def find_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, SourceKind | Non
         if given.is_dir():
             candidates = sorted(
                 p for p in given.rglob("*.json")
-                if not any(part.startswith(".") or part.endswith(".json.d")
-                           for part in p.relative_to(given).parts[:-1])
-                and not p.name.startswith("."))
+                if not any(part.startswith(".") for part in p.relative_to(given).parts))
         elif given.exists():
             candidates = [given]
         else:
@@ -212,10 +178,11 @@ def _kind(path: Path) -> SourceKind | None:
 
 def collect(paths: Sequence[Path], catalog: Catalog, settings: Settings, team: TeamConfig,
             now: datetime, warn: Callable[[str], None] | None = None,
-            include_archived: bool = False) -> Collected:
+            include_archived: bool = False, cache_dir: Path | None = None) -> Collected:
     """Every deal of the databases and exports ``paths`` name, each once, scored with the
-    team's frameworks and settings (archived ones only if ``include_archived``).
-    NotFoundError when they name no file at all."""
+    team's frameworks and settings (archived ones only if ``include_archived``), the
+    assessments of databases kept in ``cache_dir`` (the reviewer's, never beside the
+    files). NotFoundError when they name no file at all."""
     files, skipped = find_files(paths)
     if not files and not skipped:
         raise NotFoundError("no database or JSON export in " + ", ".join(map(str, paths)))
@@ -226,7 +193,7 @@ def collect(paths: Sequence[Path], catalog: Catalog, settings: Settings, team: T
         try:
             if kind == "database":
                 deals, differences = _database_deals(path, catalog, settings, team, now, warn,
-                                                     include_archived)
+                                                     include_archived, cache_dir)
             elif kind == "export":
                 deals, differences = _export_deals(path, catalog, settings, team, now,
                                                    include_archived)
@@ -300,16 +267,25 @@ def _currency(fields: Mapping[str, Any], team: TeamConfig) -> str:
 
 def _database_deals(path: Path, catalog: Catalog, settings: Settings, team: TeamConfig,
                     now: datetime, warn: Callable[[str], None] | None,
-                    include_archived: bool) -> tuple[list[TeamDeal], list[FrameworkDifference]]:
-    store = ReadOnlyStore(path, warn=warn)
-    rows = pipeline(store, catalog, settings, now, include_archived)
-    differences = _differences(str(path), getattr(store, "asked", {}), catalog)
+                    include_archived: bool, cache_dir: Path | None
+                    ) -> tuple[list[TeamDeal], list[FrameworkDifference]]:
+    store = Store(path, clock=lambda: now, warn=warn)
+    rows = pipeline(store, catalog, settings, now, include_archived,
+                    cache=AssessmentCache.of(cache_dir, path))
+    asked: dict[str, set[str]] = {}
+    for _, interviews in store.records(include_archived):
+        for interview in interviews:
+            frameworks = interview.get("frameworks")
+            for framework, version in (frameworks.items() if isinstance(frameworks, dict)
+                                       else ()):
+                asked.setdefault(str(framework), set()).add(str(version))
     source = str(path)
 
     def loader(deal_id: str) -> Callable[[], tuple[Deal, list[Interview]]]:
         return lambda: (store.deal(deal_id), store.interviews(deal_id))
 
-    return [team_deal(row, source, team, loader(row.id)) for row in rows], differences
+    return ([team_deal(row, source, team, loader(row.id)) for row in rows],
+            _differences(source, asked, catalog))
 
 
 def _differences(path: str, asked: Mapping[str, set[str]], catalog: Catalog
@@ -368,7 +344,7 @@ def _export_deals(path: Path, catalog: Catalog, settings: Settings, team: TeamCo
         interviews = _interviews_of(deal, answers, record.get("last_interview"), catalog)
         for key in answers:
             asked.setdefault(key.partition(".")[0], set())
-        assessment = stored_assessment(deal, interviews, catalog, settings, now, "")
+        assessment = assess_for_listing(deal, interviews, catalog, settings, now)
         data = deal_to_data(deal)
         row = Row(data, assessment["fit"], assessment["readiness"], assessment["risk"],
                   bool(assessment["at_risk"]), assessment["verdict"], assessment["headline"],
