@@ -203,7 +203,6 @@ def lookback(
     if paths:
         settings, catalog = load_rules(ctx)
         collected = collect(paths, catalog, settings, team, run_clock(ctx)(),
-                            warn=lambda message: stderr_line(f"warning: {message}"),
                             include_archived=True, cache_dir=locations(ctx).cache_dir)
     else:
         store, settings, catalog = open_workspace(ctx, read=True)

@@ -95,7 +95,6 @@ def review(
     now = run_clock(ctx)()
     quota_period = check_period(period) if period else quarter_of(now.date())
     collected = collect(paths, catalog, settings, team, now,
-                        warn=lambda message: stderr_line(f"warning: {message}"),
                         cache_dir=locations(ctx).cache_dir)
     result = make_review(collected, team, settings, catalog, now, quota_period, owner,
                          closing_within, limit)

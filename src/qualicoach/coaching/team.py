@@ -177,8 +177,8 @@ def _kind(path: Path) -> SourceKind | None:
 
 
 def collect(paths: Sequence[Path], catalog: Catalog, settings: Settings, team: TeamConfig,
-            now: datetime, warn: Callable[[str], None] | None = None,
-            include_archived: bool = False, cache_dir: Path | None = None) -> Collected:
+            now: datetime, include_archived: bool = False,
+            cache_dir: Path | None = None) -> Collected:
     """Every deal of the databases and exports ``paths`` name, each once, scored with the
     team's frameworks and settings (archived ones only if ``include_archived``), the
     assessments of databases kept in ``cache_dir`` (the reviewer's, never beside the
@@ -192,7 +192,7 @@ def collect(paths: Sequence[Path], catalog: Catalog, settings: Settings, team: T
     for path, kind in files:
         try:
             if kind == "database":
-                deals, differences = _database_deals(path, catalog, settings, team, now, warn,
+                deals, differences = _database_deals(path, catalog, settings, team, now,
                                                      include_archived, cache_dir)
             elif kind == "export":
                 deals, differences = _export_deals(path, catalog, settings, team, now,
@@ -266,10 +266,9 @@ def _currency(fields: Mapping[str, Any], team: TeamConfig) -> str:
 
 
 def _database_deals(path: Path, catalog: Catalog, settings: Settings, team: TeamConfig,
-                    now: datetime, warn: Callable[[str], None] | None,
-                    include_archived: bool, cache_dir: Path | None
+                    now: datetime, include_archived: bool, cache_dir: Path | None
                     ) -> tuple[list[TeamDeal], list[FrameworkDifference]]:
-    store = Store(path, clock=lambda: now, warn=warn)
+    store = Store(path, clock=lambda: now)
     rows = pipeline(store, catalog, settings, now, include_archived,
                     cache=AssessmentCache.of(cache_dir, path))
     asked: dict[str, set[str]] = {}
@@ -280,9 +279,16 @@ def _database_deals(path: Path, catalog: Catalog, settings: Settings, team: Team
                                        else ()):
                 asked.setdefault(str(framework), set()).add(str(version))
     source = str(path)
+    # The file is read again for the few deals a review asks more of (the deals to
+    # discuss first): holding 50 reps' files, interviews and all, took over 300 MB.
+    opened: list[Store] = []
 
     def loader(deal_id: str) -> Callable[[], tuple[Deal, list[Interview]]]:
-        return lambda: (store.deal(deal_id), store.interviews(deal_id))
+        def load() -> tuple[Deal, list[Interview]]:
+            if not opened:
+                opened.append(Store(path, clock=lambda: now))
+            return opened[0].deal(deal_id), opened[0].interviews(deal_id)
+        return load
 
     return ([team_deal(row, source, team, loader(row.id)) for row in rows],
             _differences(source, asked, catalog))
