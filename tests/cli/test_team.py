@@ -394,3 +394,21 @@ def test_lookback_keeps_reading_the_own_database_without_paths(run: Run, home: H
     shutil.copy2(team / "chen.json", home.db)
     data = json.loads(run("lookback", "--format", "json", ok=True).stdout)
     assert [(d["id"], d["outcome"]) for d in data["deals"]] == [("tyrell-deal", "lost")]
+
+
+def test_text_from_reps_files_is_shown_as_text_in_every_format(run: Run,
+                                                                tmp_path: Path) -> None:
+    export = [{"id": "evil", "name": "<script>alert(1)</script>", "owner": "=1+1\x1b[31m",
+               "account": "Evil", "stage": "proposal", "amount": 1000.0, "currency": "EUR",
+               "close_date": SOON.isoformat(), "created": "2026-01-05T10:00:00+00:00",
+               "updated": "2026-02-01T10:00:00+00:00"}]
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    table = run("team", "review", str(path)).stdout
+    assert "\x1b" not in table and "=1+1\\x1b[31m" in table
+    rows = list(csv.reader(io.StringIO(run("team", "review", str(path), "-f", "csv").stdout)))
+    assert rows[1][0] == "'=1+1\\x1b[31m"
+    page = tmp_path / "r.html"
+    run("team", "review", str(path), "-o", str(page))
+    assert "<script>" not in page.read_text() and "&lt;script&gt;" in page.read_text()
+    assert "\\u001b" in run("team", "review", str(path), "-f", "json").stdout
