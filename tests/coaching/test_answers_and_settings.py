@@ -212,7 +212,7 @@ def test_settings_report_every_problem_at_once(run: Run, home: Home) -> None:
         "points_stale, points_close_slip, cap_close_slip, points_close_passed, points_stuck, "
         "points_stuck_more, cap_stuck, points_long_cycle, points_single_contact, "
         "points_single_contact_step, points_no_economic_buyer, points_worse_answer, "
-        "cap_worse_answer, disagree_from, points_disagreement, frameworks_dirs",
+        "cap_worse_answer, disagree_from, points_disagreement, frameworks_dirs, team_config",
         f"qualicoach: {path}:3:13: high_score must be a number",
         f"qualicoach: {path}:4:1: duplicate setting 'weak_below' (first at line 1); YAML "
         "would silently keep only the last",
