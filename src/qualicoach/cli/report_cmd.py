@@ -192,7 +192,7 @@ def lookback(
 
     Given PATHs, it looks back over every rep's deals in them (exit status 5 when a file
     was skipped, listed with why)."""
-    from qualicoach.cli.team_cmd import run_clock, team_config
+    from qualicoach.cli.team_cmd import reading_files, run_clock, team_config
     from qualicoach.coaching.lookback import look_back
     from qualicoach.coaching.team import closed_deals, collect, own_database
     from qualicoach.errors import ExitCode
@@ -202,8 +202,10 @@ def lookback(
     team = team_config(ctx, team_config_file)
     if paths:
         settings, catalog = load_rules(ctx)
-        collected = collect(paths, catalog, settings, team, run_clock(ctx)(),
-                            include_archived=True, cache_dir=locations(ctx).cache_dir)
+        with reading_files() as progress:
+            collected = collect(paths, catalog, settings, team, run_clock(ctx)(),
+                                include_archived=True, cache_dir=locations(ctx).cache_dir,
+                                progress=progress)
     else:
         store, settings, catalog = open_workspace(ctx, read=True)
         collected = own_database(store, team)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -40,6 +42,33 @@ def run_clock(ctx: typer.Context) -> Clock:
     from qualicoach.domain.clock import utc_now
 
     return run_options(ctx).clock or utc_now
+
+
+@contextlib.contextmanager
+def reading_files() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr while many files are read, in a terminal; nothing
+    otherwise (a first review of 50 reps scores every deal: seconds)."""
+    bar: Any = None
+    task: Any = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar, task
+        if bar is None and total >= 5 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            from qualicoach.render.console import make_console
+
+            bar = Progress(console=make_console(stderr=True), transient=True)
+            bar.start()
+            task = bar.add_task("Reading the reps' files", total=total)
+        if bar is not None:
+            bar.update(task, completed=done - 1)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def team_config(ctx: typer.Context, given: Path | None) -> TeamConfig:
@@ -94,8 +123,9 @@ def review(
     settings, catalog = load_rules(ctx)
     now = run_clock(ctx)()
     quota_period = check_period(period) if period else quarter_of(now.date())
-    collected = collect(paths, catalog, settings, team, now,
-                        cache_dir=locations(ctx).cache_dir)
+    with reading_files() as progress:
+        collected = collect(paths, catalog, settings, team, now,
+                            cache_dir=locations(ctx).cache_dir, progress=progress)
     result = make_review(collected, team, settings, catalog, now, quota_period, owner,
                          closing_within, limit)
     if chosen is ReviewFormat.json:

@@ -178,18 +178,22 @@ def _kind(path: Path) -> SourceKind | None:
 
 def collect(paths: Sequence[Path], catalog: Catalog, settings: Settings, team: TeamConfig,
             now: datetime, include_archived: bool = False,
-            cache_dir: Path | None = None) -> Collected:
+            cache_dir: Path | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Collected:
     """Every deal of the databases and exports ``paths`` name, each once, scored with the
     team's frameworks and settings (archived ones only if ``include_archived``), the
     assessments of databases kept in ``cache_dir`` (the reviewer's, never beside the
-    files). NotFoundError when they name no file at all."""
+    files). ``progress`` is told of each file read (files read, files in all).
+    NotFoundError when they name no file at all."""
     files, skipped = find_files(paths)
     if not files and not skipped:
         raise NotFoundError("no database or JSON export in " + ", ".join(map(str, paths)))
     result = Collected(skipped=skipped)
     by_key: dict[tuple[str, ...], int] = {}
     twice: dict[int, list[str]] = {}
-    for path, kind in files:
+    for done, (path, kind) in enumerate(files, 1):
+        if progress is not None:
+            progress(done, len(files))
         try:
             if kind == "database":
                 deals, differences = _database_deals(path, catalog, settings, team, now,
