@@ -412,3 +412,16 @@ def test_text_from_reps_files_is_shown_as_text_in_every_format(run: Run,
     run("team", "review", str(path), "-o", str(page))
     assert "<script>" not in page.read_text() and "&lt;script&gt;" in page.read_text()
     assert "\\u001b" in run("team", "review", str(path), "-f", "json").stdout
+
+
+def test_an_export_written_by_hand_without_time_zones_is_reviewed(run: Run,
+                                                                   tmp_path: Path) -> None:
+    export = [{"id": "by-hand", "name": "By hand", "owner": "eve", "stage": "proposal",
+               "created": "2026-01-05T10:00:00", "updated": "2026-02-01T10:00:00",
+               "last_interview": "2026-02-01",
+               "answers": {"bant.budget": {"status": "unknown", "at": "2026-02-01T10:00:00"}}}]
+    path = tmp_path / "eve.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    result = run("team", "review", str(path), "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert _owners(json.loads(result.stdout))["eve"]["open_deals"] == 1

@@ -5,16 +5,15 @@ Reps keep their own database; a team shares copies or ``qualicoach export --form
 files in a synced folder or a git repository. Those are read, never written (a read takes
 no lock): deals are scored with the coaching functions every other command uses, and the
 assessments are kept in the reviewer's own cache folder, so the next review of unchanged
-deals need not score them again. A file that cannot
-be read is listed with why, and the rest is reviewed; a deal found in two files is counted
-once and named.
+deals need not score them again. A file that cannot be read is listed with why, and the rest
+is reviewed; a deal found in two files is counted once and named.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,8 +36,6 @@ SourceKind = Literal["database", "export"]
 NO_CURRENCY = "no_currency"
 # What ``discuss_first`` shows unless asked for another number.
 DISCUSS_FIRST = 10
-# The qualicoach files a database keeps beside its index, never reviewed as files of their own.
-_COMPANIONS = (".bak", ".journal", ".lock", ".rejected")
 
 
 # --- what was read -------------------------------------------------------------------------
@@ -135,8 +132,7 @@ class Collected:
 def find_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, SourceKind | None]], list[Skipped]]:
     """The files ``paths`` name, each with what it looks like (a database, an export, or
     None for neither): a file as given, a folder's ``.json`` files and those of its
-    subfolders (hidden ones aside). A path that does not exist
-    is skipped, saying so."""
+    subfolders (hidden ones aside). A path that does not exist is skipped, saying so."""
     found: list[tuple[Path, SourceKind | None]] = []
     skipped: list[Skipped] = []
     seen: set[Path] = set()
@@ -151,8 +147,6 @@ def find_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, SourceKind | Non
             skipped.append(Skipped(str(given), "no such file or folder"))
             continue
         for path in candidates:
-            if any(path.name.endswith(".json" + c) for c in _COMPANIONS):
-                continue
             resolved = path.resolve()
             if resolved in seen:
                 continue
@@ -243,11 +237,13 @@ class _Unreadable(Exception):
 
 
 def _why(message: str, path: Path) -> str:
-    # The store's messages name the file; the review lists it beside the reason already.
+    # The store's messages name the file, which the review lists beside the reason, and
+    # end with how to recover a rep's own database: not the manager's to do on a copy.
     for prefix in (f"database {path} is ", f"database {path} ", f"{path}: ", f"{path} "):
         if message.startswith(prefix):
-            return message[len(prefix):]
-    return message
+            message = message[len(prefix):]
+            break
+    return message.split("; the file was not changed", 1)[0]
 
 
 def _last_worked(deal: TeamDeal) -> str:
@@ -351,6 +347,7 @@ def _export_deals(path: Path, catalog: Catalog, settings: Settings, team: TeamCo
                               f"({type(exc).__name__}: {exc})") from None
         if deal.archived and not include_archived:
             continue
+        deal = _aware(deal)
         interviews = _interviews_of(deal, answers, record.get("last_interview"), catalog)
         for key in answers:
             asked.setdefault(key.partition(".")[0], set())
@@ -364,6 +361,17 @@ def _export_deals(path: Path, catalog: Catalog, settings: Settings, team: TeamCo
     differences = [FrameworkDifference(str(path), framework, "", None)
                    for framework in sorted(asked) if framework not in catalog.entries]
     return deals, differences
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def _aware(deal: Deal) -> Deal:
+    """The deal with every moment in a time zone: one written by hand into an export
+    without its zone is taken as UTC, as qualicoach writes them."""
+    return replace(deal, created=_utc(deal.created), updated=_utc(deal.updated),
+                   history=tuple(c._replace(at=_utc(c.at)) for c in deal.history))
 
 
 def _given(deal: Deal, interviews: list[Interview]
@@ -382,6 +390,7 @@ def _interviews_of(deal: Deal, answers: Mapping[str, Any], last: Any,
         started = datetime.fromisoformat(str(last)) if last else deal.updated
     except ValueError:
         started = deal.updated
+    started = _utc(started)
     frameworks = {fw: catalog.entries[fw].framework.version
                   for fw in dict.fromkeys(k.partition(".")[0] for k in answers)
                   if fw in catalog.entries}
