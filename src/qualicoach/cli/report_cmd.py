@@ -174,9 +174,10 @@ def history(
 def lookback(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        metavar="[PATH...]", help="Reps' databases, JSON exports or folders of them, for "
+        metavar="PATH", help="Reps' databases, JSON exports or folders of them, for "
         "the team's look back (read, never written); default: your own database.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only this owner's deals.")] = None,
+    owner: Annotated[str | None, typer.Option(metavar="NAME",
+                                              help="Only this owner's deals.")] = None,
     framework: Annotated[str | None, typer.Option(
         metavar="ID", help="Only deals interviewed with this framework.")] = None,
     team_config_file: Annotated[Path | None, typer.Option(

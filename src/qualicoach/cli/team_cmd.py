@@ -84,8 +84,8 @@ def team_config(ctx: typer.Context, given: Path | None) -> TeamConfig:
 @app.command("review")
 def review(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help=PATHS_HELP)],
-    owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help=PATHS_HELP)],
+    owner: Annotated[str | None, typer.Option(metavar="NAME", help="Only this owner.")] = None,
     closing_within: Annotated[int | None, typer.Option(
         metavar="DAYS", help="Only deals closing within DAYS, 0 or more (overdue ones "
         "included).", min=0)] = None,
