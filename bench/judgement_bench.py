@@ -1,11 +1,13 @@
-"""How the coach judges the demo pipeline: the figures issue 12 asks of it.
+"""How the coach judges the demo pipeline: the figures a sales leader checks it against.
 
     python bench/judgement_bench.py [--deals 200] [--seed 7]
 
 Builds the sample database with `qualicoach demo --deals N` (the real command) and prints,
-over its open deals: the share at risk of no decision (target 15-40%), the share at the
-risk cap (target under 5%), how many deals get each verdict (target: every one present),
-and the outcomes of the closed deals. tests/cli/test_judgement.py checks the same figures.
+over its open deals: the share at risk of no decision (target 15-40%), the share at risk
+95 or more (target at most 5%), each verdict's share (target: every one present), the
+risk histogram, on-track deals in the no-decision corner (each must say why), the top 10
+of the at-risk list in the order `deals --at-risk` shows it, and the outcomes of the
+closed deals. tests/cli/test_judgement.py checks the same figures.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from qualicoach.coaching.attention import rows_in_discussion_order
 from qualicoach.coaching.pipeline import figures, pipeline
 from qualicoach.config.settings import Settings
 from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
@@ -40,14 +43,37 @@ def main() -> None:
                        check=True, stdout=subprocess.DEVNULL, env=env)
         store = Store(db)
         catalog = load_catalog([Source("built-in", builtin_folder())])
-        rows = pipeline(store, catalog, Settings(), store.clock())
+        settings = Settings()
+        from qualicoach.config.settings import load_settings
+        settings = load_settings(Path(os.environ.get("QC_BENCH_CONFIG", "/nonexistent")))
+        rows = pipeline(store, catalog, settings, store.clock())
+        today = store.clock().date()
         found = figures(rows)
+    open_rows = [r for r in rows if r.verdict != "closed"]
+    top = sum(1 for r in open_rows if (r.risk or 0) >= 95)
     print(f"qualicoach demo --deals {args.deals} --seed {args.seed}")
     print(f"open deals: {found.open}; at risk of no decision (at risk + stalled): "
           f"{found.at_risk} ({found.at_risk_share:.0%}, target 15-40%)")
-    print(f"at the risk cap (100): {found.at_cap} ({found.at_cap_share:.1%}, target < 5%)")
-    print("verdicts: " + ", ".join(f"{k} {v}" for k, v in found.verdicts.items()))
+    print(f"at risk 95 or more: {top} ({top / max(1, found.open):.1%}, target at most 5%); "
+          f"at the cap (100): {found.at_cap}")
+    print("verdicts: " + ", ".join(
+        f"{k} {v} ({v / max(1, found.open):.0%})" if k != "closed" else f"{k} {v}"
+        for k, v in found.verdicts.items()))
     print("closed: " + ", ".join(f"{k} {v}" for k, v in found.outcomes.items()))
+    print("risk of open deals:")
+    for low in range(0, 100, 10):
+        high = 100 if low == 90 else low + 9
+        count = sum(1 for r in open_rows if low <= (r.risk or 0) <= high)
+        print(f"  {low:3}-{high:<3} {count:6}  {'#' * round(60 * count / max(1, found.open))}")
+    corner = [r for r in open_rows if r.verdict == "on_track"
+              and r.quadrant == "high_fit_low_readiness"]
+    said = sum(1 for r in corner if "readiness is low" in r.headline)
+    print(f"on track in the no-decision corner: {len(corner)}, saying why: {said}")
+    print("deals --at-risk, top 10 (what to discuss first):")
+    for r in rows_in_discussion_order([r for r in rows if r.at_risk], today, settings)[:10]:
+        print(f"  {r.id[:26]:26} {r.fields.get('stage', ''):11} "
+              f"{r.fields.get('amount') or 0:>9,.0f} {r.fields.get('close_date') or '':10} "
+              f"risk {r.risk:3}  {r.main_reason[:40]}")
 
 
 if __name__ == "__main__":

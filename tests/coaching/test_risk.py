@@ -137,10 +137,17 @@ def test_an_unknown_red_flag_counts_less_than_a_known_weak_one() -> None:
     assert run({"r.r1": Answer("unknown", at=NOW)}, on=deal("discovery")).causes == ()
 
 
-def test_a_fit_red_flag_counts_but_other_fit_gaps_only_lower_fit() -> None:
+def test_a_fit_red_flag_counts_in_full_at_any_stage() -> None:
     assert causes(run({"f.q1": good("no")})) == [("red_flag_fit", 15.0)]
-    a = run({"f.q3": good("b")})
-    assert causes(a) == [] and a.risk == 0
+
+
+@pytest.mark.parametrize("stage,points", [("discovery", None), ("qualified", 5.0),
+                                          ("proposal", 7.5), ("negotiation", 10.0)])
+def test_a_hole_on_our_side_counts_once_due_and_more_at_each_later_stage(
+        stage: str, points: float | None) -> None:
+    # q3 settles by qualified (the default): 5 there, x (1 + 0.5 per stage past it).
+    a = run({"f.q3": good("b")}, on=deal(stage))
+    assert causes(a) == ([] if points is None else [("fit_gap", points)])
 
 
 # --- time: urgency by close date, movement ----------------------------------------------------
@@ -158,10 +165,10 @@ def test_slipped_close_dates_can_stall_a_deal_on_their_own() -> None:
                   for m in (1, 2, 3, 4, 5))
     assert causes(run(on=deal(history=slips[:1]))) == [("close_slipped", 14.0)]
     three = run(on=deal(history=slips[:3]))
-    assert causes(three) == [("close_slipped", 42.0)] and three.verdict == "stalled"
-    assert three.headline == ("Stalled (42/100): the close date slipped 3 times, last from "
+    assert causes(three) == [("close_slipped", 40.0)] and three.verdict == "stalled"
+    assert three.headline == ("Stalled (40/100): the close date slipped 3 times, last from "
                               "2026-12-03 to 2027-01-03.")
-    assert causes(run(on=deal(history=slips))) == [("close_slipped", 56.0)]  # capped
+    assert causes(run(on=deal(history=slips))) == [("close_slipped", 40.0)]  # capped
     pulled_in = (Change("close_date", date(2027, 1, 1), date(2026, 12, 1), NOW),)
     assert causes(run(on=deal(history=pulled_in))) == []
 
@@ -178,13 +185,14 @@ def test_a_passed_close_date_alone_stalls_an_open_deal_at_any_stage(stage: str) 
 
 
 def test_a_passed_close_date_stalls_the_deal_even_when_other_causes_weigh_more() -> None:
-    # Past the close date gaps weigh x2: the red flag 40 x 2 = 80; the passed date 40 of
-    # the 20 left = 8; risk 88. The movement causes are 8 of 88, under half, but a deal
-    # that missed its own date is not moving: stalled, and the sentence says why.
+    # Past the close date gaps weigh x2: the red flag 40 x 2 = 80, capped at 40 (no
+    # single cause is worth most of the scale); the red flag leads on importance, then
+    # the passed date 40 of the 60 left = 24; risk 64. The movement causes are 24 of 64,
+    # under half, but a deal that missed its own date is not moving: stalled.
     a = run({"r.r1": good("no")}, on=deal(close_date=NOW.date() - timedelta(days=3)))
-    assert causes(a) == [("red_flag_readiness", 80.0), ("close_passed", 8.0)]
-    assert (a.risk, a.verdict) == (88, "stalled")
-    assert a.headline == ("Stalled (88/100): the close date 2026-11-20 has passed and the "
+    assert causes(a) == [("red_flag_readiness", 40.0), ("close_passed", 24.0)]
+    assert (a.risk, a.verdict) == (64, "stalled")
+    assert a.headline == ("Stalled (64/100): the close date 2026-11-20 has passed and the "
                           "deal is still open.")
 
 
@@ -223,14 +231,28 @@ def test_answers_that_are_only_our_assumption_count_by_the_square_of_their_share
     every = {key: Answer("answered", a.value, Evidence("Ann", verified=False), at=NOW,
                          confirmed=NOW) for key, a in STRONG.items()}
     a = run(every)
-    assert causes(a) == [("assumption", 40.0)] and a.verdict == "at_risk"
-    assert a.headline == ("At risk of no decision (40/100): every answer (6) is only our "
+    # 40 (every answer) + 25 (all of their own) x the 60 left = 15: 55
+    assert causes(a) == [("assumption", 40.0), ("assumed_readiness", 15.0)]
+    assert a.verdict == "at_risk"
+    assert a.headline == ("At risk of no decision (55/100): every answer (6) is only our "
                           "assumption: nothing was confirmed by the customer.")
     # Mostly assumed: the good seller-side answers are unconfirmed, whatever readiness says.
     assert a.readiness == 100.0 and len(a.unconfirmed) == 3
     half = dict(list(every.items())[:3])
     assert causes(run(half)) == [("assumption", 10.0)]  # 40 x (3/6)^2
     assert run(every, on=deal("discovery")).causes == ()  # early on, that is normal
+
+
+def test_their_own_qualification_assumed_weighs_by_its_share_not_squared() -> None:
+    theirs = {key: Answer("answered", a.value, Evidence("Ann", verified=False), at=NOW,
+                          confirmed=NOW) for key, a in STRONG.items() if key.startswith("r.")}
+    a = run(theirs)
+    # 25 x 3/3 (their own answers), then ours: 40 x (3/6)^2 = 10 of the 75 left = 7.5
+    assert causes(a) == [("assumed_readiness", 25.0), ("assumption", 7.5)]
+    assert a.main_reason == ("Their own qualification is only our reading: none of its 3 "
+                             "answers was confirmed by the customer")
+    one = dict(list(theirs.items())[:1])
+    assert causes(run(one))[0] == ("assumed_readiness", 8.3)  # 25 x 1/3
 
 
 @pytest.mark.parametrize("stage,points", [("discovery", None), ("qualified", 10.0),
@@ -279,13 +301,13 @@ def test_causes_combine_like_probabilities_and_their_shares_add_up_to_the_risk()
     a = run({"r.r1": good("no"), "r.r2": Answer("unknown", at=NOW),
              "r.r3": Answer("unclear", at=NOW)}, on=on)
     assert [(c.kind, c.base, c.points) for c in a.causes] == [
-        ("red_flag_readiness", 60.0, 60.0),  # 40 x 1.5 (closes in 60 days)
-        ("close_slipped", 28.0, 11.2),       # 2 x 14, of the 40 left
-        ("single_contact", 22.5, 6.5),       # 15 (proposal) x 1.5, of the 28.8 left
-        ("no_economic_buyer", 15.0, 3.3),    # 10 x 1.5, of 22.3
-        ("unknown", 12.0, 2.3),              # 8 x 1.5, of 19.0
-        ("unclear", 7.5, 1.3)]               # 5 x 1.5, of 16.7
-    assert a.risk == 85  # 84.6, half up
+        ("red_flag_readiness", 40.0, 40.0),  # 40 x 1.5 = 60, capped at 40
+        ("close_slipped", 28.0, 16.8),       # 2 x 14, of the 60 left
+        ("single_contact", 22.5, 9.7),       # 15 (proposal) x 1.5, of the 43.2 left
+        ("no_economic_buyer", 15.0, 5.0),    # 10 x 1.5, of 33.5
+        ("unknown", 12.0, 3.4),              # 8 x 1.5, of 28.5
+        ("unclear", 6.0, 1.5)]               # 5 x 1.5 x 0.8 (a further gap), of 25.1
+    assert a.risk == 76  # 76.4, half up
     assert a.verdict == "at_risk" and a.main_reason.startswith("Red flag in Ready: R1?")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, NamedTuple
 
@@ -38,7 +38,8 @@ GapKind = Literal["unknown", "unclear", "weak"]
 CauseKind = Literal["readiness_not_assessed", "red_flag_readiness", "misaligned",
                     "red_flag_fit", "unknown",
                     "unclear", "weak", "assumption", "stale", "close_slipped", "close_passed",
-                    "stuck", "long_cycle", "single_contact", "no_economic_buyer", "worse"]
+                    "stuck", "long_cycle", "single_contact", "no_economic_buyer", "worse",
+                    "fit_gap", "paper_outlasts_close", "assumed_readiness"]
 Quadrant = Literal["high_fit_high_readiness", "high_fit_low_readiness",
                    "low_fit_high_readiness", "low_fit_low_readiness", "not_assessed"]
 Verdict = Literal["early", "on_track", "at_risk", "stalled", "poor_fit", "closed"]
@@ -54,10 +55,10 @@ VERDICT_WORDS: dict[str, str] = {
 # red flags first, our seller-side ones, the customer's other gaps, then how the deal
 # moves, how sure we are, whom we know.
 IMPORTANCE = {"red_flag_readiness": 0, "misaligned": 1, "readiness_not_assessed": 2,
-              "red_flag_fit": 3, "unknown": 4, "unclear": 5, "weak": 6, "worse": 7,
-              "close_passed": 8, "close_slipped": 9, "stale": 10, "stuck": 11,
-              "long_cycle": 12, "assumption": 13, "single_contact": 14,
-              "no_economic_buyer": 15}
+              "red_flag_fit": 3, "paper_outlasts_close": 4, "unknown": 5, "unclear": 6,
+              "weak": 7, "fit_gap": 8, "worse": 9, "close_passed": 10, "close_slipped": 11,
+              "stale": 12, "stuck": 13, "long_cycle": 14, "assumed_readiness": 15,
+              "assumption": 16, "single_contact": 17, "no_economic_buyer": 18}
 
 
 class Gap(NamedTuple):
@@ -126,6 +127,8 @@ class Assessment:
     unconfirmed: tuple[QuestionScore, ...]
     urgency: float = 1.0
     answered_fit: float | None = None  # fit over the answered questions only
+    # Answers that are enough for "poor fit" by themselves (settings.disqualifiers).
+    disqualifiers: tuple[QuestionScore, ...] = ()
 
     @property
     def at_risk(self) -> bool:
@@ -192,18 +195,25 @@ def assess(deal: Deal, frameworks: Sequence[Framework], answers: Mapping[str, An
             "customer's own qualification was checked",
             short="readiness never assessed" if interviewed else "nothing asked yet",
             base=_cap(settings.points_readiness_not_assessed * urgency)))
-    raw.extend(_further_flags_halved(_gap_causes([g for g in gaps if g.due], urgency,
+    raw.extend(_further_ones_less(_gap_causes([g for g in gaps if g.due], stage, urgency,
                                                  settings), settings))
-    raw.extend(_disagreement_causes(alignment, urgency, settings))
+    raw.extend(_disagreement_causes(alignment, stage, urgency, settings))
     raw.extend(_evidence_causes(scores, stage, now, settings))
     raw.extend(_deal_causes(deal, stage, urgency, now, settings))
+    paper = _paper_causes(deal, answers, days_left, settings)
+    if paper:  # the same answer, said once: as the date it makes impossible
+        raw = [c for c in raw if not (c.kind == "fit_gap" and c.key == paper[0].key)]
+    raw.extend(paper)
     raw.extend(_worse_causes(scores, earlier, settings))
-    causes = combine(raw)
+    # No single cause is worth most of the scale: the top ranks deals by how much is
+    # wrong with them, not by which one thing is.
+    causes = combine([c._replace(base=min(c.base, settings.cap_cause)) for c in raw])
     risk = round_half_up(sum(c.points for c in causes))
     answered_fit = _answered_fit(scores)
+    disqualifiers = _disqualifiers(scores, stage, settings)
     high = settings.high_score
     quadrant = quadrant_of(fit, readiness, high)
-    verdict = _verdict(deal, causes, risk, stage, answered_fit, settings)
+    verdict = _verdict(deal, causes, risk, stage, answered_fit, settings, disqualifiers)
     unconfirmed: tuple[QuestionScore, ...] = ()
     if readiness is None or readiness < high or _mostly_assumed(scores):
         unconfirmed = tuple(
@@ -212,10 +222,10 @@ def assess(deal: Deal, frameworks: Sequence[Framework], answers: Mapping[str, An
             if qs.answer is not None and qs.score >= settings.weak_below
         )
     assessment = Assessment(scores, fit, readiness, risk, verdict, "", quadrant,
-                            tuple(causes), gaps, unconfirmed, urgency, answered_fit)
-    headline = _headline(deal, assessment, interviewed, days_left)
-    return Assessment(scores, fit, readiness, risk, verdict, headline, quadrant, tuple(causes),
-                      gaps, unconfirmed, urgency, answered_fit)
+                            tuple(causes), gaps, unconfirmed, urgency, answered_fit,
+                            disqualifiers)
+    headline = _headline(deal, assessment, interviewed, days_left, settings)
+    return replace(assessment, headline=headline)
 
 
 def combine(raw: Sequence[Cause]) -> list[Cause]:
@@ -284,7 +294,8 @@ def _gaps(scores: Sequence[FrameworkScore], stage: int, settings: Settings) -> t
     return tuple(gaps)
 
 
-def _gap_causes(gaps: Sequence[Gap], urgency: float, settings: Settings) -> list[Cause]:
+def _gap_causes(gaps: Sequence[Gap], stage: int, urgency: float,
+                settings: Settings) -> list[Cause]:
     causes = []
     for gap in gaps:
         q, where = gap.question, gap.framework.name
@@ -308,33 +319,55 @@ def _gap_causes(gaps: Sequence[Gap], urgency: float, settings: Settings) -> list
                 gap.kind, 0.0, f"{gap.kind.capitalize()} in {where}: {q.prompt}"
                 + (f" ({gap.answer_text})" if gap.kind == "weak" else ""), q.answer_key,
                 f"{element}: {gap.shown}", _cap(points * urgency)))
+        elif stage >= OPEN_STAGES.index(q.settle_stage):
+            # Our own qualification: a hole the forecast call asks about first, from the
+            # stage it should be settled by (before it, even a weak answer is ours to
+            # work on), more the later the deal is past that stage.
+            past = stage - OPEN_STAGES.index(q.settle_stage)
+            points = settings.points_fit_gap * (1 + settings.fit_gap_stage_step * past)
+            settle = q.settle_stage
+            causes.append(Cause(
+                "fit_gap", 0.0, f"Not settled on our side by {settle}: {q.prompt} "
+                f"({gap.shown})",
+                q.answer_key, f"{element}: {gap.shown}", _cap(points * urgency)))
     return causes
 
 
-def _disagreement_causes(alignment: Alignment | None, urgency: float,
+def _disagreement_causes(alignment: Alignment | None, stage: int, urgency: float,
                          settings: Settings) -> list[Cause]:
-    """Each question the customer's own people disagree on: points x spread x urgency,
-    at any stage (they told us themselves), naming who said what."""
+    """Each question the customer's own people disagree on, naming who said what: from
+    proposal on at risk by itself (a proposal to people who have not agreed is the classic
+    no decision), before it a warning; x urgency."""
     if alignment is None:
         return []
+    points = (settings.points_disagreement if stage >= OPEN_STAGES.index("proposal")
+              else settings.points_disagreement_early)
     return [Cause(
         "misaligned", 0.0,
         f"Their people disagree on {q.framework.name}: {q.question.prompt} ({q.said_text()})",
         q.question.answer_key,
         f"disagree: {q.question.prompt}",
-        _cap(settings.points_disagreement * (q.spread or 0.0) * urgency))
+        _cap(points * urgency))
         for q in alignment.disagreements]
 
 
-def _further_flags_halved(causes: list[Cause], settings: Settings) -> list[Cause]:
-    """The first red flag counts in full; each further one counts ``further_red_flag`` of
-    its points: red flags are seldom independent (they mostly say, each in its own way,
-    that nobody has decided), so a pile of them must not read as certainty."""
-    flags = sorted((c for c in causes if c.kind.startswith("red_flag")),
-                   key=lambda c: (-c.base, IMPORTANCE[c.kind]))
-    later = {id(c) for c in flags[1:]}
+def _further_ones_less(causes: list[Cause], settings: Settings) -> list[Cause]:
+    """Within each family of gaps (red flags; the customer's other gaps; ours), the first
+    counts in full and each further one that share of the one before it
+    (``further_red_flag``, ``further_gap``): gaps of one family are seldom independent
+    (red flags mostly say, each in its own way, that nobody has decided; ten unknowns say
+    one thing, that nobody asked), so a pile of them must not read as certainty, and
+    however many there are, a family stays below a few times its first."""
+    families = ({"red_flag_readiness", "red_flag_fit"}, {"unknown", "unclear", "weak"},
+                {"fit_gap"})
+    factor: dict[int, float] = {}
+    for kinds in families:
+        step = settings.further_red_flag if "red_flag_fit" in kinds else settings.further_gap
+        members = sorted((c for c in causes if c.kind in kinds),
+                         key=lambda c: (-c.base, IMPORTANCE[c.kind]))
+        factor.update({id(c): step ** n for n, c in enumerate(members)})
     return [Cause(c.kind, c.points, c.message, c.key, c.short,
-                  round_one(c.base * settings.further_red_flag)) if id(c) in later else c
+                  round_one(c.base * factor[id(c)])) if factor.get(id(c), 1.0) < 1.0 else c
             for c in causes]
 
 
@@ -347,6 +380,10 @@ def _answered(scores: Sequence[FrameworkScore]) -> list[QuestionScore]:
 def _assumed(answered: Sequence[QuestionScore]) -> list[QuestionScore]:
     return [qs for qs in answered if qs.answer is not None
             and not (qs.answer.evidence and qs.answer.evidence.verified)]
+
+
+def _readiness_ids(scores: Sequence[FrameworkScore]) -> set[str]:
+    return {s.framework.id for s in scores if s.framework.perspective == "readiness"}
 
 
 def _mostly_assumed(scores: Sequence[FrameworkScore]) -> bool:
@@ -362,7 +399,25 @@ def _evidence_causes(scores: Sequence[FrameworkScore], stage: int, now: datetime
         return causes
     assumed = _assumed(answered)
     # Early on, most of what a rep knows is still their reading of the account.
-    if assumed and stage >= OPEN_STAGES.index("qualified"):
+    qualified = stage >= OPEN_STAGES.index("qualified")
+    # The customer's own qualification only as we read it is a guess about a decision
+    # they have not confirmed making: it weighs in proportion, not squared.
+    theirs = [qs for qs in answered if qs.question.framework_id in _readiness_ids(scores)]
+    theirs_assumed = [qs for qs in assumed if qs in theirs]
+    if theirs_assumed and qualified:
+        share = len(theirs_assumed) / len(theirs)
+        every = len(theirs_assumed) == len(theirs)
+        causes.append(Cause(
+            "assumed_readiness", 0.0,
+            ("Their own qualification is only our reading: none of its "
+             f"{counted(len(theirs), 'answer')} was confirmed by the customer" if every else
+             f"{len(theirs_assumed)} of the customer's own {counted(len(theirs), 'answer')} "
+             f"{'is' if len(theirs_assumed) == 1 else 'are'} only our reading, not "
+             "confirmed by them"),
+            short="their readiness assumed" if every else
+            f"{len(theirs_assumed)} of their answers assumed",
+            base=_cap(settings.points_assumed_readiness * share)))
+    if assumed and qualified:
         share = len(assumed) / len(answered)
         every = len(assumed) == len(answered)
         causes.append(Cause(
@@ -447,6 +502,59 @@ def _deal_causes(deal: Deal, stage: int, urgency: float, now: datetime,
     return causes
 
 
+def _paper_causes(deal: Deal, answers: Mapping[str, Answer], days_left: int | None,
+                  settings: Settings) -> list[Cause]:
+    """Contracting that usually takes longer than the days left to the close date: the
+    date cannot be met, whatever else is true of the deal (a slip, not a no decision)."""
+    if deal.is_closed or days_left is None or days_left < 0:
+        return []
+    for key in settings.contracting_questions:
+        answer = answers.get(key)
+        if answer is None or answer.status != "answered" or isinstance(
+                answer.value, (list, type(None))):
+            continue
+        try:
+            days = float(answer.value)
+        except ValueError:
+            continue
+        if days > days_left:
+            # Two days over is a week's slip; a month over, the date is fiction.
+            over = min(1.0, (days - days_left) / settings.paper_overrun_full_days)
+            return [Cause(
+                "paper_outlasts_close", 0.0,
+                f"Their contracting usually takes {days:.0f} days and {counted(days_left, 'day')}"
+                f" {'is' if days_left == 1 else 'are'} left to the close date "
+                f"{deal.close_date}: the date cannot be met (it will slip)", key,
+                short=f"contracting {days:.0f} days, {days_left} left",
+                base=_cap(settings.points_paper_outlasts_close * over))]
+    return []
+
+
+def _disqualifiers(scores: Sequence[FrameworkScore], stage: int, settings: Settings
+                   ) -> tuple[QuestionScore, ...]:
+    """The fit answers that settings.disqualifiers names: enough for "poor fit" however
+    much is still unknown (no budget and none coming, nobody who can say yes, the need
+    only in our words), once the deal has reached the stage the question settles by:
+    before it, the customer is still working it out and the rep still finding out."""
+    wanted = {tuple(item.split("=", 1)) for item in settings.disqualifiers}
+    found, seen = [], set()
+    for s in scores:
+        if s.framework.perspective != "fit":
+            continue
+        for e in s.elements:
+            for qs in e.questions:
+                a = qs.answer
+                if a is None or a.status != "answered" or qs.question.key in seen or \
+                        stage < OPEN_STAGES.index(qs.question.settle_stage):
+                    continue
+                values = a.value if isinstance(a.value, list) else [a.value]
+                if any((qs.question.key, str(v)) in wanted or (qs.question.answer_key, str(v))
+                       in wanted for v in values):
+                    seen.add(qs.question.key)
+                    found.append(qs)
+    return tuple(found)
+
+
 def _worse_causes(scores: Sequence[FrameworkScore], earlier: Mapping[str, Answer],
                   settings: Settings) -> list[Cause]:
     worse, seen = [], set()
@@ -458,6 +566,10 @@ def _worse_causes(scores: Sequence[FrameworkScore], earlier: Mapping[str, Answer
                 if key in seen or before is None:
                     continue
                 seen.add(key)
+                # Re-recorded as unknown or unclear: not asked again, which says nothing
+                # about the customer (it is a gap, and counts as one).
+                if qs.answer is None or qs.answer.status != "answered":
+                    continue
                 if answer_score(qs.question, before) > qs.score:
                     worse.append(qs.question.prompt)
     if not worse:
@@ -497,10 +609,11 @@ def _answered_fit(scores: Sequence[FrameworkScore], share: float = 0.5) -> float
 
 
 def _verdict(deal: Deal, causes: Sequence[Cause], risk: int, stage: int,
-             answered_fit: float | None, settings: Settings) -> Verdict:
+             answered_fit: float | None, settings: Settings,
+             disqualifiers: Sequence[QuestionScore] = ()) -> Verdict:
     if deal.is_closed:
         return "closed"
-    if answered_fit is not None and answered_fit < settings.poor_fit_below:
+    if disqualifiers or (answered_fit is not None and answered_fit < settings.poor_fit_below):
         return "poor_fit"
     if risk >= settings.at_risk_from:
         # A deal past its own close date is not moving, whatever else is wrong with it:
@@ -513,17 +626,25 @@ def _verdict(deal: Deal, causes: Sequence[Cause], risk: int, stage: int,
     return "on_track"
 
 
-def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | None) -> str:
+def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | None,
+              settings: Settings) -> str:
     """The verdict in one sentence: what it is and its main reason."""
     reason = _lower_first(a.main_reason)
+    # Only a cause that would change what the rep does is worth a "Watch:" line.
+    worth = bool(a.causes) and a.causes[0].base >= settings.watch_from
     if a.verdict == "closed":
         said = {"won": "won", "lost": "lost", "no_decision": "ended in no decision"}
         why = f" ({deal.close_reason})" if deal.close_reason else ""
         return f"Closed: {said.get(deal.stage, deal.stage)}{why}."
     if a.verdict == "poor_fit":
-        weakest = _weakest_fit_element(a)
-        return (f"Poor fit ({a.answered_fit:.0f}/100 on what we know"
-                f"{', weakest: ' + weakest if weakest else ''}): consider qualifying out.")
+        if a.answered_fit is not None and a.answered_fit < settings.poor_fit_below:
+            weakest = _weakest_fit_element(a)
+            return (f"Poor fit ({a.answered_fit:.0f}/100 on what we know"
+                    f"{', weakest: ' + weakest if weakest else ''}): consider qualifying out.")
+        first = a.disqualifiers[0]
+        return (f"Poor fit: {_lower_first(first.question.prompt).rstrip('?')}? "
+                f"{describe_value(first.question, first.answer)}. Confirm it, then consider "
+                "qualifying out.")
     # Near the close, say so: the same gaps are an emergency two weeks out.
     soon = (f" Closes in {counted(days_left, 'day')}."
             if days_left is not None and 0 <= days_left <= SAY_DAYS_LEFT_WITHIN else "")
@@ -532,19 +653,58 @@ def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | Non
         moving = next((c.message for c in a.causes if c.movement), a.main_reason)
         return f"Stalled ({a.risk}/100): {_lower_first(moving)}.{soon}"
     if a.verdict == "at_risk":
-        return f"At risk of no decision ({a.risk}/100): {reason}.{soon}"
+        # Most risks end in no decision; contracting that outlasts the date ends in a slip.
+        what = "slipping" if a.causes[0].kind == "paper_outlasts_close" else "no decision"
+        return f"At risk of {what} ({a.risk}/100): {reason}.{soon}"
     if a.verdict == "early":
         if not interviewed:
             return ("Early: nothing asked yet. Start with the alignment checklist: has their "
                     "organisation agreed it must change?")
+        early_watch = f" Watch: {reason}." if worth else ""
         learn = a.to_learn
         if learn:
-            return f"Early: not yet qualified. Learn next: {learn[0].question.prompt}"
-        return "Early: not yet qualified, and nothing is missing so far."
-    watch = f" Watch: {reason}." if a.causes else ""
+            return (f"Early: not yet qualified.{early_watch} Learn next: "
+                    f"{learn[0].question.prompt}")
+        return f"Early: not yet qualified, and nothing is missing so far.{early_watch}"
+    watch = f" Watch: {reason}." if worth else ""
     if not interviewed:
         return f"On track ({a.risk}/100), but nothing was asked yet.{watch}"
+    if a.quadrant not in ("high_fit_high_readiness", "not_assessed"):
+        # The picture puts it in a low corner: say why the verdict is not there.
+        return f"On track ({a.risk}/100) for {deal.open_stage}: {_why_low(a, settings.high_score)}.{watch}"
     return f"On track ({a.risk}/100).{watch}"
+
+
+def _why_low(a: Assessment, high: float) -> str:
+    """Why a deal whose fit or readiness is low is still on track at its stage: the
+    questions it has not answered yet are still to learn, or what is missing is minor."""
+    sides = [(side, value) for side, value in (("fit", a.fit), ("readiness", a.readiness))
+             if value is not None and value < high]
+    perspectives = {side for side, _ in sides}
+    low = " and ".join(side for side, _ in sides)
+    figures = ", ".join(f"{value:.0f}" for _, value in sides)
+    said = f"{low} {'are' if len(sides) > 1 else 'is'} low ({figures})"
+    theirs = [g for g in a.gaps if g.framework.perspective in perspectives]
+    later = [g for g in theirs if not g.due]
+    if later and len(later) * 2 >= len(theirs):
+        return (f"{said} on questions still to learn ({counted(len(later), 'question')} "
+                "settle at a later stage)")
+    return f"{said}, but what is missing by this stage weighs little yet"
+
+
+def why_they_differ(a: Assessment) -> str:
+    """One line saying why the verdict and the picture of fit against readiness tell
+    different stories, or '' when they agree (the picture places the deal by its
+    answers; the verdict adds its stage, its people, its dates and the time left)."""
+    high_corner = a.quadrant == "high_fit_high_readiness"
+    if a.at_risk and high_corner and a.causes:
+        return (f"Fit and readiness are high, but at this stage {a.causes[0].brief} "
+                "weighs more.")
+    if a.verdict == "poor_fit" and a.quadrant.startswith("high_fit") and a.disqualifiers:
+        first = a.disqualifiers[0]
+        return (f"Fit scores high on average, but one answer is enough to walk away: "
+                f"{describe_value(first.question, first.answer)}.")
+    return ""
 
 
 def _weakest_fit_element(a: Assessment) -> str:

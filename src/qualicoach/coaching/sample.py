@@ -229,11 +229,9 @@ def _answer(question: Question, rng: random.Random, odds: float, when: datetime,
     elif question.type == "scale":
         value = float(rng.choice(SCALE_VALUES[3:] if strong else SCALE_VALUES[:2]))
     elif question.type == "number":
-        top = max((b.at_least for b in question.bands), default=100.0)
-        low = question.minimum or 0.0
-        value = float(int(top * rng.uniform(1.0, 2.0) if strong else low + top * rng.random() / 3))
-        if question.maximum is not None:
-            value = min(value, question.maximum)
+        # One draw either way, so the rest of the demo is drawn as before.
+        value = _number_in_bands(question, strong, rng.uniform(1.0, 2.0) - 1.0 if strong
+                                 else rng.random())
     elif question.type == "date":
         value = (date.today() + timedelta(days=rng.randrange(30, 300))).isoformat()
     else:
@@ -241,3 +239,32 @@ def _answer(question: Question, rng: random.Random, odds: float, when: datetime,
     verified = rng.random() < (0.85 if odds > 0.8 else 0.7 if strong else 0.4)
     evidence = Evidence(rng.choice(PEOPLE), verified) if rng.random() < 0.7 else None
     return Answer("answered", value, evidence, "", False, when, when)
+
+
+def _number_in_bands(question: Question, strong: bool, share: float) -> float:
+    """A number that scores strong (or weak) by the question's bands, ``share`` (0..1) of
+    the way through the numbers that do: a contracting time is strong when it is short,
+    a team size when it is large, as the bands say."""
+    low = question.minimum or 0.0
+    if not question.bands:
+        return float(int(low + 100 * share))
+    edges = sorted(question.bands, key=lambda b: b.at_least)
+    spans = []
+    for n, band in enumerate(edges):
+        end = edges[n + 1].at_least if n + 1 < len(edges) else max(band.at_least * 2, 10.0)
+        if (band.score >= 0.5) == strong:
+            spans.append((max(band.at_least, low), end))
+    if not spans:  # every band scores alike: take them all
+        spans = [(max(edges[0].at_least, low), max(edges[-1].at_least * 2, 10.0))]
+    total = sum(end - start for start, end in spans)
+    at = share * total
+    for start, end in spans:
+        if at <= end - start:
+            value = start + at
+            break
+        at -= end - start
+    else:
+        value = spans[-1][1]
+    if question.maximum is not None:
+        value = min(value, question.maximum)
+    return float(int(value))

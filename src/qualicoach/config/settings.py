@@ -48,14 +48,15 @@ class Settings:
     points_red_flag_weak: float = 40.0
     points_red_flag_readiness: float = 30.0
     points_red_flag_fit: float = 15.0
-    further_red_flag: float = 0.5  # each red flag after the first counts this share
+    further_red_flag: float = 0.5  # each red flag after the first: this share of the last
+    further_gap: float = 0.8  # each other gap of the same side after the first: the same
     points_unknown: float = 8.0
     points_unclear: float = 5.0
     points_weak: float = 5.0
     points_assumption: float = 40.0
     points_stale: float = 30.0
     points_close_slip: float = 14.0
-    cap_close_slip: float = 56.0
+    cap_close_slip: float = 40.0
     points_close_passed: float = 40.0  # = at_risk_from: alone, it stalls the deal
     points_stuck: float = 10.0
     points_stuck_more: float = 5.0
@@ -70,7 +71,30 @@ class Settings:
     # their answers' scores spread this far (0..1), and each such question adds
     # points_disagreement x spread (see docs/scoring.md).
     disagree_from: float = 0.4
-    points_disagreement: float = 25.0
+    points_disagreement: float = 40.0  # from proposal on: at risk by itself
+    points_disagreement_early: float = 20.0  # before proposal: a warning
+    # No single cause is worth more than this, so the top of the scale ranks deals by
+    # how much is wrong, not by which one thing is (see docs/scoring.md).
+    cap_cause: float = 40.0
+    # Holes on our side (the seller's qualification: budget, access to the economic buyer,
+    # decision criteria and process, paper process, a compelling event) once due: each
+    # gap's points, x (1 + fit_gap_stage_step per stage past its settle_by) x urgency.
+    points_fit_gap: float = 5.0
+    fit_gap_stage_step: float = 0.5
+    # The contracting the customer needs takes longer than the days left to the close.
+    points_paper_outlasts_close: float = 35.0
+    paper_overrun_full_days: int = 30  # ...in full when it outlasts the date this much
+    contracting_questions: tuple[str, ...] = ("meddic.contracting_days",)
+    # The customer's own qualification only assumed by the rep: x share assumed.
+    points_assumed_readiness: float = 25.0
+    # A cause under this many points is not a "Watch:" line: it would not change what the
+    # rep does.
+    watch_from: float = 10.0
+    # Answers that are enough for "poor fit" whatever else is still unknown:
+    # "framework.question=value".
+    disqualifiers: tuple[str, ...] = (
+        "bant.budget_status=none", "bant.decision_maker_identified=no",
+        "meddic.economic_buyer_identified=no", "meddic.pain_identified=our_words")
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -191,8 +215,11 @@ def _read_config(path: Path, data: bytes) -> tuple[NodeReader, dict[str, Node]]:
     return reader, values
 
 
+_LISTS = {"default_frameworks": "framework ids",
+          "contracting_questions": "question keys ('framework.question')",
+          "disqualifiers": "answers ('framework.question=value')"}
 _DAYS = ("stale_after_days", "urgency_days_soon", "urgency_days_now", "stuck_after_days",
-         "long_cycle_days")
+         "long_cycle_days", "paper_overrun_full_days")
 # Settings of earlier rules: named in the error, so an old config.yaml is fixed knowingly.
 _RETIRED = {"cap_assumption": "points_assumption is now the points when every answer is "
             "assumed", "cap_stale": "points_stale is now the points when every answer is stale"}
@@ -207,12 +234,17 @@ def _number(node: Node) -> float | None:
 
 def _check(reader: NodeReader, key: str, node: Node) -> Any:
     """The value of setting ``key``, or None after noting why it is not acceptable."""
-    if key == "default_frameworks":
-        if not (node.kind == "seq" and node.items
+    if key in _LISTS:
+        if not (node.kind == "seq" and (node.items or key != "default_frameworks")
                 and all(i.kind == "scalar" and not i.is_null for i in node.items)):
-            reader.error(node, "default_frameworks must be a list of framework ids")
+            reader.error(node, f"{key} must be a list of {_LISTS[key]}")
             return None
-        return tuple(i.text for i in node.items)
+        items = tuple(i.text.strip() for i in node.items)
+        if key == "disqualifiers" and not all("=" in i and "." in i.split("=")[0]
+                                              for i in items):
+            reader.error(node, "disqualifiers must be written 'framework.question=value'")
+            return None
+        return items
     value = _number(node)
     problem = None
     if key in _DAYS:
