@@ -258,9 +258,23 @@ def test_early_discovery(world: World) -> None:
     deal = world.deal("Discovery", "discovery", close_in=180,
                       contacts=(("Ann Lee", "champion"),))
     world.interview(deal, bant={"need_importance": 4}, alignment=EARLY_AND_UNKNOWN)
+    # One contact: who owns the change on their side comes first.
     assert world.judged(deal) == (
-        "early", "Early: not yet qualified. Learn next: Who in their organisation agrees that "
-        "they must change?", 0)
+        "early", "Early: not yet qualified. Learn next: Is there a senior sponsor who owns "
+        "the change, not just the purchase?", 0)
+
+
+def test_learn_next_follows_what_the_deal_lacks_and_whom_we_know(world: World) -> None:
+    mapped = world.deal("Mapped", "discovery", close_in=180)
+    world.interview(mapped, bant={"need_importance": 4}, alignment=EARLY_AND_UNKNOWN)
+    # Three people known, readiness weaker than fit: the need to change, first.
+    assert world.judged(mapped)[1] == ("Early: not yet qualified. Learn next: Who in their "
+                                       "organisation agrees that they must change?")
+    aligned = world.deal("Aligned", "discovery", close_in=180)
+    world.interview(aligned, alignment=ALIGNMENT, bant={"need_importance": 4})
+    # Their side is known; ours is the weaker: what qualifies it for us comes first.
+    assert world.judged(aligned)[1] == ("Early: not yet qualified. Learn next: Do we know "
+                                        "who can say yes to this purchase?")
 
 
 def test_late_and_unready(world: World) -> None:

@@ -7,7 +7,7 @@ Data flows one way: store (deal, interviews) -> frameworks -> ``risk.assess`` ->
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal, NamedTuple
 
@@ -19,7 +19,7 @@ from qualicoach.coaching.alignment import (
     rep_answers,
     who_is,
 )
-from qualicoach.coaching.risk import Assessment, assess
+from qualicoach.coaching.risk import Assessment, Gap, assess, closed_headline, learn_next
 from qualicoach.coaching.scoring import answer_score
 from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import Answer, describe_value
@@ -189,7 +189,20 @@ def assess_interviews(deal: Deal, interviews: list[Interview], frameworks: list[
                       ) -> tuple[dict[str, Answer], dict[str, Answer], Alignment, Assessment]:
     """The answers a deal is scored on (the rep's, with the customer's own where they
     replied), the same before the last interview or reply, the alignment, and the
-    assessment: one computation for the report, the pipeline and the look back."""
+    assessment: one computation for the report, the pipeline and the look back.
+
+    A closed deal is assessed as it stood when it closed (its last open stage, its
+    history and interviews up to the close, the clock at the close), so its last risk is
+    the same in the report, the listing and the look back; its verdict is "closed".
+    """
+    if deal.is_closed:
+        at = deal.closed_at or deal.updated
+        stood = replace(deal, stage=deal.open_stage,
+                        history=tuple(c for c in deal.history if c.at < at))
+        answers, earlier, alignment, assessment = assess_interviews(
+            stood, [i for i in interviews if i.started <= at], frameworks, at, settings)
+        return answers, earlier, alignment, replace(
+            assessment, verdict="closed", headline=closed_headline(deal))
     answers, alignment = deal_answers(deal, interviews, frameworks, settings.disagree_from)
     earlier, before = deal_answers(deal, interviews[:-1], frameworks, settings.disagree_from)
     # A stakeholder replying for the first time adds a voice; it is not an answer getting
@@ -218,6 +231,10 @@ def _ask_next(assessment: Assessment, deal: Deal, alignment: Alignment | None = 
     # align everyone on a common view); then gaps that count now (red flags first, then
     # the customer's own, already first in gaps), then what is still to learn, the soonest
     # to settle first.
+    if assessment.verdict == "closed":
+        return ()  # nothing left to ask: the look back says what was missing
+    if assessment.verdict == "poor_fit":
+        return _confirm_before_walking_away(assessment, deal)
     disagreements = alignment.disagreements if alignment else ()
     # The ask names the people itself: no one else to name as whom to ask.
     picked = [AskNext(q.framework, q.question, _bring_together(q),
@@ -225,7 +242,8 @@ def _ask_next(assessment: Assessment, deal: Deal, alignment: Alignment | None = 
               for q in disagreements][:ASK_NEXT_LIMIT]
     due = sorted((g for g in assessment.gaps if g.due), key=lambda g: not g.question.red_flag)
     asked = {p.question.answer_key for p in picked}
-    gaps = [g for g in (*due, *assessment.to_learn) if g.question.answer_key not in asked]
+    gaps = [g for g in (*due, *learn_next(assessment, deal))
+            if g.question.answer_key not in asked]
     for gap in gaps[:ASK_NEXT_LIMIT - len(picked)]:
         q = gap.question
         ask = q.follow_ups if gap.kind == "weak" and q.follow_ups else (
@@ -233,6 +251,29 @@ def _ask_next(assessment: Assessment, deal: Deal, alignment: Alignment | None = 
         picked.append(AskNext(gap.framework, q, tuple(ask), gap.answer_text,
                               whom_to_ask(deal, gap.framework.perspective, gap.answer)))
     return tuple(picked)
+
+
+def _confirm_before_walking_away(assessment: Assessment, deal: Deal) -> tuple[AskNext, ...]:
+    """A poor fit's asks: confirm what disqualifies it (its disqualifying answers, then its
+    weakest fit answers), not the customer's readiness: walking away from a deal on a
+    misheard answer costs as much as chasing one that never fits."""
+    picked: list[AskNext] = []
+    for qs in assessment.disqualifiers:
+        q = qs.question
+        picked.append(AskNext(
+            next(s.framework for s in assessment.scores if q in s.framework.questions()), q,
+            (f"Confirm before walking away: {q.prompt}", *q.follow_ups[:1]),
+            describe_value(q, qs.answer),
+            whom_to_ask(deal, "fit", qs.answer)))
+    seen = {p.question.answer_key for p in picked}
+    weak: list[Gap] = sorted((g for g in assessment.gaps if g.framework.perspective == "fit"
+                              and g.kind == "weak" and g.question.answer_key not in seen),
+                             key=lambda g: not g.question.red_flag)
+    for gap in weak[:ASK_NEXT_LIMIT - len(picked)]:
+        q = gap.question
+        picked.append(AskNext(gap.framework, q, tuple(q.follow_ups or (q.how_to_ask or q.prompt,)),
+                              gap.answer_text, whom_to_ask(deal, "fit", gap.answer)))
+    return tuple(picked[:ASK_NEXT_LIMIT])
 
 
 def _joined(names: list[str]) -> str:

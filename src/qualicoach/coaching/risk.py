@@ -633,9 +633,7 @@ def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | Non
     # Only a cause that would change what the rep does is worth a "Watch:" line.
     worth = bool(a.causes) and a.causes[0].base >= settings.watch_from
     if a.verdict == "closed":
-        said = {"won": "won", "lost": "lost", "no_decision": "ended in no decision"}
-        why = f" ({deal.close_reason})" if deal.close_reason else ""
-        return f"Closed: {said.get(deal.stage, deal.stage)}{why}."
+        return closed_headline(deal)
     if a.verdict == "poor_fit":
         if a.answered_fit is not None and a.answered_fit < settings.poor_fit_below:
             weakest = _weakest_fit_element(a)
@@ -661,7 +659,7 @@ def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | Non
             return ("Early: nothing asked yet. Start with the alignment checklist: has their "
                     "organisation agreed it must change?")
         early_watch = f" Watch: {reason}." if worth else ""
-        learn = a.to_learn
+        learn = learn_next(a, deal)
         if learn:
             return (f"Early: not yet qualified.{early_watch} Learn next: "
                     f"{learn[0].question.prompt}")
@@ -671,15 +669,18 @@ def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | Non
         return f"On track ({a.risk}/100), but nothing was asked yet.{watch}"
     if a.quadrant not in ("high_fit_high_readiness", "not_assessed"):
         # The picture puts it in a low corner: say why the verdict is not there.
-        return f"On track ({a.risk}/100) for {deal.open_stage}: {_why_low(a, settings.high_score)}.{watch}"
+        return f"On track ({a.risk}/100) for {deal.open_stage}: {_why_low(a)}.{watch}"
     return f"On track ({a.risk}/100).{watch}"
 
 
-def _why_low(a: Assessment, high: float) -> str:
+def _why_low(a: Assessment) -> str:
     """Why a deal whose fit or readiness is low is still on track at its stage: the
     questions it has not answered yet are still to learn, or what is missing is minor."""
-    sides = [(side, value) for side, value in (("fit", a.fit), ("readiness", a.readiness))
-             if value is not None and value < high]
+    fit_low = a.quadrant.startswith("low_fit")
+    ready_low = a.quadrant.endswith("low_readiness")
+    sides = [(side, value) for side, value, low in (("fit", a.fit, fit_low),
+                                                    ("readiness", a.readiness, ready_low))
+             if low and value is not None]
     perspectives = {side for side, _ in sides}
     low = " and ".join(side for side, _ in sides)
     figures = ", ".join(f"{value:.0f}" for _, value in sides)
@@ -692,19 +693,60 @@ def _why_low(a: Assessment, high: float) -> str:
     return f"{said}, but what is missing by this stage weighs little yet"
 
 
-def why_they_differ(a: Assessment) -> str:
+def why_they_differ(a: Assessment, stage: str) -> str:
     """One line saying why the verdict and the picture of fit against readiness tell
     different stories, or '' when they agree (the picture places the deal by its
     answers; the verdict adds its stage, its people, its dates and the time left)."""
-    high_corner = a.quadrant == "high_fit_high_readiness"
-    if a.at_risk and high_corner and a.causes:
-        return (f"Fit and readiness are high, but at this stage {a.causes[0].brief} "
-                "weighs more.")
+    if a.at_risk and a.quadrant == "high_fit_high_readiness" and a.causes:
+        return (f"Fit and readiness are high, but at stage {stage} "
+                f"{_lower_first(a.causes[0].brief)} weighs more.")
     if a.verdict == "poor_fit" and a.quadrant.startswith("high_fit") and a.disqualifiers:
         first = a.disqualifiers[0]
-        return (f"Fit scores high on average, but one answer is enough to walk away: "
+        return ("Fit scores high on average, but one answer is enough to walk away: "
                 f"{describe_value(first.question, first.answer)}.")
+    if a.verdict == "on_track" and a.quadrant not in ("high_fit_high_readiness",
+                                                      "not_assessed"):
+        return f"On track for {stage}: {_why_low(a)}."
     return ""
+
+
+def closed_headline(deal: Deal) -> str:
+    """A closed deal's verdict: how it ended, and why when the rep said."""
+    said = {"won": "won", "lost": "lost", "no_decision": "ended in no decision"}
+    why = f" ({deal.close_reason})" if deal.close_reason else ""
+    return f"Closed: {said.get(deal.stage, deal.stage)}{why}."
+
+
+# Elements about the people of a deal: asked first while the rep knows one person or none.
+_PEOPLE_ELEMENTS = frozenset({"stakeholders", "authority", "economic_buyer", "champion"})
+
+
+def learn_next(a: Assessment, deal: Deal) -> tuple[Gap, ...]:
+    """What is still to learn, in the order worth learning it for this deal.
+
+    The soonest to settle first (what the next stage will ask for); then the side it
+    knows less about (fit or the customer's readiness, by score); while the rep knows one
+    person or none, who is involved; then the parts of a framework it knows least about
+    (a breadth of answers before depth in one); red flags first; then the framework's
+    order. So two early deals that lack different things are asked different things.
+    """
+    weaker = "readiness" if (a.readiness or 0.0) <= (a.fit or 0.0) else "fit"
+    known: dict[tuple[str, str], float] = {}
+    for s in a.scores:
+        for e in s.elements:
+            counted_ = [qs for qs in e.questions if qs.question.weight > 0]
+            if counted_:
+                known[s.framework.id, e.element.id] = sum(
+                    qs.answer is not None and qs.answer.status == "answered"
+                    for qs in counted_) / len(counted_)
+    alone = len(deal.contacts) <= 1
+    order = {id(g): n for n, g in enumerate(a.to_learn)}
+    return tuple(sorted(a.to_learn, key=lambda g: (
+        OPEN_STAGES.index(g.question.settle_stage),
+        g.framework.perspective != weaker,
+        not (alone and g.question.element_id in _PEOPLE_ELEMENTS),
+        known.get((g.framework.id, g.question.element_id), 0.0),
+        not g.question.red_flag, order[id(g)])))
 
 
 def _weakest_fit_element(a: Assessment) -> str:

@@ -12,9 +12,12 @@ from typing import NamedTuple
 
 from rich.text import Text
 
-# The corners: (high fit, high readiness) -> label. Upper case for the one that matters.
-LABELS = {(False, True): ("ready, poor fit", "poor fit"), (True, True): ("on track",),
-          (False, False): ("qualify more", "qualify"), (True, False): ("NO DECISION",)}
+# The corners: (high fit, high readiness) -> label, the longest that fits first. Upper
+# case for the one that matters. A label says where the answers place the deal, never a
+# verdict: the verdict adds the stage, the people and the time left, and may differ.
+LABELS = {(False, True): ("ready, low fit", "low fit"), (True, True): ("fit and ready",
+                                                                       "both high"),
+          (False, False): ("low on both", "both low"), (True, False): ("NO DECISION",)}
 MARKER = "●"
 # Cells of the no-decision corner, so it stands out without colour too.
 SHADE = "·"
@@ -103,8 +106,8 @@ def quadrant_sentence(fit: float | None, readiness: float | None, high: float = 
                                if v is None)
         return f"Not placed: {missing} not assessed."
     fit_high, ready_high = fit >= high, readiness >= high
-    where = {(True, False): "the no-decision corner", (True, True): "on track",
-             (False, True): "ready, poor fit", (False, False): "qualify more"}
+    where = {(True, False): "the no-decision corner", (True, True): "fit and ready",
+             (False, True): "ready, low fit", (False, False): "low on both"}
     return (f"{MARKER} {'high' if fit_high else 'low'} fit, "
             f"{'high' if ready_high else 'low'} readiness: "
             f"{where[fit_high, ready_high]} (lines at {high:g}).")

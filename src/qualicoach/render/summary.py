@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from qualicoach.coaching.report import Report
-from qualicoach.coaching.risk import Assessment
+from qualicoach.coaching.risk import Assessment, why_they_differ
 from qualicoach.errors import command_hint
 from qualicoach.render.console import literal, unwrapped
 from qualicoach.render.report.sections import missing_frameworks_sentence
@@ -45,7 +45,13 @@ def summary(report: Report, answered_now: int, skipped: int,
         lines.append(missing_frameworks_sentence(report.missing_frameworks) + "\n",
                      style="yellow")
     lines.append(f"Fit {figure(a.fit)}  Readiness {figure(a.readiness)}\n", style="bold")
-    lines.append(quadrant_sentence(a))
+    lines.append(quadrant_sentence(a) + "\n")
+    # The verdict, as `qualicoach report` gives it: the picture places the deal, the
+    # verdict adds its stage and time, and where they differ one line says why.
+    lines.append(report.verdict, style="bold")
+    differs = why_they_differ(a, report.deal.open_stage)
+    if differs and differs not in report.verdict:
+        lines.append("\n" + differs)
     # Print with crop=False: the last line is a command to copy, never wrapped.
     return Group(lines, unwrapped(f"Full report: {command_hint('report', report.deal.id)}"))
 
@@ -57,11 +63,10 @@ def quadrant_sentence(assessment: Assessment) -> str:
                 "whether the customer has qualified themselves.")
     if assessment.fit is None:
         return "Fit not assessed: run a fit framework too (BANT, MEDDIC or your ICP)."
+    # Where the answers place the deal, never a verdict of its own (the verdict follows).
     return {
         "high_fit_low_readiness": "High fit, low readiness: we want this deal, but the customer "
-        "has not qualified themselves yet. This is how deals end in no decision.",
-        "high_fit_high_readiness": "High fit and high readiness: a deal to push forward.",
-        "low_fit_high_readiness": "Ready customer, weak fit: they will decide, but maybe not "
-        "for us. Check the fit gaps.",
-    }.get(assessment.quadrant, "Low fit and low readiness: qualify further before investing "
-          "more time.")
+        "has not qualified themselves yet, the corner where deals end in no decision.",
+        "high_fit_high_readiness": "High fit and high readiness.",
+        "low_fit_high_readiness": "Ready customer, low fit: they will decide, maybe not for us.",
+    }.get(assessment.quadrant, "Low fit and low readiness.")

@@ -95,6 +95,8 @@ def report_html(view: ReportView, high: float = 60.0) -> str:
             f'<p class="facts">{" · ".join(_h(f) for f in view.header.facts)}</p></header>']
     verdict = view.verdict
     words = [f'<p class="verdict {escape(verdict.kind)}">{_h(verdict.short)}</p>']
+    if verdict.differs:
+        words.append(f'<p class="differs">{_h(verdict.differs)}</p>')
     if verdict.missing:
         words.append(f'<p class="warning">{_h(verdict.missing)}</p>')
     if view.figures is None:

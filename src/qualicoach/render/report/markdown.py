@@ -59,6 +59,8 @@ def header(section: Header) -> list[str]:
 def verdict(section: Verdict) -> list[str]:
     """The verdict in bold, and the frameworks the figures leave out as a quote."""
     out = [f"**{md(section.short)}**", ""]
+    if section.differs:
+        out += [md(section.differs), ""]
     if section.missing:
         out += [f"> {md(section.missing)}", ""]
     return out

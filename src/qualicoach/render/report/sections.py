@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from qualicoach.coaching.alignment import QuestionAlignment
 from qualicoach.coaching.report import ChangeDirection, Report, whom_to_ask
-from qualicoach.coaching.risk import Cause, Gap, GapKind
+from qualicoach.coaching.risk import Cause, Gap, GapKind, why_they_differ
 from qualicoach.coaching.scoring import percent
 from qualicoach.domain.answer import describe_value
 from qualicoach.domain.deal import plain_value
@@ -49,13 +49,16 @@ class Verdict(NamedTuple):
     at_risk: bool
     missing: str | None
     kind: str = "on_track"  # the verdict's kind (coaching.risk), for its colour
+    # Why the verdict and the picture tell different stories, in one line ('' if not).
+    differs: str = ""
 
     @property
     def short(self) -> str:
         """The verdict without its main reason, which the brief lists under "Why"."""
         if self.kind == "early":
             return self.text.split(". ", 1)[0].rstrip(".") + "."
-        found = re.match(r"(At risk of no decision|Stalled|On track) \(\d+/100\)", self.text)
+        found = re.match(r"(At risk of no decision|At risk of slipping|Stalled|On track) "
+                         r"\(\d+/100\)", self.text)
         if not found:
             return self.text
         soon = re.search(r" Closes in \d+ days?\.", self.text)
@@ -299,7 +302,8 @@ def report_view(report: Report) -> ReportView:
     header = Header(report.deal.name, report.deal.id, _facts(report))
     verdict = Verdict(report.verdict, a.at_risk,
                       missing_frameworks_sentence(report.missing_frameworks)
-                      if report.missing_frameworks else None, a.verdict)
+                      if report.missing_frameworks else None, a.verdict,
+                      why_they_differ(a, report.deal.open_stage))
     if not report.interviews:
         return ReportView(header, verdict)
     brief = _brief(report)

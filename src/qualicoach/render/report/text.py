@@ -120,6 +120,8 @@ class Picture:
         out.append(figures_line(self.figures))
         out.append(Text(quadrant_sentence(self.figures.fit, self.figures.readiness,
                                           self.high), style="dim"))
+        if self.verdict.differs:
+            out.append(Text(self.verdict.differs))
         return out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
