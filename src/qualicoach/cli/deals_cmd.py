@@ -32,6 +32,7 @@ class SortBy(str, Enum):
     updated = "updated"
     fit = "fit"
     readiness = "readiness"
+    attention = "attention"
 
 
 def deals(
@@ -53,9 +54,10 @@ def deals(
     stale: Annotated[int | None, typer.Option(
         metavar="DAYS", help="Only deals not interviewed for DAYS, 0 or more (or never).",
         min=0)] = None,
-    sort: Annotated[SortBy, typer.Option(
+    sort: Annotated[SortBy | None, typer.Option(
         help="risk (highest first), close (soonest), amount (largest), updated (latest), "
-        "fit (highest), readiness (lowest).")] = SortBy.risk,
+        "fit (highest), readiness (lowest), attention (what to discuss first: risk x amount "
+        "x nearness of the close; the default with --at-risk, else risk).")] = None,
     limit: Annotated[int | None, typer.Option(metavar="N", help="Show at most N deals (1 or "
                                               "more).", min=1)] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every deal (the table "
@@ -85,10 +87,18 @@ def deals(
         at_risk=at_risk, stages=tuple(parse_choice(s, STAGES, "stage") for s in stage or ()),
         owner=owner, account=account, tags=tuple(tag or ()), closing_within=closing_within,
         stale=stale)
-    rows = sort_rows(select(pipeline(store, catalog, settings, now, include_archived=archived,
-                                     at_risk_only=at_risk, cache=assessment_cache(ctx, store)),
-                            filters, now.date()),
-                     next(k for k in SORT_KEYS if k == sort.value))
+    chosen = select(pipeline(store, catalog, settings, now, include_archived=archived,
+                             at_risk_only=at_risk, cache=assessment_cache(ctx, store)),
+                    filters, now.date())
+    by = sort or (SortBy.attention if at_risk else SortBy.risk)
+    if by is SortBy.attention:
+        from qualicoach.coaching.attention import ORDER_WORDS, rows_in_discussion_order
+
+        rows = rows_in_discussion_order(chosen, now.date(), settings)
+        if format is ListFormat.table and rows:
+            sys.stdout.write(ORDER_WORDS + "\n")
+    else:
+        rows = sort_rows(chosen, next(k for k in SORT_KEYS if k == by.value))
     shown = rows
     if limit is not None:
         shown = rows[:limit]
