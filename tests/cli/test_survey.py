@@ -149,7 +149,9 @@ def test_three_respondents_who_disagree_on_priority_make_a_misalignment_cause(
         "other initiatives? (Ann Lee (CFO): Their top priority in this area; Cy Diaz (IT "
         "lead): Among their top initiatives; Bob Ray (Head of Operations): Not ranked; one "
         "idea among many)")
-    assert cause["base"] == 25.0  # 25 x spread 1.0 (top 1 - not ranked 0), no close date
+    # From proposal on, their people disagreeing is at risk by itself: 40, no close date.
+    assert cause["base"] == 40.0
+    assert data["verdict_kind"] == "at_risk"
     assert data["alignment"][0]["agree"] is False
     # The lower middle of their answers counts for readiness: "among their top", no gap.
     assert PRIORITY not in {g["question"] for g in data["customer_gaps"]}
@@ -333,7 +335,7 @@ def test_worked_example_3_of_the_scoring_doc(run: Run, tmp_path: Path) -> None:
         reply(run, deal_id, person, tmp_path, {PRIORITY: box})
     data = report_json(run, deal_id)
     (cause,) = causes(data, "misaligned")
-    assert cause["base"] == 37.5  # 25 x spread 1.0 x 1.5
+    assert cause["base"] == 40.0  # 40 x 1.5 = 60, and no single cause is worth over 40
     item = data["alignment"][0]
     assert item["customer_answer"] == "Among their top initiatives"  # the lower middle
     assert item["rep_differs"] is False  # top (1) is 0.3 from it

@@ -208,11 +208,14 @@ def test_settings_report_every_problem_at_once(run: Run, home: Home) -> None:
         "poor_fit_below, urgency_days_soon, urgency_days_now, urgency_soon, urgency_now, "
         "stuck_after_days, long_cycle_days, points_readiness_not_assessed, "
         "points_red_flag_weak, points_red_flag_readiness, points_red_flag_fit, "
-        "further_red_flag, points_unknown, points_unclear, points_weak, points_assumption, "
+        "further_red_flag, further_gap, points_unknown, points_unclear, points_weak, points_assumption, "
         "points_stale, points_close_slip, cap_close_slip, points_close_passed, points_stuck, "
         "points_stuck_more, cap_stuck, points_long_cycle, points_single_contact, "
         "points_single_contact_step, points_no_economic_buyer, points_worse_answer, "
-        "cap_worse_answer, disagree_from, points_disagreement, frameworks_dirs, team_config",
+        "cap_worse_answer, disagree_from, points_disagreement, points_disagreement_early, "
+        "cap_cause, points_fit_gap, fit_gap_stage_step, points_paper_outlasts_close, "
+        "paper_overrun_full_days, contracting_questions, points_assumed_readiness, "
+        "watch_from, disqualifiers, frameworks_dirs, team_config",
         f"qualicoach: {path}:3:13: high_score must be a number",
         f"qualicoach: {path}:4:1: duplicate setting 'weak_below' (first at line 1); YAML "
         "would silently keep only the last",

@@ -121,10 +121,13 @@ def export_deals(
     from qualicoach.coaching.export import export_records
     from qualicoach.render.console import stderr_line
     from qualicoach.render.export import records_csv, records_json
+    from qualicoach.render.report.sections import missing_frameworks_warning
 
     store, settings, catalog = open_workspace(ctx, read=True)
-    records = export_records(store, catalog, settings, store.clock(), archived,
-                             cache=assessment_cache(ctx, store))
+    records, missing = export_records(store, catalog, settings, store.clock(), archived,
+                                      cache=assessment_cache(ctx, store))
+    if missing:
+        stderr_line(missing_frameworks_warning(missing))
     buffer = io.StringIO()
     if format is ExportFormat.json:
         buffer.write(records_json(records))

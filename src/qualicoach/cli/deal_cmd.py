@@ -159,7 +159,10 @@ def close(
     if ended == "no_decision" and not why:
         raise UsageError("closing as no_decision needs --reason: what did the customer do "
                            "instead (kept the status quo, moved the budget, ...)?")
-    updated = store(ctx).edit_deal(deal, stage=ended, close_reason=why)
+    the_store = store(ctx)
+    # A closed deal's close date is the day it closed, not the forecast it had.
+    updated = the_store.edit_deal(deal, stage=ended, close_reason=why,
+                                  close_date=the_store.clock().date())
     typer.echo(f"closed {updated.id}: {ended.replace('_', ' ')}")
 
 

@@ -90,6 +90,11 @@ def deals(
     chosen = select(pipeline(store, catalog, settings, now, include_archived=archived,
                              at_risk_only=at_risk, cache=assessment_cache(ctx, store)),
                     filters, now.date())
+    missing = {m for row in chosen for m in row.missing_frameworks}
+    if missing:
+        from qualicoach.render.report.sections import missing_frameworks_warning
+
+        stderr_line(missing_frameworks_warning(missing))
     by = sort or (SortBy.attention if at_risk else SortBy.risk)
     if by is SortBy.attention:
         from qualicoach.coaching.attention import ORDER_WORDS, rows_in_discussion_order

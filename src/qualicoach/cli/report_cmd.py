@@ -199,6 +199,7 @@ def lookback(
     from qualicoach.errors import ExitCode
     from qualicoach.render.console import make_console, print_json, stderr_line
     from qualicoach.render.lookback import lookback_data, lookback_renderable
+    from qualicoach.render.report.sections import missing_frameworks_warning
 
     team = team_config(ctx, team_config_file)
     if paths:
@@ -212,6 +213,8 @@ def lookback(
         collected = own_database(store, team)
     deals, interviews = closed_deals(collected, team, owner, framework)
     result = look_back(deals, interviews, catalog, settings)
+    if result.missing_frameworks:
+        stderr_line(missing_frameworks_warning(result.missing_frameworks))
     if format is TextOrJson.json:
         data = lookback_data(result)
         if paths:

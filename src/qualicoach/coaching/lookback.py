@@ -2,16 +2,19 @@
 
 For every closed deal, the assessment is recomputed, with today's rules, from the
 interviews held before the close and the deal as it stood then (its last open stage, its
-history up to the close). Deals are grouped by risk band, with how many were won, lost or
-ended in no decision; then the questions most often weak in deals that ended in no decision.
-It never changes a weight: it shows the evidence, a team decides.
+history up to the close): the same last risk ``qualicoach report`` shows for it. Deals are
+grouped by risk band, with how many were won, lost or ended in no decision; then the
+questions most often weak in deals that ended in no decision. A deal never interviewed
+before it closed (imported closed from a CRM, say) has no assessment to compare: it is
+counted apart, not scored. It never changes a weight: it shows the evidence, a team
+decides.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from qualicoach.coaching.report import assess_interviews, frameworks_of
@@ -72,32 +75,51 @@ class Lookback:
     closed: tuple[Closed, ...]
     bands: tuple[Band, ...]
     weak_in_no_decision: tuple[WeakQuestion, ...]
+    # Closed deals never interviewed before they closed, by outcome: nothing to compare.
+    not_interviewed: dict[str, int] | None = None
+    missing_frameworks: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
         """True when no deal has closed yet: nothing to compare."""
-        return not self.closed
+        return not self.closed and not sum((self.not_interviewed or {}).values())
 
 
 def look_back(deals: Sequence[Deal], interviews: Mapping[str, list[Interview]],
-              catalog: Catalog, settings: Settings) -> Lookback:
-    """Compare the coach's last assessment before each close with the outcome."""
+              catalog: Catalog, settings: Settings, owner: str | None = None,
+              framework: str | None = None) -> Lookback:
+    """Compare the coach's last assessment before each close with the outcome.
+
+    ``owner``: only that owner's deals (any case); ``framework``: only deals interviewed
+    on that framework before they closed.
+    """
     closed = []
+    apart = dict.fromkeys(CLOSED_STAGES, 0)
+    missing: dict[str, None] = {}
     for deal in deals:
         if not deal.is_closed:
             continue
+        if owner is not None and deal.owner.casefold() != owner.casefold():
+            continue
         at = deal.closed_at or deal.updated
         before = [i for i in interviews.get(deal.id, []) if i.started <= at]
-        as_it_stood = replace(deal, stage=deal.open_stage,
-                              history=tuple(c for c in deal.history if c.at < at))
-        frameworks, _ = frameworks_of(before, catalog)
-        assessment = assess_interviews(as_it_stood, before, frameworks, at, settings)[3]
+        if framework is not None and not any(framework in i.frameworks for i in before):
+            continue
+        if not before:
+            apart[deal.stage] += 1
+            continue
+        frameworks, gone = frameworks_of(before, catalog)
+        missing.update(dict.fromkeys(gone))
+        # The same computation as the deal's own report: as it stood when it closed.
+        assessment = assess_interviews(deal, interviews.get(deal.id, []), frameworks, at,
+                                       settings)[3]
         closed.append(Closed(deal, deal.stage, deal.closed_at, assessment))
     bands = tuple(Band(low, high, {
         outcome: sum(1 for c in closed if low <= c.assessment.risk <= high
                      and c.outcome == outcome) for outcome in CLOSED_STAGES})
         for low, high in BANDS)
-    return Lookback(tuple(closed), bands, _weak_in_no_decision(closed))
+    return Lookback(tuple(closed), bands, _weak_in_no_decision(closed), apart,
+                    tuple(missing))
 
 
 def _weak_in_no_decision(closed: Sequence[Closed]) -> tuple[WeakQuestion, ...]:

@@ -59,6 +59,7 @@ class Row(NamedTuple):
     quadrant: Quadrant = "not_assessed"
     reasons: Sequence[Mapping[str, Any]] = ()
     last_interview: str | None = None
+    missing_frameworks: Sequence[str] = ()  # interviewed on, not installed here
 
     @property
     def id(self) -> str:
@@ -191,11 +192,12 @@ def assess_for_listing(deal: Deal, interviews: list[Interview], catalog: Catalog
     of time it holds for."""
     from qualicoach.coaching.report import assess_interviews, frameworks_of
 
-    frameworks, _ = frameworks_of(interviews, catalog)
+    frameworks, missing = frameworks_of(interviews, catalog)
     assessment = assess_interviews(deal, interviews, frameworks, now, settings)[3]
     valid_from, valid_until = _span(deal, assessment, now, settings)
     return {
         "id": deal.id, "valid_from": valid_from, "valid_until": valid_until,
+        "missing_frameworks": missing,
         "last_interview": interviews[-1].started.isoformat() if interviews else None,
         "fit": assessment.fit, "readiness": assessment.readiness, "risk": assessment.risk,
         "at_risk": assessment.at_risk, "verdict": assessment.verdict,
@@ -249,7 +251,7 @@ def _row(fields: Mapping[str, Any], stored: Mapping[str, Any]) -> Row:
     get = stored.get
     return Row(fields, get("fit"), get("readiness"), get("risk"), bool(get("at_risk", False)),
                get("verdict", "early"), get("headline", ""), get("quadrant", "not_assessed"),
-               get("reasons", ()), get("last_interview"))
+               get("reasons", ()), get("last_interview"), get("missing_frameworks", ()))
 
 
 # --- choosing and ordering -------------------------------------------------------------------

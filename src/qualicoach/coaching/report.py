@@ -19,7 +19,14 @@ from qualicoach.coaching.alignment import (
     rep_answers,
     who_is,
 )
-from qualicoach.coaching.risk import Assessment, Gap, assess, closed_headline, learn_next
+from qualicoach.coaching.risk import (
+    Assessment,
+    Gap,
+    assess,
+    closed_headline,
+    learn_next,
+    said,
+)
 from qualicoach.coaching.scoring import answer_score
 from qualicoach.config.settings import Settings
 from qualicoach.domain.answer import Answer, describe_value
@@ -263,7 +270,7 @@ def _confirm_before_walking_away(assessment: Assessment, deal: Deal) -> tuple[As
         picked.append(AskNext(
             next(s.framework for s in assessment.scores if q in s.framework.questions()), q,
             (f"Confirm before walking away: {q.prompt}", *q.follow_ups[:1]),
-            describe_value(q, qs.answer),
+            said(qs),
             whom_to_ask(deal, "fit", qs.answer)))
     seen = {p.question.answer_key for p in picked}
     weak: list[Gap] = sorted((g for g in assessment.gaps if g.framework.perspective == "fit"

@@ -641,7 +641,7 @@ def _headline(deal: Deal, a: Assessment, interviewed: bool, days_left: int | Non
                     f"{', weakest: ' + weakest if weakest else ''}): consider qualifying out.")
         first = a.disqualifiers[0]
         return (f"Poor fit: {_lower_first(first.question.prompt).rstrip('?')}? "
-                f"{describe_value(first.question, first.answer)}. Confirm it, then consider "
+                f"{said(first)}. Confirm it, then consider "
                 "qualifying out.")
     # Near the close, say so: the same gaps are an emergency two weeks out.
     soon = (f" Closes in {counted(days_left, 'day')}."
@@ -703,11 +703,16 @@ def why_they_differ(a: Assessment, stage: str) -> str:
     if a.verdict == "poor_fit" and a.quadrant.startswith("high_fit") and a.disqualifiers:
         first = a.disqualifiers[0]
         return ("Fit scores high on average, but one answer is enough to walk away: "
-                f"{describe_value(first.question, first.answer)}.")
+                f"{said(first)}.")
     if a.verdict == "on_track" and a.quadrant not in ("high_fit_high_readiness",
                                                       "not_assessed"):
         return f"On track for {stage}: {_why_low(a)}."
     return ""
+
+
+def said(qs: QuestionScore) -> str:
+    """The answer of a scored question in words ('not answered' when there is none)."""
+    return describe_value(qs.question, qs.answer) if qs.answer else "not answered"
 
 
 def closed_headline(deal: Deal) -> str:

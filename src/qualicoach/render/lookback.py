@@ -24,6 +24,8 @@ def lookback_data(result: Lookback) -> dict[str, Any]:
     """The look back as plain data."""
     return {
         "closed": len(result.closed),
+        "not_interviewed": dict(result.not_interviewed or {}),
+        "missing_frameworks": list(result.missing_frameworks),
         "bands": [{"risk": b.label, "deals": b.deals, **b.outcomes} for b in result.bands],
         "weak_in_no_decision": [{"question": w.key, "prompt": w.prompt, "deals": w.deals,
                                  "of": w.of} for w in result.weak_in_no_decision],
@@ -41,6 +43,12 @@ def lookback_renderable(result: Lookback) -> RenderableType:
     parts: list[RenderableType] = [Text(
         f"{len(result.closed)} closed deal{'s' if len(result.closed) != 1 else ''}: the "
         "coach's last risk before each close, against how it ended", style="bold")]
+    apart = result.not_interviewed or {}
+    if sum(apart.values()):
+        said = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in apart.items()
+                         if n)
+        parts.append(Text(f"{sum(apart.values())} more never interviewed before they closed "
+                          f"({said}): nothing to compare, not scored."))
     table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in ("risk", "deals", "won", "lost", "no decision", "no decision %"):
         table.add_column(column, justify="right")

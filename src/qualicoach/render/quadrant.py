@@ -80,7 +80,9 @@ def quadrant_cells(fit: float | None, readiness: float | None, high: float = 60.
     for (fit_high, ready_high), names in LABELS.items():
         first_col = split_x + 1 if fit_high else 1
         room = size.right if fit_high else size.left
-        label = next((n for n in names if len(n) <= room), "")
+        # The longest label that leaves a space from the line, else one that fits at all.
+        label = next((n for n in names if len(n) < room),
+                     next((n for n in names if len(n) <= room), ""))
         if not label:
             continue  # the sentence beside the picture still names every corner
         if len(label) < room:

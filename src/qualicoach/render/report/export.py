@@ -235,8 +235,8 @@ def _scorecards(section: Scorecards) -> list[str]:
 def _evidence(section: Evidence) -> list[str]:
     rows = [f"<tr><td>{_h(r.question)}</td><td>{_h(r.answer)}{_note(r)}</td>"
             f"<td>{_h(r.who) if r.who else '<span class=assumed>nobody named</span>'}</td>"
-            f'<td class="{"confirmed" if r.confirmed else "assumed"}">'
-            f'{"confirmed" if r.confirmed else "assumed"}</td><td class="num">{r.when}</td></tr>'
+            f'<td class="{r.standing.replace(" ", "-")}">'
+            f'{r.standing}</td><td class="num">{r.when}</td></tr>'
             for r in section.rows]
     return [f"<h2>{_h(section.title)}</h2>", '<div class="table"><table><thead><tr>'
             "<th>question</th><th>answer</th><th>who said it</th><th>how</th>"

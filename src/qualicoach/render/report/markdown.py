@@ -160,7 +160,7 @@ def evidence(section: Evidence) -> list[str]:
     for r in section.rows:
         out.append(f"| {md(r.question)} | {md(r.answer)} | "
                    f"{md(r.who) if r.who else 'nobody named'} "
-                   f"| {'confirmed' if r.confirmed else 'assumed'} | {r.when} |")
+                   f"| {r.standing} | {r.when} |")
         if r.note:  # a row of its own, under the answer it belongs to
             out.append(f"| | ↳ **{md(r.note_title)}:** {md(r.note)} | | | |")
     return [*out, ""]

@@ -9,6 +9,7 @@ Nothing here scores: every figure comes from the ``Report``'s assessment.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from qualicoach.coaching.alignment import QuestionAlignment
@@ -263,6 +264,12 @@ class EvidenceRow(NamedTuple):
     note: str = ""
     private: bool = False
     note_on: str = ""
+    gap: bool = False  # unknown or unclear: a gap, neither confirmed nor assumed
+
+    @property
+    def standing(self) -> str:
+        """'confirmed', 'assumed', or for an unknown or unclear answer 'a gap'."""
+        return "a gap" if self.gap else "confirmed" if self.confirmed else "assumed"
 
     @property
     def note_title(self) -> str:
@@ -431,7 +438,8 @@ def _evidence(report: Report) -> Evidence:
                 bool(answer.evidence and answer.evidence.verified),
                 f"{when:%Y-%m-%d}" if when else "-",
                 noted.note if noted else "", bool(noted and noted.private),
-                describe_value(q, noted) if noted is not None and noted is not answer else ""))
+                describe_value(q, noted) if noted is not None and noted is not answer else "",
+                answer.status != "answered"))
     return Evidence(tuple(rows))
 
 
@@ -442,6 +450,17 @@ def missing_frameworks_sentence(missing: tuple[str, ...]) -> str:
     return (f"Scored without {names}: the deal was interviewed on {them}, but {them} "
             f"{'is' if len(missing) == 1 else 'are'} not installed here. Add the team's "
             "framework folder with --frameworks-dir or frameworks_dirs in config.yaml.")
+
+
+def missing_frameworks_warning(missing: Iterable[str]) -> str:
+    """The one warning a listing gives when some deals' answers use frameworks not
+    installed here: its figures then differ from a machine that has them."""
+    ids = sorted(set(missing))
+    names = ", ".join(ids)
+    them = "it" if len(ids) == 1 else "them"
+    return (f"warning: some deals were interviewed on {names}, not installed here: their "
+            f"figures leave {them} out. Add the team's framework folder with "
+            "--frameworks-dir or frameworks_dirs in config.yaml.")
 
 
 def _facts(report: Report) -> tuple[str, ...]:

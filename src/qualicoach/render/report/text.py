@@ -314,8 +314,8 @@ def evidence(section: Evidence) -> list[RenderableType]:
         line.append(" · ")
         line.append(literal(row.who) if row.who else Text("nobody named", style="yellow"))
         line.append(" · ")
-        line.append("confirmed" if row.confirmed else "assumed",
-                    style="green" if row.confirmed else "yellow")
+        line.append(row.standing, style={"confirmed": "green", "assumed": "yellow"}.get(
+            row.standing, "dim"))
         line.append(f" · {row.when}")
         if row.note:
             line.append("\n")
