@@ -141,11 +141,11 @@ def test_a_fit_red_flag_counts_in_full_at_any_stage() -> None:
     assert causes(run({"f.q1": good("no")})) == [("red_flag_fit", 15.0)]
 
 
-@pytest.mark.parametrize("stage,points", [("discovery", None), ("qualified", 5.0),
-                                          ("proposal", 7.5), ("negotiation", 10.0)])
+@pytest.mark.parametrize("stage,points", [("discovery", None), ("qualified", 8.0),
+                                          ("proposal", 14.0), ("negotiation", 20.0)])
 def test_a_hole_on_our_side_counts_once_due_and_more_at_each_later_stage(
         stage: str, points: float | None) -> None:
-    # q3 settles by qualified (the default): 5 there, x (1 + 0.5 per stage past it).
+    # q3 settles by qualified (the default): 8 there, x (1 + 0.75 per stage past it).
     a = run({"f.q3": good("b")}, on=deal(stage))
     assert causes(a) == ([] if points is None else [("fit_gap", points)])
 
@@ -306,8 +306,8 @@ def test_causes_combine_like_probabilities_and_their_shares_add_up_to_the_risk()
         ("single_contact", 22.5, 9.7),       # 15 (proposal) x 1.5, of the 43.2 left
         ("no_economic_buyer", 15.0, 5.0),    # 10 x 1.5, of 33.5
         ("unknown", 12.0, 3.4),              # 8 x 1.5, of 28.5
-        ("unclear", 6.0, 1.5)]               # 5 x 1.5 x 0.8 (a further gap), of 25.1
-    assert a.risk == 76  # 76.4, half up
+        ("unclear", 3.8, 1.0)]               # 5 x 1.5 x 0.5 (a further gap), of 25.1
+    assert a.risk == 76  # 75.9, half up
     assert a.verdict == "at_risk" and a.main_reason.startswith("Red flag in Ready: R1?")
 
 

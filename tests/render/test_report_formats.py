@@ -61,7 +61,7 @@ def test_json_has_stable_keys() -> None:
                                              "kind", "answer", "red_flag", "why",
                                              "settle_by", "due"}
     # Every point is traced: the causes' shares add up to the risk (half up).
-    assert int(sum(c["points"] for c in data["risk_causes"]) + 0.5) == data["risk"] == 80
+    assert int(sum(c["points"] for c in data["risk_causes"]) + 0.5) == data["risk"] == 79
     assert data["verdict_kind"] == "at_risk"
     assert data["changes"]["answers"][0] == {
         "question": "alignment.org_acknowledges_need",

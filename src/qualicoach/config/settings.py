@@ -49,7 +49,7 @@ class Settings:
     points_red_flag_readiness: float = 30.0
     points_red_flag_fit: float = 15.0
     further_red_flag: float = 0.5  # each red flag after the first: this share of the last
-    further_gap: float = 0.8  # each other gap of the same side after the first: the same
+    further_gap: float = 0.5  # each other gap of the same side after the first: the same
     points_unknown: float = 8.0
     points_unclear: float = 5.0
     points_weak: float = 5.0
@@ -79,8 +79,8 @@ class Settings:
     # Holes on our side (the seller's qualification: budget, access to the economic buyer,
     # decision criteria and process, paper process, a compelling event) once due: each
     # gap's points, x (1 + fit_gap_stage_step per stage past its settle_by) x urgency.
-    points_fit_gap: float = 5.0
-    fit_gap_stage_step: float = 0.5
+    points_fit_gap: float = 8.0
+    fit_gap_stage_step: float = 0.75
     # The contracting the customer needs takes longer than the days left to the close.
     points_paper_outlasts_close: float = 35.0
     paper_overrun_full_days: int = 30  # ...in full when it outlasts the date this much
