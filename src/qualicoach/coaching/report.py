@@ -39,8 +39,10 @@ from qualicoach.storage.store import Store
 ASK_NEXT_LIMIT = 8
 
 
-# How an answer moved since the previous interview ("new": given for the first time).
-ChangeDirection = Literal["better", "worse", "changed", "new"]
+# How an answer moved since the previous interview ("new": given for the first time;
+# "not_reasked": an answer recorded again as unknown or unclear, which says the question
+# was not asked again, not that the customer went backwards).
+ChangeDirection = Literal["better", "worse", "changed", "new", "not_reasked"]
 
 
 class AskNext(NamedTuple):
@@ -340,8 +342,9 @@ def _answer_changes(frameworks: list[Framework], answers: dict[str, Answer],
             if after.same_value(before):
                 continue
             old, new = answer_score(q, before), answer_score(q, after)
-            direction: ChangeDirection = ("better" if new > old else "worse" if new < old
-                                          else "changed")
+            direction: ChangeDirection = (
+                "not_reasked" if after.status != "answered" and before.status == "answered"
+                else "better" if new > old else "worse" if new < old else "changed")
             changes.append(AnswerChange(q, describe_value(q, before), describe_value(q, after),
                                         direction))
     return tuple(changes + first_answers)

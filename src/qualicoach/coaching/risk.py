@@ -416,7 +416,7 @@ def _evidence_causes(scores: Sequence[FrameworkScore], stage: int, now: datetime
              "confirmed by them"),
             short="their readiness assumed" if every else
             f"{len(theirs_assumed)} of their answers assumed",
-            base=_cap(settings.points_assumed_readiness * share)))
+            base=_cap(round_one(settings.points_assumed_readiness * share))))
     if assumed and qualified:
         share = len(assumed) / len(answered)
         every = len(assumed) == len(answered)
@@ -428,7 +428,7 @@ def _evidence_causes(scores: Sequence[FrameworkScore], stage: int, now: datetime
              f"{'is' if len(assumed) == 1 else 'are'} only our assumption, not confirmed by "
              "the customer"),
             short="every answer assumed" if every else counted(len(assumed), "assumed answer"),
-            base=_cap(settings.points_assumption * share * share)))
+            base=_cap(round_one(settings.points_assumption * share * share))))
     limit = timedelta(days=settings.stale_after_days)
     confirmed = [qs.answer.confirmed or qs.answer.at or now for qs in answered
                  if qs.answer is not None]

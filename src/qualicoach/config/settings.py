@@ -82,7 +82,7 @@ class Settings:
     points_fit_gap: float = 8.0
     fit_gap_stage_step: float = 0.75
     # The contracting the customer needs takes longer than the days left to the close.
-    points_paper_outlasts_close: float = 35.0
+    points_paper_outlasts_close: float = 40.0  # = at_risk_from: at risk of slipping
     paper_overrun_full_days: int = 30  # ...in full when it outlasts the date this much
     contracting_questions: tuple[str, ...] = ("meddic.contracting_days",)
     # The customer's own qualification only assumed by the rep: x share assumed.

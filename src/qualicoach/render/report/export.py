@@ -255,7 +255,7 @@ def _changes(section: Changes) -> list[str]:
     out = [f"<h2>{_h(section.title)}</h2><ul>"]
     for c in section.answers:
         before = f"{_h(c.before)} → " if c.before is not None else ""
-        out.append(f"<li>{c.direction}: {_h(c.prompt)}: {before}<b>{_h(c.after)}</b></li>")
+        out.append(f"<li>{c.word}: {_h(c.prompt)}: {before}<b>{_h(c.after)}</b></li>")
     out += [f"<li>{c.day} {_h(c.field)}: {_h(c.old)} → <b>{_h(c.new)}</b></li>"
             for c in section.deal_fields]
     if section.empty_text is not None:

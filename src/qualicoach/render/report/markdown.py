@@ -169,7 +169,7 @@ def evidence(section: Evidence) -> list[str]:
 def changes(section: Changes) -> list[str]:
     """Answers that moved and deal fields that changed since the previous interview."""
     out = [f"## {section.title}", ""]
-    out += [f"- {c.direction}: {md(c.prompt)}: "
+    out += [f"- {c.word}: {md(c.prompt)}: "
             + (f"{md(c.before)} -> " if c.before is not None else "") + md(c.after)
             for c in section.answers]
     out += [f"- {c.day} {c.field}: {md(c.old)} -> {md(c.new)}" for c in section.deal_fields]

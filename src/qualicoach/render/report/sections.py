@@ -193,6 +193,11 @@ class AnswerChangeLine(NamedTuple):
     before: str | None
     after: str
 
+    @property
+    def word(self) -> str:
+        """The direction as a reader says it: 'worse', 'not re-asked'."""
+        return "not re-asked" if self.direction == "not_reasked" else self.direction
+
 
 class FieldChangeLine(NamedTuple):
     """A deal field that changed: the day, the field's label, old and new ("-" for none)."""
@@ -398,8 +403,9 @@ def _since(report: Report) -> str:
     if event.kind == "replies":
         head = f"{_names(event.respondents)} replied"
     else:
-        counts = [f"{sum(c.direction == d for c in report.answer_changes)} {d}"
-                  for d in ("worse", "better", "changed", "new")
+        words = {"not_reasked": "not re-asked"}
+        counts = [f"{sum(c.direction == d for c in report.answer_changes)} {words.get(d, d)}"
+                  for d in ("worse", "better", "changed", "not_reasked", "new")
                   if any(c.direction == d for c in report.answer_changes)]
         head = ("your answers: " + ", ".join(counts)) if counts else "your answers unchanged"
     parts.append(head)

@@ -338,7 +338,7 @@ def changes(section: Changes) -> list[RenderableType]:
             line.append(literal(change.before))
             line.append(" -> ")
         line.append(literal(change.after, "bold"))
-        grid.add_row(Text(change.direction,
+        grid.add_row(Text(change.word,
                           style=_DIRECTION_STYLES.get(change.direction, "yellow")), line)
     for field in section.deal_fields:
         line = Text(field.field + ": ")
