@@ -31,7 +31,7 @@ def kinds(data: dict[str, Any]) -> list[tuple[str, float]]:
     return [(c["kind"], c["base"]) for c in data["risk_causes"]]
 
 
-# --- holes on our side count late --------------------------------------------------------------
+# --- holes on our side count late -------------------------------------------------------------
 
 def test_a_late_deal_with_budget_unknown_and_no_economic_buyer_is_at_risk(
         world: World) -> None:
@@ -70,7 +70,7 @@ def test_contracting_that_outlasts_the_close_date_means_the_date_cannot_be_met(
         "be met (it will slip). Closes in 20 days.")
 
 
-# --- one story per deal ---------------------------------------------------------------------------
+# --- one story per deal -----------------------------------------------------------------------
 
 def test_on_track_in_the_no_decision_corner_says_why(world: World) -> None:
     deal = world.deal("Qualified", "qualified", close_in=120)
@@ -112,7 +112,7 @@ def test_the_interview_closing_screen_gives_the_verdict(world: World, home: Home
     assert out.index("At risk of no decision") > out.index("Fit ")
 
 
-# --- a risk that ranks -----------------------------------------------------------------------------
+# --- a risk that ranks ------------------------------------------------------------------------
 
 def test_deals_at_risk_discusses_the_most_at_stake_soonest_first(world: World) -> None:
     big = world.deal("Big soon", "negotiation", close_in=10)
@@ -150,7 +150,7 @@ def test_the_demo_top_spreads_out(run: Run, home: Home) -> None:
     assert all("readiness is low" in r["verdict"] for r in corner)
 
 
-# --- evidence weighs -------------------------------------------------------------------------------
+# --- evidence weighs --------------------------------------------------------------------------
 
 def test_their_alignment_confirmed_or_only_assumed_is_a_clear_difference(world: World) -> None:
     confirmed = world.deal("Confirmed", "proposal", close_in=120)
@@ -182,7 +182,7 @@ def test_unknown_is_a_gap_never_an_assumption_and_small_causes_are_no_watch(
     assert "assumed" not in full.splitlines()[line + 1]
 
 
-# --- poor fit from what we know --------------------------------------------------------------------
+# --- poor fit from what we know ---------------------------------------------------------------
 
 def test_one_disqualifying_answer_is_poor_fit_however_much_is_unknown(world: World) -> None:
     deal = world.deal("No money", "proposal", close_in=90)
@@ -199,7 +199,7 @@ def test_one_disqualifying_answer_is_poor_fit_however_much_is_unknown(world: Wor
     assert all(a["framework"] != "alignment" for a in data["ask_next"])
 
 
-# --- coaching that fits the deal --------------------------------------------------------------------
+# --- coaching that fits the deal --------------------------------------------------------------
 
 def test_a_closed_deal_gets_no_ask_next_and_its_close_date_is_the_day_it_closed(
         world: World) -> None:
@@ -213,7 +213,7 @@ def test_a_closed_deal_gets_no_ask_next_and_its_close_date_is_the_day_it_closed(
     assert data["deal"]["close_date"] == (NOW - timedelta(days=2)).date().isoformat()
 
 
-# --- a look back a leader uses ---------------------------------------------------------------------
+# --- a look back a leader uses ----------------------------------------------------------------
 
 def test_the_look_back_gives_a_closed_deal_the_risk_its_report_shows(world: World) -> None:
     deal = world.deal("Lost one", "negotiation", close_in=10)
@@ -263,7 +263,7 @@ def test_an_answer_recorded_again_as_unknown_is_not_re_asked_not_worse(world: Wo
     assert "your answers: 1 not re-asked" in world.run("report", deal, ok=True).stdout
 
 
-# --- missing frameworks are said everywhere ----------------------------------------------------------
+# --- missing frameworks are said everywhere ---------------------------------------------------
 
 def test_deals_export_and_lookback_warn_once_about_a_framework_not_installed(
         world: World, home: Home) -> None:
