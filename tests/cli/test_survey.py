@@ -159,6 +159,34 @@ def test_three_respondents_who_disagree_on_priority_make_a_misalignment_cause(
     assert "Where does this rank among their other initiatives?  disagree" in text
 
 
+def test_their_people_disagreeing_before_proposal_is_a_warning_not_yet_at_risk(
+        run: Run, tmp_path: Path) -> None:
+    from .test_judgement import ALIGNMENT
+
+    deal_id = deal_with_people(run, *PEOPLE, stage="qualified")
+    # Everything else strong and confirmed, so the disagreement is all there is.
+    answers = tmp_path / "rep.json"
+    answers.write_text(json.dumps({"alignment": {
+        key: {"value": value, "evidence": "Ann Lee", "verified": True}
+        for key, value in ALIGNMENT.items()}}))
+    run("interview", deal_id, "--answers", str(answers), ok=True)
+    for person, box in (("Ann Lee", "D"), ("Cy Diaz", "C"), ("Bob Ray", "A")):
+        reply(run, deal_id, person, tmp_path, {PRIORITY: box})
+    data = report_json(run, deal_id)
+    (cause,) = causes(data, "misaligned")
+    assert cause["base"] == 20.0  # points_disagreement_early: a warning
+    assert data["verdict_kind"] == "on_track"
+    assert "Watch: their people disagree on Customer alignment: Where does this rank" in \
+        data["verdict"]
+    run("deal", "edit", deal_id, "--stage", "proposal", ok=True)
+    data = report_json(run, deal_id)
+    assert data["verdict_kind"] == "at_risk"
+    (cause,) = causes(data, "misaligned")
+    assert cause["base"] == 40.0  # from proposal on: at risk by itself, and the main reason
+    assert data["verdict"].startswith("At risk of no decision (")
+    assert "): their people disagree on Customer alignment" in data["verdict"]
+
+
 def test_three_respondents_who_agree_make_no_misalignment_cause(run: Run, deal: str,
                                                                 tmp_path: Path) -> None:
     for person, box in (("Ann Lee", "D"), ("Bob Ray", "C"), ("Cy Diaz", "D")):
