@@ -344,6 +344,9 @@ def test_the_demo_pipeline_tells_deals_apart(run: Run, home: Home,
               f"({found.at_cap_share:.1%}); {found.verdicts}; closed {found.outcomes}")
     assert 0.15 <= found.at_risk_share <= 0.40
     assert found.at_cap_share < 0.05
+    # The top ranks: at most a few percent at 95 or more.
+    assert sum(1 for r in rows if r.verdict != "closed" and (r.risk or 0) >= 95) <= \
+        0.05 * found.open
     assert all(found.verdicts.values()), found.verdicts
     closed = sum(found.outcomes.values())
     assert 0.15 <= found.outcomes["no_decision"] / closed <= 0.40
