@@ -80,11 +80,11 @@ def test_on_track_in_the_no_decision_corner_says_why(world: World) -> None:
     data = report(world, deal)
     assert (data["quadrant"], data["verdict_kind"]) == ("high_fit_low_readiness", "on_track")
     assert data["verdict"] == (
-        "On track (0/100) for qualified: readiness is low (47) on questions still to learn "
-        "(7 questions settle at a later stage).")
+        "On track (0/100) for qualified: readiness is low (47) on what is still to learn "
+        "(7 questions).")
     world.at(0)
     markdown = world.run("report", deal, "-f", "markdown", ok=True).stdout
-    assert "On track for qualified: readiness is low (47) on questions still" in markdown
+    assert "On track for qualified: readiness is low (47) on what is still to learn" in markdown
 
 
 def test_at_risk_beside_a_high_picture_says_why_they_differ(world: World) -> None:
@@ -97,8 +97,8 @@ def test_at_risk_beside_a_high_picture_says_why_they_differ(world: World) -> Non
     text = world.run("report", deal, ok=True).stdout
     assert "fit and ready" in text and "on track" not in text
     markdown = world.run("report", deal, "-f", "markdown", ok=True).stdout
-    assert ("Fit and readiness are high, but at stage proposal ability to change: unclear "
-            "(red flag) weighs more.") in markdown
+    assert ("Fit and readiness are high, but at stage proposal one thing weighs more: "
+            "ability to change: unclear (red flag).") in markdown
 
 
 def test_the_interview_closing_screen_gives_the_verdict(world: World, home: Home) -> None:
@@ -133,7 +133,7 @@ def test_deals_at_risk_discusses_the_most_at_stake_soonest_first(world: World) -
                                    ok=True).stdout)
     assert [r["id"] for r in by_risk] == [small, big]
     table = world.run("deals", "--at-risk", ok=True).stdout
-    assert table.startswith("Ordered by what to discuss first: risk x amount x nearness")
+    assert table.startswith("Ordered by what to discuss first: risk x amount x how soon")
 
 
 def test_the_demo_top_spreads_out(run: Run, home: Home) -> None:

@@ -27,8 +27,7 @@ if TYPE_CHECKING:
     from qualicoach.coaching.pipeline import Row
 
 # How ``qualicoach deals --at-risk`` says it orders its rows.
-ORDER_WORDS = ("Ordered by what to discuss first: risk x amount x nearness of the close "
-               "(docs/scoring.md).")
+ORDER_WORDS = "Ordered by what to discuss first: risk x amount x how soon it closes."
 
 
 class Stake(NamedTuple):

@@ -544,13 +544,13 @@ def _disqualifiers(scores: Sequence[FrameworkScore], stage: int, settings: Setti
         for e in s.elements:
             for qs in e.questions:
                 a = qs.answer
-                if a is None or a.status != "answered" or qs.question.key in seen or \
+                if a is None or a.status != "answered" or qs.question.answer_key in seen or \
                         stage < OPEN_STAGES.index(qs.question.settle_stage):
                     continue
                 values = a.value if isinstance(a.value, list) else [a.value]
                 if any((qs.question.key, str(v)) in wanted or (qs.question.answer_key, str(v))
                        in wanted for v in values):
-                    seen.add(qs.question.key)
+                    seen.add(qs.question.answer_key)  # a shared question, once
                     found.append(qs)
     return tuple(found)
 
@@ -688,8 +688,7 @@ def _why_low(a: Assessment) -> str:
     theirs = [g for g in a.gaps if g.framework.perspective in perspectives]
     later = [g for g in theirs if not g.due]
     if later and len(later) * 2 >= len(theirs):
-        return (f"{said} on questions still to learn ({counted(len(later), 'question')} "
-                "settle at a later stage)")
+        return f"{said} on what is still to learn ({counted(len(later), 'question')})"
     return f"{said}, but what is missing by this stage weighs little yet"
 
 
@@ -698,8 +697,8 @@ def why_they_differ(a: Assessment, stage: str) -> str:
     different stories, or '' when they agree (the picture places the deal by its
     answers; the verdict adds its stage, its people, its dates and the time left)."""
     if a.at_risk and a.quadrant == "high_fit_high_readiness" and a.causes:
-        return (f"Fit and readiness are high, but at stage {stage} "
-                f"{_lower_first(a.causes[0].brief)} weighs more.")
+        return (f"Fit and readiness are high, but at stage {stage} one thing weighs more: "
+                f"{_lower_first(a.causes[0].brief)}.")
     if a.verdict == "poor_fit" and a.quadrant.startswith("high_fit") and a.disqualifiers:
         first = a.disqualifiers[0]
         return ("Fit scores high on average, but one answer is enough to walk away: "

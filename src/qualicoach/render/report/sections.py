@@ -373,7 +373,7 @@ def _brief(report: Report) -> Brief:
 
 
 # The causes that are one question's gap (coaching.risk._gap_causes).
-_GAP_CAUSES = ("red_flag_readiness", "red_flag_fit", "unknown", "unclear", "weak")
+_GAP_CAUSES = ("red_flag_readiness", "red_flag_fit", "unknown", "unclear", "weak", "fit_gap")
 
 
 def _reason_text(cause: Cause, gaps: dict[str, Gap],
