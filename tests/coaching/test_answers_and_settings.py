@@ -196,6 +196,21 @@ def test_settings_numbers_and_lists_are_read(home: Home) -> None:
             settings.points_unknown) == (30, 0.4, ("meddic", "alignment"), 10.0)
 
 
+def test_a_team_lists_its_own_disqualifiers(run: Run, home: Home) -> None:
+    from qualicoach.config.settings import load_settings
+
+    path = write_settings(home, "disqualifiers: [bant.budget_status=none]\n"
+                          "contracting_questions: []\n")
+    settings = load_settings(path)
+    assert settings.disqualifiers == ("bant.budget_status=none",)
+    assert settings.contracting_questions == ()
+    path = write_settings(home, "disqualifiers: [no budget]\n")
+    result = run("deals")
+    assert result.exit_code == 3
+    assert result.stderr == (f"qualicoach: {path}:1:16: disqualifiers must be written "
+                             "'framework.question=value'\n")
+
+
 def test_settings_report_every_problem_at_once(run: Run, home: Home) -> None:
     path = write_settings(home, "weak_below: 2\nstale_afer_days: 30\nhigh_score: lots\n"
                           "weak_below: 0.4\n")
