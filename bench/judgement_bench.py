@@ -1,6 +1,6 @@
 """How the coach judges the demo pipeline: the figures a sales leader checks it against.
 
-    python bench/judgement_bench.py [--deals 200] [--seed 7]
+    python bench/judgement_bench.py [--deals 200] [--seed 7] [--config config.yaml]
 
 Builds the sample database with `qualicoach demo --deals N` (the real command) and prints,
 over its open deals: the share at risk of no decision (target 15-40%), the share at risk
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from qualicoach.coaching.attention import rows_in_discussion_order
 from qualicoach.coaching.pipeline import figures, pipeline
-from qualicoach.config.settings import Settings
+from qualicoach.config.settings import Settings, load_settings
 from qualicoach.frameworks.catalog import Source, builtin_folder, load_catalog
 from qualicoach.storage.store import Store
 
@@ -30,6 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deals", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--config", type=Path, help="judge with the settings of this "
+                        "config.yaml (default: the built-in settings)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.json"
@@ -43,9 +45,8 @@ def main() -> None:
                        check=True, stdout=subprocess.DEVNULL, env=env)
         store = Store(db)
         catalog = load_catalog([Source("built-in", builtin_folder())])
-        settings = Settings()
-        from qualicoach.config.settings import load_settings
-        settings = load_settings(Path(os.environ.get("QC_BENCH_CONFIG", "/nonexistent")))
+        # A team's config.yaml shows what its weights do to the same pipeline.
+        settings = load_settings(args.config) if args.config else Settings()
         rows = pipeline(store, catalog, settings, store.clock())
         today = store.clock().date()
         found = figures(rows)
@@ -69,6 +70,14 @@ def main() -> None:
               and r.quadrant == "high_fit_low_readiness"]
     said = sum(1 for r in corner if "readiness is low" in r.headline)
     print(f"on track in the no-decision corner: {len(corner)}, saying why: {said}")
+    early = [r.headline.split("Learn next: ")[-1] for r in open_rows if r.verdict == "early"]
+    if early:
+        common = max(set(early), key=early.count)
+        print(f"early deals: {len(early)}; the most common 'learn next' is that of "
+              f"{early.count(common)} ({early.count(common) / len(early):.0%}): {common}")
+    top_risk = max((r.risk or 0) for r in open_rows) if open_rows else 0
+    print(f"highest risk: {top_risk}, held by "
+          f"{sum(1 for r in open_rows if r.risk == top_risk)} deal(s)")
     print("deals --at-risk, top 10 (what to discuss first):")
     for r in rows_in_discussion_order([r for r in rows if r.at_risk], today, settings)[:10]:
         print(f"  {r.id[:26]:26} {r.fields.get('stage', ''):11} "
