@@ -70,6 +70,11 @@ def main() -> None:
               and r.quadrant == "high_fit_low_readiness"]
     said = sum(1 for r in corner if "readiness is low" in r.headline)
     print(f"on track in the no-decision corner: {len(corner)}, saying why: {said}")
+    low_fit = sum(1 for r in open_rows if r.verdict == "on_track" and r.fit is not None
+                  and r.fit < 40)
+    high = sum(1 for r in open_rows if r.at_risk and r.quadrant == "high_fit_high_readiness")
+    print(f"on track with fit under 40: {low_fit}; at risk or stalled with fit and "
+          f"readiness high (each says why): {high}")
     early = [r.headline.split("Learn next: ")[-1] for r in open_rows if r.verdict == "early"]
     if early:
         common = max(set(early), key=early.count)
