@@ -103,7 +103,8 @@ def test_the_default_db_may_not_exist_yet(run: Run, home: Home) -> None:
 
 @pytest.mark.parametrize("args,message", [
     (["deals", "--sort", "bogus"], "Invalid value for '--sort': 'bogus' is not one of 'risk', "
-                                   "'close', 'amount', 'updated', 'fit', 'readiness'."),
+                                   "'close', 'amount', 'updated', 'fit', 'readiness', "
+                                   "'attention'."),
     (["deals", "--stale", "-1"], "Invalid value for '--stale': -1 is too small: give 0 or more"),
     (["deals", "--limit", "x"], "Invalid value for '--limit': 'x' is not a whole number"),
     (["demo", "--deals", "0"], "Invalid value for '--deals': 0 is too small: give 1 or more"),
