@@ -544,36 +544,25 @@ def _figures(name: str, deals: Sequence[TeamDeal], team: TeamConfig, today: date
 
 def discuss_order(deals: Iterable[TeamDeal], today: date, team: TeamConfig,
                   settings: Settings) -> list[tuple[TeamDeal, float]]:
-    """The open deals worth discussing (a risk above 0), most at stake first, each with
-    its stake: the risk (0-1) times the amount (in the default currency where the team
-    config gives a rate) times how near the close is (the scoring's urgency: x2 within
-    ``urgency_days_now`` days or overdue, x1.5 within ``urgency_days_soon``). Ties go to
-    the higher risk, then the sooner close, then the id."""
-    ranked = []
-    for deal in deals:
-        risk = deal.row.risk or 0
-        if risk <= 0:
-            continue
-        amount = deal.amount or 0.0
-        if deal.currency in team.rates:
+    """The open deals worth discussing (a risk above 0), most at stake first, each with its
+    attention: the order ``qualicoach deals --at-risk`` gives one rep's deals
+    (``attention.discussion_order``), over amounts in the default currency where the team
+    config gives a rate."""
+    from statistics import median
+
+    from qualicoach.coaching.attention import Stake, attention, discussion_order
+
+    def stake(deal: TeamDeal) -> Stake:
+        amount = deal.amount
+        if amount is not None and deal.currency in team.rates:
             amount *= team.rates[deal.currency]
-        close = deal.close
-        urgency = 1.0
-        if close is not None:
-            urgency = _urgency(close, today, settings)
-        ranked.append((deal, risk / 100 * amount * urgency))
-    ranked.sort(key=lambda item: (-item[1], -(item[0].row.risk or 0),
-                                  item[0].close or date.max, item[0].id))
-    return ranked
+        return Stake(deal.row.risk, amount, deal.close)
 
-
-def _urgency(close: date, today: date, settings: Settings) -> float:
-    days = (close - today).days
-    if days <= settings.urgency_days_now:
-        return settings.urgency_now
-    if days <= settings.urgency_days_soon:
-        return settings.urgency_soon
-    return 1.0
+    worth = [deal for deal in deals if (deal.row.risk or 0) > 0]
+    amounts = [a for d in worth if (a := stake(d).amount) is not None]
+    typical = median(amounts) if amounts else 0.0
+    return [(deal, attention(stake(deal), today, settings, typical))
+            for deal in discussion_order(worth, stake, today, settings, key=lambda d: d.id)]
 
 
 # The question to put to the rep when the main reason is that the deal is not moving.
