@@ -95,8 +95,3 @@ class Database:
 def by_id(records: Iterable[dict[str, Any]], record_id: str) -> Any:
     """The record whose ``id`` field is ``record_id``, None if there is none."""
     return next((doc for doc in records if doc.get("id") == record_id), None)
-
-
-def writable(path: Path) -> bool:
-    """Whether we may write the database at all (its folder, and the file if it exists)."""
-    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
