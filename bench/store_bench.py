@@ -69,13 +69,13 @@ def realistic_data(count: int, rng: random.Random) -> dict[str, object]:
             "started": "2026-11-01T10:00:00+00:00", "finished": "2026-11-01T10:20:00+00:00",
             "status": "finished", "answers": answers,
         }
-    # The one-file shape of schema version 1: a store splits it into its index and shards
-    # on its first write (``split_once``), as it does for a user's database.
+    # The shape of schema version 1: a store brings it up to date on its first write
+    # (``migrate_once``), as it does for a user's database.
     return {"meta": {"1": {"schema_version": 1}}, "deals": deals, "interviews": interviews}
 
 
-def split_once(path: Path) -> None:
-    """Bring a version-1 file to the current layout (one write), outside the timings."""
+def migrate_once(path: Path) -> None:
+    """Bring a version-1 file to the current schema (one write), outside the timings."""
     Store(path).edit_deal("account-1-expansion", next_step="split")
 
 
@@ -105,7 +105,7 @@ def run(size: int, repeat: int, folder: Path) -> dict[str, float]:
     text = path.read_text()
     results = {"size_mb": path.stat().st_size / 1e6}
     results["baseline_read"] = best_of(repeat, lambda: json.loads(text))
-    split_once(path)
+    migrate_once(path)
     results["load_all"] = best_of(repeat, lambda: Store(path).deals())
     parsed = json.loads(text)
     results["baseline_write"] = best_of(repeat, lambda: baseline_write(parsed, folder))
