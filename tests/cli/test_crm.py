@@ -329,3 +329,54 @@ def test_a_large_file_imports_in_one_write(run: Run, home: Home, tmp_path: Path)
     shutil.copy(path, tmp_path / "again.csv")
     result = run("import", str(tmp_path / "again.csv"), ok=True)
     assert "0 new, 0 updated, 3000 unchanged" in result.stdout
+
+
+# --- stages ------------------------------------------------------------------------------------
+
+SALESFORCE_PIPELINE = ("Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
+                       "Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote",
+                       "Negotiation/Review")
+
+
+def test_salesforce_standard_stages_import_in_salesforce_order(run: Run, home: Home,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "pipeline.csv"
+    path.write_text("Opportunity Name,Stage\n" + "".join(
+        f"{n},{stage}\n" for n, stage in enumerate(SALESFORCE_PIPELINE)), encoding="utf-8")
+    run("import", str(path), ok=True)
+    stages = [deals_of(home)[str(n)]["stage"] for n in range(len(SALESFORCE_PIPELINE))]
+    order = ("prospect", "discovery", "qualified", "proposal", "negotiation")
+    assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
+    # Identifying the people who decide comes after qualifying, not before.
+    assert stages[SALESFORCE_PIPELINE.index("Id. Decision Makers")] == "qualified"
+
+
+def test_an_unknown_stage_is_reported_with_its_rows_not_read_as_prospect(
+        run: Run, home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "custom.csv"
+    path.write_text("Opportunity Name,Stage\nA,Legal Review\nB,Prospecting\nC,Legal Review\n",
+                    encoding="utf-8")
+    result = run("import", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "custom.csv:2: stage 'Legal Review' (also line 4) is not one qualicoach knows; map it "
+        "with --map-stage \"Legal Review=STAGE\" (stages: prospect, discovery, qualified, "
+        "proposal, negotiation, won, lost, no_decision)\n")
+    assert result.stdout.endswith("; 2 bad row(s) skipped\n")
+    assert set(deals_of(home)) == {"B"}
+
+
+def test_map_stage_names_a_teams_own_stage(run: Run, home: Home, tmp_path: Path) -> None:
+    path = tmp_path / "custom.csv"
+    path.write_text("Opportunity Name,Stage\nA,Legal Review\nB,Qualification\n",
+                    encoding="utf-8")
+    run("import", str(path), "--map-stage", "legal review=negotiation", "--map-stage",
+        "Qualification=qualified", ok=True)
+    assert {n: d["stage"] for n, d in deals_of(home).items()} == {"A": "negotiation",
+                                                                   "B": "qualified"}
+
+
+def test_map_stage_refuses_a_stage_qualicoach_does_not_have(run: Run, tmp_path: Path) -> None:
+    result = run("import", str(CRM / "salesforce.csv"), "--map-stage", "Legal=closing")
+    assert result.exit_code == 3
+    assert "--map-stage 'Legal=closing': unknown stage 'closing'" in result.stderr

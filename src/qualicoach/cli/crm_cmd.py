@@ -38,6 +38,10 @@ def import_deals(
         "--map", metavar="COLUMN=FIELD", help="Read a column as a field (repeatable); "
         "fields: crm_id, name, account, owner, stage, amount, currency, close_date, "
         "next_step, tags.")] = None,
+    stage_mapping: Annotated[list[str] | None, typer.Option(
+        "--map-stage", metavar="NAME=STAGE", help="Read a CRM stage name as a stage "
+        "(repeatable), e.g. \"Legal Review=negotiation\"; Salesforce's and HubSpot's "
+        "standard stages are known.")] = None,
     day_first: Annotated[bool, typer.Option(
         "--day-first",
         help="Read 01/02/2026 as 1 February (default: month first, as US exports).")] = False,
@@ -49,16 +53,19 @@ def import_deals(
     """Import deals from a CRM export; importing again updates them instead of duplicating."""
     from qualicoach.crm.parse import parse_file, parse_mapping
     from qualicoach.crm.plan import import_rows, plan_import
+    from qualicoach.crm.stages import parse_stage_mapping
     from qualicoach.errors import ExitCode
     from qualicoach.render.console import stderr_line
 
     extra = parse_mapping(mapping or ())
+    stages = parse_stage_mapping(stage_mapping or ())
     with _progress() as advance:
-        parsed = parse_file(file, source.value, extra, day_first, progress=advance)
+        parsed = parse_file(file, source.value, extra, day_first, progress=advance,
+                            stages=stages)
     for line in parsed.problems + parsed.warnings:
         stderr_line(line)
     if strict and parsed.problems:
-        stderr_line(f"nothing imported: {len(parsed.problems)} bad row(s) and --strict")
+        stderr_line(f"nothing imported: {parsed.bad_rows} bad row(s) and --strict")
         raise typer.Exit(int(ExitCode.INVALID_DATA))
     store = open_store(ctx)
     rows = [d.fields for d in parsed.deals]
@@ -67,7 +74,7 @@ def import_deals(
     summary = (f"{verb} {len(parsed.deals)} deal{'s' if len(parsed.deals) != 1 else ''} "
                f"({parsed.layout}): {len(plan.created)} new, {len(plan.updated)} updated, "
                f"{plan.unchanged} unchanged")
-    skipped = [f"{len(parsed.problems)} bad row(s) skipped"] if parsed.problems else []
+    skipped = [f"{parsed.bad_rows} bad row(s) skipped"] if parsed.bad_rows else []
     if parsed.duplicates:
         skipped.append(f"{parsed.duplicates} duplicate row(s)")
     if parsed.empty:

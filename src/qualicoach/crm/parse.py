@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qualicoach.crm.stages import crm_stage, normalise
 from qualicoach.domain.deal import MAX_AMOUNT
 from qualicoach.domain.vocabulary import STAGES
 from qualicoach.errors import InvalidValueError
@@ -56,30 +57,12 @@ LAYOUTS: dict[str, dict[str, str]] = {
 _SIGNATURES = {"salesforce": {"opportunityname"}, "hubspot": {"dealname", "recordid"},
                "qualicoach": {"id", "name", "closedate", "risk"}}
 
-STAGE_WORDS = {
-    # Salesforce's standard opportunity stages.
-    "prospecting": "prospect", "qualification": "qualified", "needsanalysis": "discovery",
-    "valueproposition": "discovery", "iddecisionmakers": "discovery",
-    "perceptionanalysis": "qualified", "proposalpricequote": "proposal",
-    "negotiationreview": "negotiation", "closedwon": "won", "closedlost": "lost",
-    # HubSpot's default deal pipeline (internal names and labels normalise the same).
-    "appointmentscheduled": "discovery", "qualifiedtobuy": "qualified",
-    "presentationscheduled": "proposal", "decisionmakerboughtin": "negotiation",
-    "contractsent": "negotiation",
-    "closednodecision": "no_decision", "nodecision": "no_decision",
-    **{stage: stage for stage in STAGES},
-}
 # A CRM has no "no decision" stage: a lost deal whose reason says the customer did nothing
 # ended in no decision, which is what qualicoach exists to prevent, not a loss to a rival.
 NO_DECISION_WORDS = re.compile(
     r"no[\s_-]*decision|status[\s_-]*quo|did(?:n'?t| not)? nothing|do(?:ing)? nothing|"
     r"no action|went dark|shelved|postponed|on hold", re.IGNORECASE)
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
-
-
-def normalise(header: str) -> str:
-    """A header or word without case, spaces or punctuation: 'Close Date' -> 'closedate'."""
-    return re.sub(r"[^a-z0-9]", "", header.casefold())
 
 
 @dataclass(frozen=True)
@@ -105,6 +88,7 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     duplicates: int = 0
     empty: int = 0
+    bad_rows: int = 0
 
 
 def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], int]:
@@ -250,8 +234,13 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
 
 
 def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None = None,
-               day_first: bool = False, progress: Any = None) -> Parsed:
-    """Read every row of a CRM export into deal fields."""
+               day_first: bool = False, progress: Any = None,
+               stages: Mapping[str, str] | None = None) -> Parsed:
+    """Read every row of a CRM export into deal fields.
+
+    ``stages`` (from ``crm.stages.parse_stage_mapping``) names stages the CRM's own names
+    do not; a row whose stage is still not known is a bad row, reported with its line.
+    """
     header, row_iter, count = read_csv(path)
     chosen = detect_layout(header) if layout == "auto" else layout
     mapping = column_map(header, chosen, extra or {})
@@ -262,20 +251,26 @@ def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None
     marks = decimal_marks(row[index] for _, row in rows for index in amount_columns
                           if index < len(row) and not row[0].startswith("\0"))
     seen: dict[tuple[str, ...], int] = {}
-    unknown_stages: dict[str, int] = {}
+    unknown_stages: dict[str, list[int]] = {}
     for line, row in rows:
         if progress is not None:
             progress(1, count)
         if row and row[0].startswith("\0"):
             parsed.problems.append(f"{path.name}:{line}: not readable as CSV: {row[0][1:]}")
+            parsed.bad_rows += 1
             continue
         if not any(cell.strip() for cell in row):
             parsed.empty += 1
             continue
         try:
-            fields = _fields(row, mapping, day_first, unknown_stages, line, marks)
+            fields = _fields(row, mapping, day_first, marks, stages)
+        except UnknownStage as exc:
+            unknown_stages.setdefault(exc.name, []).append(line)
+            parsed.bad_rows += 1
+            continue
         except InvalidValueError as exc:
             parsed.problems.append(f"{path.name}:{line}: {exc}")
+            parsed.bad_rows += 1
             continue
         identity = ((fields.get("crm_id") or "",) if fields.get("crm_id") else
                     (fields["name"].casefold(), str(fields.get("account", "")).casefold()))
@@ -286,15 +281,33 @@ def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None
             parsed.deals = [d for d in parsed.deals if d.line != seen[identity]]
         seen[identity] = line
         parsed.deals.append(ImportedDeal(line, fields))
-    for stage, line in unknown_stages.items():
-        parsed.warnings.append(f"{path.name}:{line}: stage '{stage}' is not one qualicoach "
-                               f"knows ({', '.join(STAGES)}); those deals keep their stage")
+    for stage, lines in unknown_stages.items():
+        parsed.problems.append(_unknown_stage(path.name, stage, lines))
     return parsed
 
 
+class UnknownStage(InvalidValueError):
+    """A row's stage is no stage qualicoach knows, nor one the team mapped."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"stage '{name}' is not one qualicoach knows")
+        self.name = name
+
+
+def _unknown_stage(file: str, stage: str, lines: Sequence[int]) -> str:
+    """One problem per unknown stage name, at its first row, however many rows have it."""
+    others = ""
+    if len(lines) > 1:
+        shown = ", ".join(str(n) for n in lines[1:6])
+        more = f" and {len(lines) - 6} more" if len(lines) > 6 else ""
+        others = f" (also line{'s' if len(lines) > 2 else ''} {shown}{more})"
+    quoted = stage.replace('"', "'")
+    return (f"{file}:{lines[0]}: stage '{stage}'{others} is not one qualicoach knows; map "
+            f"it with --map-stage \"{quoted}=STAGE\" (stages: {', '.join(STAGES)})")
+
+
 def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
-            unknown_stages: dict[str, int], line: int,
-            marks: Collection[str]) -> dict[str, Any]:
+            marks: Collection[str], stages: Mapping[str, str] | None) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     currency = ""
     for index, fld in mapping.items():
@@ -306,11 +319,10 @@ def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
         elif fld == "close_date":
             fields["close_date"] = parse_any_date(value, day_first)
         elif fld == "stage":
-            stage = STAGE_WORDS.get(normalise(value))
+            stage = crm_stage(value, stages)
             if stage is None:
-                unknown_stages.setdefault(value, line)
-            else:
-                fields["stage"] = stage
+                raise UnknownStage(_clip(value))
+            fields["stage"] = stage
         elif fld == "currency":
             fields["currency"] = _currency_code(value)
         elif fld == "tags":
