@@ -163,7 +163,7 @@ def test_strict_imports_nothing_when_a_row_is_bad(run: Run, home: Home) -> None:
 
 def test_dry_run_changes_nothing(run: Run, home: Home) -> None:
     result = run("import", str(CRM / "salesforce.csv"), "--dry-run", ok=True)
-    assert result.stdout.startswith("would import 3 deals (salesforce): 3 new")
+    assert "would import 3 deals (salesforce): 3 new" in result.stdout
     assert not home.db.exists()
 
 
@@ -380,3 +380,53 @@ def test_map_stage_refuses_a_stage_qualicoach_does_not_have(run: Run, tmp_path: 
     result = run("import", str(CRM / "salesforce.csv"), "--map-stage", "Legal=closing")
     assert result.exit_code == 3
     assert "--map-stage 'Legal=closing': unknown stage 'closing'" in result.stderr
+
+
+def test_dry_run_lists_what_would_change_per_deal(run: Run, home: Home,
+                                                 tmp_path: Path) -> None:
+    run("import", str(CRM / "salesforce.csv"), ok=True)
+    moved = tmp_path / "moved.csv"
+    moved.write_bytes((CRM / "salesforce.csv").read_bytes().replace(b"11/30/2026", b"1/31/2027")
+                      .replace(b"Needs Analysis", b"Value Proposition")
+                      + b"Umbrella pilot,Umbrella,Ana Lima,Prospecting,$900,2/1/2027,0062,\n")
+    result = run("import", str(moved), "--dry-run", ok=True)
+    assert result.stdout.splitlines() == [
+        "new     umbrella-pilot: Umbrella pilot (Umbrella), prospect, 900 USD, closes "
+        "2027-02-01",
+        "update  acme-renewal: close_date 2026-11-30 -> 2027-01-31",
+        "update  globex-pilot: stage discovery -> qualified",
+        "would import 4 deals (salesforce): 1 new, 2 updated, 1 unchanged; 1 empty row(s)",
+    ]
+    assert deals_of(home)["ACME renewal"]["close_date"] == date(2026, 11, 30)
+
+
+def test_a_new_deal_without_a_currency_takes_the_default_currency(run: Run, home: Home,
+                                                                  tmp_path: Path) -> None:
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    (home.config_dir / "config.yaml").write_text("default_currency: eur\n")
+    path = tmp_path / "plain.csv"
+    path.write_text("Opportunity Name,Amount,Amount Currency\nA,100,\nB,200,USD\nC,$300,\n")
+    run("import", str(path), ok=True)
+    assert {n: d["currency"] for n, d in deals_of(home).items()} == {"A": "EUR", "B": "USD",
+                                                                      "C": "USD"}
+    run("deal", "add", "D", "--amount", "5", ok=True)
+    assert deals_of(home)["D"]["currency"] == "EUR"
+
+
+def test_an_existing_deal_keeps_its_currency_when_a_file_has_none(run: Run, home: Home,
+                                                                   tmp_path: Path) -> None:
+    run("import", str(CRM / "salesforce.csv"), ok=True)  # $: USD
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    (home.config_dir / "config.yaml").write_text("default_currency: EUR\n")
+    path = tmp_path / "again.csv"
+    path.write_text("Opportunity Name,Opportunity ID,Amount\nACME renewal,0061x00000AbCdE,"
+                    "13000\n")
+    run("import", str(path), ok=True)
+    assert deals_of(home)["ACME renewal"]["currency"] == "USD"
+
+
+def test_a_default_currency_that_is_not_a_code_is_refused(run: Run, home: Home) -> None:
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    (home.config_dir / "config.yaml").write_text("default_currency: euros\n")
+    result = run("deal", "add", "D")
+    assert "default_currency must be a three-letter code such as EUR or USD" in result.stderr

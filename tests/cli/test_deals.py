@@ -417,6 +417,39 @@ def test_a_deal_without_the_sort_value_needs_no_other_value_to_be_sorted() -> No
     assert [r.id for r in sort_rows(rows, "close")] == ["a", "b"]
 
 
+@pytest.fixture
+def one_won(run: Run, pipeline: dict[str, str]) -> dict[str, str]:
+    """The three deals, the ready one won."""
+    run("deal", "close", pipeline["ready"], "--outcome", "won", ok=True)
+    return pipeline
+
+
+def test_closed_deals_are_listed_only_when_asked_for(run: Run, one_won: dict[str, str]) -> None:
+    assert listed(run) == ["risky-big", "brand-new"]
+    assert listed(run, "--closed") == ["ready-one"]
+    assert listed(run, "--all-states") == ["risky-big", "brand-new", "ready-one"]
+    assert listed(run, "--stage", "won") == ["ready-one"]  # naming the stage asks for it
+
+
+def test_closed_and_all_states_together_are_a_usage_error(run: Run) -> None:
+    result = run("deals", "--closed", "--all-states")
+    assert result.exit_code == 2
+    assert "give --closed or --all-states, not both" in result.stderr
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_a_closed_deal_never_reads_as_an_open_one_at_any_width(width: int) -> None:
+    from qualicoach.render.pipeline import table_text
+
+    open_deal, won = _rows()
+    won = won._replace(fields={**won.fields, "id": "won-deal", "stage": "no_decision",
+                               "close_reason": "Kept the spreadsheets"}, verdict="closed")
+    lines = table_text([open_deal, won], width=width).splitlines()
+    won_lines = "\n".join(lines[lines.index(next(x for x in lines if "won-deal" in x)):])
+    assert "70" not in won_lines  # no risk left to show
+    assert "closed: no decision" in won_lines
+
+
 def _rows() -> list[Row]:
     reasons = [{"brief": "Need to change: Only our contact (red flag)"}]
     return [Row({"id": f"deal-{n}", "account": "A very long account name Inc.",

@@ -151,6 +151,16 @@ def load_rules(ctx: typer.Context) -> tuple[Settings, Catalog]:
     return settings, catalog
 
 
+def default_currency(ctx: typer.Context) -> str:
+    """The currency of a deal created without one: the settings' (or "")."""
+    from qualicoach.config.settings import load_settings
+
+    cache = run_options(ctx).parsed_cache()
+    settings = load_settings(locations(ctx).config_file, cache)
+    cache.save()
+    return settings.default_currency
+
+
 def open_workspace(ctx: typer.Context, *, read: bool = False,
                    ) -> tuple[Store, Settings, Catalog]:
     """The run's store, settings and frameworks (see ``load_rules``). ``read``: the

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qualicoach.cli.context import assessment_cache, open_store, open_workspace
+from qualicoach.cli.context import assessment_cache, load_rules, open_store, open_workspace
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -52,10 +52,11 @@ def import_deals(
 ) -> None:
     """Import deals from a CRM export; importing again updates them instead of duplicating."""
     from qualicoach.crm.parse import parse_file, parse_mapping
-    from qualicoach.crm.plan import import_rows, plan_import
+    from qualicoach.crm.plan import changed_fields, import_rows, plan_import
     from qualicoach.crm.stages import parse_stage_mapping
     from qualicoach.errors import ExitCode
     from qualicoach.render.console import stderr_line
+    from qualicoach.render.deals import import_plan_lines
 
     extra = parse_mapping(mapping or ())
     stages = parse_stage_mapping(stage_mapping or ())
@@ -67,9 +68,18 @@ def import_deals(
     if strict and parsed.problems:
         stderr_line(f"nothing imported: {parsed.bad_rows} bad row(s) and --strict")
         raise typer.Exit(int(ExitCode.INVALID_DATA))
+    settings, _ = load_rules(ctx)
+    defaults = {"currency": settings.default_currency} if settings.default_currency else {}
     store = open_store(ctx)
     rows = [d.fields for d in parsed.deals]
-    plan = plan_import(store, rows) if dry_run else import_rows(store, rows)
+    if dry_run:
+        plan = plan_import(store, rows, defaults)
+        before = {d.id: d for d in store.deals(include_archived=True)}
+        for line in import_plan_lines(plan.created, [(d, changed_fields(before[d.id], d))
+                                                     for d in plan.updated]):
+            typer.echo(line)
+    else:
+        plan = import_rows(store, rows, defaults)
     verb = "would import" if dry_run else "imported"
     summary = (f"{verb} {len(parsed.deals)} deal{'s' if len(parsed.deals) != 1 else ''} "
                f"({parsed.layout}): {len(plan.created)} new, {len(plan.updated)} updated, "

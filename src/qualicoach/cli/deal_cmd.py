@@ -7,7 +7,7 @@ import typer
 
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
-from qualicoach.cli.context import TextOrJson, open_store, require_database
+from qualicoach.cli.context import TextOrJson, default_currency, open_store, require_database
 from qualicoach.domain.vocabulary import CLOSED_STAGES, ROLES, STAGES
 
 if TYPE_CHECKING:
@@ -84,6 +84,8 @@ def add(
     from qualicoach.domain.deal import parse_text
 
     fields = _fields(account, owner, stage, amount, currency, close, next_step)
+    if currency is None:
+        fields["currency"] = default_currency(ctx)
     if tag:
         fields["tags"] = tuple(dict.fromkeys(parse_text(t, "tag", required=True) for t in tag))
     deal = store(ctx).add_deal(parse_text(name, "deal name", required=True), **fields)

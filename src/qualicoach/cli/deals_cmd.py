@@ -2,7 +2,7 @@
 
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -66,6 +66,11 @@ def deals(
                                                "ids (one id per line).")] = ListFormat.table,
     archived: Annotated[bool, typer.Option("--archived", help="Include archived deals.")] =
     False,
+    closed: Annotated[bool, typer.Option(
+        "--closed", help="Only closed deals (won, lost, no decision); the list shows open "
+        "deals unless --stage names a closed stage.")] = False,
+    all_states: Annotated[bool, typer.Option(
+        "--all-states", help="Open and closed deals.")] = False,
     fail_if_any: Annotated[bool, typer.Option(
         "--fail-if-any", help="Exit 1 when the list is not empty (for scripts).")] = False,
 ) -> None:
@@ -76,17 +81,25 @@ def deals(
     """
     from qualicoach.coaching.pipeline import SORT_KEYS, Filters, pipeline, select, sort_rows
     from qualicoach.domain.deal import parse_choice
+    from qualicoach.domain.vocabulary import CLOSED_STAGES
     from qualicoach.errors import ExitCode, UsageError
     from qualicoach.render.console import stderr_line
 
     if limit is not None and show_all:
         raise UsageError("give --limit or --all, not both")
+    if closed and all_states:
+        raise UsageError("give --closed or --all-states, not both")
+    stages = tuple(parse_choice(s, STAGES, "stage") for s in stage or ())
+    # A won deal is history, not pipeline: listed only when asked for, by a flag or by
+    # naming its stage.
+    state: Literal["open", "closed", "any"] = (
+        "closed" if closed else
+        "any" if all_states or any(s in CLOSED_STAGES for s in stages) else "open")
     store, settings, catalog = open_workspace(ctx, read=True)
     now = store.clock()
     filters = Filters(
-        at_risk=at_risk, stages=tuple(parse_choice(s, STAGES, "stage") for s in stage or ()),
-        owner=owner, account=account, tags=tuple(tag or ()), closing_within=closing_within,
-        stale=stale)
+        at_risk=at_risk, stages=stages, owner=owner, account=account, tags=tuple(tag or ()),
+        closing_within=closing_within, stale=stale, state=state)
     chosen = select(pipeline(store, catalog, settings, now, include_archived=archived,
                              at_risk_only=at_risk, cache=assessment_cache(ctx, store)),
                     filters, now.date())

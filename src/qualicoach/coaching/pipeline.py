@@ -26,6 +26,7 @@ from qualicoach.coaching import rules
 from qualicoach.config.settings import Settings
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.interview import Interview
+from qualicoach.domain.vocabulary import CLOSED_STAGES
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.storage.cache import AssessmentCache
 from qualicoach.storage.codec import deal_from_doc, interview_from_doc
@@ -267,6 +268,8 @@ class Filters:
     tags: tuple[str, ...] = ()
     closing_within: int | None = None
     stale: int | None = None
+    # Open deals, closed ones (won, lost, no decision), or both.
+    state: Literal["open", "closed", "any"] = "any"
 
 
 def select(rows: Iterable[Row], filters: Filters, today: date) -> list[Row]:
@@ -275,6 +278,9 @@ def select(rows: Iterable[Row], filters: Filters, today: date) -> list[Row]:
     for row in rows:
         f = row.fields
         if filters.at_risk and not row.at_risk:
+            continue
+        if filters.state != "any" and (f.get("stage") in CLOSED_STAGES) != (
+                filters.state == "closed"):
             continue
         if filters.stages and f.get("stage") not in filters.stages:
             continue
@@ -304,12 +310,14 @@ def sort_rows(rows: Sequence[Row], key: SortKey) -> list[Row]:
     """Rows in the order that needs attention first for ``key`` (see ``qualicoach deals``).
 
     risk: highest first; close: soonest first; amount: largest first; updated: most recent
-    first; fit: highest first; readiness: lowest first. Deals without the value go last.
+    first; fit: highest first; readiness: lowest first. Deals without the value go last;
+    a closed deal has no risk left to sort by.
     """
     # One getter for the key, not a table of every key built per row: a team's listing
     # sorts thousands of rows.
     value: Callable[[Row], Any] = {
-        "risk": lambda row: row.risk, "fit": lambda row: row.fit,
+        "risk": lambda row: None if row.fields.get("stage") in CLOSED_STAGES else row.risk,
+        "fit": lambda row: row.fit,
         "readiness": lambda row: row.readiness,
         "close": lambda row: row.fields.get("close_date"),
         "amount": lambda row: row.fields.get("amount"),

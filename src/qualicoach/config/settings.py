@@ -95,6 +95,9 @@ class Settings:
     disqualifiers: tuple[str, ...] = (
         "bant.budget_status=none", "bant.decision_maker_identified=no",
         "meddic.economic_buyer_identified=no", "meddic.pain_identified=our_words")
+    # The currency of a deal created without one (added, imported, or created in an
+    # interview); "" leaves it unsaid.
+    default_currency: str = ""
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -245,6 +248,12 @@ def _check(reader: NodeReader, key: str, node: Node) -> Any:
             reader.error(node, "disqualifiers must be written 'framework.question=value'")
             return None
         return items
+    if key == "default_currency":
+        code = node.text.strip().upper() if node.kind == "scalar" and not node.is_null else ""
+        if len(code) != 3 or not code.isascii() or not code.isalpha():
+            reader.error(node, "default_currency must be a three-letter code such as EUR or USD")
+            return None
+        return code
     value = _number(node)
     problem = None
     if key in _DAYS:

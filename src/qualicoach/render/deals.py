@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -9,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qualicoach.domain.deal import Deal, deal_to_data, plain_value
-from qualicoach.render.console import literal
+from qualicoach.render.console import literal, visible
 
 
 def deal_data(deal: Deal) -> dict[str, Any]:
@@ -65,3 +66,32 @@ def deal_detail(deal: Deal) -> RenderableType:
                             literal(str(plain_value(c.new) if c.new is not None else "-")))
         parts.append(changes)
     return Group(*parts)
+
+
+def _shown(field: str, value: Any) -> str:
+    if value is None or value == "" or value == ():
+        return "-"
+    if field == "amount":
+        return format_amount(value)
+    if isinstance(value, tuple):
+        return ", ".join(visible(str(v)) for v in value)
+    text = visible(str(plain_value(value)))
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def import_plan_lines(created: Sequence[Deal],
+                      updated: Sequence[tuple[Deal, list[tuple[str, Any, Any]]]]) -> list[str]:
+    """What an import would do, one line per deal: each new deal with its main fields,
+    each changed one with every field's old and new value."""
+    lines = []
+    for deal in created:
+        said = [deal.stage, format_amount(deal.amount, deal.currency) if deal.amount
+                is not None else "", f"closes {deal.close_date}" if deal.close_date else ""]
+        account = f" ({visible(deal.account)})" if deal.account else ""
+        lines.append(f"new     {deal.id}: {visible(deal.name)}{account}, "
+                     + ", ".join(s for s in said if s))
+    for deal, changes in updated:
+        lines.append(f"update  {deal.id}: " + "; ".join(
+            f"{field} {_shown(field, old)} -> {_shown(field, new)}"
+            for field, old, new in changes))
+    return lines

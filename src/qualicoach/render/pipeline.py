@@ -24,14 +24,28 @@ _BOLD, _RED, _DIM, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 MIN_REASON = 24
 
 
+_OUTCOMES = {"won": "won", "lost": "lost", "no_decision": "no decision"}
+
+
 def cells(row: Row) -> list[str]:
-    """The table cells of one deal, as text (control characters made visible)."""
+    """The table cells of one deal, as text (control characters made visible).
+
+    A closed deal has no risk left, and says how it ended where an open one gives its main
+    reason: the reason column is the one every width keeps, so a closed deal never reads
+    as an open one.
+    """
     f = row.fields
+    stage = str(f.get("stage", ""))
+    risk = "-" if row.risk is None else str(row.risk)
+    reason = visible(row.main_reason)
+    if stage in _OUTCOMES:
+        risk = "-"
+        said = str(f.get("close_reason") or "")
+        reason = f"closed: {_OUTCOMES[stage]}" + (f" ({visible(said)})" if said else "")
     return [visible(str(f.get("id", ""))), visible(str(f.get("account") or "-")),
-            str(f.get("stage", "")), format_amount(f.get("amount"), f.get("currency") or ""),
+            stage, format_amount(f.get("amount"), f.get("currency") or ""),
             f.get("close_date") or "-", figure(row.fit), figure(row.readiness),
-            "-" if row.risk is None else str(row.risk), VERDICT_WORDS.get(row.verdict, row.verdict),
-            visible(row.main_reason)]
+            risk, VERDICT_WORDS.get(row.verdict, row.verdict), reason]
 
 
 def table_text(rows: Sequence[Row], width: int | None = None, color: bool = False) -> str:
@@ -71,7 +85,7 @@ def table_text(rows: Sequence[Row], width: int | None = None, color: bool = Fals
         parts = [line[i].rjust(widths[i]) if HEADERS[i] in _RIGHT else line[i].ljust(widths[i])
                  for i in columns]
         reason = line[-1]
-        at_risk = number > 0 and rows[number - 1].at_risk
+        at_risk = number > 0 and rows[number - 1].at_risk and line[HEADERS.index("risk")] != "-"
         if color and at_risk:
             parts[risk_at] = f"{_RED}{parts[risk_at]}{_RESET}"
         text = "  ".join(parts)
