@@ -430,3 +430,62 @@ def test_a_default_currency_that_is_not_a_code_is_refused(run: Run, home: Home) 
     (home.config_dir / "config.yaml").write_text("default_currency: euros\n")
     result = run("deal", "add", "D")
     assert "default_currency must be a three-letter code such as EUR or USD" in result.stderr
+
+
+# --- broken files and how deals ended ----------------------------------------------------------
+
+def test_a_quote_that_never_closes_is_refused_at_the_line_it_opens(run: Run, home: Home,
+                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text('Opportunity Name,Stage,Amount\nA,Prospecting,100\n'
+                    '"B, Inc,Qualification,200\nC,Qualification,300\nD,Prospecting,5\n')
+    result = run("import", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == ('qualicoach: quote.csv:3: a quote (") opens in this row and '
+                             "never closes, so the rest of the file would read as one value; "
+                             "close or remove it\n")
+    assert not home.db.exists()
+
+
+def test_a_quoted_new_line_in_the_last_row_is_not_an_open_quote(run: Run, home: Home,
+                                                                tmp_path: Path) -> None:
+    path = tmp_path / "last.csv"
+    path.write_text('Opportunity Name,Next Step\nA,"call\nthen quote"\n')
+    run("import", str(path), ok=True)
+    assert deals_of(home)["A"]["next_step"] == "call\nthen quote"
+
+
+@pytest.mark.parametrize("reason,stage", [
+    ("Customer chose to stay with spreadsheets", "no_decision"),
+    ("Deprioritized", "no_decision"),
+    ("Project cancelled", "no_decision"),
+    ("Lost to competitor - did nothing for a year then chose X", "lost"),
+    ("Price", "lost"),
+])
+def test_which_loss_reasons_mean_no_decision_by_default(run: Run, home: Home, tmp_path: Path,
+                                                        reason: str, stage: str) -> None:
+    path = tmp_path / "lost.csv"
+    path.write_text(f"Opportunity Name,Stage,Loss Reason\nA,Closed Lost,{reason}\n")
+    run("import", str(path), ok=True)
+    assert deals_of(home)["A"]["stage"] == stage
+
+
+def test_which_loss_reasons_mean_no_decision_is_the_teams_setting(run: Run, home: Home,
+                                                                   tmp_path: Path) -> None:
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    (home.config_dir / "config.yaml").write_text(
+        "no_decision_reasons: [Budget frozen, status quo]\nlost_reasons: [Chose]\n")
+    path = tmp_path / "lost.csv"
+    path.write_text("Opportunity Name,Stage,Loss Reason\nA,Closed Lost,budget FROZEN in Q3\n"
+                    "B,Closed Lost,Deprioritized\nC,Closed Lost,Status quo then chose X\n")
+    run("import", str(path), ok=True)
+    assert {n: d["stage"] for n, d in deals_of(home).items()} == {
+        "A": "no_decision", "B": "lost", "C": "lost"}
+
+
+def test_no_decision_reasons_must_be_a_list_of_phrases(run: Run, home: Home) -> None:
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    (home.config_dir / "config.yaml").write_text("no_decision_reasons: status quo\n")
+    result = run("import", str(CRM / "salesforce.csv"))
+    assert result.exit_code != 0
+    assert "no_decision_reasons must be a list of phrases" in result.stderr

@@ -231,7 +231,8 @@ def test_settings_report_every_problem_at_once(run: Run, home: Home) -> None:
         "cap_worse_answer, disagree_from, points_disagreement, points_disagreement_early, "
         "cap_cause, points_fit_gap, fit_gap_stage_step, points_paper_outlasts_close, "
         "paper_overrun_full_days, contracting_questions, points_assumed_readiness, "
-        "watch_from, disqualifiers, default_currency, frameworks_dirs, team_config",
+        "watch_from, disqualifiers, default_currency, no_decision_reasons, lost_reasons, "
+        "frameworks_dirs, team_config",
         f"qualicoach: {path}:3:13: high_score must be a number",
         f"qualicoach: {path}:4:1: duplicate setting 'weak_below' (first at line 1); YAML "
         "would silently keep only the last",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from qualicoach.crm.parse import parse_any_date, parse_money
 from qualicoach.errors import InvalidValueError
+
+from ..helpers.home import ROOT
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -74,3 +77,32 @@ def test_dates_that_are_not(text: str) -> None:
     with pytest.raises(InvalidValueError, match="is not a date"):
         parse_any_date(text)
 
+
+
+@pytest.mark.parametrize("reason,expected", [
+    ("Deprioritised by the new CFO", True), ("de-prioritized", True), ("Went dark", True),
+    ("Cancellation of the project", True), ("Lost to a competitor", False),
+    ("Bad decision on our side", False),  # 'decision' alone says nothing
+    ("Lost to competitor - did nothing for a year then chose X", False),
+])
+def test_a_phrase_matches_at_a_words_start_and_lost_wins(reason: str, expected: bool) -> None:
+    from qualicoach.config.settings import Settings
+    from qualicoach.crm.stages import ended_in_no_decision
+
+    defaults = Settings()
+    assert ended_in_no_decision(reason, defaults.no_decision_reasons,
+                                defaults.lost_reasons) is expected
+
+
+def test_the_documented_loss_reason_phrases_are_the_defaults(tmp_path: Path) -> None:
+    import re
+
+    from qualicoach.config.settings import Settings, load_settings
+    doc = (ROOT / "docs" / "crm-import.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", doc, re.S)
+    assert example is not None
+    config = tmp_path / "config.yaml"
+    config.write_text(example.group(1), encoding="utf-8")
+    documented, defaults = load_settings(config), Settings()
+    assert (documented.no_decision_reasons, documented.lost_reasons) == (
+        defaults.no_decision_reasons, defaults.lost_reasons)

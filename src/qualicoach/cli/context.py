@@ -151,14 +151,19 @@ def load_rules(ctx: typer.Context) -> tuple[Settings, Catalog]:
     return settings, catalog
 
 
-def default_currency(ctx: typer.Context) -> str:
-    """The currency of a deal created without one: the settings' (or "")."""
+def load_run_settings(ctx: typer.Context) -> Settings:
+    """The run's settings alone, for commands that need no frameworks."""
     from qualicoach.config.settings import load_settings
 
     cache = run_options(ctx).parsed_cache()
     settings = load_settings(locations(ctx).config_file, cache)
     cache.save()
-    return settings.default_currency
+    return settings
+
+
+def default_currency(ctx: typer.Context) -> str:
+    """The currency of a deal created without one: the settings' (or "")."""
+    return load_run_settings(ctx).default_currency
 
 
 def open_workspace(ctx: typer.Context, *, read: bool = False,

@@ -9,7 +9,12 @@ from typing import Annotated, Any
 
 import typer
 
-from qualicoach.cli.context import assessment_cache, load_rules, open_store, open_workspace
+from qualicoach.cli.context import (
+    assessment_cache,
+    load_run_settings,
+    open_store,
+    open_workspace,
+)
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -60,15 +65,16 @@ def import_deals(
 
     extra = parse_mapping(mapping or ())
     stages = parse_stage_mapping(stage_mapping or ())
+    settings = load_run_settings(ctx)
     with _progress() as advance:
         parsed = parse_file(file, source.value, extra, day_first, progress=advance,
-                            stages=stages)
+                            stages=stages, outcomes=(settings.no_decision_reasons,
+                                                     settings.lost_reasons))
     for line in parsed.problems + parsed.warnings:
         stderr_line(line)
     if strict and parsed.problems:
         stderr_line(f"nothing imported: {parsed.bad_rows} bad row(s) and --strict")
         raise typer.Exit(int(ExitCode.INVALID_DATA))
-    settings, _ = load_rules(ctx)
     defaults = {"currency": settings.default_currency} if settings.default_currency else {}
     store = open_store(ctx)
     rows = [d.fields for d in parsed.deals]

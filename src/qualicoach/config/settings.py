@@ -98,6 +98,19 @@ class Settings:
     # The currency of a deal created without one (added, imported, or created in an
     # interview); "" leaves it unsaid.
     default_currency: str = ""
+    # A lost deal whose loss reason has one of these phrases (at the start of a word, any
+    # case) ended in no decision: the customer did nothing. A phrase of lost_reasons wins
+    # ("lost to a competitor after doing nothing for a year" was lost). See
+    # docs/crm-import.md.
+    no_decision_reasons: tuple[str, ...] = (
+        "no decision", "status quo", "did nothing", "do nothing", "doing nothing", "no action",
+        "went dark", "ghosted", "no response", "unresponsive", "shelved", "postponed",
+        "on hold", "stay with", "stayed with", "staying with", "stick with", "stuck with",
+        "keep using", "kept using", "keep the current", "kept the current", "deprioriti",
+        "de prioriti", "not a priority", "no longer a priority", "cancel")
+    lost_reasons: tuple[str, ...] = (
+        "competitor", "competition", "went with", "signed with", "chose another",
+        "chose a different", "selected another", "another vendor", "other vendor", "rival")
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -248,6 +261,13 @@ def _check(reader: NodeReader, key: str, node: Node) -> Any:
             reader.error(node, "disqualifiers must be written 'framework.question=value'")
             return None
         return items
+    if key in ("no_decision_reasons", "lost_reasons"):
+        if not (node.kind == "seq" and all(i.kind == "scalar" and not i.is_null
+                                           and i.text.strip() for i in node.items)):
+            reader.error(node, f"{key} must be a list of phrases, e.g. "
+                         "['status quo', 'deprioritized']")
+            return None
+        return tuple(i.text.strip() for i in node.items)
     if key == "default_currency":
         code = node.text.strip().upper() if node.kind == "scalar" and not node.is_null else ""
         if len(code) != 3 or not code.isascii() or not code.isalpha():

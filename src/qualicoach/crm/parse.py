@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qualicoach.crm.stages import crm_stage, normalise
+from qualicoach.config.settings import Settings
+from qualicoach.crm.stages import crm_stage, ended_in_no_decision, normalise
 from qualicoach.domain.deal import MAX_AMOUNT
 from qualicoach.domain.vocabulary import STAGES
 from qualicoach.errors import InvalidValueError
@@ -57,11 +58,6 @@ LAYOUTS: dict[str, dict[str, str]] = {
 _SIGNATURES = {"salesforce": {"opportunityname"}, "hubspot": {"dealname", "recordid"},
                "qualicoach": {"id", "name", "closedate", "risk"}}
 
-# A CRM has no "no decision" stage: a lost deal whose reason says the customer did nothing
-# ended in no decision, which is what qualicoach exists to prevent, not a loss to a rival.
-NO_DECISION_WORDS = re.compile(
-    r"no[\s_-]*decision|status[\s_-]*quo|did(?:n'?t| not)? nothing|do(?:ing)? nothing|"
-    r"no action|went dark|shelved|postponed|on hold", re.IGNORECASE)
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
 
 
@@ -108,7 +104,8 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], in
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, dialect)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
@@ -126,10 +123,34 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], in
                 yield line, [f"\0{exc}"]
                 line = reader.line_num + 1
                 continue
+            # Only a row that ends the file can hold a quote that never closes.
+            if row and "\n" in row[-1] and source.tell() >= len(text):
+                _refuse_open_quote(text, line, row, dialect, path.name)
             yield line, row
             line = reader.line_num + 1
 
     return header, rows(), count
+
+
+def _refuse_open_quote(text: str, line: int, row: Sequence[str], dialect: Any,
+                       name: str) -> None:
+    """Refuse a file whose last row, starting on ``line``, opens a quote it never closes.
+
+    The CSV reader reads such a quote to the end of the file as one value, so every row
+    after it would become one deal named with commas and new lines.
+    """
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    try:
+        list(csv.reader(io.StringIO(text[start:], newline=""), dialect, strict=True))
+    except csv.Error as exc:
+        if "end of data" not in str(exc):
+            return
+        opened = line + sum(cell.count("\n") for cell in row[:-1])
+        raise InvalidValueError(f"{name}:{opened}: a quote (\") opens in this row and never "
+                                "closes, so the rest of the file would read as one value; "
+                                "close or remove it") from None
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
@@ -235,12 +256,19 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
 
 def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None = None,
                day_first: bool = False, progress: Any = None,
-               stages: Mapping[str, str] | None = None) -> Parsed:
+               stages: Mapping[str, str] | None = None,
+               outcomes: tuple[Sequence[str], Sequence[str]] | None = None) -> Parsed:
     """Read every row of a CRM export into deal fields.
 
     ``stages`` (from ``crm.stages.parse_stage_mapping``) names stages the CRM's own names
     do not; a row whose stage is still not known is a bad row, reported with its line.
+    ``outcomes`` are the phrases of a loss reason that mean no decision and those that
+    mean lost (the settings' ``no_decision_reasons`` and ``lost_reasons``; see
+    ``crm.stages.ended_in_no_decision``); without them, the defaults.
     """
+    if outcomes is None:
+        defaults = Settings()
+        outcomes = (defaults.no_decision_reasons, defaults.lost_reasons)
     header, row_iter, count = read_csv(path)
     chosen = detect_layout(header) if layout == "auto" else layout
     mapping = column_map(header, chosen, extra or {})
@@ -263,7 +291,7 @@ def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None
             parsed.empty += 1
             continue
         try:
-            fields = _fields(row, mapping, day_first, marks, stages)
+            fields = _fields(row, mapping, day_first, marks, stages, outcomes)
         except UnknownStage as exc:
             unknown_stages.setdefault(exc.name, []).append(line)
             parsed.bad_rows += 1
@@ -307,7 +335,8 @@ def _unknown_stage(file: str, stage: str, lines: Sequence[int]) -> str:
 
 
 def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
-            marks: Collection[str], stages: Mapping[str, str] | None) -> dict[str, Any]:
+            marks: Collection[str], stages: Mapping[str, str] | None,
+            outcomes: tuple[Sequence[str], Sequence[str]] | None) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     currency = ""
     for index, fld in mapping.items():
@@ -333,7 +362,8 @@ def _fields(row: Sequence[str], mapping: Mapping[int, str], day_first: bool,
             fields[fld] = value
     if not fields.get("name"):
         raise InvalidValueError("the deal has no name")
-    if fields.get("stage") == "lost" and NO_DECISION_WORDS.search(fields.get("close_reason", "")):
+    if fields.get("stage") == "lost" and outcomes is not None and ended_in_no_decision(
+            fields.get("close_reason", ""), *outcomes):
         fields["stage"] = "no_decision"
     if currency and "currency" not in fields:
         fields["currency"] = currency

@@ -77,3 +77,24 @@ def crm_stage(name: str, extra: Mapping[str, str] | None = None) -> str | None:
     if extra and key in extra:
         return extra[key]
     return CRM_STAGES.get(key)
+
+
+def _words(text: str) -> str:
+    # Words apart by single spaces, with one before each: a phrase matches at a word's start.
+    return " " + " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def ended_in_no_decision(reason: str, no_decision: Sequence[str],
+                         lost: Sequence[str] = ()) -> bool:
+    """Whether a lost deal's ``reason`` says the customer did nothing rather than choose
+    someone else.
+
+    A CRM has no "no decision" stage, so a team writes it in the loss reason. Each phrase
+    (the settings' ``no_decision_reasons`` and ``lost_reasons``) matches at the start of a
+    word, without case or punctuation: 'deprioriti' matches 'Deprioritized'. A phrase of
+    ``lost`` wins: "lost to a competitor after doing nothing for a year" was lost.
+    """
+    said = _words(reason)
+    if any(_words(phrase) in said for phrase in lost if phrase.strip()):
+        return False
+    return any(_words(phrase) in said for phrase in no_decision if phrase.strip())
