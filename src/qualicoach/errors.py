@@ -68,9 +68,16 @@ class FrameworkError(QualicoachError):
 
 
 class NotFoundError(QualicoachError):
-    """A framework, deal or interview that was asked for does not exist."""
+    """A framework, deal or interview that was asked for does not exist.
+
+    ``near`` holds what the name may have been meant to be (ids), closest first.
+    """
 
     exit_code = ExitCode.NOT_FOUND
+
+    def __init__(self, message: str, near: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.near = tuple(near)
 
 
 class AmbiguousError(QualicoachError):

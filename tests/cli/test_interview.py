@@ -186,7 +186,8 @@ def test_enter_on_a_question_never_answered_records_nothing(run: Run, home: Home
 
 
 def test_an_enter_only_run_on_a_new_deal_records_no_strong_answer(run: Run, home: Home) -> None:
-    rep = EveryPrompt(enter_only=True)
+    # Creating the deal is a choice (Enter would not); the rest is Enter.
+    rep = EveryPrompt(enter_only=True, replies={"There is no deal": True})
     result = run("interview", "Brand new", prompter=rep)
     assert result.exit_code == 0, result.output
     (interview,) = Store(home.db).interviews("brand-new")
@@ -371,6 +372,38 @@ def test_declining_to_create_a_missing_deal_changes_nothing(run: Run, home: Home
     result = run("interview", "Quick Test", "-F", "bant", prompter=ScriptedPrompter(False))
     assert result.exit_code == 4
     assert "no deal matches 'Quick Test'" in result.stderr
+
+
+def test_creating_a_missing_deal_is_not_the_default(run: Run, home: Home) -> None:
+    result = run("interview", "Quick Test", "-F", "bant", prompter=ScriptedPrompter(ENTER))
+    assert result.exit_code == 4
+    assert not Store(home.db).deals()
+
+
+def test_a_mistyped_deal_offers_the_deal_it_is_close_to(run: Run, home: Home,
+                                                       deal: str) -> None:
+    rep = ScriptedPrompter(ENTER, "yes", KeyboardInterrupt())
+    run("interview", "acme renewl", "-F", "mini", "--quick", prompter=rep)
+    assert rep.asked[0].message == "There is no deal 'acme renewl'. Did you mean:"
+    assert rep.asked[0].default == deal
+    assert Store(home.db).interviews(deal)[0].answers["mini.agreed"].value == "yes"
+    assert [d.id for d in Store(home.db).deals()] == [deal]
+
+
+def test_a_mistyped_deal_in_the_picker_offers_the_deal_it_is_close_to(run: Run, home: Home,
+                                                                     deal: str) -> None:
+    rep = ScriptedPrompter("acme renewl", ENTER, "yes", KeyboardInterrupt())
+    run("interview", "-F", "mini", "--quick", prompter=rep)
+    assert rep.asked[1].message == "There is no deal 'acme renewl'. Did you mean:"
+    assert [d.id for d in Store(home.db).deals()] == [deal]
+
+
+def test_a_mistyped_deal_on_any_command_names_the_deal_it_is_close_to(run: Run,
+                                                                      deal: str) -> None:
+    result = run("report", "acme renewl")
+    assert result.exit_code == 4
+    assert ("no deal matches 'acme renewl'; did you mean acme-renewal (ACME renewal)?"
+            in result.stderr)
 
 
 def test_choosing_an_existing_deal(run: Run, home: Home, deal: str) -> None:

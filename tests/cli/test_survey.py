@@ -76,6 +76,20 @@ def test_send_refuses_seller_fit_questions_and_unknown_people(run: Run, deal: st
     assert stranger.stderr.count("\n") == 1 and "'Zed' is not a stakeholder" in stranger.stderr
 
 
+def test_a_first_name_finds_the_one_stakeholder_of_that_name(run: Run, deal: str,
+                                                               tmp_path: Path) -> None:
+    result = run("survey", "send", deal, "--to", "bob", "-o", str(tmp_path), ok=True)
+    assert "Bob Ray: 12 questions" in result.output
+    assert (tmp_path / f"{deal}-bob-ray.txt").exists()
+
+
+def test_a_name_two_stakeholders_start_with_is_refused(run: Run, tmp_path: Path) -> None:
+    deal = deal_with_people(run, ("Dana Ruiz", "champion", ""), ("Dana Cole", "user", ""))
+    result = run("survey", "send", deal, "--to", "Dana", "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert "'Dana' could be Dana Ruiz or Dana Cole; give the full name" in result.stderr
+
+
 def test_the_forms_hold_no_scores_notes_or_other_stakeholders_answers(
         run: Run, deal: str, tmp_path: Path) -> None:
     rep_answers(run, deal, tmp_path, {"priority_rank": {

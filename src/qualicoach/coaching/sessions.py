@@ -18,6 +18,7 @@ from qualicoach.domain.deal import (
     ROLES,
     Contact,
     Deal,
+    near_deals,
     parse_amount,
     parse_date,
     parse_text,
@@ -95,17 +96,46 @@ def pick_deal(store: Store, prompter: Prompter, tell: Tell) -> Deal:
         if matches:
             tell(f"Several deals match '{typed}': pick one from the list, or type more.")
             continue
+        near = near_deals(deals, typed)
+        if near:
+            try:
+                chosen = _meant(store, typed, [d.id for d in near], prompter)
+            except NotFoundError:
+                continue  # cancelled: type again
+            if chosen is not None:
+                return chosen
         return create_deal(store, typed, prompter, tell)
 
 
+_NEW, _CANCEL = "\0new", "\0cancel"
+
+
 def find_or_create(store: Store, ref: str, prompter: Prompter, tell: Tell) -> Deal:
-    """The deal ``ref`` names; when none does, offer to create it."""
+    """The deal ``ref`` names; when none does, the deals it looks like a typo of, or else
+    creating it. Creating is never the default: a typo would make a second deal."""
     try:
         return store.deal(ref)
-    except NotFoundError:
-        if not prompter.confirm(f"There is no deal '{ref}'. Create it?", default=True):
+    except NotFoundError as missing:
+        if missing.near:
+            chosen = _meant(store, ref, missing.near, prompter)
+            if chosen is not None:
+                return chosen
+        elif not prompter.confirm(f"There is no deal '{ref}'. Create it?", default=False):
             raise
     return create_deal(store, ref, prompter, tell)
+
+
+def _meant(store: Store, ref: str, near: Sequence[str], prompter: Prompter) -> Deal | None:
+    """The near deal the rep meant, None to create ``ref``; NotFoundError to cancel."""
+    deals = [store.deal(deal_id) for deal_id in near]
+    options = [*(Option(d.id, f"{d.name} ({d.id})", str(n)) for n, d in enumerate(deals, 1)),
+               Option(_NEW, f"create a new deal '{ref}'", "n", separated=True),
+               Option(_CANCEL, "cancel", "c")]
+    choice = prompter.select(f"There is no deal '{ref}'. Did you mean:", options,
+                             default=deals[0].id)
+    if choice == _CANCEL:
+        raise NotFoundError(f"no deal matches '{ref}'", near=near)
+    return None if choice == _NEW else next(d for d in deals if d.id == choice)
 
 
 def create_deal(store: Store, name: str, prompter: Prompter, tell: Tell) -> Deal:

@@ -23,7 +23,13 @@ from datetime import date, datetime, timedelta, timezone
 
 from qualicoach.domain.answer import Answer, Evidence, Value, parse_value
 from qualicoach.domain.deal import Contact, Deal, slugify
-from qualicoach.errors import InvalidValueError, NotFoundError, ReplyError, command_hint
+from qualicoach.errors import (
+    AmbiguousError,
+    InvalidValueError,
+    NotFoundError,
+    ReplyError,
+    command_hint,
+)
 from qualicoach.frameworks.catalog import Catalog
 from qualicoach.frameworks.model import Framework, Question
 
@@ -86,12 +92,26 @@ def reference_of(deal: Deal) -> str:
     return hashlib.sha256(raw).hexdigest()[:10]
 
 
+def _name_starts(name: str) -> list[str]:
+    """The name from each of its words on: 'Dana Ruiz' -> ['dana ruiz', 'ruiz']."""
+    words = name.casefold().split()
+    return [" ".join(words[n:]) for n in range(len(words))]
+
+
 def contact_named(deal: Deal, name: str) -> Contact:
     """The deal's stakeholder called ``name`` (any case); NotFoundError naming the others."""
     wanted = " ".join(name.split()).casefold()
     for contact in deal.contacts:
         if " ".join(contact.name.split()).casefold() == wanted:
             return contact
+    # 'Dana' is Dana Ruiz when no other stakeholder has a name starting so, or such a word.
+    partial = [c for c in deal.contacts if wanted and any(
+        words.startswith(wanted) for words in _name_starts(c.name))]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        raise AmbiguousError(f"'{name}' could be {' or '.join(c.name for c in partial)}; "
+                             "give the full name")
     known = ", ".join(c.name for c in deal.contacts) or "none yet"
     raise NotFoundError(f"'{name}' is not a stakeholder of deal '{deal.id}' (stakeholders: "
                         f"{known}); add them with: "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import Any, NamedTuple
@@ -211,6 +213,21 @@ def check_deal_fields(fields: dict[str, Any]) -> None:
         raise InvalidValueError(f"unknown deal field(s): {', '.join(sorted(unknown))}")
 
 
+def near_deals(deals: Sequence[Deal], ref: str, limit: int = 3) -> list[Deal]:
+    """The deals whose id, name or a word of the name ``ref`` looks like a typo of
+    (nortwind -> northwind-renewal), closest first."""
+    wanted = ref.strip().casefold()
+    scored: dict[str, tuple[float, Deal]] = {}
+    for deal in deals:
+        words = [deal.id, deal.name.casefold(), *re.findall(r"\w+", deal.name.casefold()),
+                 *deal.id.split("-")]
+        best = max(difflib.SequenceMatcher(None, wanted, w).ratio() for w in words if w)
+        if best >= 0.75:
+            scored[deal.id] = (best, deal)
+    ranked = sorted(scored.values(), key=lambda pair: (-pair[0], pair[1].id))
+    return [deal for _, deal in ranked[:limit]]
+
+
 def resolve_deal(deals: list[Deal], ref: str) -> Deal:
     """The deal ``ref`` names: an exact id, an exact name, or a unique prefix of either."""
     wanted = ref.strip().casefold()
@@ -226,8 +243,12 @@ def resolve_deal(deals: list[Deal], ref: str) -> Deal:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFoundError(f"no deal matches '{ref}'; list them with: "
-                            f"{command_hint('deals', '--all')}")
+        near = near_deals(deals, ref)
+        meant = (f"did you mean {' or '.join(f'{d.id} ({d.name})' for d in near)}? "
+                 if near else "")
+        raise NotFoundError(f"no deal matches '{ref}'; {meant}list them with: "
+                            f"{command_hint('deals', '--all', '--all-states')}",
+                            near=[d.id for d in near])
     shown = ", ".join(f"{d.id} ({d.name})" for d in matches[:10])
     more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
     raise AmbiguousError(f"'{ref}' matches {len(matches)} deals: {shown}{more}; give more of the "
