@@ -90,6 +90,21 @@ def test_report_output_takes_its_format_from_the_extension(
     assert result.stdout == "" and result.stderr == f"wrote the {what} to {target}\n"
 
 
+@pytest.mark.parametrize("name,hint", [
+    ("brief.pdf", "cannot write a .pdf file: write .html and print it to PDF from the browser"),
+    ("brief.docx", "cannot write a .docx file: write .html (a page to print or send), .md, "),
+])
+@pytest.mark.parametrize("options", [(), ("-f", "html")])
+def test_an_extension_the_report_cannot_write_is_refused_with_a_hint(
+        run: Run, acme: str, tmp_path: Path, name: str, hint: str,
+        options: tuple[str, ...]) -> None:
+    target = tmp_path / name
+    result = run("report", acme, *options, "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"qualicoach: {hint}")
+    assert not target.exists()
+
+
 def test_report_format_wins_over_the_extension(run: Run, acme: str, tmp_path: Path) -> None:
     target = tmp_path / "r.html"
     result = run("report", acme, "-f", "markdown", "-o", str(target), ok=True)

@@ -59,7 +59,8 @@ def report(
     from qualicoach.coaching.report import build_report
     from qualicoach.errors import UsageError
 
-    chosen = format or _format_of(output)
+    named = _format_of(output)  # an extension it cannot write is refused even with --format
+    chosen = format or named
     if audience is Audience.customer and chosen in (ReportFormat.json, ReportFormat.svg):
         how = ("--format text, markdown or html" if format
                else "a .txt, .md or .html file name")
@@ -123,11 +124,25 @@ _FORMAT_OF_SUFFIX = {
 }
 
 
+_TEXT_SUFFIXES = ("", ".txt", ".text")
+
+
 def _format_of(output: Path | None) -> ReportFormat:
-    """The format an output file's extension names; plain text for any other name."""
+    """The format an output file's extension names: plain text for .txt or none. Any other
+    extension is refused: plain text in a file named .pdf or .docx opens as a broken file."""
+    from qualicoach.errors import UsageError
+
     if output is None:
         return ReportFormat.text
-    return _FORMAT_OF_SUFFIX.get(output.suffix.lower(), ReportFormat.text)
+    suffix = output.suffix.lower()
+    if suffix in _TEXT_SUFFIXES:
+        return ReportFormat.text
+    if suffix not in _FORMAT_OF_SUFFIX:
+        hint = ("write .html and print it to PDF from the browser (it is laid out for A4 and "
+                "Letter)" if suffix == ".pdf" else "write .html (a page to print or send), "
+                ".md, .json, .svg or .txt")
+        raise UsageError(f"cannot write a {suffix} file: {hint}")
+    return _FORMAT_OF_SUFFIX[suffix]
 
 
 def _emit(text: str, output: Path | None, what: str) -> None:
