@@ -194,8 +194,28 @@ def _console_class() -> type[Console]:
 
 
 def stderr_line(message: str) -> None:
-    """One message line on stderr: plain (never wrapped or styled), control codes escaped."""
-    sys.stderr.write(visible(message) + "\n")
+    """One message on stderr: plain, control codes escaped. In a terminal it wraps at word
+    boundaries to the terminal's width (the terminal would cut words); piped, it stays one
+    line for scripts to match."""
+    text = visible(message)
+    stream = sys.stderr
+    if stream.isatty():
+        import shutil
+
+        text = wrap_message(text, shutil.get_terminal_size().columns)
+    stream.write(text + "\n")
+
+
+def wrap_message(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` columns, broken between words; the lines after
+    the first indented two spaces. A word longer than a line (a path) is kept whole."""
+    import textwrap
+
+    if width < 20 or len(text) <= width:
+        return text
+    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ", break_long_words=False,
+                                    break_on_hyphens=False) or line
+                      for line in text.split("\n"))
 
 
 def print_json(data: Any, file: IO[str] | None = None) -> None:
