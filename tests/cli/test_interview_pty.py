@@ -126,3 +126,14 @@ def test_ctrl_c_prints_how_to_resume(deal: str) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_a_40_column_menu_cuts_long_options_with_an_ellipsis(home: Home, deal: str) -> None:
+    child = spawn("interview", deal, "-F", "mini", columns=40)
+    child.expect("Who gave you these answers")
+    child.send("Jane Doe, Chief Operating Officer\r")
+    child.expect("e\\) who said this one \\(now: Jane")
+    child.expect("…")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()

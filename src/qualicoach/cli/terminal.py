@@ -42,11 +42,12 @@ class QuestionaryPrompter:
     def select(self, message: str, options: Sequence[Option], default: str | None = None
                ) -> str:
         choices: list[Any] = []
+        room = _menu_room()
         for o in options:
             if o.separated:
                 choices.append(self._q.Separator(" "))
-            title = f"{o.key}) {o.title}" if o.key else o.title
-            choices.append(self._q.Choice(visible(title), value=o.value))
+            title = f"{o.key}) {visible(o.title)}" if o.key else visible(o.title)
+            choices.append(self._q.Choice(fit(title, room), value=o.value))
         keyed = any(o.key for o in options)
         chosen = next((c for c in choices if getattr(c, "value", None) == default), None)
         question = self._q.select(
@@ -80,7 +81,10 @@ class QuestionaryPrompter:
 
     def checkbox(self, message: str, options: Sequence[Option],
                  checked: Sequence[str] = (), instruction: str = "") -> list[str]:
-        choices = [self._q.Choice(visible(o.title), value=o.value, checked=o.value in checked)
+        # A checkbox line has the pointer and a box before the title: "» ● ".
+        room = _menu_room() - 2
+        choices = [self._q.Choice(fit(visible(o.title), room), value=o.value,
+                                  checked=o.value in checked)
                    for o in options if not o.key]
         question = self._q.checkbox(visible(message), choices=choices, qmark="?",
                                     instruction=instruction or None)
@@ -113,6 +117,19 @@ class QuestionaryPrompter:
 
     def confirm(self, message: str, default: bool = False) -> bool:
         return bool(self._run(self._q.confirm(visible(message), default=default, qmark="?")))
+
+
+def fit(title: str, room: int) -> str:
+    """A menu line's title within ``room`` columns, cut with an ellipsis: prompt_toolkit
+    cuts a long line at the terminal's edge with no sign that anything is missing."""
+    return title if len(title) <= room else title[: max(1, room - 1)] + "…"
+
+
+def _menu_room() -> int:
+    """Columns left for a menu title after questionary's pointer (" » ")."""
+    import shutil
+
+    return max(10, shutil.get_terminal_size().columns - 4)
 
 
 def _choices_control(question: Any) -> Any:
