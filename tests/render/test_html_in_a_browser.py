@@ -111,6 +111,15 @@ def test_the_page_fits_a_phone_without_sideways_scrolling(browser: Any, page: Pa
     assert widths[0] <= widths[1], widths
 
 
+def test_on_a_phone_the_verdict_comes_before_the_picture(browser: Any, page: Path) -> None:
+    browser.set_window_size(390, 844)
+    browser.get(page.as_uri())
+    verdict, picture = browser.execute_script(
+        "return ['.verdict', 'figure svg'].map("
+        "s => document.querySelector(s).getBoundingClientRect().top)")
+    assert verdict < picture
+
+
 @pytest.mark.parametrize("paper", [(21.0, 29.7), (21.59, 27.94)], ids=["A4", "Letter"])
 def test_the_page_prints(browser: Any, page: Path, paper: tuple[float, float]) -> None:
     from selenium.webdriver.common.print_page_options import PrintOptions

@@ -105,10 +105,11 @@ def report_html(view: ReportView, high: float = 60.0) -> str:
         f = view.figures
         words.append(f'<p class="figures">Fit <b>{figure(f.fit)}</b> · Readiness '
                      f'<b>{figure(f.readiness)}</b> · No-decision risk <b>{f.risk}</b>/100</p>')
-        body.append('<section class="top"><figure>'
+        # The verdict first: on a phone, where the two stack, it is what a rep reads first.
+        body.append('<section class="top"><div>' + "".join(words) + "</div><figure>"
                     + quadrant_svg(f.fit, f.readiness, high)
                     + f"<figcaption>{_h(quadrant_sentence(f.fit, f.readiness, high))}"
-                    + "</figcaption></figure><div>" + "".join(words) + "</div></section>")
+                    + "</figcaption></figure></section>")
     if view.brief is not None:
         body += _brief(view.brief)
     if view.unconfirmed is not None:
