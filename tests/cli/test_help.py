@@ -15,7 +15,7 @@ from typer.main import get_command
 
 from qualicoach.cli.app import app
 
-from ..helpers.home import ROOT, Run
+from ..helpers.home import ROOT, Home, Run
 
 
 def commands() -> Iterator[tuple[list[str], Any]]:
@@ -77,3 +77,42 @@ def readme_commands() -> set[tuple[str, ...]]:
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS if p], ids=" ".join)
 def test_every_command_is_in_the_readme(path: list[str]) -> None:
     assert tuple(path) in readme_commands(), f"README.md: no `qualicoach {' '.join(path)}`"
+
+
+def test_help_scoring_prints_the_scoring_guide(run: Run) -> None:
+    text = run("help", "scoring", ok=True).stdout
+    assert text == (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+
+
+def test_help_lists_the_guides_and_refuses_others(run: Run) -> None:
+    listed = run("help", ok=True).stdout
+    assert "scoring" in listed and "import" in listed
+    refused = run("help", "pricing")
+    assert refused.exit_code == 2
+    assert "no guide 'pricing'; guides: scoring, frameworks, import, self-assessment" in (
+        refused.stderr)
+
+
+def test_every_guide_ships_in_the_package() -> None:
+    from qualicoach.cli.help_cmd import TOPICS
+
+    build = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    wheel = build[build.index("[tool.hatch.build.targets.wheel.force-include]"):]
+    assert '\n"docs" = "qualicoach/docs"\n' in wheel[:wheel.index("\n[", 1)]
+    for guide, _ in TOPICS.values():
+        assert (ROOT / "docs" / guide).is_file(), guide
+
+
+def test_a_reps_outputs_never_cite_a_file_of_the_source_tree(run: Run, home: Home) -> None:
+    deal = run("deal", "add", "ACME renewal", "--stage", "proposal", ok=True).stdout.strip()
+    answers = home.root / "a.yaml"
+    answers.write_text("alignment: {org_acknowledges_need: nobody, priority_rank: unranked}\n")
+    run("interview", deal, "--answers", str(answers), ok=True)
+    run("deal", "close", deal, "--outcome", "no_decision", "--reason", "status quo", ok=True)
+    outputs = [run("report", deal, "--full", ok=True).stdout,
+               run("report", deal, "-f", "markdown", ok=True).stdout,
+               run("report", deal, "-f", "html", ok=True).stdout,
+               run("lookback", ok=True).stdout]
+    for output in outputs:
+        assert "docs/" not in output and ".md)" not in output
+    assert any("qualicoach help scoring" in output for output in outputs)

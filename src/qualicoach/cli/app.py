@@ -90,6 +90,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "frameworks": ("frameworks_cmd", "app"),
     "survey": ("survey_cmd", "app"),
     "team": ("team_cmd", "app"),
+    "help": ("help_cmd", "help_topic"),
 }
 # The root options that take a value, so the command's name can be found after them.
 _VALUE_OPTIONS = ("--db", "--frameworks-dir")

@@ -220,7 +220,7 @@ def _read_config(path: Path, data: bytes) -> tuple[NodeReader, dict[str, Node]]:
         for key, key_node, value_node in reader.pairs(root, noun="setting"):
             if key in _RETIRED:
                 reader.error(key_node, f"setting '{key}' is no longer used ({_RETIRED[key]}); "
-                             "remove it (see docs/scoring.md)")
+                             "remove it (see: qualicoach help scoring)")
                 continue
             if key not in known:
                 reader.error(key_node, f"unknown setting '{key}'; known: {', '.join(known)}")

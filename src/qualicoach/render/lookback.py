@@ -66,6 +66,7 @@ def lookback_renderable(result: Lookback) -> RenderableType:
             weak.add_row(f"{item.deals} of {item.of}", literal(item.prompt))
         parts.append(weak)
     parts.append(Text("\nThe coach never changes its weights by itself: if a band does not "
-                      "match the outcomes, adjust the points in config.yaml (docs/scoring.md).",
+                      "match the outcomes, adjust the points in config.yaml (qualicoach help "
+                      "scoring).",
                       style="dim"))
     return Group(*parts)

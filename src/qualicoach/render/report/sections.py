@@ -158,7 +158,7 @@ class Causes(NamedTuple):
     rows: tuple[CauseRow, ...]
     total: int
     title: str = CAUSES_TITLE
-    total_label: str = "total: each cause takes its share of what is left (docs/scoring.md)"
+    total_label: str = "total: each cause takes its share of what is left (qualicoach help scoring)"
     in_brief: float = 0.0  # the points of the brief's reasons, not repeated here
 
 
