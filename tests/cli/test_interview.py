@@ -13,7 +13,7 @@ from prompt_toolkit.output import DummyOutput
 
 from qualicoach.cli import terminal
 from qualicoach.coaching.asking import HELP, NOTE, SKIP, WHO
-from qualicoach.coaching.prompts import SEARCH_SHOWN, Option, filter_options
+from qualicoach.coaching.prompts import SEARCH_SHOWN, Interrupted, Option, filter_options
 from qualicoach.domain.answer import Evidence
 from qualicoach.frameworks.model import UNCLEAR, UNKNOWN
 from qualicoach.storage.store import Store
@@ -92,7 +92,8 @@ def test_ctrl_c_shows_typed_text_that_is_not_an_answer(run: Run, home: Home, dea
     keyboard.send_text("Jane Do" + CTRL_C)
     result = run("interview", deal, "-F", "mini")
     assert result.exit_code == 130
-    assert "what you had typed: Jane Do" in result.stderr
+    assert result.stderr.endswith("--resume\nWhat you had typed, not an answer so not saved:\n"
+                                  "  Jane Do\n")
 
 
 def test_the_deal_picker_filters_as_you_type(run: Run, home: Home, deal: str,
@@ -225,6 +226,63 @@ def test_one_answer_can_name_its_own_source_and_a_private_note(run: Run, home: H
     assert (agreed.note, agreed.private) == ("budget talk only", True)
     assert when.evidence == Evidence("Jane Doe, COO", verified=True)
     assert (when.note, when.private) == ("", False)
+
+
+def test_who_said_this_one_opens_empty_and_enter_keeps_who_it_is(run: Run, home: Home,
+                                                                 deal: str) -> None:
+    rep = ScriptedPrompter("Jane Doe, COO", WHO, "", "yes", KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", prompter=rep)
+    who = next(a for a in rep.asked if a.message == "Who said this one?")
+    assert who.default == ""
+    assert "Enter keeps: Jane Doe, COO" in who.instruction
+    agreed = Store(home.db).interviews(deal)[0].answers["mini.agreed"]
+    assert agreed.evidence == Evidence("Jane Doe, COO", verified=True)
+
+
+FOLLOW = """\
+id: follow
+name: Follow
+version: "1"
+perspective: readiness
+elements:
+  - id: need
+    name: Need
+    questions:
+      - {id: budget, prompt: Is there a budget?, type: yes_no}
+      - {id: amount, prompt: How much?, type: number, when: {budget: {in: [yes]}}}
+      - {id: owner, prompt: Who owns the change?, type: text}
+"""
+
+
+def test_who_said_an_answer_holds_for_its_follow_up_questions(run: Run, home: Home,
+                                                              deal: str) -> None:
+    home.write_framework("follow.yaml", FOLLOW)
+    rep = ScriptedPrompter("Jane Doe, COO", WHO, "Bob Lee, CFO", "yes", "50k", "Ann",
+                           "__no__", "__no__")
+    run("interview", deal, "-F", "follow", prompter=rep, ok=True)
+    answers = Store(home.db).interviews(deal)[0].answers
+    said = {key: a.evidence.source if a.evidence else None for key, a in answers.items()}
+    assert said == {"follow.budget": "Bob Lee, CFO", "follow.amount": "Bob Lee, CFO",
+                    "follow.owner": "Jane Doe, COO"}
+
+
+def test_ctrl_c_while_typing_a_note_shows_the_note_apart_from_the_resume_hint(
+        run: Run, home: Home, deal: str) -> None:
+    rep = ScriptedPrompter(NOTE, Interrupted("call the CFO before Friday"))
+    result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    assert result.exit_code == 130
+    assert result.stderr.splitlines()[-3:] == [
+        f"Stopped. No answer yet. Resume with: qualicoach interview {deal} --resume",
+        "Your note, not saved (the question had no answer yet):",
+        "  call the CFO before Friday",
+    ]
+
+
+def test_ctrl_c_after_a_note_before_the_answer_shows_the_note(run: Run, home: Home,
+                                                              deal: str) -> None:
+    rep = ScriptedPrompter(NOTE, "call the CFO", KeyboardInterrupt())
+    result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    assert result.stderr.splitlines()[-1] == "  call the CFO"
 
 
 def test_a_date_far_in_the_past_is_confirmed(run: Run, home: Home, deal: str) -> None:

@@ -127,12 +127,14 @@ def _run(store: "Store", catalog: "Catalog", session: "Interview", deal: "Deal",
         count = len(engine.given)
         saved = "No answer yet" if not count else (
             "The answer so far is saved" if count == 1 else f"All {count} answers so far are saved")
-        unsaved = ""
-        if isinstance(stop, Interrupted) and stop.typed and not stop.kept:
-            typed = stop.typed if isinstance(stop.typed, str) else ", ".join(stop.typed)
-            unsaved = f" Not an answer, so not saved, what you had typed: {typed}"
-        _safe_stderr(f"\nStopped. {saved}.{unsaved} Resume with: "
+        _safe_stderr(f"\nStopped. {saved}. Resume with: "
                      f"{command_hint('interview', deal.id, '--resume')}")
+        if isinstance(stop, Interrupted) and stop.typed and not stop.kept:
+            # On lines of its own, to copy: not run into the resume hint.
+            typed = stop.typed if isinstance(stop.typed, str) else ", ".join(stop.typed)
+            what = ("Your note, not saved (the question had no answer yet):" if stop.note
+                    else "What you had typed, not an answer so not saved:")
+            _safe_stderr(what + "\n  " + typed.replace("\n", "\n  "))
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     finally:
         restore()

@@ -103,12 +103,14 @@ def ask_questions(engine: QuestionFlow, prompter: Prompter, presenter: Presenter
     if evidence is not None:
         outcome.sources.append(evidence.source)
     first = True
+    said_by: dict[str, Evidence | None] = {}
     while (step := engine.next_step()) is not None:
         if first:
             presenter.intro(step)
             first = False
         presenter.step(step)
-        answer = _ask_until_valid(engine, prompter, presenter, step, evidence, outcome)
+        answer = _ask_until_valid(engine, prompter, presenter, step,
+                                  _source_of(step, said_by, evidence), outcome, said_by)
         if answer is None:
             outcome.skipped.append(step.key)
             continue
@@ -116,27 +118,53 @@ def ask_questions(engine: QuestionFlow, prompter: Prompter, presenter: Presenter
     return outcome
 
 
+def _source_of(step: Step, said_by: dict[str, Evidence | None],
+               evidence: Evidence | None) -> Evidence | None:
+    """Who said the answer to ``step``: for a follow-up (a question asked because of an
+    earlier answer), whoever said that answer; else the conversation's source."""
+    for clause in step.question.when:
+        earlier = step.framework.question(clause.question)
+        if earlier is not None and earlier.answer_key in said_by:
+            said_by[step.key] = said_by[earlier.answer_key]
+            return said_by[step.key]
+    return evidence
+
+
 def _ask_until_valid(engine: QuestionFlow, prompter: Prompter, presenter: Presenter,
-                     step: Step, evidence: Evidence | None, outcome: AskOutcome
-                     ) -> Answer | None:
+                     step: Step, evidence: Evidence | None, outcome: AskOutcome,
+                     said_by: dict[str, Evidence | None]) -> Answer | None:
     note = ""
     while True:
         try:
             reply = _ask(prompter, step, evidence)
-        except Interrupted as stop:
-            _keep_typed(engine, step, stop, evidence, note)
-            raise
+        except KeyboardInterrupt as stop:
+            if isinstance(stop, Interrupted):
+                _keep_typed(engine, step, stop, evidence, note)
+                if stop.kept or stop.typed or not note:
+                    raise
+            if not note:
+                raise
+            # A note written, then Ctrl-C before any answer: the caller shows it to copy.
+            carried = Interrupted(note)
+            carried.note = True
+            raise carried from None
         if reply == HELP:
             presenter.help(step.question)
             continue
         if reply == WHO:
             evidence = _who_said_this(prompter, evidence)
+            said_by[step.key] = evidence
             if evidence is not None:
                 outcome.sources.append(evidence.source)
             continue
         if reply == NOTE:
-            note = prompter.text("Note on this answer:", default=note,
-                                 instruction="(private: never shown to the customer)").strip()
+            try:
+                note = prompter.text("Note on this answer:", default=note,
+                                     instruction="(private: never shown to the customer)"
+                                     ).strip()
+            except Interrupted as stop:
+                stop.note = True  # no answer to keep it with: the caller shows it
+                raise
             continue
         if reply == SKIP:
             engine.skip(step)
@@ -165,9 +193,16 @@ def _keep_typed(engine: QuestionFlow, step: Step, stop: Interrupted,
 
 
 def _who_said_this(prompter: Prompter, evidence: Evidence | None) -> Evidence | None:
-    typed = prompter.text("Who said this one?", default=evidence.source if evidence else "",
-                          instruction=f"(for this answer only; Enter: {OWN_VIEW})").strip()
-    if not typed or typed.casefold() == OWN_VIEW:
+    """Who said this answer (and its follow-ups'): opens empty, so what is typed is the
+    whole name; Enter keeps who it is now."""
+    now = evidence.source if evidence else OWN_VIEW
+    typed = prompter.text(
+        "Who said this one?",
+        instruction=f"(this answer and its follow-ups; Enter keeps: {now}; "
+                    f"'{OWN_VIEW}' when nobody said it)").strip()
+    if not typed:
+        return evidence
+    if typed.casefold() == OWN_VIEW:
         return None
     return Evidence(typed, verified=True)
 

@@ -33,6 +33,7 @@ class Interrupted(KeyboardInterrupt):
         super().__init__()
         self.typed = typed
         self.kept = False  # set once what was typed is stored as the answer
+        self.note = False  # what was typed is a note on the answer, not the answer
 
 
 class Prompter(Protocol):
