@@ -12,7 +12,7 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from qualicoach.cli import terminal
-from qualicoach.coaching.asking import HELP, NOTE, SKIP, WHO
+from qualicoach.coaching.asking import BACK, HELP, NOTE, SKIP, WHO
 from qualicoach.coaching.prompts import SEARCH_SHOWN, Interrupted, Option, filter_options
 from qualicoach.domain.answer import Evidence
 from qualicoach.frameworks.model import UNCLEAR, UNKNOWN
@@ -283,6 +283,39 @@ def test_ctrl_c_after_a_note_before_the_answer_shows_the_note(run: Run, home: Ho
     rep = ScriptedPrompter(NOTE, "call the CFO", KeyboardInterrupt())
     result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
     assert result.stderr.splitlines()[-1] == "  call the CFO"
+
+
+def test_b_goes_back_to_the_previous_question_to_change_its_answer(run: Run, home: Home,
+                                                                    deal: str) -> None:
+    rep = ScriptedPrompter("yes", BACK, "no", "2027-01-15", KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    again = rep.asked[2]
+    assert again.message == "Do they agree they must change?" and again.default == "yes"
+    assert BACK not in rep.asked[0].values  # nothing to go back to at the first question
+    assert answers_of(home, deal)[0][1] == {"mini.agreed": ("answered", "no"),
+                                            "mini.when": ("answered", "2027-01-15")}
+
+
+def test_b_typed_at_a_text_question_goes_back_too(run: Run, home: Home, deal: str) -> None:
+    rep = ScriptedPrompter("yes", "b", "partial", ENTER, KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    assert "b back" in rep.asked[1].instruction
+    assert [a.message for a in rep.asked[:4]] == [
+        "Do they agree they must change?", "By when?", "Do they agree they must change?",
+        "By when?"]
+    assert answers_of(home, deal)[0][1] == {"mini.agreed": ("answered", "partial")}
+
+
+def test_going_back_past_a_skipped_question_asks_it_again(run: Run, home: Home,
+                                                         deal: str) -> None:
+    rep = ScriptedPrompter(SKIP, "2027-01-15", [BACK], "b", "yes", KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    # Back twice from the pains; then on to the first question not answered yet.
+    assert [a.message for a in rep.asked] == [
+        "Do they agree they must change?", "By when?", "Which pains?", "By when?",
+        "Do they agree they must change?", "Which pains?"]
+    assert answers_of(home, deal)[0][1] == {"mini.agreed": ("answered", "yes"),
+                                            "mini.when": ("answered", "2027-01-15")}
 
 
 def test_a_date_far_in_the_past_is_confirmed(run: Run, home: Home, deal: str) -> None:

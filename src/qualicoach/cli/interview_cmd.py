@@ -52,7 +52,8 @@ def interview(
 
     First: the deal (type to filter; a new name creates it), the frameworks (last time's
     are ticked) and who gave you the answers (once; every answer inherits it). At any
-    question: ? help, u unknown, c unclear, e who said this one, n private note, s skip.
+    question: ? help, u unknown, c unclear, e who said this one, n private note, b back,
+    s skip.
     Every answer is saved the moment it is given; Ctrl-C stops and keeps them all.
     """
     from qualicoach.coaching.sessions import find_or_create, last_frameworks, pick_deal

@@ -23,6 +23,7 @@ HELP = "__help__"
 SKIP = "__skip__"
 WHO = "__who__"
 NOTE = "__note__"
+BACK = "__back__"
 # One order for every question: its answers, best first, then the two gaps,
 # then the extras, skip last. A question never answered before has skip as its default, so
 # Enter never records a strong answer the rep did not give.
@@ -31,7 +32,8 @@ _GAP_OPTIONS = [Option(UNKNOWN, "unknown - it never came up", "u", separated=Tru
 _SKIP_OPTION = Option(SKIP, "skip - not asked yet (asked again next time)", "s")
 _SKIP_KEEPING = Option(SKIP, "skip - last time's answer stays, not confirmed today", "s")
 # What a rep can type instead of an answer at a text, number or date question.
-_TYPED_KEYS = {"?": HELP, "e": WHO, "n": NOTE, "s": SKIP, "u": UNKNOWN, "c": UNCLEAR}
+_TYPED_KEYS = {"?": HELP, "e": WHO, "n": NOTE, "s": SKIP, "u": UNKNOWN, "c": UNCLEAR,
+               "b": BACK}
 OWN_VIEW = "our own view"
 
 
@@ -111,8 +113,14 @@ def ask_questions(engine: QuestionFlow, prompter: Prompter, presenter: Presenter
         presenter.step(step)
         answer = _ask_until_valid(engine, prompter, presenter, step,
                                   _source_of(step, said_by, evidence), outcome, said_by)
+        if isinstance(answer, str):  # BACK
+            engine.back()
+            continue
+        if step.key in outcome.skipped:
+            outcome.skipped.remove(step.key)
         if answer is None:
-            outcome.skipped.append(step.key)
+            if step.key not in outcome.answered:
+                outcome.skipped.append(step.key)
             continue
         outcome.answered[step.key] = answer
     return outcome
@@ -132,11 +140,12 @@ def _source_of(step: Step, said_by: dict[str, Evidence | None],
 
 def _ask_until_valid(engine: QuestionFlow, prompter: Prompter, presenter: Presenter,
                      step: Step, evidence: Evidence | None, outcome: AskOutcome,
-                     said_by: dict[str, Evidence | None]) -> Answer | None:
+                     said_by: dict[str, Evidence | None]) -> Answer | str | None:
+    """The answer given to ``step``; None when skipped; BACK to go back a question."""
     note = ""
     while True:
         try:
-            reply = _ask(prompter, step, evidence)
+            reply = _ask(prompter, step, evidence, engine.can_go_back())
         except KeyboardInterrupt as stop:
             if isinstance(stop, Interrupted):
                 _keep_typed(engine, step, stop, evidence, note)
@@ -169,6 +178,11 @@ def _ask_until_valid(engine: QuestionFlow, prompter: Prompter, presenter: Presen
         if reply == SKIP:
             engine.skip(step)
             return None
+        if reply == BACK:
+            if engine.can_go_back():
+                return BACK
+            presenter.retry("this is the first question of the interview")
+            continue
         if step.question.type == "date" and isinstance(reply, str):
             warning = date_warning(reply, engine.clock().date())
             if warning and not prompter.confirm(f"{warning}. Keep it?", default=False):
@@ -207,15 +221,18 @@ def _who_said_this(prompter: Prompter, evidence: Evidence | None) -> Evidence | 
     return Evidence(typed, verified=True)
 
 
-def _extras(evidence: Evidence | None, previous: bool = False) -> list[Option]:
+def _extras(evidence: Evidence | None, previous: bool = False,
+            back: bool = False) -> list[Option]:
     who = evidence.source if evidence else OWN_VIEW
     return [Option(HELP, "why it matters, how to ask", "?", separated=True),
             Option(WHO, f"who said this one (now: {who})", "e"),
             Option(NOTE, "add a private note", "n"),
+            *([Option(BACK, "back to the previous question", "b")] if back else []),
             _SKIP_OPTION if not previous else _SKIP_KEEPING]
 
 
-def _ask(prompter: Prompter, step: Step, evidence: Evidence | None) -> str | list[str]:
+def _ask(prompter: Prompter, step: Step, evidence: Evidence | None,
+         back: bool = False) -> str | list[str]:
     question, previous = step.question, step.previous
     default = _default_value(step)
     if question.type in ("yes_no", "choice", "scale"):
@@ -229,7 +246,7 @@ def _ask(prompter: Prompter, step: Step, evidence: Evidence | None) -> str | lis
                        for n, c in enumerate(ranked, 1)]
         else:
             options = [Option(f"{v:g}", f"{v:g}", f"{v:g}") for v in reversed(SCALE_VALUES)]
-        extras = _extras(evidence, previous is not None)
+        extras = _extras(evidence, previous is not None, back)
         return prompter.select(question.prompt, [*options, *_GAP_OPTIONS, *extras],
                                default=default if isinstance(default, str) else SKIP)
     if question.type == "multi":
@@ -237,18 +254,19 @@ def _ask(prompter: Prompter, step: Step, evidence: Evidence | None) -> str | lis
                    for c in sorted(question.choices, key=lambda c: -c.score)]
         checked = default if isinstance(default, list) else []
         chosen = prompter.checkbox(
-            question.prompt, [*options, *_GAP_OPTIONS, *_extras(evidence, previous is not None)],
+            question.prompt,
+            [*options, *_GAP_OPTIONS, *_extras(evidence, previous is not None, back)],
             checked=checked,
             instruction="(space ticks, Enter goes on; u unknown, c unclear, ? help, "
-                        "e who said it, n note, s skip)")
+                        f"e who said it, n note,{' b back,' if back else ''} s skip)")
         if not chosen:
             # Nothing ticked: keep a previous gap, else skip; never an answer not given.
             return default if isinstance(default, str) else SKIP
         return chosen[0] if len(chosen) == 1 and chosen[0] in (
-            HELP, WHO, NOTE, SKIP, UNKNOWN, UNCLEAR) else chosen
+            HELP, WHO, NOTE, BACK, SKIP, UNKNOWN, UNCLEAR) else chosen
     reply = prompter.text(question.prompt, default=str(default or ""),
-                          instruction=f"({_hint(step)}; ? help, Enter "
-                                      f"{'keeps' if previous is not None else 'skips'})")
+                          instruction=f"({_hint(step)}; ? help,{' b back,' if back else ''} "
+                                      f"Enter {'keeps' if previous is not None else 'skips'})")
     reply = reply.strip()
     if reply.lower() in _TYPED_KEYS:
         return _TYPED_KEYS[reply.lower()]

@@ -99,6 +99,10 @@ class QuestionFlow:
                         self.plan.append(_Planned(framework, element, question))
         self._sharing = sharing
         self._skipped: set[str] = set()
+        # The questions this run answered or skipped, in order, for going back; and the
+        # one gone back to, asked next whatever else remains.
+        self._done: list[str] = []
+        self._back_to: str | None = None
         # The count the rep sees is fixed at the start, so it never jumps: the questions
         # without a condition (those this run wants), plus how many conditional ones exist.
         self._counted = [p for p in self.plan if not p.question.when and self._wanted(p)]
@@ -112,11 +116,31 @@ class QuestionFlow:
 
     def next_step(self) -> Step | None:
         """The next question to ask, or None when the interview is complete."""
+        if self._back_to is not None:
+            planned = next(p for p in self.plan if p.question.answer_key == self._back_to)
+            # This run's answer is the default, as a previous interview's would be.
+            return self._step(planned, self.given.get(self._back_to,
+                                                      self.previous.get(self._back_to)))
         remaining = [p for p in self.plan if p.question.answer_key not in self.given
                      and p.question.answer_key not in self._skipped and self._wanted(p)]
         if not remaining:
             return None
-        first = remaining[0]
+        return self._step(remaining[0], self.previous.get(remaining[0].question.answer_key))
+
+    def can_go_back(self) -> bool:
+        """True when this run has answered or skipped a question to go back to."""
+        return bool(self._done)
+
+    def back(self) -> None:
+        """Make the question answered or skipped just before the current one the next
+        step, to change its answer; its answer stays until a new one is given."""
+        if not self._done:
+            return
+        # From a question gone back to, the one before it: that one left ``_done``.
+        self._back_to = self._done.pop()
+        self._skipped.discard(self._back_to)
+
+    def _step(self, first: _Planned, previous: Answer | None) -> Step:
         shared = tuple(fw for fw in self._sharing[first.question.answer_key]
                        if fw != first.framework.id)
         conditional = bool(first.question.when)
@@ -126,7 +150,7 @@ class QuestionFlow:
         before = sum(1 for p in self._counted if self.plan.index(p) < place)
         return Step(first.framework, first.element, first.question,
                     before if conditional else before + 1, len(self._counted),
-                    self.previous.get(first.question.answer_key), shared, conditional,
+                    previous, shared, conditional,
                     self._conditionals, self.theirs.get(first.question.answer_key, ()),
                     first.question.answer_key in self.disagreed)
 
@@ -174,10 +198,21 @@ class QuestionFlow:
         return self._record(step, answer)
 
     def skip(self, step: Step) -> None:
-        """Leave a question for now (it stays a gap and is asked again next time)."""
-        self._skipped.add(step.key)
+        """Leave a question for now (it stays a gap and is asked again next time); one
+        gone back to keeps the answer it has."""
+        if step.key not in self.given:
+            self._skipped.add(step.key)
+        self._did(step.key)
 
     def _record(self, step: Step, answer: Answer) -> Answer:
         self.sink(step.key, answer)
         self.given[step.key] = answer
+        self._did(step.key)
         return answer
+
+    def _did(self, key: str) -> None:
+        if key in self._done:
+            self._done.remove(key)
+        self._done.append(key)
+        if self._back_to == key:
+            self._back_to = None

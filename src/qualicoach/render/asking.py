@@ -21,7 +21,8 @@ def intro(step: Step) -> RenderableType:
                  "Every answer is saved at once; Ctrl-C stops and keeps them.\n", style="bold")
     lines.append("At any question: ? why it matters and how to ask · u unknown (never came up) "
                  "· c unclear (discussed, still vague) · e who said this one · n private note "
-                 "· s skip. Enter never answers a new question for you.", style="dim")
+                 "· b back to the previous question · s skip. Enter never answers a new "
+                 "question for you.", style="dim")
     return lines
 
 
