@@ -435,7 +435,8 @@ def test_without_arguments_a_new_name_creates_the_deal_with_its_details(run: Run
                                                                         home: Home) -> None:
     rep = ScriptedPrompter(
         "Hooli platform",            # Which deal? a name that matches none: a new deal
-        "Hooli", "50k", ENTER,       # account, amount (50k), close date skipped
+        "Hooli", "proposal",         # account, stage
+        "50k", ENTER,                # amount (50k), close date skipped
         ENTER,                       # Which frameworks? the defaults: BANT and alignment
         ENTER,                       # Who gave you these answers? our own view
         "allocated", KeyboardInterrupt())  # answer one question, then stop
@@ -443,20 +444,27 @@ def test_without_arguments_a_new_name_creates_the_deal_with_its_details(run: Run
     assert result.exit_code == 130
     store = Store(home.db)
     hooli = store.deal("hooli-platform")
-    assert (hooli.account, hooli.amount, hooli.close_date) == ("Hooli", 50_000.0, None)
+    assert (hooli.account, hooli.stage, hooli.amount, hooli.close_date) == (
+        "Hooli", "proposal", 50_000.0, None)
     (interview,) = store.interviews("hooli-platform")
     assert interview.frameworks == {"bant": "1.1", "alignment": "1.2"}
     assert len(interview.answers) == 1
 
 
 def test_interview_of_a_missing_deal_offers_to_create_it(run: Run, home: Home) -> None:
-    rep = ScriptedPrompter(True, ENTER, "1.2m", "2027-06-30", KeyboardInterrupt())
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    (home.config_dir / "config.yaml").write_text("default_currency: EUR\n")
+    rep = ScriptedPrompter(True, ENTER, ENTER, "1.2m", "2027-06-30", KeyboardInterrupt())
     result = run("interview", "Quick Test", "-F", "bant", prompter=rep)
     assert result.exit_code == 130
     assert rep.asked[0].message == "There is no deal 'Quick Test'. Create it?"
+    stage = rep.asked[2]
+    assert stage.message == "Stage:" and stage.values == (
+        "prospect", "discovery", "qualified", "proposal", "negotiation")
     deal = Store(home.db).deal("quick-test")
-    assert (deal.name, deal.account, deal.amount, str(deal.close_date)) == (
-        "Quick Test", "", 1_200_000.0, "2027-06-30")
+    assert (deal.name, deal.account, deal.stage, deal.amount, deal.currency,
+            str(deal.close_date)) == ("Quick Test", "", "prospect", 1_200_000.0, "EUR",
+                                      "2027-06-30")
 
 
 def test_declining_to_create_a_missing_deal_changes_nothing(run: Run, home: Home) -> None:

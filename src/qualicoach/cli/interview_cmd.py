@@ -70,8 +70,9 @@ def interview(
     prompter = run_prompter(ctx)
     console = make_console()
     try:
-        the_deal = (find_or_create(store, deal, prompter, stderr_line) if deal
-                    else pick_deal(store, prompter, stderr_line))
+        currency = settings.default_currency
+        the_deal = (find_or_create(store, deal, prompter, stderr_line, currency) if deal
+                    else pick_deal(store, prompter, stderr_line, currency))
         earlier = store.interviews(the_deal.id)
         if resume:
             session, frameworks = _resumable(catalog, the_deal, earlier)

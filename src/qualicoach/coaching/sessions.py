@@ -24,6 +24,7 @@ from qualicoach.domain.deal import (
     parse_text,
 )
 from qualicoach.domain.interview import Interview
+from qualicoach.domain.vocabulary import OPEN_STAGES
 from qualicoach.errors import InvalidValueError, NotFoundError
 from qualicoach.storage.store import Store
 
@@ -73,9 +74,9 @@ def offer_stakeholders(store: Store, deal: Deal, sources: list[str],
     return tuple(added)
 
 
-def pick_deal(store: Store, prompter: Prompter, tell: Tell) -> Deal:
+def pick_deal(store: Store, prompter: Prompter, tell: Tell, currency: str = "") -> Deal:
     """Type to filter the deals (most recently updated first); a name that matches none
-    creates a deal of that name."""
+    creates a deal of that name (``currency``: the settings' default currency)."""
     deals = sorted(store.deals(), key=lambda d: d.updated, reverse=True)
     by_id = {d.id: d for d in deals}
     options = [Option(d.id, f"{d.name} ({d.id}{', ' + d.account if d.account else ''})")
@@ -104,13 +105,14 @@ def pick_deal(store: Store, prompter: Prompter, tell: Tell) -> Deal:
                 continue  # cancelled: type again
             if chosen is not None:
                 return chosen
-        return create_deal(store, typed, prompter, tell)
+        return create_deal(store, typed, prompter, tell, currency)
 
 
 _NEW, _CANCEL = "\0new", "\0cancel"
 
 
-def find_or_create(store: Store, ref: str, prompter: Prompter, tell: Tell) -> Deal:
+def find_or_create(store: Store, ref: str, prompter: Prompter, tell: Tell,
+                   currency: str = "") -> Deal:
     """The deal ``ref`` names; when none does, the deals it looks like a typo of, or else
     creating it. Creating is never the default: a typo would make a second deal."""
     try:
@@ -122,7 +124,7 @@ def find_or_create(store: Store, ref: str, prompter: Prompter, tell: Tell) -> De
                 return chosen
         elif not prompter.confirm(f"There is no deal '{ref}'. Create it?", default=False):
             raise
-    return create_deal(store, ref, prompter, tell)
+    return create_deal(store, ref, prompter, tell, currency)
 
 
 def _meant(store: Store, ref: str, near: Sequence[str], prompter: Prompter) -> Deal | None:
@@ -138,12 +140,30 @@ def _meant(store: Store, ref: str, near: Sequence[str], prompter: Prompter) -> D
     return None if choice == _NEW else next(d for d in deals if d.id == choice)
 
 
-def create_deal(store: Store, name: str, prompter: Prompter, tell: Tell) -> Deal:
-    """A new deal: its name, then account, amount and close date, each skippable."""
+# What each open stage means to a rep, for the stage a new deal is asked.
+STAGE_MEANINGS = {
+    "prospect": "not talking yet", "discovery": "learning their situation",
+    "qualified": "they agree they must change", "proposal": "our offer is with them",
+    "negotiation": "terms and signature",
+}
+
+
+def create_deal(store: Store, name: str, prompter: Prompter, tell: Tell,
+                currency: str = "") -> Deal:
+    """A new deal: its name, then account, stage, amount and close date; all but the stage
+    skippable. ``currency`` is the settings' default currency, for its amount."""
     fields: dict[str, Any] = {}
     account = prompter.text("Account (the customer's company):", instruction="(Enter to skip)")
     if account.strip():
         fields["account"] = parse_text(account.strip(), "account")
+    # The stage decides what must be known by now: a deal about to close read as a new one
+    # would hide every gap.
+    fields["stage"] = prompter.select(
+        "Stage:", [Option(stage, f"{stage} - {STAGE_MEANINGS.get(stage, '')}".rstrip(" -"),
+                          str(n)) for n, stage in enumerate(OPEN_STAGES, 1)],
+        default="prospect")
+    if currency:
+        fields["currency"] = currency
     while True:
         amount = prompter.text("Amount:", instruction="(50k, 1.2m or 12,500; Enter to skip)")
         try:
