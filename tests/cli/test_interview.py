@@ -288,7 +288,8 @@ def test_ctrl_c_after_a_note_before_the_answer_shows_the_note(run: Run, home: Ho
 def test_b_goes_back_to_the_previous_question_to_change_its_answer(run: Run, home: Home,
                                                                     deal: str) -> None:
     rep = ScriptedPrompter("yes", BACK, "no", "2027-01-15", KeyboardInterrupt())
-    run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    result = run("interview", deal, "-F", "mini", "--quick", prompter=rep)
+    assert "just now: Yes; Enter keeps it" in result.stdout
     again = rep.asked[2]
     assert again.message == "Do they agree they must change?" and again.default == "yes"
     assert BACK not in rep.asked[0].values  # nothing to go back to at the first question

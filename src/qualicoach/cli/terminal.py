@@ -50,9 +50,9 @@ class QuestionaryPrompter:
             choices.append(self._q.Choice(fit(title, room), value=o.value))
         keyed = any(o.key for o in options)
         chosen = next((c for c in choices if getattr(c, "value", None) == default), None)
+        shown, instruction = _fold(visible(message), "(press a key)" if keyed else "")
         question = self._q.select(
-            visible(message), choices=choices, default=chosen, qmark="?",
-            instruction="(press a key)" if keyed else None)
+            shown, choices=choices, default=chosen, qmark="?", instruction=instruction or None)
         self._pick_by_key(question, options, lambda value: value)
         return str(self._run(question))
 
@@ -86,7 +86,8 @@ class QuestionaryPrompter:
         choices = [self._q.Choice(fit(visible(o.title), room), value=o.value,
                                   checked=o.value in checked)
                    for o in options if not o.key]
-        question = self._q.checkbox(visible(message), choices=choices, qmark="?",
+        shown, instruction = _fold(visible(message), instruction)
+        question = self._q.checkbox(shown, choices=choices, qmark="?",
                                     instruction=instruction or None)
         self._pick_by_key(question, options, lambda value: [value])
         control = _choices_control(question)
@@ -101,12 +102,14 @@ class QuestionaryPrompter:
         return [str(v) for v in self._run(question)]
 
     def text(self, message: str, default: str = "", instruction: str = "") -> str:
-        return str(self._run(self._q.text(visible(message), default=default, qmark="?",
+        shown, instruction = _fold(visible(message), instruction)
+        return str(self._run(self._q.text(shown, default=default, qmark="?",
                                           instruction=instruction or None,
                                           key_bindings=_keep_typed())))
 
     def search(self, message: str, options: Sequence[Option], instruction: str = "") -> str:
-        title = visible(message) + (f" {instruction}" if instruction else "")
+        shown, instruction = _fold(visible(message), instruction)
+        title = shown + (f" {instruction}" if instruction else "")
         question = self._q.autocomplete(title, choices=[], completer=_filter_completer(options),
                                         qmark="?", key_bindings=_keep_typed())
         # Show the first matches (the most recent deals) before anything is typed.
@@ -116,7 +119,42 @@ class QuestionaryPrompter:
         return str(self._run(question))
 
     def confirm(self, message: str, default: bool = False) -> bool:
-        return bool(self._run(self._q.confirm(visible(message), default=default, qmark="?")))
+        # questionary adds "(y/N)" after the message itself.
+        shown, _ = _fold(visible(message), "(y/N)")
+        return bool(self._run(self._q.confirm(shown, default=default, qmark="?")))
+
+
+def fold(message: str, instruction: str, width: int) -> tuple[str, str]:
+    """A prompt's message and instruction broken between words to fit ``width`` columns
+    after questionary's "? " and the space it puts between them: the terminal would break
+    them in the middle of a word."""
+    import textwrap
+
+    if width < 20 or len(message) + len(instruction) + 3 <= width:
+        return message, instruction
+
+    def wrap(text: str, offset: int) -> tuple[str, int]:
+        # The first line starts ``offset`` columns in; the lines after it at the margin.
+        lines = textwrap.wrap("\0" * offset + text, width, break_long_words=False,
+                              break_on_hyphens=False)
+        lines[0] = lines[0].lstrip("\0")
+        last = len(lines[-1]) + (offset if len(lines) == 1 else 0)
+        return "\n".join(lines), last
+
+    shown, end = wrap(message, 2)
+    if not instruction:
+        return shown, ""
+    if end + 1 + len(instruction.split()[0]) > width:
+        folded, _ = wrap(instruction, 0)
+        return shown, "\n" + folded
+    folded, _ = wrap(instruction, end + 1)
+    return shown, folded
+
+
+def _fold(message: str, instruction: str) -> tuple[str, str]:
+    import shutil
+
+    return fold(message, instruction, shutil.get_terminal_size().columns)
 
 
 def fit(title: str, room: int) -> str:

@@ -31,6 +31,7 @@ _GAP_OPTIONS = [Option(UNKNOWN, "unknown - it never came up", "u", separated=Tru
                 Option(UNCLEAR, "unclear - discussed, still vague", "c")]
 _SKIP_OPTION = Option(SKIP, "skip - not asked yet (asked again next time)", "s")
 _SKIP_KEEPING = Option(SKIP, "skip - last time's answer stays, not confirmed today", "s")
+_SKIP_AGAIN = Option(SKIP, "skip - the answer just given stays", "s")
 # What a rep can type instead of an answer at a text, number or date question.
 _TYPED_KEYS = {"?": HELP, "e": WHO, "n": NOTE, "s": SKIP, "u": UNKNOWN, "c": UNCLEAR,
                "b": BACK}
@@ -222,13 +223,13 @@ def _who_said_this(prompter: Prompter, evidence: Evidence | None) -> Evidence | 
 
 
 def _extras(evidence: Evidence | None, previous: bool = False,
-            back: bool = False) -> list[Option]:
+            back: bool = False, again: bool = False) -> list[Option]:
     who = evidence.source if evidence else OWN_VIEW
     return [Option(HELP, "why it matters, how to ask", "?", separated=True),
             Option(WHO, f"who said this one (now: {who})", "e"),
             Option(NOTE, "add a private note", "n"),
             *([Option(BACK, "back to the previous question", "b")] if back else []),
-            _SKIP_OPTION if not previous else _SKIP_KEEPING]
+            _SKIP_AGAIN if again else _SKIP_OPTION if not previous else _SKIP_KEEPING]
 
 
 def _ask(prompter: Prompter, step: Step, evidence: Evidence | None,
@@ -246,7 +247,7 @@ def _ask(prompter: Prompter, step: Step, evidence: Evidence | None,
                        for n, c in enumerate(ranked, 1)]
         else:
             options = [Option(f"{v:g}", f"{v:g}", f"{v:g}") for v in reversed(SCALE_VALUES)]
-        extras = _extras(evidence, previous is not None, back)
+        extras = _extras(evidence, previous is not None, back, step.again)
         return prompter.select(question.prompt, [*options, *_GAP_OPTIONS, *extras],
                                default=default if isinstance(default, str) else SKIP)
     if question.type == "multi":
@@ -255,7 +256,8 @@ def _ask(prompter: Prompter, step: Step, evidence: Evidence | None,
         checked = default if isinstance(default, list) else []
         chosen = prompter.checkbox(
             question.prompt,
-            [*options, *_GAP_OPTIONS, *_extras(evidence, previous is not None, back)],
+            [*options, *_GAP_OPTIONS,
+             *_extras(evidence, previous is not None, back, step.again)],
             checked=checked,
             instruction="(space ticks, Enter goes on; u unknown, c unclear, ? help, "
                         f"e who said it, n note,{' b back,' if back else ''} s skip)")

@@ -41,6 +41,7 @@ class Step:
     # Ruiz (VP Finance): Their top priority"), shown beside the rep's last answer.
     theirs: tuple[str, ...] = ()
     disagreed: bool = False  # their people disagree on it
+    again: bool = False  # gone back to: ``previous`` is this interview's own answer
 
     @property
     def key(self) -> str:
@@ -119,8 +120,9 @@ class QuestionFlow:
         if self._back_to is not None:
             planned = next(p for p in self.plan if p.question.answer_key == self._back_to)
             # This run's answer is the default, as a previous interview's would be.
-            return self._step(planned, self.given.get(self._back_to,
-                                                      self.previous.get(self._back_to)))
+            answer = self.given.get(self._back_to)
+            return replace(self._step(planned, answer or self.previous.get(self._back_to)),
+                           again=answer is not None)
         remaining = [p for p in self.plan if p.question.answer_key not in self.given
                      and p.question.answer_key not in self._skipped and self._wanted(p)]
         if not remaining:

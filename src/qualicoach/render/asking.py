@@ -45,7 +45,7 @@ def step_header(step: Step) -> RenderableType:
         parts.append(Text("  red flag: a weak answer alone puts the deal at risk", style="yellow"))
     previous = step.previous
     if previous is not None:
-        said = Text("  last time: ", style="dim")
+        said = Text("  just now: " if step.again else "  last time: ", style="dim")
         said.append(literal(describe_value(step.question, previous)))
         if previous.evidence:
             said.append(" (", style="dim")
@@ -54,7 +54,9 @@ def step_header(step: Step) -> RenderableType:
                         style="dim")
             said.append(")", style="dim")
         when = previous.confirmed or previous.at
-        if when:
+        if step.again:
+            said.append("; Enter keeps it", style="dim")
+        elif when:
             said.append(f" on {when:%Y-%m-%d}; Enter keeps it", style="dim")
         parts.append(said)
     if step.theirs:
