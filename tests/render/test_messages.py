@@ -40,3 +40,15 @@ def test_a_word_longer_than_the_line_is_kept_whole() -> None:
     path = "/home/rep/" + "x" * 90 + ".csv"
     wrapped = wrap_message(f"cannot read {path}: No such file", 80)
     assert path in wrapped.splitlines()[1]
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_a_prompt_and_its_hint_break_between_words(width: int) -> None:
+    from qualicoach.cli.terminal import fold
+
+    message = "Who gave you these answers?"
+    hint = "(who was on the call: 'Jane Doe, CFO; Bob Lee'. Enter: our own view)"
+    shown, folded = fold(message, hint, width)
+    screen = f"? {shown} {folded}"
+    assert all(len(line) <= width for line in screen.splitlines()), screen
+    assert screen.split() == f"? {message} {hint}".split()  # every word whole
