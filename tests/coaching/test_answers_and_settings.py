@@ -103,6 +103,39 @@ def test_answers_file_values_are_the_words_written(run: Run, home: Home, deal: s
     assert (answer.value, answer.evidence, answer.note) == ("yes", Evidence("Off", True), "no")
 
 
+@pytest.mark.parametrize("first", [True, False])
+def test_an_answers_file_says_once_who_gave_all_its_answers(run: Run, home: Home,
+                                                             deal: str, tmp_path: Path,
+                                                             first: bool) -> None:
+    path = tmp_path / "a.yaml"
+    who, given = ("answered_by: Dana Ruiz, COO\n",
+                  "mini:\n  agreed: yes\n  when: {value: 2027-01-15, evidence: Bob Lee}\n")
+    path.write_text(who + given if first else given + who)
+    run("interview", deal, "--answers", str(path), ok=True)
+    answers = Store(home.db).interviews(deal)[0].answers
+    assert answers["mini.agreed"].evidence == Evidence("Dana Ruiz, COO", True)
+    assert answers["mini.when"].evidence == Evidence("Bob Lee", False)  # its own wins
+
+
+def test_answered_by_must_be_text(run: Run, deal: str, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("answered_by: [Dana, Bob]\nmini:\n  agreed: yes\n")
+    result = run("interview", deal, "--answers", str(path))
+    assert result.exit_code == 3
+    assert "a.yaml:1:14: answered_by must be text, got a list" in result.stderr
+
+
+@pytest.mark.parametrize("written,stored", [("Partly", "partial"), ("partial", "partial"),
+                                            ("Yes", "yes"), ("NO", "no")])
+def test_an_answers_file_takes_the_answers_the_menu_shows(run: Run, home: Home, deal: str,
+                                                          tmp_path: Path, written: str,
+                                                          stored: str) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(f'{{"mini": {{"agreed": "{written}"}}}}')
+    run("interview", deal, "--answers", str(path), ok=True)
+    assert Store(home.db).interviews(deal)[0].answers["mini.agreed"].value == stored
+
+
 def test_an_answers_file_that_is_a_python_object_is_refused(run: Run, deal: str,
                                                             tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
@@ -275,3 +308,23 @@ def test_every_day_setting_is_a_whole_number(tmp_path: Path) -> None:
     settings = load_settings(path)
     assert (settings.urgency_days_now, settings.long_cycle_days, settings.poor_fit_below) == (
         14, 180, 30.0)
+
+
+def test_the_documented_answers_files_record_as_documented(run: Run, home: Home,
+                                                           tmp_path: Path) -> None:
+    import re
+
+    from ..helpers.home import ROOT
+
+    deal = run("deal", "add", "Docs deal", ok=True).stdout.strip()
+    doc = (ROOT / "docs" / "answers-file.md").read_text(encoding="utf-8")
+    for kind, body in re.findall(r"```(yaml|json)\n(.*?)```", doc, re.S):
+        path = tmp_path / f"answers.{kind}"
+        path.write_text(body, encoding="utf-8")
+        run("interview", deal, "--answers", str(path), ok=True)
+    answers = Store(home.db).interviews(deal)[0].answers
+    assert answers["bant.budget_fits"].value == "close"
+    assert answers["alignment.sponsor_owns_change"].value == "partial"
+    assert answers["alignment.sponsor_owns_change"].evidence == Evidence(
+        "Dana Ruiz, COO; Chen Wei, CFO", True)
+    assert answers["alignment.cost_of_inaction"].evidence == Evidence("Bob Lee, IT lead", True)

@@ -1,6 +1,12 @@
 """``--answers FILE``: a whole interview's answers from YAML or JSON, validated together.
 
-    {framework_id: {question_id: value or {value, evidence, verified, note, private}}}
+    {answered_by: who, framework_id: {question_id: value or {value, evidence, verified,
+                                                              note, private}}}
+
+``answered_by`` (optional) names who gave the file's answers, as the interview's "Who gave
+you these answers?": every answer without its own ``evidence`` is confirmed by them. A
+value may be written as the interview shows it ("Partly", a choice's label) or as stored
+("partial"). docs/answers-file.md has examples.
 
 The file is read by the same guarded YAML reader as framework files (size, depth and
 value limits; no tags), so a hostile file gets an error rather than the machine's memory.
@@ -24,6 +30,8 @@ from qualicoach.yamlio.reader import NodeReader
 from qualicoach.yamlio.words import did_you_mean
 
 _DETAIL_KEYS = ("value", "evidence", "verified", "note", "private")
+# The file's own key beside the frameworks: who gave every answer without its own evidence.
+ANSWERED_BY = "answered_by"
 
 
 def load_answers_file(path: Path, catalog: Catalog, now: datetime
@@ -52,7 +60,17 @@ def _read(reader: NodeReader, root: Node, catalog: Catalog, now: datetime
           ) -> tuple[list[Framework], dict[str, Answer]]:
     frameworks: list[Framework] = []
     answers: dict[str, Answer] = {}
+    # Read first, for every answer, wherever it stands in the file; its problems are
+    # noted in line order with the rest.
+    given_by = next((node for key, node in root.pairs
+                     if key.kind == "scalar" and key.text == ANSWERED_BY), None)
+    source = (Evidence(given_by.text, verified=True) if given_by is not None
+              and given_by.kind == "scalar" and not given_by.is_null
+              and given_by.text.strip() else None)
     for fw_id, fw_key, questions in reader.pairs(root):
+        if fw_id == ANSWERED_BY:
+            reader.text(questions, ANSWERED_BY, required=True)  # notes what is wrong with it
+            continue
         try:
             framework = catalog.get(fw_id)
         except NotFoundError as exc:
@@ -69,7 +87,7 @@ def _read(reader: NodeReader, root: Node, catalog: Catalog, now: datetime
                 reader.error(q_key, f"{fw_id}.{q_id}: no such question in {fw_id}"
                              f"{did_you_mean(q_id, ids)}")
                 continue
-            answer = _answer(reader, raw, question, f"{fw_id}.{q_id}", now)
+            answer = _answer(reader, raw, question, f"{fw_id}.{q_id}", now, source)
             if answer is None:
                 continue
             earlier = answers.get(question.answer_key)
@@ -82,8 +100,9 @@ def _read(reader: NodeReader, root: Node, catalog: Catalog, now: datetime
 
 
 def _answer(reader: NodeReader, raw: Node, question: Question, label: str,
-            now: datetime) -> Answer | None:
-    """The answer a node gives; None when it has problems (noted on the reader)."""
+            now: datetime, given_by: Evidence | None = None) -> Answer | None:
+    """The answer a node gives; None when it has problems (noted on the reader).
+    ``given_by``: who gave the file's answers, for one without its own evidence."""
     found = len(reader.problems)
     if raw.kind == "map":
         details = {key: value for key, _, value in reader.pairs(raw)}
@@ -114,7 +133,7 @@ def _answer(reader: NodeReader, raw: Node, question: Question, label: str,
     private = bool(reader.boolean(details.get("private"), f"{label}: private"))
     if len(reader.problems) > found:
         return None
-    evidence = Evidence(source, verified) if source else None
+    evidence = Evidence(source, verified) if source else given_by
     return Answer(status=status, value=value, evidence=evidence, note=note, private=private,
                   at=now, confirmed=now)
 

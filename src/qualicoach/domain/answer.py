@@ -69,6 +69,11 @@ def parse_value(question: Question, raw: Any) -> tuple[Status, Value]:
             return "answered", "no"
         if word == "partial":
             return "answered", "partial"
+        # The titles the interview shows ("Partly") are answers too.
+        titled = next((value for value, title in YES_NO_TITLES.items()
+                       if word == title.casefold()), None)
+        if titled is not None:
+            return "answered", titled
         raise InvalidValueError(f"'{raw}' is not an answer: expected {', '.join(YES_NO_VALUES)}, "
                                 f"{UNKNOWN} or {UNCLEAR}")
     if kind == "choice":
