@@ -285,6 +285,33 @@ def test_export_csv_neutralises_formulas(run: Run, qualified: None) -> None:
             assert not value.startswith(("=", "+", "@")), value
 
 
+def test_export_csv_carries_the_verdict_and_the_loss_reason(run: Run, qualified: None) -> None:
+    run("deal", "close", "globex-pilot", "--outcome", "no_decision", "--reason",
+        "Stayed with spreadsheets", ok=True)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        run("export", "-f", "csv", ok=True).stdout))}
+    assert rows["globex-pilot"]["close_reason"] == "Stayed with spreadsheets"
+    assert rows["globex-pilot"]["verdict_kind"] == "closed"
+    listed = {r["id"]: r for r in json.loads(run("deals", "-f", "json", ok=True).stdout)}
+    acme = listed["acme-renewal"]
+    assert (rows["acme-renewal"]["verdict_kind"], rows["acme-renewal"]["verdict"]) == (
+        acme["verdict_kind"], acme["verdict"])
+    assert acme["verdict_kind"] in ("at_risk", "stalled") and acme["verdict"]
+
+
+def test_export_excel_starts_with_a_byte_order_mark(run: Run, home: Home, qualified: None,
+                                                    tmp_path: Path) -> None:
+    Store(home.db).edit_deal("acme-renewal", account="Société Générale")
+    target = tmp_path / "for-excel.csv"
+    run("export", "-f", "csv", "--excel", "-o", str(target), ok=True)
+    raw = target.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    assert "Société Générale" in raw.decode("utf-8-sig")
+    assert not run("export", "-f", "csv", ok=True).stdout.startswith("\ufeff")
+    refused = run("export", "--excel")
+    assert refused.exit_code == 2 and "--excel is for --format csv" in refused.stderr
+
+
 def test_export_csv_round_trips_through_import(run: Run, home: Home, qualified: None,
                                                tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:

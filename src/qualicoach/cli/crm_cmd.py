@@ -136,22 +136,31 @@ def export_deals(
         dir_okay=False)] = None,
     archived: Annotated[bool, typer.Option("--archived", help="Include archived deals.")] =
     False,
+    excel: Annotated[bool, typer.Option(
+        "--excel", help="Start the CSV with a byte-order mark, so Excel reads accented names "
+        "right (other programs may show it).")] = False,
 ) -> None:
     """Export deals with their latest scores and answers (for your CRM)."""
     import io
 
     from qualicoach.cli.output import write_output
     from qualicoach.coaching.export import export_records
+    from qualicoach.errors import UsageError
     from qualicoach.render.console import stderr_line
     from qualicoach.render.export import records_csv, records_json
     from qualicoach.render.report.sections import missing_frameworks_warning
 
+    if excel and format is not ExportFormat.csv:
+        raise UsageError("--excel is for --format csv")
     store, settings, catalog = open_workspace(ctx, read=True)
     records, missing = export_records(store, catalog, settings, store.clock(), archived,
                                       cache=assessment_cache(ctx, store))
     if missing:
         stderr_line(missing_frameworks_warning(missing))
     buffer = io.StringIO()
+    if excel:
+        # Excel opens a CSV without a byte-order mark in the machine's legacy code page.
+        buffer.write("\ufeff")
     if format is ExportFormat.json:
         buffer.write(records_json(records))
     else:

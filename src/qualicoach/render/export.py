@@ -11,8 +11,8 @@ from qualicoach.render.console import json_safe
 from qualicoach.render.pipeline import safe_cell
 
 BASE_COLUMNS = ("id", "crm_id", "name", "account", "owner", "stage", "amount", "currency",
-                "close_date", "next_step", "tags", "fit", "readiness", "risk", "at_risk",
-                "main_reason", "last_interview")
+                "close_date", "next_step", "close_reason", "tags", "fit", "readiness", "risk",
+                "at_risk", "verdict_kind", "verdict", "main_reason", "last_interview")
 
 
 def records_json(records: list[dict[str, Any]]) -> str:
