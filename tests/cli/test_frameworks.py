@@ -134,6 +134,14 @@ def test_show_json_has_elements_and_questions(run: Run) -> None:
     assert element["questions"][0]["red_flag"] is True
 
 
+def test_show_says_by_which_stage_each_answer_must_be_known(run: Run) -> None:
+    out = run("frameworks", "show", "alignment", ok=True).stdout
+    assert "settle by   proposal" in out
+    data = json.loads(run("frameworks", "show", "alignment", "-f", "json", ok=True).stdout)
+    questions = {q["id"]: q for e in data["elements"] for q in e["questions"]}
+    assert questions["priority_rank"]["settle_by"] == "proposal"
+
+
 def test_show_unknown_framework_is_one_line_and_exit_4(run: Run) -> None:
     result = run("frameworks", "show", "medic")
     assert result.exit_code == 4
@@ -259,6 +267,10 @@ def test_new_writes_a_valid_commented_starter(run: Run, tmp_path) -> None:  # ty
     assert "perspective: readiness" in text
     assert "customer_prompt:" in text
     run("frameworks", "validate", str(target), ok=True)
+    shown = json.loads(run("frameworks", "show", "ours", "-f", "json", "--frameworks-dir",
+                           str(tmp_path), ok=True).stdout)
+    settle = {q["id"]: q["settle_by"] for e in shown["elements"] for q in e["questions"]}
+    assert settle["pain_confirmed"] == "discovery"  # the example settle_by
 
 
 def test_new_never_overwrites(run: Run, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -40,6 +40,10 @@ elements:
         follow_ups:
           - Who else feels this problem, and how do they describe it?
         red_flag: true   # a weak answer alone puts the deal at risk
+        # The deal stage by which it must be known: before it, a gap is still to learn;
+        # from it, a risk. prospect, discovery, qualified (the default), proposal or
+        # negotiation; an element may set it for all its questions.
+        settle_by: discovery
         # scores: {{yes: 1, partial: 0.5, no: 0}}   # these are the defaults
 
       - id: pain_cost

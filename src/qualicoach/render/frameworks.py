@@ -91,6 +91,7 @@ def _question_detail(q: Question) -> RenderableType:
             for t in q.when)))
     if q.same_as:
         rows.append(("same as", q.same_as))
+    rows.append(("settle by", q.settle_stage + ("" if q.settle_by else " (the default)")))
     if q.why:
         rows.append(("why", q.why))
     if q.how_to_ask:
@@ -129,7 +130,7 @@ def _question_data(q: Question) -> dict[str, Any]:
         "id": q.id, "prompt": q.prompt, "type": q.type, "why": q.why,
         "how_to_ask": q.how_to_ask, "customer_prompt": q.customer_prompt,
         "customer_why": q.customer_why, "follow_ups": list(q.follow_ups), "weight": q.weight,
-        "red_flag": q.red_flag,
+        "red_flag": q.red_flag, "settle_by": q.settle_stage,
     }
     if q.when:
         data["when"] = [{"question": t.question, "op": t.op, "values": list(t.values)}
