@@ -345,3 +345,20 @@ def test_the_hook_fails_loudly_where_there_is_no_framework_folder(
     result = run(*hook_command())
     assert result.exit_code == 3
     assert result.stderr == "frameworks:1:1: no such file or folder\n"
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("id: t\nname: T\nelements:\n  - id: e\n    questions:\n\t- id: q\n",
+     "a tab indents this line, and YAML indents with spaces only: replace the tab with spaces"),
+    ("id: t\nname: T\nelements:\n  - id: e\n    name: E\n     questions:\n",
+     "check the indentation of this line and the one above"),
+    ("id: t\nelements:\n  - id: e\n    questions:\n    - id: q\n   - id: r\n",
+     "check the indentation of this line and the one above"),
+])
+def test_yaml_tab_and_indentation_errors_say_how_to_fix_them(run: Run, tmp_path: Path,
+                                                             text: str, hint: str) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(text)
+    result = run("frameworks", "validate", str(path))
+    assert result.exit_code == 3
+    assert "YAML syntax error" in result.stderr and hint in result.stderr

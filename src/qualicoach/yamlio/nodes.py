@@ -216,7 +216,8 @@ class _Composer:
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = (exc.problem or "invalid YAML").strip()
             context = f" {exc.context.strip()}" if exc.context else ""
-            raise self._error(line, column, f"YAML syntax error: {problem}{context}") from None
+            raise self._error(line, column, f"YAML syntax error: {problem}{context}"
+                              f"{syntax_hint(problem + context, text, line)}") from None
         except yaml.reader.ReaderError as exc:  # control characters the YAML spec forbids
             line, column = _position_of_offset(text.encode("utf-8"),
                                                len(text[: exc.position].encode("utf-8")))
@@ -246,3 +247,23 @@ class _Composer:
 
     def _error(self, line: int, column: int, message: str) -> FrameworkError:
         return _fail(self.filename, line, column, message)
+
+
+# The YAML library's words for a line indented the wrong way, and what to do about it.
+_INDENT_WORDS = ("mapping values are not allowed", "expected '-' indicator",
+                 "expected <block end>", "did not find expected key")
+
+
+def syntax_hint(problem: str, text: str, line: int) -> str:
+    """How to fix the YAML syntax error ``problem`` at ``line`` of ``text`` (1-based), as
+    '; ...' to append, for the two that trip people up: tabs and indentation."""
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indent or ("cannot start any token" in problem and "\t" in here):
+        return ("; a tab indents this line, and YAML indents with spaces only: replace the "
+                "tab with spaces")
+    if any(words in problem for words in _INDENT_WORDS):
+        return ("; check the indentation of this line and the one above: keys of one mapping, "
+                "and the '- ' items of one list, start in the same column (spaces only)")
+    return ""
