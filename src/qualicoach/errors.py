@@ -57,8 +57,11 @@ class FrameworkError(QualicoachError):
 
     exit_code = ExitCode.INVALID_DATA
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], partial: object = None) -> None:
         self.problems = list(problems)
+        # What could be read of the framework despite its problems (a Framework, or None),
+        # so its references can be checked in the same run.
+        self.partial = partial
         super().__init__(
             "\n".join(str(p) for p in self.problems) or "invalid framework"
         )

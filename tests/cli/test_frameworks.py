@@ -182,6 +182,32 @@ def test_validate_checks_shared_question_references(run: Run, home: Home) -> Non
         "'meddic' (did you mean 'economic_buyer_access'?)\n")
 
 
+def test_validate_reports_same_as_problems_with_the_others_in_line_order(
+        run: Run, home: Home) -> None:
+    path = home.write_framework("s.yaml", MINIMAL.format(id="s", name="S").replace(
+        "{id: q1, prompt: Q1?, type: yes_no}",
+        "{id: q1, prompt: Q1?, type: yes_no, same_as: meddic.economic_buyer}").replace(
+        "{id: q2, prompt: Q2?, type: text}", "{id: q2, prompt: Q2?, type: txt}"))
+    result = run("frameworks", "validate", str(path))
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{path}:9:54: question 'q1': same_as names unknown question")
+    assert lines[1].startswith(f"{path}:10:")  # the type problem, one line further down
+    assert "'txt'" in lines[1]
+
+
+def test_validate_says_when_it_stops_at_100_problems(run: Run, home: Home) -> None:
+    questions = "".join(f"      - {{id: q{n}, prompt: Q?, type: nope}}\n" for n in range(150))
+    path = home.write_framework("many.yaml", MINIMAL.format(id="many", name="Many").split(
+        "    questions:\n")[0] + "    questions:\n" + questions)
+    result = run("frameworks", "validate", str(path))
+    lines = result.stderr.splitlines()
+    assert len(lines) == 101
+    assert lines[-1].endswith("stopped after 100 problems (50 more); fix these and validate "
+                              "again")
+
+
 def test_validate_rejects_pointing_at_a_shared_question(run: Run, home: Home) -> None:
     path = home.write_framework("s.yaml", MINIMAL.format(id="s", name="S").replace(
         "{id: q2, prompt: Q2?, type: text}",

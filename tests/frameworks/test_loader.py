@@ -51,12 +51,12 @@ def test_valid_file_loads_into_the_model() -> None:
 
 def test_unknown_key_suggests_the_closest_one() -> None:
     text = VALID.replace("prompt: Do they need it?", "promt: Do they need it?")
-    assert problems(text) == [
+    assert problems(text) == [  # in line order
+        "f.yaml:9:9: question 'has_need': missing required key 'prompt'",
         "f.yaml:10:9: question 'has_need': unknown key 'promt' (did you mean 'prompt'?); "
         "expected one of: id, prompt, type, why, how_to_ask, customer_prompt, customer_why, "
         "customer_answers, follow_ups, weight, red_flag, settle_by, "
         "when, choices, scores, bands, min, max, same_as",
-        "f.yaml:9:9: question 'has_need': missing required key 'prompt'",
     ]
 
 

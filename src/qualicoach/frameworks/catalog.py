@@ -172,11 +172,16 @@ def validate_paths(paths: Sequence[Path], catalog: Catalog) -> Validation:
             result.problems.append(Problem(str(path), 1, 1, "no such file or folder"))
     result.files = list({p.resolve(): p for p in result.files}.values())
     checked: dict[Path, Framework] = {}
+    # Files with other problems whose references can still be checked: a pre-commit hook
+    # should not refuse a file a second time for what it could have said the first.
+    partly: list[Framework] = []
     for path in result.files:
         try:
             checked[path] = load_framework(path)
         except FrameworkError as exc:
             result.problems.extend(exc.problems)
+            if isinstance(exc.partial, Framework):
+                partly.append(exc.partial)
     asked = {p.resolve() for p in result.files}
     neighbours: dict[Path, Framework] = {}
     for folder in {p.parent.resolve(): p.parent for p in result.files}.values():
@@ -194,7 +199,10 @@ def validate_paths(paths: Sequence[Path], catalog: Catalog) -> Validation:
     affected = [fw for fw in neighbours.values()
                 if any(q.same_as and q.same_as.partition(".")[0] in checked_ids
                        for q in fw.questions())]
-    result.problems.extend(check_references([*checked.values(), *affected], known))
+    result.problems.extend(check_references([*checked.values(), *affected, *partly], known))
+    # In the order of the files, each file's problems in line order.
+    order = {str(path): n for n, path in enumerate(result.files)}
+    result.problems.sort(key=lambda p: (order.get(p.file, -1), p.line, p.column))
     return result
 
 

@@ -70,8 +70,15 @@ def _build(root: Node | None, filename: str) -> Framework:
     reader = FrameworkReader(filename)
     framework = reader.framework(root)
     if reader.problems or framework is None:
-        raise FrameworkError(reader.problems[:MAX_PROBLEMS] or
-                             [Problem(filename, 1, 1, "invalid framework")])
+        problems = sorted(reader.problems, key=lambda p: (p.line, p.column))
+        if len(problems) > MAX_PROBLEMS:
+            last = problems[MAX_PROBLEMS - 1]
+            problems = [*problems[:MAX_PROBLEMS], Problem(
+                filename, last.line, last.column,
+                f"stopped after {MAX_PROBLEMS} problems ({len(reader.problems) - MAX_PROBLEMS}"
+                " more); fix these and validate again")]
+        raise FrameworkError(problems or [Problem(filename, 1, 1, "invalid framework")],
+                             partial=reader.partial)
     return framework
 
 
@@ -139,6 +146,8 @@ class _ElementDraft:
 
 class FrameworkReader(NodeReader):
     """The framework format on top of the typed node readers; keys come from the schema."""
+
+    partial: Framework | None = None  # what was read of a framework with problems
 
     def pos(self, node: Node) -> Position:
         return Position(self.filename, node.line, node.column)
@@ -223,6 +232,12 @@ class FrameworkReader(NodeReader):
             self.check_customer_answers(elements)
         if (self.problems or fw_id is None or name is None or version is None
                 or perspective is None):
+            if fw_id is not None:
+                # Enough to check its same_as references with its other problems.
+                self.partial = Framework(
+                    id=fw_id, name=name or fw_id, version=version or "",
+                    perspective=perspective or "fit", elements=tuple(elements),
+                    position=self.pos(root))
             return None
         return Framework(
             id=fw_id, name=name, version=version, perspective=perspective,
