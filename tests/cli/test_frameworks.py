@@ -388,3 +388,22 @@ def test_yaml_tab_and_indentation_errors_say_how_to_fix_them(run: Run, tmp_path:
     result = run("frameworks", "validate", str(path))
     assert result.exit_code == 3
     assert "YAML syntax error" in result.stderr and hint in result.stderr
+
+
+def test_hidden_yaml_files_in_a_framework_folder_are_not_frameworks(run: Run,
+                                                                   team_repo: Path) -> None:
+    folder = team_repo / "frameworks"
+    (folder / ".pre-commit-config.yaml").write_text("repos:\n  - repo: local\n")
+    result = run("frameworks", "validate", "frameworks", ok=True)
+    assert result.stdout == "2 framework files valid\n"
+    listed = run("frameworks", "list", "--frameworks-dir", str(folder), ok=True)
+    assert listed.stderr == ""
+
+
+def test_the_documented_size_limit_is_the_one_enforced() -> None:
+    from qualicoach.yamlio.files import MAX_BYTES
+
+    from ..helpers.home import ROOT
+
+    doc = (ROOT / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    assert f"at most 1 MB ({MAX_BYTES:,} bytes)" in doc

@@ -74,10 +74,12 @@ def builtin_folder() -> Path:
 
 
 def framework_files(folder: Path) -> list[Path]:
-    """The framework files directly in ``folder``, sorted by name."""
+    """The framework files directly in ``folder``, sorted by name. Hidden files are
+    tools' settings (``.pre-commit-config.yaml`` in a team's repository), not frameworks."""
     try:
         return sorted(p for p in folder.iterdir()
-                      if p.suffix in FRAMEWORK_SUFFIXES and p.is_file())
+                      if p.suffix in FRAMEWORK_SUFFIXES and not p.name.startswith(".")
+                      and p.is_file())
     except FileNotFoundError:
         return []
     except NotADirectoryError:
