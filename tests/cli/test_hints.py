@@ -56,7 +56,8 @@ def test_a_missing_deal_error_names_the_database_it_looked_in(
     result = run(*db, "report", "nosuch") if before else run("report", "nosuch", *db)
     assert result.exit_code == 4
     words = hint_after(result.stderr, "list them with")
-    assert words == ["qualicoach", "--db", str(other_db), "deals", "--all"]
+    assert words == ["qualicoach", "--db", str(other_db), "deals", "--all",
+                     "--all-states"]
     # Copied as it is, it lists the deals of that database, not the empty default one.
     assert "acme-renewal" in run(*words[1:], ok=True).stdout
     # The library's own hint is back to bare once the command is over.
@@ -114,7 +115,8 @@ def test_framework_folders_given_on_the_command_line_are_repeated(
     team.mkdir()
     result = run("--db", str(other_db), "--frameworks-dir", str(team), "report", "nosuch")
     assert hint_after(result.stderr, "list them with") == [
-        "qualicoach", "--db", str(other_db), "--frameworks-dir", str(team), "deals", "--all"]
+        "qualicoach", "--db", str(other_db), "--frameworks-dir", str(team), "deals", "--all",
+        "--all-states"]
 
 
 def test_a_stakeholder_hint_quotes_the_name(run: Run, other_db: Path, tmp_path: Path) -> None:
