@@ -80,7 +80,7 @@ def test_a_first_name_finds_the_one_stakeholder_of_that_name(run: Run, deal: str
                                                                tmp_path: Path) -> None:
     result = run("survey", "send", deal, "--to", "bob", "-o", str(tmp_path), ok=True)
     assert "Bob Ray: 12 questions" in result.output
-    assert (tmp_path / f"{deal}-bob-ray.txt").exists()
+    assert (tmp_path / "self-assessment-acme-corp-bob-ray.txt").exists()
 
 
 def test_a_name_two_stakeholders_start_with_is_refused(run: Run, tmp_path: Path) -> None:
