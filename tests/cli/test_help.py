@@ -89,7 +89,7 @@ def test_help_lists_the_guides_and_refuses_others(run: Run) -> None:
     assert "scoring" in listed and "import" in listed
     refused = run("help", "pricing")
     assert refused.exit_code == 2
-    assert "no guide 'pricing'; guides: scoring, frameworks, import, self-assessment" in (
+    assert "no guide 'pricing'; guides: scoring, frameworks, import, self-assessment, team" in (
         refused.stderr)
 
 

@@ -15,6 +15,7 @@ TOPICS = {
     "frameworks": ("frameworks.md", "writing and checking a framework file"),
     "import": ("crm-import.md", "CRM imports: stages, loss reasons, currency"),
     "self-assessment": ("self-assessment.md", "the customer's survey, sent and imported"),
+    "team": ("team.md", "the team review: the team config, reps' files, a weekly routine"),
 }
 
 
