@@ -8,7 +8,8 @@ import typer
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
 from qualicoach.cli.context import TextOrJson, open_store, require_database
-from qualicoach.cli.values import choice, one_of
+from qualicoach.cli.values import checked, choice, one_of
+from qualicoach.domain.deal import parse_amount, parse_currency, parse_date, parse_text
 from qualicoach.domain.vocabulary import CLOSED_STAGES, ROLES, STAGES
 
 if TYPE_CHECKING:
@@ -29,17 +30,26 @@ def store(ctx: typer.Context) -> "Store":
     return open_store(ctx)
 
 
-Account = Annotated[str | None, typer.Option(help="The customer's company.")]
-Owner = Annotated[str | None, typer.Option(help="The rep who owns the deal.")]
+Account = Annotated[str | None, typer.Option(
+    parser=checked(lambda w: parse_text(w, "account")), help="The customer's company.")]
+Owner = Annotated[str | None, typer.Option(
+    parser=checked(lambda w: parse_text(w, "owner")), help="The rep who owns the deal.")]
 Stage = Annotated[str | None, typer.Option(autocompletion=completion.stages,
                                            parser=one_of(STAGES, "stage"),
                                            help=f"One of: {', '.join(STAGES)}.")]
-Amount = Annotated[str | None, typer.Option(metavar="NUMBER",
-                                            help="Expected value, a number of 0 or more.")]
-Currency = Annotated[str | None, typer.Option(metavar="CODE", help="Three-letter code, e.g. EUR.")]
-Close = Annotated[str | None, typer.Option("--close", metavar="DATE",
-                                           help="Expected close date, YYYY-MM-DD.")]
-NextStep = Annotated[str | None, typer.Option(metavar="TEXT", help="The agreed next step.")]
+Amount = Annotated[str | None, typer.Option(
+    metavar="NUMBER", parser=checked(parse_amount, empty_clears=True),
+    help="Expected value, a number of 0 or more.")]
+Currency = Annotated[str | None, typer.Option(
+    metavar="CODE", parser=checked(parse_currency, empty_clears=True),
+    help="Three-letter code, e.g. EUR.")]
+Close = Annotated[str | None, typer.Option(
+    "--close", metavar="DATE",
+    parser=checked(lambda w: parse_date(w, "close date"), empty_clears=True),
+    help="Expected close date, YYYY-MM-DD.")]
+NextStep = Annotated[str | None, typer.Option(
+    metavar="TEXT", parser=checked(lambda w: parse_text(w, "next step")),
+    help="The agreed next step.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG",
                                                 autocompletion=completion.tags,
                                                 help="A tag; repeatable.")]
