@@ -13,6 +13,39 @@ from qualicoach.coaching.prompts import Prompter
 
 from .helpers.home import Home, Run
 
+SLOW = "slow"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--all", action="store_true", dest="run_all",
+                     help="Run every test, the ones marked slow too (the README's test "
+                     "command and .ci/run do; plain pytest is the quick loop).")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Plain ``pytest`` leaves out the tests marked slow (killed processes, concurrent
+    writers, a real browser): the loop a developer runs after every change. ``--all``, an
+    explicit ``-m``, or a test named by its id (``file.py::test``) runs them."""
+    if (config.getoption("run_all") or config.getoption("markexpr")
+            or any("::" in str(arg) for arg in config.args)):
+        return
+    slow = [item for item in items if item.get_closest_marker(SLOW) is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker(SLOW) is None]
+        config.stash[_LEFT_OUT] = len(slow)
+
+
+_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
+                            config: pytest.Config) -> None:
+    left_out = config.stash.get(_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(f"{left_out} slow tests left out: pytest --all runs "
+                                    "every test")
+
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
