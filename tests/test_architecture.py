@@ -87,6 +87,7 @@ def test_ui_and_file_format_libraries_stay_in_their_rooms(module: str) -> None:
     assert not bad, f"{module} ({room(module)}) imports {bad}"
 
 
+@pytest.mark.slow  # an interpreter per module, about 100: pytest --all runs it
 def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     # One interpreter per module: a cycle shows only when its module is imported first.
     code = "import importlib, sys; importlib.import_module(sys.argv[1])"
