@@ -30,7 +30,12 @@ def _leaves_out_slow(config: pytest.Config) -> bool:
     folders) does; ``--all``, an explicit ``-m``, or a test file or test named on the
     command line (``file.py``, ``file.py::test``) runs them."""
     return not (config.getoption("run_all") or config.getoption("markexpr")
-                or any(str(arg).split("::")[0].endswith(".py") for arg in config.args))
+                or _names_files(config))
+
+
+def _names_files(config: pytest.Config) -> bool:
+    """Whether the command line names a test file or a test (``file.py``, ``file.py::t``)."""
+    return any(str(arg).split("::")[0].endswith(".py") for arg in config.args)
 
 
 # A folder in memory, where the quick loop keeps its temporary files (see pytest_configure).
@@ -59,6 +64,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if slow:
         config.hook.pytest_deselected(items=slow)
         items[:] = [item for item in items if item.get_closest_marker(SLOW) is None]
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (the default, from pyproject.toml): a worker per core for a folder or the
+    whole suite; none for a test file or test named on the command line, where starting
+    workers would take longer than the tests."""
+    return 0 if _names_files(config) else None
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
