@@ -7,7 +7,7 @@ condition on the previous question) and a second one sharing each question with 
 (``same_as``), and times, best of --repeat, what ``qualicoach frameworks validate`` does
 with them: read, parse, validate and resolve the shared questions.
 
-Linear means about 2x for 2N and 4x for 4N (issue 10: it was 15x for 8x the questions).
+Linear means about 2x for 2N and 4x for 4N (it was once 15x for 8x the questions).
 The default 4N (8,000 questions) stays within the framework file limits; up to a third
 above linear is reported as linear (caches, memory).
 """

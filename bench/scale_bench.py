@@ -5,7 +5,9 @@
 Every command runs as a shell user runs it (the installed console script, a fresh
 process each time); times are medians of --repeat rounds, peak memory is the process's
 maximum resident set (from wait4). Each round runs the baseline and the command at every
-size one after the other, so a machine busy with other work slows them alike. It prints:
+size one after the other, so a machine busy with other work slows them alike. Each is timed
+twice: wall-clock seconds, what a user waits, and CPU seconds (user and system, from
+wait4), which other work on a busy machine disturbs far less. It prints:
 
 - the baseline: a one-file Typer app whose one command takes an argument and two options
   and prints a line (it pays Typer's own imports, as every command does);
@@ -15,8 +17,8 @@ size one after the other, so a machine busy with other work slows them alike. It
   question is on the screen, in a pseudo-terminal), and how long one answer takes to be
   on disk in an interview (``Store.record_answer``, median of 20);
 - ``--help``;
-- each command's ratio to the baseline at the first size, and at every other size its
-  ratio to itself at the first size.
+- each command's ratio to the baseline at the first size (wall-clock, then CPU), and at
+  every other size its ratio to itself at the first size.
 
 Targets: at 200 deals each command at most 1.2x the baseline; at 2,000 deals (years of a
 rep's deals) the one-deal commands at most 1.5x their 200-deal time, the listing at most
@@ -72,8 +74,8 @@ print(statistics.median(times))
 FIRST_QUESTION = b" - 1 of "
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds and peak resident MB of one run of ``command``."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds, CPU seconds and peak resident MB of one run of ``command``."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env=env)
@@ -82,11 +84,12 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def interview_start(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds until the interview's first question is on a terminal, and peak MB then."""
+def interview_start(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds until the interview's first question is on a terminal, the CPU seconds it
+    took, and peak MB then."""
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -107,7 +110,7 @@ def interview_start(command: list[str], env: dict[str, str]) -> tuple[float, flo
         os.kill(pid, signal.SIGKILL)
         _, _, usage = os.wait4(pid, 0)
         os.close(fd)
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -138,7 +141,7 @@ def main() -> None:
         commands: dict[str, list[list[str]]] = {name: [] for name in COMMANDS}
         for size in sizes:
             db = folder / f"demo-{size}.json"
-            built, built_mb = run([qualicoach_cmd, "demo", "--deals", str(size), "--db",
+            built, _, built_mb = run([qualicoach_cmd, "demo", "--deals", str(size), "--db",
                                    str(db)], env)
             answer = float(subprocess.run([PYTHON, "-c", ANSWERS, str(db)], env=env,
                                           capture_output=True, text=True, check=True).stdout)
@@ -168,11 +171,15 @@ def main() -> None:
                 rounds.append([run(baseline, env)] + [runner(c, env) for c in per_size])
             rounds = rounds[1:]  # the first round warms the caches
             base = statistics.median(r[0][0] for r in rounds)
+            base_cpu = statistics.median(r[0][1] for r in rounds)
             times = [statistics.median(r[k + 1][0] for r in rounds)
                      for k in range(len(per_size))]
-            peaks = [max(r[k + 1][1] for r in rounds) for k in range(len(per_size))]
+            cpus = [statistics.median(r[k + 1][1] for r in rounds)
+                    for k in range(len(per_size))]
+            peaks = [max(r[k + 1][2] for r in rounds) for k in range(len(per_size))]
             cells = "".join(f"{s:>7.3f}s {m:>4.0f}" for s, m in zip(times, peaks, strict=True))
-            ratios = [f"{times[0] / base:.2f}x baseline"]
+            ratios = [f"{times[0] / base:.2f}x baseline (CPU {cpus[0]:.3f}s, "
+                      f"{cpus[0] / base_cpu:.2f}x the baseline's {base_cpu:.3f}s)"]
             ratios += [f"{t / times[0]:.2f}x at {sizes[k + 1]:,}" for k, t in
                        enumerate(times[1:])]
             print(f"{name:32}{cells}   {', '.join(ratios)} (baseline {base:.3f}s)",

@@ -12,7 +12,7 @@ answers per deal), then times, best of --repeat:
 - warm write:      a Store that wrote before edits one deal (no re-read while unchanged)
 
 Ratios are against the baselines measured in the same run, so they compare across machines.
-Target (issue 3): a durable write into 10,000 deals within 3x of the baseline write.
+Target: a durable write into 10,000 deals within 3x of the baseline write.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,68 @@ from qualicoach.cli.context import RunOptions
 from qualicoach.coaching.prompts import Prompter
 
 from .helpers.home import Home, Run
+
+SLOW = "slow"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--all", action="store_true", dest="run_all",
+                     help="Run every test, the ones marked slow too (the README's test "
+                     "command and .ci/run do; plain pytest is the quick loop).")
+
+
+def _leaves_out_slow(config: pytest.Config) -> bool:
+    """Whether this run leaves out the tests marked slow: plain ``pytest`` (or one given
+    folders) does; ``--all``, an explicit ``-m``, or a test file or test named on the
+    command line (``file.py``, ``file.py::test``) runs them."""
+    return not (config.getoption("run_all") or config.getoption("markexpr")
+                or _names_files(config))
+
+
+def _names_files(config: pytest.Config) -> bool:
+    """Whether the command line names a test file or a test (``file.py``, ``file.py::t``)."""
+    return any(str(arg).split("::")[0].endswith(".py") for arg in config.args)
+
+
+# A folder in memory, where the quick loop keeps its temporary files (see pytest_configure).
+RAM_FOLDER = Path("/dev/shm")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The quick loop's temporary files go to memory, where available: every test writes
+    a database, and each write waits for the disk (fsync) as a user's must. On a disk
+    shared with other work that waiting was about half the loop's time. Runs with
+    --all keep the real temporary folder, on disk as a user's data is."""
+    if (_leaves_out_slow(config) and config.option.basetemp is None
+            and not hasattr(config, "workerinput")  # pytest-xdist: the controller chose
+            and RAM_FOLDER.is_dir() and os.access(RAM_FOLDER, os.W_OK)):
+        config.option.basetemp = tempfile.mkdtemp(prefix="qualicoach-tests-", dir=RAM_FOLDER)
+        config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Plain ``pytest`` is the loop a developer runs after every change, so it leaves out
+    the slow tests (a killed process, concurrent writers, a real browser, an interpreter
+    per module, thousands of generated examples)."""
+    if not _leaves_out_slow(config):
+        return
+    slow = [item for item in items if item.get_closest_marker(SLOW) is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker(SLOW) is None]
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (the default, from pyproject.toml): a worker per core for a folder or the
+    whole suite; none for a test file or test named on the command line, where starting
+    workers would take longer than the tests."""
+    return 0 if _names_files(config) else None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    # Said first, in the controller too when pytest-xdist runs the tests in workers.
+    return ("the tests marked slow are left out: pytest --all runs every test"
+            if _leaves_out_slow(config) else None)
 
 
 @pytest.fixture(autouse=True)

@@ -87,6 +87,7 @@ def test_ui_and_file_format_libraries_stay_in_their_rooms(module: str) -> None:
     assert not bad, f"{module} ({room(module)}) imports {bad}"
 
 
+@pytest.mark.slow  # an interpreter per module, about 100: pytest --all runs it
 def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     # One interpreter per module: a cycle shows only when its module is imported first.
     code = "import importlib, sys; importlib.import_module(sys.argv[1])"
@@ -100,3 +101,35 @@ def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         failures = [f for f in pool.map(import_alone, modules()) if f]
     assert not failures, "\n".join(failures)
+
+
+def _private_names(tree: ast.AST) -> list[str]:
+    """Names starting with '_' reached through typer or click: imported from their modules
+    (``from typer._x import y``, ``from typer import _y``) or read as attributes
+    (``typer._x``, ``param._runtime_param``)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            root, *rest = node.module.split(".")
+            if root in ("typer", "click"):
+                found += [node.module for part in rest if part.startswith("_")]
+                found += [f"{node.module}.{a.name}" for a in node.names
+                          if a.name.startswith("_")]
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] in ("typer", "click")
+                      and any(p.startswith("_") for p in a.name.split(".")[1:])]
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not (
+                node.attr.startswith("__") and node.attr.endswith("__")):
+            base = node.value
+            if isinstance(base, ast.Name) and base.id in ("typer", "click"):
+                found.append(f"{base.id}.{node.attr}")
+            elif node.attr == "_runtime_param":
+                found.append(node.attr)
+    return found
+
+
+def test_the_cli_uses_only_the_public_names_of_typer_and_click() -> None:
+    # A private name can change in any release, and every run would fail with it.
+    used = {str(path.relative_to(PACKAGE)): names for path in sorted(PACKAGE.rglob("*.py"))
+            if (names := _private_names(ast.parse(path.read_text(), str(path))))}
+    assert used == {}

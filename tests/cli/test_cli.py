@@ -115,6 +115,32 @@ def test_bad_option_values_are_said_in_words(run: Run, args: list[str], message:
     assert result.stderr.splitlines()[-1] == f"Error: {message}"
 
 
+STAGES_SAID = ("prospect, discovery, qualified, proposal, negotiation, won, lost, "
+               "no_decision")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["deals", "--stage", "propsal"], f"unknown stage 'propsal'; give one of {STAGES_SAID}"),
+    (["deal", "add", "Acme", "--stage", "propsal"],
+     f"unknown stage 'propsal'; give one of {STAGES_SAID}"),
+    (["deal", "edit", "elsewhere", "--stage", "propsal"],
+     f"unknown stage 'propsal'; give one of {STAGES_SAID}"),
+    (["deal", "close", "elsewhere", "--outcome", "wn"],
+     "unknown outcome 'wn'; give one of won, lost, no_decision"),
+    (["deal", "contact", "add", "elsewhere", "Dana", "--role", "boss"],
+     "unknown role 'boss'; give one of champion, economic_buyer, decision_maker, influencer, "
+     "user, blocker, unknown"),
+])
+def test_a_word_outside_an_options_list_is_a_usage_error_like_any_bad_value(
+        run: Run, other_db: Path, args: list[str], message: str) -> None:
+    # Exit 2 as for `--sort riks`: a script tells a mistyped command from a failed one.
+    result = run("--db", str(other_db), *args)
+    assert result.exit_code == 2
+    option = next(a for a in args if a.startswith("--"))
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '{option}': {message}"
+    assert Store(other_db).deals()[0].stage == "prospect"
+
+
 # --- exit codes of usage errors ----------------------------------------------------------------
 
 def test_a_customer_summary_in_another_format_is_a_usage_error(run: Run, other_db: Path) -> None:

@@ -203,7 +203,7 @@ def test_archived_deals_only_on_request(run: Run, home: Home,
 
 
 def test_bad_stage_and_limit_with_all(run: Run) -> None:
-    assert run("deals", "--stage", "closing").exit_code == 3
+    assert run("deals", "--stage", "closing").exit_code == 2
     assert run("deals", "--all", "--limit", "3").exit_code == 2  # a usage error
 
 

@@ -17,6 +17,10 @@ from qualicoach.storage.store import Store
 from ..helpers.frameworks import MINI
 from ..helpers.home import Home, Run
 
+# Each test starts qualicoach in a pseudo-terminal and types as a person does, waiting on
+# the screen: pytest --all runs them.
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 20
 DOWN = "\x1b[B"
 

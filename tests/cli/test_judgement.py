@@ -338,7 +338,7 @@ def test_the_demo_pipeline_tells_deals_apart(run: Run, home: Home,
     rows = pipeline(store, load_catalog([Source("built-in", builtin_folder())]), Settings(),
                     store.clock())
     found = figures(rows)
-    with capsys.disabled():  # the figures issue 12 asks for, in the test log
+    with capsys.disabled():  # the pipeline's figures, in the test log
         print(f"\ndemo --deals 200: {found.open} open, {found.at_risk} at risk "
               f"({found.at_risk_share:.0%}), {found.at_cap} at the cap "
               f"({found.at_cap_share:.1%}); {found.verdicts}; closed {found.outcomes}")

@@ -1,4 +1,4 @@
-"""The customer's self-assessment (issue 15): the forms we send, their replies kept as
+"""The customer's self-assessment: the forms we send, their replies kept as
 their own, and alignment measured from what their people said."""
 
 from __future__ import annotations
@@ -329,7 +329,7 @@ HOSTILE = "[bold red]Evil[/] <script>alert(1)</script> \x1b[31mred =HYPERLINK(\"
 def test_hostile_text_in_a_reply_stays_text_everywhere(run: Run, deal: str,
                                                        tmp_path: Path) -> None:
     reply(run, deal, "Ann Lee", tmp_path, {PRIORITY: "D"}, {PRIORITY: HOSTILE})
-    # The alignment section is part of the full report (issue 13); as wrapped for 100 columns.
+    # The alignment section is part of the full report; as wrapped for 100 columns.
     text = " ".join(run("report", deal, "--full", ok=True).output.split())
     assert "[bold red]Evil[/] <script>alert(1)</script> \\x1b[31mred =HYPERLINK" in text
     assert "\x1b" not in text

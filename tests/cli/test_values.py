@@ -1,9 +1,7 @@
-"""Option and argument values are converted without pydantic, as Typer would convert them."""
+"""Option and argument values arrive as their types, and a bad one is said in words."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,39 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from qualicoach.cli.command import CliTyper
-from qualicoach.storage.store import Store
-
-from ..helpers.home import Home
-
-# --- no pydantic on a run -----------------------------------------------------------------
-
-PYDANTIC_RUN = """
-import sys
-from qualicoach.cli.app import main
-code = main(sys.argv[1:])
-print("pydantic" if "pydantic" in sys.modules else "no pydantic", file=sys.stderr)
-sys.exit(code)
-"""
-
-
-@pytest.mark.parametrize("args", [
-    ["deals", "--at-risk", "--format", "json", "--sort", "close", "--limit", "5",
-     "--stale", "3"],
-    ["report", "acme"],
-    ["deal", "show", "acme", "--db", "DB"],
-    ["history", "acme"],
-    ["frameworks", "list"],
-    ["deal", "--help"],
-])
-def test_a_run_does_not_import_pydantic(home: Home, args: list[str]) -> None:
-    # Importing it and building its validators was a quarter of a one-deal report's start.
-    Store(home.db).add_deal("Acme")
-    args = [str(home.db) if a == "DB" else a for a in args]
-    done = subprocess.run([sys.executable, "-c", PYDANTIC_RUN, *args], capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.splitlines()[-1] == "no pydantic"
-
+from qualicoach.cli.values import choice, one_of, whole_number
 
 # --- what a command receives --------------------------------------------------------------
 
@@ -61,16 +27,18 @@ sample = CliTyper(rich_markup_mode=None, pretty_exceptions_enable=False)
 @sample.command()
 def take(
     name: str,
-    count: Annotated[int, typer.Option(min=1, max=10)] = 1,
-    colour: Annotated[Colour, typer.Option(case_sensitive=False)] = Colour.RED,
+    count: Annotated[int, typer.Option(parser=whole_number(1, 10))] = 1,
+    colour: Annotated[Colour, typer.Option(parser=choice(Colour))] = Colour.RED,
+    stage: Annotated[str | None, typer.Option(parser=one_of(("early", "late_stage"),
+                                                             "stage"))] = None,
     tag: Annotated[list[str] | None, typer.Option()] = None,
     folder: Annotated[list[Path] | None, typer.Option(file_okay=False)] = None,
     out: Annotated[Path | None, typer.Option(dir_okay=False)] = None,
     loud: Annotated[bool, typer.Option("--loud/--quiet")] = False,
 ) -> None:
     """Records what it was given."""
-    received.update(name=name, count=count, colour=colour, tag=tag, folder=folder, out=out,
-                    loud=loud)
+    received.update(name=name, count=count, colour=colour, stage=stage, tag=tag,
+                    folder=folder, out=out, loud=loud)
 
 
 @sample.command()
@@ -85,16 +53,19 @@ def take_(*args: str) -> tuple[int, str]:
 
 
 def test_each_kind_arrives_as_its_type(tmp_path: Path) -> None:
-    code, _ = take_("acme", "--count", "3", "--colour", "GREEN", "--tag", "a", "--tag", "b",
+    code, _ = take_("acme", "--count", "3", "--colour", "green", "--stage", "Late-Stage",
+                    "--tag", "a", "--tag", "b",
                     "--folder", str(tmp_path), "--out", str(tmp_path / "x.json"), "--loud")
     assert code == 0
-    assert received == {"name": "acme", "count": 3, "colour": Colour.GREEN, "tag": ["a", "b"],
+    assert received == {"name": "acme", "count": 3, "colour": Colour.GREEN,
+                        "stage": "late_stage", "tag": ["a", "b"],
                         "folder": [tmp_path], "out": tmp_path / "x.json", "loud": True}
 
 
 def test_defaults_arrive_untouched() -> None:
     assert take_("acme")[0] == 0
-    assert received == {"name": "acme", "count": 1, "colour": Colour.RED, "tag": None,
+    assert received == {"name": "acme", "count": 1, "colour": Colour.RED, "stage": None,
+                        "tag": None,
                         "folder": None, "out": None, "loud": False}
 
 
@@ -104,6 +75,10 @@ def test_defaults_arrive_untouched() -> None:
     (["--count", "2.5"], "Invalid value for '--count': '2.5' is not a whole number"),
     (["--colour", "blue"], "Invalid value for '--colour': 'blue' is not one of 'red', "
                            "'green'."),
+    (["--colour", "GREEN"], "Invalid value for '--colour': 'GREEN' is not one of 'red', "
+                            "'green'."),
+    (["--stage", "erly"], "Invalid value for '--stage': unknown stage 'erly'; give one of "
+                          "early, late_stage"),
 ])
 def test_a_bad_value_is_said_in_words(args: list[str], message: str) -> None:
     code, last = take_("acme", *args)
@@ -140,22 +115,3 @@ def test_anything_else_is_not_a_whole_number(word: str) -> None:
 def test_a_bound_is_said_with_the_number_as_typed() -> None:
     assert take_("acme", "--count", "-01")[1] == (
         "Error: Invalid value for '--count': -01 is too small: give 1 or more")
-
-
-def test_every_parameter_of_every_command_is_converted_here() -> None:
-    # A new kind of parameter would fall back to Typer, and to pydantic's messages.
-    from typer.main import get_command
-
-    from qualicoach.cli.app import build_app
-    from qualicoach.cli.values import PlainValue, convert_plainly
-
-    def params(command: Any) -> list[Any]:
-        found = list(command.params)
-        for sub in getattr(command, "commands", {}).values():
-            found += params(sub)
-        return found
-
-    every = params(get_command(build_app()))
-    convert_plainly(every)
-    unconverted = [p.name for p in every if not isinstance(p._runtime_param, PlainValue)]
-    assert every and unconverted == []

@@ -173,7 +173,7 @@ def test_optional_elements_are_asked_only_when_included() -> None:
 
 
 def test_progress_count_is_stable_and_conditional_questions_are_extras() -> None:
-    # Issue 14: the total used to grow as conditions opened ('9 of 25', '13 of 26').
+    # The total once grew as conditions opened ('9 of 25', '13 of 26').
     eng = engine()
     replies = {"yn": "yes", "pick": "high", "many": ["a"], "scale": "3", "num": "60",
                "day": "2027-01-01", "words": "w", "later": "yes", "big": "no"}

@@ -109,11 +109,12 @@ def test_the_schema_rejects_what_the_loader_rejects_structurally() -> None:
     assert list(schema_validator().iter_errors(_stringify_bools(yaml.safe_load(text))))
 
 
-def test_settle_by_stages_are_the_open_deal_stages_in_order() -> None:
-    from qualicoach.domain.vocabulary import OPEN_STAGES
-    from qualicoach.frameworks.model import SETTLE_STAGES
+def test_the_docs_name_the_open_stages_settle_by_takes_in_order() -> None:
+    from qualicoach.frameworks.model import OPEN_STAGES
 
-    assert SETTLE_STAGES == OPEN_STAGES
+    text = " ".join((ROOT / "docs" / "frameworks.md").read_text().split())
+    listed = ", ".join(f"`{stage}`" for stage in OPEN_STAGES)
+    assert f"The stages are, in order: {listed} (a closed stage" in text
 
 
 def test_every_built_in_fit_and_readiness_question_says_when_it_must_be_settled() -> None:

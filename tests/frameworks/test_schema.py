@@ -195,3 +195,74 @@ elements:
         when: {""" + condition + "}\n")
     assert loads(text), condition
     assert schema_errors(editor_data(text)) == [], condition
+
+
+# --- one declaration of a question's keys ----------------------------------------------------
+
+# The fields of a Question no key of the file sets: where it was written, and what the loader
+# adds from the question's place in the file.
+NOT_FROM_A_KEY = {"framework_id", "element_id", "position", "same_as_position"}
+# Keys whose field is spelt otherwise.
+FIELD_OF_KEY = {"min": "minimum", "max": "maximum"}
+
+EVERY_KEY = """\
+id: every
+name: Every key
+version: "1"
+perspective: fit
+elements:
+  - id: e
+    name: E
+    questions:
+      - id: picked
+        prompt: Which one?
+        type: choice
+        why: The why.
+        how_to_ask: The how.
+        customer_prompt: Which one do you pick?
+        customer_why: Your why.
+        follow_ups: [And then?]
+        weight: 2
+        red_flag: true
+        settle_by: discovery
+        choices:
+          - {value: a, label: A, customer_label: You said A, score: 1}
+          - {value: b, score: 0}
+        same_as: other.picked
+      - id: counted
+        prompt: How many?
+        type: number
+        when: {picked: a}
+        min: 1
+        max: 9
+        bands: [{at_least: 5, score: 1}]
+      - id: rated
+        prompt: How good?
+        type: scale
+        scores: {1: 0, 2: 0.1, 3: 0.5, 4: 0.9, 5: 1}
+        customer_answers: {1: Not at all, 5: Completely}
+"""
+
+
+def test_every_question_key_of_the_schema_is_a_field_of_the_question_and_back() -> None:
+    import dataclasses
+
+    from qualicoach.frameworks.model import Question
+    from qualicoach.frameworks.schema import keys_of
+
+    keys = {FIELD_OF_KEY.get(key, key) for key in keys_of("question")}
+    assert keys == {f.name for f in dataclasses.fields(Question)} - NOT_FROM_A_KEY
+
+
+def test_the_loader_reads_every_key_of_a_question_into_its_field() -> None:
+    # A key the schema allows and the loader forgets would leave its field at the default.
+    from qualicoach.frameworks.model import Question
+    from qualicoach.frameworks.schema import keys_of
+
+    framework = parse_framework(EVERY_KEY.encode(), "every.yaml")
+    assert not schema_errors(editor_data(EVERY_KEY))
+    questions = list(framework.questions())
+    default = Question(id="", prompt="", type="text")
+    for key in keys_of("question"):
+        name = FIELD_OF_KEY.get(key, key)
+        assert any(getattr(q, name) != getattr(default, name) for q in questions), key

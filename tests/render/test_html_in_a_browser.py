@@ -26,6 +26,7 @@ BROWSER = next(filter(None, map(shutil.which, ("chromium", "chromium-browser",
                                                "google-chrome"))), None)
 DRIVER = shutil.which("chromedriver")
 pytestmark = [
+    pytest.mark.slow,  # a real browser: pytest --all runs these
     pytest.mark.skipif(BROWSER is None or DRIVER is None,
                        reason="no headless browser here: install chromium and chromedriver "
                        "(Debian: apt-get install chromium chromium-driver); .ci/run does"),

@@ -47,8 +47,7 @@ def test_the_report_leads_with_the_verdict_and_the_reasons() -> None:
 
 def test_json_has_stable_keys() -> None:
     data = report_data(sample_report())
-    # "alignment" came with issue 15; "answers" (with evidence) and ask_next's "whom" with
-    # issue 13.
+    # Scripts read these keys: a new one goes at the end, and none is renamed or dropped.
     assert list(data) == [
         "format", "generated", "deal", "last_interview", "verdict", "verdict_kind", "fit",
         "readiness", "risk", "at_risk", "quadrant", "customer_gaps", "fit_gaps",

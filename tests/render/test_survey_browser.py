@@ -28,6 +28,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-dev-shm-usage", "--window-size=1000,1400")
 
 pytestmark = [
+    pytest.mark.slow,  # a real browser: pytest --all runs these
     pytest.mark.timeout(120),
     pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
                        reason="no chromium and chromedriver installed (Debian: apt-get "

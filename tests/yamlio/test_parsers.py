@@ -32,6 +32,7 @@ TEXTS = st.one_of(
 )
 
 
+@pytest.mark.slow  # 2,000 examples through both parsers: pytest --all runs it
 @pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML without libyaml")
 @settings(max_examples=2000, deadline=None)
 @given(TEXTS)

@@ -14,26 +14,15 @@ import typer.main
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from qualicoach.cli.context import run_options
-from qualicoach.cli.values import convert_plainly
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-class _PlainValues:
-    """Converts the values of its parameters through ``values``: every parameter a run
-    parses, --help and those Typer adds after building the command included."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
-        convert_plainly(params)
-        return params
-
-
-class Group(_PlainValues, TyperGroup):
+class Group(TyperGroup):
     """A group of qualicoach commands (``deal``, ``frameworks``, ``survey``)."""
 
 
-class Command(_PlainValues, TyperCommand):
+class Command(TyperCommand):
     """A qualicoach command: it accepts the shared options (--db, --frameworks-dir) after
     its name as well as before, and its help names values in words (DEAL, FILE, DAYS)
     rather than types."""
@@ -89,10 +78,6 @@ def plain_metavars(params: list[Any]) -> None:
     for param in params:
         if param.metavar is None and not getattr(param, "is_flag", False):
             param.metavar = param.name.upper()
-        # Typer prints bounds as "[x>=0]"; the help text says them in words instead. The
-        # value is still checked against the bounds declared on the option.
-        if isinstance(param, TyperOption | TyperArgument):
-            param.min = param.max = None
 
 
 def _record_db(ctx: typer.Context, value: Path | None) -> None:

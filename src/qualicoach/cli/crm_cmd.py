@@ -15,6 +15,7 @@ from qualicoach.cli.context import (
     open_store,
     open_workspace,
 )
+from qualicoach.cli.values import choice
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -37,7 +38,8 @@ def import_deals(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A CSV export.", exists=True, dir_okay=False)],
     source: Annotated[CrmLayout, typer.Option(
-        "--from", help="auto (Salesforce and HubSpot exports, recognised by their headers), "
+        "--from", parser=choice(CrmLayout),
+        help="auto (Salesforce and HubSpot exports, recognised by their headers), "
         "salesforce, hubspot, or csv (needs --map).")] = CrmLayout.auto,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", metavar="COLUMN=FIELD", help="Read a column as a field (repeatable); "
@@ -129,7 +131,8 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
 def export_deals(
     ctx: typer.Context,
     format: Annotated[ExportFormat, typer.Option(
-        "--format", "-f", help="json, or csv for a spreadsheet or a CRM import.")] = (
+        "--format", "-f", parser=choice(ExportFormat),
+        help="json, or csv for a spreadsheet or a CRM import.")] = (
         ExportFormat.json),
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.",

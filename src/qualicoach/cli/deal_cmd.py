@@ -8,6 +8,8 @@ import typer
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
 from qualicoach.cli.context import TextOrJson, default_currency, open_store, require_database
+from qualicoach.cli.values import checked, choice, one_of
+from qualicoach.domain.deal import parse_amount, parse_currency, parse_date, parse_text
 from qualicoach.domain.vocabulary import CLOSED_STAGES, ROLES, STAGES
 
 if TYPE_CHECKING:
@@ -28,16 +30,26 @@ def store(ctx: typer.Context) -> "Store":
     return open_store(ctx)
 
 
-Account = Annotated[str | None, typer.Option(help="The customer's company.")]
-Owner = Annotated[str | None, typer.Option(help="The rep who owns the deal.")]
+Account = Annotated[str | None, typer.Option(
+    parser=checked(lambda w: parse_text(w, "account")), help="The customer's company.")]
+Owner = Annotated[str | None, typer.Option(
+    parser=checked(lambda w: parse_text(w, "owner")), help="The rep who owns the deal.")]
 Stage = Annotated[str | None, typer.Option(autocompletion=completion.stages,
+                                           parser=one_of(STAGES, "stage"),
                                            help=f"One of: {', '.join(STAGES)}.")]
-Amount = Annotated[str | None, typer.Option(metavar="NUMBER",
-                                            help="Expected value, a number of 0 or more.")]
-Currency = Annotated[str | None, typer.Option(metavar="CODE", help="Three-letter code, e.g. EUR.")]
-Close = Annotated[str | None, typer.Option("--close", metavar="DATE",
-                                           help="Expected close date, YYYY-MM-DD.")]
-NextStep = Annotated[str | None, typer.Option(metavar="TEXT", help="The agreed next step.")]
+Amount = Annotated[str | None, typer.Option(
+    metavar="NUMBER", parser=checked(parse_amount, empty_clears=True),
+    help="Expected value, a number of 0 or more.")]
+Currency = Annotated[str | None, typer.Option(
+    metavar="CODE", parser=checked(parse_currency, empty_clears=True),
+    help="Three-letter code, e.g. EUR.")]
+Close = Annotated[str | None, typer.Option(
+    "--close", metavar="DATE",
+    parser=checked(lambda w: parse_date(w, "close date"), empty_clears=True),
+    help="Expected close date, YYYY-MM-DD.")]
+NextStep = Annotated[str | None, typer.Option(
+    metavar="TEXT", parser=checked(lambda w: parse_text(w, "next step")),
+    help="The agreed next step.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG",
                                                 autocompletion=completion.tags,
                                                 help="A tag; repeatable.")]
@@ -48,7 +60,6 @@ def _fields(account: str | None, owner: str | None, stage: str | None, amount: s
     """Parse the shared deal options; only the given ones appear in the result."""
     from qualicoach.domain.deal import (
         parse_amount,
-        parse_choice,
         parse_currency,
         parse_date,
         parse_text,
@@ -60,7 +71,7 @@ def _fields(account: str | None, owner: str | None, stage: str | None, amount: s
     if owner is not None:
         fields["owner"] = parse_text(owner, "owner")
     if stage is not None:
-        fields["stage"] = parse_choice(stage, STAGES, "stage")
+        fields["stage"] = stage
     if amount is not None:
         fields["amount"] = parse_amount(amount) if amount.strip() else None
     if currency is not None:
@@ -95,7 +106,8 @@ def add(
 @app.command("show")
 def show(ctx: typer.Context, deal: DealRef,
          format: Annotated[TextOrJson, typer.Option(
-             "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text) -> None:
+             "--format", "-f", parser=choice(TextOrJson),
+             help="text, or json for scripts.")] = TextOrJson.text) -> None:
     """Show a deal: its fields, stakeholders and recorded changes."""
     from qualicoach.render.console import make_console, print_json
     from qualicoach.render.deals import deal_data, deal_detail
@@ -143,6 +155,7 @@ def close(
     ctx: typer.Context, deal: DealRef,
     outcome: Annotated[str | None, typer.Option(
         "--outcome", metavar="OUTCOME", autocompletion=lambda: list(CLOSED_STAGES),
+        parser=one_of(CLOSED_STAGES, "outcome"),
         help="won, lost (they chose someone else) or no_decision (they did nothing); "
         "needed.")] = None,
     reason: Annotated[str | None, typer.Option(
@@ -151,12 +164,12 @@ def close(
 ) -> None:
     """Close a deal as won, lost or no decision; the stage change is recorded with its time,
     and `qualicoach lookback` compares it with what the coach said before."""
-    from qualicoach.domain.deal import parse_choice, parse_text
+    from qualicoach.domain.deal import parse_text
     from qualicoach.errors import UsageError
 
     if outcome is None:
         raise UsageError("give --outcome won, lost or no_decision")
-    ended = parse_choice(outcome, CLOSED_STAGES, "outcome")
+    ended = outcome
     why = parse_text(reason or "", "reason").strip()
     if ended == "no_decision" and not why:
         raise UsageError("closing as no_decision needs --reason: what did the customer do "
@@ -201,14 +214,15 @@ def contact_add(
     ctx: typer.Context, deal: DealRef,
     name: Annotated[str, typer.Argument(help="The person's name.")],
     role: Annotated[str, typer.Option(autocompletion=completion.roles,
+                                      parser=one_of(ROLES, "role"),
                                       help=f"One of: {', '.join(ROLES)}.")] = "unknown",
     title: Annotated[str, typer.Option(help="Job title.")] = "",
 ) -> None:
     """Add a stakeholder (or update the one with that name)."""
-    from qualicoach.domain.deal import Contact, parse_choice, parse_text
+    from qualicoach.domain.deal import Contact, parse_text
 
     contact = Contact(parse_text(name, "contact name", required=True),
-                      parse_choice(role, ROLES, "role"), parse_text(title, "title"))
+                      role, parse_text(title, "title"))
     updated = store(ctx).add_contact(deal, contact)
     typer.echo(f"{updated.id}: {len(updated.contacts)} contact(s)")
 

@@ -8,6 +8,7 @@ import typer
 
 from qualicoach.cli import completion
 from qualicoach.cli.context import assessment_cache, open_workspace
+from qualicoach.cli.values import choice, one_of, whole_number
 from qualicoach.domain.vocabulary import STAGES
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def deals(
     at_risk: Annotated[bool, typer.Option("--at-risk", help="Only deals at risk of no "
                                           "decision.")] = False,
     stage: Annotated[list[str] | None, typer.Option(
-        metavar="STAGE", autocompletion=completion.stages,
+        metavar="STAGE", autocompletion=completion.stages, parser=one_of(STAGES, "stage"),
         help=f"Only this stage (repeatable): {', '.join(STAGES)}.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this owner.")] = None,
     account: Annotated[str | None, typer.Option(metavar="TEXT",
@@ -50,19 +51,21 @@ def deals(
                                                   "(repeatable: all of them).")] = None,
     closing_within: Annotated[int | None, typer.Option(
         metavar="DAYS", help="Only deals closing within DAYS, 0 or more (overdue ones "
-        "included).", min=0)] = None,
+        "included).", parser=whole_number(0))] = None,
     stale: Annotated[int | None, typer.Option(
         metavar="DAYS", help="Only deals not interviewed for DAYS, 0 or more (or never).",
-        min=0)] = None,
+        parser=whole_number(0))] = None,
     sort: Annotated[SortBy | None, typer.Option(
+        parser=choice(SortBy),
         help="risk (highest first), close (soonest), amount (largest), updated (latest), "
         "fit (highest), readiness (lowest), attention (what to discuss first: risk x amount "
         "x nearness of the close; the default with --at-risk, else risk).")] = None,
     limit: Annotated[int | None, typer.Option(metavar="N", help="Show at most N deals (1 or "
-                                              "more).", min=1)] = None,
+                                              "more).", parser=whole_number(1))] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every deal (the table "
                                            f"shows {PAGE} by default).")] = False,
-    format: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json, csv or "
+    format: Annotated[ListFormat, typer.Option("--format", "-f", parser=choice(ListFormat),
+                                               help="table, json, csv or "
                                                "ids (one id per line).")] = ListFormat.table,
     archived: Annotated[bool, typer.Option("--archived", help="Include archived deals.")] =
     False,
@@ -80,7 +83,6 @@ def deals(
     --limit is given.
     """
     from qualicoach.coaching.pipeline import SORT_KEYS, Filters, pipeline, select, sort_rows
-    from qualicoach.domain.deal import parse_choice
     from qualicoach.domain.vocabulary import CLOSED_STAGES
     from qualicoach.errors import ExitCode, UsageError
     from qualicoach.render.console import stderr_line
@@ -89,7 +91,7 @@ def deals(
         raise UsageError("give --limit or --all, not both")
     if closed and all_states:
         raise UsageError("give --closed or --all-states, not both")
-    stages = tuple(parse_choice(s, STAGES, "stage") for s in stage or ())
+    stages = tuple(stage or ())  # each checked by its option's parser
     # A won deal is history, not pipeline: listed only when asked for, by a flag or by
     # naming its stage.
     state: Literal["open", "closed", "any"] = (

@@ -9,6 +9,7 @@ import typer
 from qualicoach.cli import completion
 from qualicoach.cli.command import CliTyper
 from qualicoach.cli.context import TableOrJson, TextOrJson, load_frameworks
+from qualicoach.cli.values import choice
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -19,7 +20,7 @@ app = CliTyper(help="List, show, validate and create qualification frameworks.",
 @app.command("list")
 def list_frameworks(
     ctx: typer.Context,
-    format: Annotated[TableOrJson, typer.Option("--format", "-f",
+    format: Annotated[TableOrJson, typer.Option("--format", "-f", parser=choice(TableOrJson),
                                                 help="table, or json for scripts.")] =
     TableOrJson.table,
 ) -> None:
@@ -40,7 +41,7 @@ def show(
     ctx: typer.Context,
     framework_id: Annotated[str, typer.Argument(
         metavar="ID", help="Framework id.", autocompletion=completion.framework_ids)],
-    format: Annotated[TextOrJson, typer.Option("--format", "-f",
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", parser=choice(TextOrJson),
                                                help="text, or json for scripts.")] =
     TextOrJson.text,
 ) -> None:

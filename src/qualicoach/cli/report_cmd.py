@@ -18,6 +18,7 @@ from qualicoach.cli.context import (
     open_workspace,
     run_options,
 )
+from qualicoach.cli.values import choice, whole_number
 
 # Library modules are imported inside the commands: `--help` pays only for Typer.
 
@@ -40,14 +41,16 @@ def report(
     deal: Annotated[str, typer.Argument(help="Deal id or name start.",
                                         autocompletion=completion.deal_ids)],
     format: Annotated[ReportFormat | None, typer.Option(
-        "--format", "-f", help="text (default), markdown, json, html or svg; the customer "
+        "--format", "-f", parser=choice(ReportFormat),
+        help="text (default), markdown, json, html or svg; the customer "
         "summary is text (for an e-mail's body), markdown or html.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output, "
         "in the format its extension names (.html, .md, .json, .svg, .txt) unless --format "
         "says otherwise.", dir_okay=False)] = None,
     audience: Annotated[Audience, typer.Option(
-        "--for", help="rep: the coaching report; customer: what we understood, to send "
+        "--for", parser=choice(Audience),
+        help="rep: the coaching report; customer: what we understood, to send "
         "them (no scores, verdicts or private notes).")] = Audience.rep,
     full: Annotated[bool, typer.Option(
         "--full", help="After the one-screen brief, the rest: every point of risk with why "
@@ -162,7 +165,8 @@ def history(
     deal: Annotated[str, typer.Argument(help="Deal id or name start.",
                                         autocompletion=completion.deal_ids)],
     format: Annotated[TextOrJson, typer.Option(
-        "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
+        "--format", "-f", parser=choice(TextOrJson),
+        help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
     """A deal over time: fit, readiness and risk after each interview and each reply of
     their people, and how its fields moved."""
@@ -200,7 +204,8 @@ def lookback(
         "count such losses as no decision); default: team_config in config.yaml.",
         dir_okay=False)] = None,
     format: Annotated[TextOrJson, typer.Option(
-        "--format", "-f", help="text, or json for scripts.")] = TextOrJson.text,
+        "--format", "-f", parser=choice(TextOrJson),
+        help="text, or json for scripts.")] = TextOrJson.text,
 ) -> None:
     """Look back over closed deals: the coach's last risk before each close, by risk band,
     against won, lost and no decision; and the questions most often weak before a no
@@ -248,9 +253,10 @@ def lookback(
 def demo(
     ctx: typer.Context,
     deals: Annotated[int, typer.Option(
-        "--deals", metavar="N", help="How many sample deals, 1 to 1,000,000.", min=1,
-        max=1_000_000)] = 40,
-    seed: Annotated[int, typer.Option(metavar="N", help="Same seed, same sample deals.")] = 7,
+        "--deals", metavar="N", help="How many sample deals, 1 to 1,000,000.",
+        parser=whole_number(1, 1_000_000))] = 40,
+    seed: Annotated[int, typer.Option(metavar="N", parser=whole_number(),
+                                      help="Same seed, same sample deals.")] = 7,
 ) -> None:
     """Fill a sample database with realistic deals and show the at-risk list and a report.
 

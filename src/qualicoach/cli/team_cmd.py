@@ -13,6 +13,7 @@ import typer
 
 from qualicoach.cli.command import CliTyper
 from qualicoach.cli.context import load_rules, locations, run_options
+from qualicoach.cli.values import choice, whole_number
 
 if TYPE_CHECKING:
     from qualicoach.coaching.team_config import TeamConfig
@@ -88,14 +89,15 @@ def review(
     owner: Annotated[str | None, typer.Option(metavar="NAME", help="Only this owner.")] = None,
     closing_within: Annotated[int | None, typer.Option(
         metavar="DAYS", help="Only deals closing within DAYS, 0 or more (overdue ones "
-        "included).", min=0)] = None,
+        "included).", parser=whole_number(0))] = None,
     limit: Annotated[int, typer.Option(metavar="N", help="How many deals to discuss first "
-                                       "(1 or more).", min=1)] = 10,
+                                       "(1 or more).", parser=whole_number(1))] = 10,
     period: Annotated[str | None, typer.Option(
         metavar="PERIOD", help="The quota period coverage is measured on: 2026, 2026-Q4 or "
         "2026-11 (default: this quarter).")] = None,
     format: Annotated[ReviewFormat | None, typer.Option(
-        "--format", "-f", help="table (default), json, csv (one row per owner) or html "
+        "--format", "-f", parser=choice(ReviewFormat),
+        help="table (default), json, csv (one row per owner) or html "
         "(a standalone page).")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="FILE", help="Write to FILE, in the format its extension "

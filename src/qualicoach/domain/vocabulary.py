@@ -1,9 +1,9 @@
-"""Words with fixed meanings, in a module with no imports so the CLI can show them in
---help without loading the library."""
+"""Words with fixed meanings, in a module light enough for the CLI to show them in --help
+without loading the library."""
 
-# Open stages in the order a deal moves through them; a framework question's ``settle_by``
-# names one of these (what must be known by when).
-OPEN_STAGES = ("prospect", "discovery", "qualified", "proposal", "negotiation")
+# Open stages in the order a deal moves through them, as the framework format names them.
+from qualicoach.frameworks.model import OPEN_STAGES as OPEN_STAGES
+
 # How a deal ends. "no_decision": the customer did nothing (kept the status quo), the outcome
 # qualicoach exists to prevent; it is told apart from "lost" (they chose someone else).
 CLOSED_STAGES = ("won", "lost", "no_decision")

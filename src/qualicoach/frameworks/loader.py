@@ -13,8 +13,9 @@ once all files are loaded (``references.py``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from qualicoach.errors import FrameworkError, Problem
 from qualicoach.frameworks.model import (
@@ -22,10 +23,9 @@ from qualicoach.frameworks.model import (
     DEFAULT_SCALE_SCORES,
     DEFAULT_YES_NO_SCORES,
     GAP_VALUES,
-    NOWHERE,
+    OPEN_STAGES,
     PERSPECTIVES,
     SCALE_VALUES,
-    SETTLE_STAGES,
     YES_NO_VALUES,
     AnswerType,
     Band,
@@ -39,6 +39,7 @@ from qualicoach.frameworks.model import (
 from qualicoach.frameworks.schema import (
     ID_MAX_LENGTH,
     ID_PATTERN,
+    QUESTION_TEXTS,
     keys_of,
     required_keys_of,
 )
@@ -86,42 +87,15 @@ def _build(root: Node | None, filename: str) -> Framework:
 class _QuestionDraft:
     """A question as read, before its ``when`` can be checked against the others."""
 
-    id: str
-    prompt: str
-    type: AnswerType
-    position: Position
-    why: str = ""
-    how_to_ask: str = ""
-    customer_prompt: str = ""
-    customer_why: str = ""
-    customer_answers: dict[str, str] = field(default_factory=dict)
-    follow_ups: tuple[str, ...] = ()
-    weight: float = 1.0
-    red_flag: bool = False
-    choices: tuple[Choice, ...] = ()
-    scores: dict[str, float] = field(default_factory=dict)
-    bands: tuple[Band, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-    same_as: str | None = None
-    same_as_position: Position = NOWHERE
-    settle_by: str | None = None
+    question: Question
     when_node: Node | None = None
 
     def build(self, framework_id: str, element_id: str, when: tuple[WhenClause, ...],
               element_settle_by: str | None = None) -> Question:
-        return Question(
-            id=self.id, prompt=self.prompt, type=self.type, framework_id=framework_id,
-            element_id=element_id, why=self.why, how_to_ask=self.how_to_ask,
-            customer_prompt=self.customer_prompt, customer_why=self.customer_why,
-            customer_answers=self.customer_answers, follow_ups=self.follow_ups,
-            weight=self.weight, red_flag=self.red_flag, when=when,
-            choices=self.choices, scores=self.scores, bands=self.bands, minimum=self.minimum,
-            maximum=self.maximum, same_as=self.same_as, position=self.position,
-            same_as_position=self.same_as_position,
+        return replace(
+            self.question, framework_id=framework_id, element_id=element_id, when=when,
             # A question without its own settle_by takes its element's.
-            settle_by=self.settle_by or element_settle_by,
-        )
+            settle_by=self.question.settle_by or element_settle_by)
 
 
 @dataclass
@@ -215,15 +189,16 @@ class FrameworkReader(NodeReader):
         order: dict[str, int] = {}
         for element_draft in drafts:
             for question in element_draft.questions:
-                order.setdefault(question.id, len(order))
-        known = {q.id: q for element_draft in drafts for q in element_draft.questions}
+                order.setdefault(question.question.id, len(order))
+        known = {d.question.id: d.question for element_draft in drafts
+                 for d in element_draft.questions}
         elements = []
         asked = 0
         for element_draft in drafts:
             built = []
             for question in element_draft.questions:
-                when = read_when(self, question.when_node, f"question '{question.id}'", known,
-                                 order, asked)
+                when = read_when(self, question.when_node,
+                                 f"question '{question.question.id}'", known, order, asked)
                 asked += 1
                 built.append(question.build(fw_id or "", element_draft.id, when,
                                             element_draft.settle_by))
@@ -295,7 +270,7 @@ class FrameworkReader(NodeReader):
         """An open stage, or None when not given."""
         if node is None:
             return None
-        return self.choice_of(node, f"{label}: settle_by", SETTLE_STAGES)
+        return self.choice_of(node, f"{label}: settle_by", OPEN_STAGES)
 
     def _weight(self, node: Node | None, label: str) -> float:
         value = self.number(node, f"{label}: weight", low=0.0)
@@ -320,40 +295,49 @@ class FrameworkReader(NodeReader):
                                            non_empty=False)
             if (text := self.text(item, f"{label}: follow-up", required=True)) is not None
         )
-        draft = _QuestionDraft(
-            id=question_id or "",
-            prompt=self.text(keys.get("prompt"), f"{label}: prompt", required=True) or "",
-            type=answer_type or "text",
-            why=self.text(keys.get("why"), f"{label}: why") or "",
-            how_to_ask=self.text(keys.get("how_to_ask"), f"{label}: how_to_ask") or "",
-            customer_prompt=self.text(keys.get("customer_prompt"),
-                                      f"{label}: customer_prompt") or "",
-            customer_why=self.text(keys.get("customer_why"), f"{label}: customer_why") or "",
-            follow_ups=follow_ups,
-            weight=self._weight(keys.get("weight"), label),
-            red_flag=bool(self.boolean(keys.get("red_flag"), f"{label}: red_flag")),
-            settle_by=self.settle_by(keys.get("settle_by"), label),
-            position=self.pos(node),
-            when_node=keys.get("when"),
-        )
-        if answer_type is not None:
-            self.answer_scoring(draft, keys, answer_type, label)
-            draft.customer_answers = self.customer_answers(keys.get("customer_answers"),
-                                                           answer_type, label)
-        same_as = keys.get("same_as")
-        if same_as is not None:
-            target = self.text(same_as, f"{label}: same_as", required=True)
+        # Each field is read before the question is built, in this order, the order its
+        # problems are reported in.
+        prompt = self.text(keys.get("prompt"), f"{label}: prompt", required=True) or ""
+        texts: dict[str, Any] = {
+            key: self.text(keys.get(key), f"{label}: {key}") or "" for key in QUESTION_TEXTS}
+        weight = self._weight(keys.get("weight"), label)
+        red_flag = bool(self.boolean(keys.get("red_flag"), f"{label}: red_flag"))
+        settle_by = self.settle_by(keys.get("settle_by"), label)
+        scoring = (self.answer_scoring(keys, answer_type, label)
+                   if answer_type is not None else {})
+        customer_answers = (self.customer_answers(keys.get("customer_answers"), answer_type,
+                                                  label)
+                            if answer_type is not None else {})
+        same_as: dict[str, Any] = {}
+        same_as_node = keys.get("same_as")
+        if same_as_node is not None:
+            target = self.text(same_as_node, f"{label}: same_as", required=True)
             if target is not None and not _SAME_AS_RE.match(target):
-                self.error(same_as, f"{label}: same_as '{target}' must be "
+                self.error(same_as_node, f"{label}: same_as '{target}' must be "
                            "'framework_id.question_id'")
             elif target is not None:
-                draft.same_as = target
-                draft.same_as_position = self.pos(same_as)
-        return draft
+                same_as = {"same_as": target, "same_as_position": self.pos(same_as_node)}
+        question = Question(
+            id=question_id or "",
+            prompt=prompt,
+            type=answer_type or "text",
+            **texts,
+            customer_answers=customer_answers,
+            follow_ups=follow_ups,
+            weight=weight,
+            red_flag=red_flag,
+            settle_by=settle_by,
+            position=self.pos(node),
+            **scoring,
+            **same_as,
+        )
+        return _QuestionDraft(question, when_node=keys.get("when"))
 
-    def answer_scoring(self, draft: _QuestionDraft, keys: dict[str, Node],
-                       answer_type: AnswerType, label: str) -> None:
-        """Read choices, scores, bands and bounds, each only where its type allows it."""
+    def answer_scoring(self, keys: dict[str, Node], answer_type: AnswerType,
+                       label: str) -> dict[str, Any]:
+        """The ``Question`` fields of choices, scores, bands and bounds, each read only where
+        its type allows it."""
+        scoring: dict[str, Any] = {}
         allowed = {
             "choices": ("choice", "multi"), "scores": ("yes_no", "scale"),
             "bands": ("number",), "min": ("number",), "max": ("number",),
@@ -368,18 +352,19 @@ class FrameworkReader(NodeReader):
                            f"{label}: a {answer_type} question needs 'choices', each with a "
                            "value and a score")
             else:
-                draft.choices = self.choices(keys["choices"], label)
+                scoring["choices"] = self.choices(keys["choices"], label)
         elif answer_type == "yes_no":
-            draft.scores = self.score_table(keys.get("scores"), label, DEFAULT_YES_NO_SCORES)
+            scoring["scores"] = self.score_table(keys.get("scores"), label,
+                                                 DEFAULT_YES_NO_SCORES)
         elif answer_type == "scale":
             scale = {str(k): v for k, v in DEFAULT_SCALE_SCORES.items()}
-            draft.scores = self.score_table(keys.get("scores"), label, scale)
+            scoring["scores"] = self.score_table(keys.get("scores"), label, scale)
         elif answer_type == "number":
             low = self.number(keys.get("min"), f"{label}: min")
             high = self.number(keys.get("max"), f"{label}: max")
             if low is not None and high is not None and low > high:
                 self.error(keys["max"], f"{label}: max {high:g} is below min {low:g}")
-            draft.minimum, draft.maximum = low, high
+            scoring.update(minimum=low, maximum=high)
             bands = []
             for band_node in self.sequence(keys.get("bands"), f"{label}: bands",
                                            non_empty=True) if "bands" in keys else []:
@@ -391,7 +376,8 @@ class FrameworkReader(NodeReader):
                 if at_least is not None and score is not None:
                     bands.append(Band(at_least, score))
             # Highest threshold first, so the first band an answer reaches is the right one.
-            draft.bands = tuple(sorted(bands, key=lambda b: -b.at_least))
+            scoring["bands"] = tuple(sorted(bands, key=lambda b: -b.at_least))
+        return scoring
 
     def choices(self, node: Node, label: str) -> tuple[Choice, ...]:
         choices: list[Choice] = []

@@ -24,10 +24,11 @@ UNKNOWN = "unknown"
 UNCLEAR = "unclear"
 GAP_VALUES = (UNKNOWN, UNCLEAR)
 
-# The open stages of a deal, in order: what a question's ``settle_by`` may name. The same
-# words as ``vocabulary.OPEN_STAGES`` (a test keeps them equal); written out here because
-# the framework format must not depend on the deal model.
-SETTLE_STAGES = ("prospect", "discovery", "qualified", "proposal", "negotiation")
+# The open stages of a deal, in the order a deal moves through them: what a question's
+# ``settle_by`` names (what must be known by when). Declared here, the one place, because
+# the framework format may not depend on the deal model; ``domain.vocabulary`` takes them
+# from here.
+OPEN_STAGES = ("prospect", "discovery", "qualified", "proposal", "negotiation")
 DEFAULT_SETTLE_BY = "qualified"
 
 YES_NO_VALUES = ("yes", "partial", "no")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualicoach.frameworks.model import ANSWER_TYPES, CONDITION_OPS, PERSPECTIVES, SETTLE_STAGES
+from qualicoach.frameworks.model import ANSWER_TYPES, CONDITION_OPS, OPEN_STAGES, PERSPECTIVES
 from qualicoach.yamlio.words import FALSE_WORDS, TRUE_WORDS
 
 SCHEMA_ID = "https://qualicoach.dev/schema/framework-1.json"
@@ -25,11 +25,24 @@ _ID = {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}
 # is text too; an editor reading YAML 1.2 sees a number there, which must not be flagged.
 _TEXT = {"type": ["string", "number", "boolean"], "minLength": 1}
 _OPTIONAL_TEXT = {"type": ["string", "number", "boolean", "null"]}
-_SETTLE_BY = {"enum": list(SETTLE_STAGES)}
+_SETTLE_BY = {"enum": list(OPEN_STAGES)}
 _BOOLEAN = {"anyOf": [{"type": "boolean"}, {"enum": [*TRUE_WORDS, *FALSE_WORDS]}]}
 _SCORE = {"type": "number", "minimum": 0, "maximum": 1}
 _WEIGHT = {"type": "number", "minimum": 0}
 _VALUE = {"type": ["string", "number", "boolean"]}
+
+# A question's optional texts: each key is read as written into the ``Question`` field of
+# the same name ("" when absent). A new one is added here and as a field of ``Question``;
+# the loader and the schema follow (tests/frameworks/test_schema.py checks the fields).
+QUESTION_TEXTS: dict[str, str] = {
+    "why": "Why the answer matters.",
+    "how_to_ask": "Coaching: how to ask it on a call.",
+    "customer_prompt": "The question addressed to the customer, in their own voice, for "
+    "what goes to them (their summary, a self-assessment). Without it the question is not "
+    "sent to the customer.",
+    "customer_why": "Why the question matters, told to the customer (their interest, not "
+    "ours).",
+}
 
 _TEST: dict[str, Any] = {
     "description": "An answer value the earlier question must have, or one operator.",
@@ -107,15 +120,8 @@ SCHEMA: dict[str, Any] = {
                 "id": {**_ID, "description": "Question id, unique in the framework."},
                 "prompt": {**_TEXT, "description": "The question as the rep reads it."},
                 "type": {"enum": list(ANSWER_TYPES), "description": "The answer type."},
-                "why": {**_OPTIONAL_TEXT, "description": "Why the answer matters."},
-                "how_to_ask": {**_OPTIONAL_TEXT,
-                               "description": "Coaching: how to ask it on a call."},
-                "customer_prompt": {**_OPTIONAL_TEXT, "description": "The question "
-                                    "addressed to the customer, in their own voice, for "
-                                    "what goes to them (their summary, a self-assessment). "
-                                    "Without it the question is not sent to the customer."},
-                "customer_why": {**_OPTIONAL_TEXT, "description": "Why the question "
-                                 "matters, told to the customer (their interest, not ours)."},
+                **{key: {**_OPTIONAL_TEXT, "description": description}
+                   for key, description in QUESTION_TEXTS.items()},
                 "customer_answers": {
                     "type": "object", "additionalProperties": _TEXT,
                     "description": "yes_no and scale: each answer in the customer's voice, "

@@ -2,7 +2,7 @@
 
 Every command reads the frameworks and most read the settings. Parsing them (the YAML
 library, our checks, building the model) cost a one-deal report more than everything it
-does with the deal (issue 16). So what a file parsed to is kept in one file in the user's
+does with the deal. So what a file parsed to is kept in one file in the user's
 cache folder, keyed by the file's name and a digest of its bytes: an edited file is parsed
 again however quickly it was edited (a timestamp can miss an edit in the same tick), and a
 file that did not change costs a read and a digest.

@@ -15,6 +15,7 @@ from qualicoach.domain.answer import Answer, describe_value
 from qualicoach.domain.deal import plain_value
 from qualicoach.frameworks.model import Question
 from qualicoach.render.deals import deal_data
+from qualicoach.render.report.sections import report_view
 
 REPORT_FORMAT_VERSION = 1
 
@@ -82,29 +83,15 @@ def _alignment_data(q: QuestionAlignment) -> dict[str, Any]:
 
 def _answers_data(report: Report) -> list[dict[str, Any]]:
     """Every answer with its evidence (who said it, confirmed or assumed, and when) and
-    the rep's note on it, private or not."""
-    out, seen = [], set()
-    ours = report.rep_answers
-    for framework in report.frameworks:
-        for q in framework.questions():
-            answer = report.answers.get(q.answer_key)
-            if answer is None or q.answer_key in seen:
-                continue
-            seen.add(q.answer_key)
-            # The rep's own note, also where the customer's answer is the one that counts.
-            rep = ours.get(q.answer_key)
-            noted = rep if rep is not None and rep.note else None
-            out.append({
-                "question": q.answer_key, "prompt": q.prompt, "status": answer.status,
-                "answer": describe_value(q, answer),
-                "source": answer.evidence.source if answer.evidence else None,
-                "confirmed": bool(answer.evidence and answer.evidence.verified),
-                "at": answer.at.isoformat() if answer.at else None,
-                "confirmed_at": answer.confirmed.isoformat() if answer.confirmed else None,
-                "note": noted.note if noted else None,
-                "private": bool(noted and noted.private),
-            })
-    return out
+    the rep's note on it, private or not: the rows of the report's evidence section."""
+    evidence = report_view(report).evidence
+    return [{
+        "question": row.key, "prompt": row.question, "status": row.status,
+        "answer": row.answer, "source": row.who or None, "confirmed": row.confirmed,
+        "at": row.at.isoformat() if row.at else None,
+        "confirmed_at": row.confirmed_at.isoformat() if row.confirmed_at else None,
+        "note": row.note or None, "private": row.private,
+    } for row in (evidence.rows if evidence is not None else ())]
 
 
 def answer_text(question: Question, answer: Answer | None) -> str:

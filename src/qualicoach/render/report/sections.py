@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from typing import NamedTuple
 
 from qualicoach.coaching.alignment import QuestionAlignment
@@ -259,13 +260,17 @@ class EvidenceRow(NamedTuple):
     """One answer's evidence; ``who`` empty when nobody was named. ``note``: the rep's
     note on their answer to the question ('' when none), ``private`` when the rep marked
     it so; ``note_on``: the rep's answer it was written on, when the answer shown is the
-    customer's own."""
+    customer's own. ``key`` (where the answer is stored), ``status``, ``at`` and
+    ``confirmed_at`` are for the JSON report, which renders these rows too."""
 
     question: str
     answer: str
     who: str
     confirmed: bool
-    when: str
+    key: str
+    status: str
+    at: datetime | None = None
+    confirmed_at: datetime | None = None
     note: str = ""
     private: bool = False
     note_on: str = ""
@@ -275,6 +280,12 @@ class EvidenceRow(NamedTuple):
     def standing(self) -> str:
         """'confirmed', 'assumed', or for an unknown or unclear answer 'a gap'."""
         return "a gap" if self.gap else "confirmed" if self.confirmed else "assumed"
+
+    @property
+    def when(self) -> str:
+        """The day the answer was confirmed, else given; '-' when not known."""
+        day = self.confirmed_at or self.at
+        return f"{day:%Y-%m-%d}" if day else "-"
 
     @property
     def note_title(self) -> str:
@@ -433,7 +444,6 @@ def _evidence(report: Report) -> Evidence:
             if answer is None or q.answer_key in seen:
                 continue
             seen.add(q.answer_key)
-            when = answer.confirmed or answer.at
             # The rep's note, even where the customer's own answer is the one that counts
             # (their comments are in the alignment section): it says which answer it is on.
             rep = ours.get(q.answer_key)
@@ -442,7 +452,7 @@ def _evidence(report: Report) -> Evidence:
                 q.prompt, describe_value(q, answer),
                 answer.evidence.source if answer.evidence else "",
                 bool(answer.evidence and answer.evidence.verified),
-                f"{when:%Y-%m-%d}" if when else "-",
+                q.answer_key, answer.status, answer.at, answer.confirmed,
                 noted.note if noted else "", bool(noted and noted.private),
                 describe_value(q, noted) if noted is not None and noted is not answer else "",
                 answer.status != "answered"))
