@@ -47,7 +47,7 @@ class Row(NamedTuple):
 
     A NamedTuple over the stored records, not copies of them: a listing of 10,000 deals
     built 10,000 frozen dataclasses and copied every deal's fields, a quarter of its time
-    after the read (issue 16). Nothing changes a row's fields or reasons.
+    after the read. Nothing changes a row's fields or reasons.
     """
 
     fields: Mapping[str, Any]
