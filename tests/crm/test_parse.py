@@ -87,7 +87,7 @@ def test_dates_that_are_not(text: str) -> None:
 ])
 def test_a_phrase_matches_at_a_words_start_and_lost_wins(reason: str, expected: bool) -> None:
     from qualicoach.config.settings import Settings
-    from qualicoach.crm.stages import ended_in_no_decision
+    from qualicoach.domain.stages import ended_in_no_decision
 
     defaults = Settings()
     assert ended_in_no_decision(reason, defaults.no_decision_reasons,

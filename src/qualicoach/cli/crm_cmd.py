@@ -60,7 +60,7 @@ def import_deals(
     """Import deals from a CRM export; importing again updates them instead of duplicating."""
     from qualicoach.crm.parse import parse_file, parse_mapping
     from qualicoach.crm.plan import changed_fields, import_rows, plan_import
-    from qualicoach.crm.stages import parse_stage_mapping
+    from qualicoach.domain.stages import parse_stage_mapping
     from qualicoach.errors import ExitCode
     from qualicoach.render.console import stderr_line
     from qualicoach.render.deals import import_plan_lines

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qualicoach.domain.stages import crm_stage, ended_in_no_decision, normalise
 from qualicoach.domain.vocabulary import STAGES
 from qualicoach.errors import FrameworkError, InvalidValueError, SettingsError
 from qualicoach.yamlio.files import read_yaml_bytes
@@ -52,7 +53,7 @@ class TeamConfig:
     # The value of one unit of each currency in the default currency.
     rates: Mapping[str, float] = field(default_factory=dict)
     owners: tuple[Owner, ...] = ()
-    # The team's CRM stage names (normalised, see ``normalise_stage``) -> our stages.
+    # The team's CRM stage names (normalised, see ``domain.stages.normalise``) -> ours.
     stages: Mapping[str, str] = field(default_factory=dict)
     no_decision_reasons: tuple[str, ...] = ()
 
@@ -80,25 +81,17 @@ class TeamConfig:
         return None
 
 
-def normalise_stage(name: str) -> str:
-    """A stage name without case, spaces or punctuation: 'Solution Fit' -> 'solutionfit'."""
-    return re.sub(r"[^a-z0-9]", "", name.casefold())
-
-
 def team_stage(name: str, config: TeamConfig) -> str | None:
-    """Our stage for the stage ``name`` a file gives: one of ours as it is, else the one
-    the team config maps it to; None when neither knows it (never a guess)."""
-    if name in STAGES:
-        return name
-    return config.stages.get(normalise_stage(name))
+    """Our stage for the stage ``name`` a file gives: one of ours, a CRM's standard one, or
+    the one the team config maps it to (``domain.stages.crm_stage``, the import's own
+    reading); None when none knows it (never a guess)."""
+    return crm_stage(name, config.stages)
 
 
 def no_decision_reason(reason: str, config: TeamConfig) -> bool:
-    """Whether a loss reason is one the team counts as "no decision" (case and spacing
-    aside)."""
-    key = " ".join(reason.casefold().split())
-    return bool(key) and key in (" ".join(r.casefold().split())
-                                 for r in config.no_decision_reasons)
+    """Whether a loss reason says what the team counts as "no decision", read as an
+    import reads it (``domain.stages.ended_in_no_decision``)."""
+    return ended_in_no_decision(reason, config.no_decision_reasons)
 
 
 def outcome_of(stage: str, close_reason: str, config: TeamConfig) -> str:
@@ -253,13 +246,13 @@ def _stages(reader: NodeReader, node: Node | None) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for name, key_node, value in reader.pairs(node, "stages", "stage"):
         stage = reader.choice_of(value, f"stage '{name}'", STAGES)
-        if not normalise_stage(name):
+        if not normalise(name):
             reader.error(key_node, f"stage name '{name}' has no letters or digits")
         elif stage is not None:
-            mapping[normalise_stage(name)] = stage
+            mapping[normalise(name)] = stage
     return mapping
 
 
 __all__ = ["NO_OWNER", "Owner", "TeamConfig", "check_period",
-           "load_team_config", "no_decision_reason", "normalise_stage", "outcome_of",
+           "load_team_config", "no_decision_reason", "outcome_of",
            "period_range", "quarter_of", "team_stage"]

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from qualicoach.config.settings import Settings
-from qualicoach.crm.stages import crm_stage, ended_in_no_decision, normalise
 from qualicoach.domain.deal import MAX_AMOUNT
+from qualicoach.domain.stages import crm_stage, ended_in_no_decision, normalise
 from qualicoach.domain.vocabulary import STAGES
 from qualicoach.errors import InvalidValueError
 from qualicoach.yamlio.files import read_at_most
@@ -260,11 +260,11 @@ def parse_file(path: Path, layout: str = "auto", extra: Mapping[str, str] | None
                outcomes: tuple[Sequence[str], Sequence[str]] | None = None) -> Parsed:
     """Read every row of a CRM export into deal fields.
 
-    ``stages`` (from ``crm.stages.parse_stage_mapping``) names stages the CRM's own names
+    ``stages`` (from ``domain.stages.parse_stage_mapping``) names stages the CRM's own names
     do not; a row whose stage is still not known is a bad row, reported with its line.
     ``outcomes`` are the phrases of a loss reason that mean no decision and those that
     mean lost (the settings' ``no_decision_reasons`` and ``lost_reasons``; see
-    ``crm.stages.ended_in_no_decision``); without them, the defaults.
+    ``domain.stages.ended_in_no_decision``); without them, the defaults.
     """
     if outcomes is None:
         defaults = Settings()

@@ -151,9 +151,11 @@ def serialize(data: Data) -> bytes:
     """The file's bytes: one record a line, so that a diff names the records a change
     touched and an editor finds a deal by its id, while a read parses it as fast as
     JSON without any spaces (an indented file of 2,000 deals took 40% longer)."""
+    dumps = orjson.dumps
     tables = []
     for name, records in data.items():
-        lines = b",\n".join(b"  " + orjson.dumps(doc_id) + b": " + orjson.dumps(doc)
-                            for doc_id, doc in records.items())
-        tables.append(orjson.dumps(name) + (b": {\n" + lines + b"\n}" if lines else b": {}"))
+        # Record keys are TinyDB's document numbers (checked digits): nothing to escape.
+        lines = b",\n".join([b'  "' + doc_id.encode() + b'": ' + dumps(doc)
+                              for doc_id, doc in records.items()])
+        tables.append(dumps(name) + (b": {\n" + lines + b"\n}" if lines else b": {}"))
     return b"{\n" + b",\n".join(tables) + b"\n}\n"
