@@ -364,6 +364,28 @@ def test_a_clock_set_back_does_not_trust_what_was_listed_at_a_later_time(home: H
     assert listed(now, cache) == listed(now, None)  # ... corrected
 
 
+def test_the_days_left_against_a_contracting_time_are_counted_anew_each_day(
+        home: Home) -> None:
+    from qualicoach.coaching.pipeline import pipeline as listing
+    from qualicoach.coaching.pipeline import row_data
+    from qualicoach.storage.cache import AssessmentCache
+
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+    deal_with_answers(Store(home.db, clock=lambda: now), catalog_of(home), "Paper",
+                      "meddic: {contracting_days: 90}\n", stage="negotiation",
+                      close_date=(now + timedelta(days=60)).date())
+    cache = AssessmentCache.of(home.root / "cache", home.db)
+
+    def listed(at: datetime, kept: AssessmentCache | None) -> list[dict[str, Any]]:
+        return [row_data(r) for r in listing(Store(home.db), catalog_of(home), Settings(),
+                                             at, cache=kept)]
+
+    [today] = listed(now, cache)
+    assert "contracting 90 days, 60 left" in {r["brief"] for r in today["reasons"]}
+    tomorrow = now + timedelta(days=1)
+    assert listed(tomorrow, cache) == listed(tomorrow, None)  # 59 left, not 60
+
+
 def test_answers_turning_stale_the_moment_after_the_listing_are_stale_in_the_next(
         home: Home) -> None:
     from qualicoach.coaching.pipeline import pipeline as listing

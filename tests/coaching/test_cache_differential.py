@@ -169,6 +169,11 @@ class Walk:
     def answer_in_an_interview(self) -> None:
         store = self.store()
         deal_id = self.rng.choice(self.deal_ids())
+        if self.rng.random() < 0.4:  # set against the days left, day by day
+            interview = store.start_interview(deal_id, {"meddic": "1.1"})
+            store.record_answer(interview.id, "meddic.contracting_days", Answer(
+                "answered", float(self.rng.randrange(20, 200)), at=self.clock.now))
+            return
         interview = store.start_interview(deal_id, {"alignment": "1.2"})
         key = self.rng.choice(["alignment.priority_rank", "alignment.org_acknowledges_need"])
         store.record_answer(interview.id, key, Answer("unknown", at=self.clock.now))

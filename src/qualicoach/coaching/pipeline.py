@@ -212,9 +212,10 @@ def _span(deal: Deal, assessment: Assessment, now: datetime,
           settings: Settings) -> tuple[str | None, str | None]:
     """The span of time around ``now`` in which the assessment cannot change with time
     alone: between the moments, before and after ``now``, at which an answer turns stale,
-    the close date nears or passes (near it, the headline counts the days left, so every
-    midnight), the deal has been too long in its stage (its reason counts the days in
-    steps of 30) or open too long. A moment at ``now`` itself leaves no span at all."""
+    the close date nears or passes (near it, or with a contracting time to set against
+    it, the days left are counted, so every midnight), the deal has been too long in its
+    stage (its reason counts the days in steps of 30) or open too long. A moment at
+    ``now`` itself leaves no span at all."""
     from qualicoach.coaching.risk import SAY_DAYS_LEFT_WITHIN
 
     def midnight(day: date) -> datetime:
@@ -231,8 +232,15 @@ def _span(deal: Deal, assessment: Assessment, now: datetime,
             close = midnight(deal.close_date)
             for days in (settings.urgency_days_soon, settings.urgency_days_now, -1):
                 moments.append(close - timedelta(days=days))
-            if 0 <= (deal.close_date - now.date()).days <= SAY_DAYS_LEFT_WITHIN + 1:
-                # Days are counted in the clock's dates: the count changes at midnight.
+            # Days are counted in the clock's dates: a count changes at midnight. The
+            # headline counts them near the close; a contracting time set against the
+            # days left counts them whenever it is known.
+            contracting = any(
+                qs.question.answer_key in settings.contracting_questions
+                and qs.answer is not None and qs.answer.status == "answered"
+                for s in assessment.scores for e in s.elements for qs in e.questions)
+            if contracting or (0 <= (deal.close_date - now.date()).days
+                               <= SAY_DAYS_LEFT_WITHIN + 1):
                 moments += [midnight(now.date()), midnight(now.date() + timedelta(days=1))]
         since = deal.stage_since()
         stuck = settings.stuck_after_days

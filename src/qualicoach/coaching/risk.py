@@ -515,7 +515,7 @@ def _paper_causes(deal: Deal, answers: Mapping[str, Answer], days_left: int | No
             continue
         try:
             days = float(answer.value)
-        except ValueError:
+        except (TypeError, ValueError):  # a hand edit of the database put other data there
             continue
         if days > days_left:
             # Two days over is a week's slip; a month over, the date is fiction.
