@@ -297,6 +297,17 @@ def test_b_goes_back_to_the_previous_question_to_change_its_answer(run: Run, hom
                                             "mini.when": ("answered", "2027-01-15")}
 
 
+def test_an_answer_changed_after_going_back_keeps_its_note_and_who_said_it(
+        run: Run, home: Home, deal: str) -> None:
+    rep = ScriptedPrompter("Jane Doe, COO", WHO, "Bob Lee, IT", NOTE, "ask for the KPI deck",
+                           "yes", BACK, "no", "2027-01-15", KeyboardInterrupt())
+    run("interview", deal, "-F", "mini", prompter=rep)
+    agreed = Store(home.db).interviews(deal)[0].answers["mini.agreed"]
+    assert agreed.value == "no"
+    assert agreed.evidence == Evidence("Bob Lee, IT", verified=True)
+    assert (agreed.note, agreed.private) == ("ask for the KPI deck", True)
+
+
 def test_b_typed_at_a_text_question_goes_back_too(run: Run, home: Home, deal: str) -> None:
     rep = ScriptedPrompter("yes", "b", "partial", ENTER, KeyboardInterrupt())
     run("interview", deal, "-F", "mini", "--quick", prompter=rep)

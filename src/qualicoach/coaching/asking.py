@@ -144,6 +144,12 @@ def _ask_until_valid(engine: QuestionFlow, prompter: Prompter, presenter: Presen
                      said_by: dict[str, Evidence | None]) -> Answer | str | None:
     """The answer given to ``step``; None when skipped; BACK to go back a question."""
     note = ""
+    if step.again and step.previous is not None:
+        # Gone back to change an answer: its note and who said it stay with the question
+        # until the rep changes them too.
+        note = step.previous.note
+        if step.previous.evidence is not None:
+            evidence = said_by[step.key] = step.previous.evidence
     while True:
         try:
             reply = _ask(prompter, step, evidence, engine.can_go_back())
