@@ -386,6 +386,63 @@ def test_the_days_left_against_a_contracting_time_are_counted_anew_each_day(
     assert listed(tomorrow, cache) == listed(tomorrow, None)  # 59 left, not 60
 
 
+def test_the_headline_starts_counting_the_days_whatever_the_urgency_settings(
+        home: Home) -> None:
+    from qualicoach.coaching.pipeline import pipeline as listing
+    from qualicoach.coaching.pipeline import row_data
+    from qualicoach.storage.cache import AssessmentCache
+
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+    settings = Settings(urgency_days_now=14, urgency_days_soon=60)
+    deal_with_answers(Store(home.db, clock=lambda: now), catalog_of(home), "Soon",
+                      WEAK_READINESS, stage="proposal",
+                      close_date=(now + timedelta(days=32)).date())
+    cache = AssessmentCache.of(home.root / "cache", home.db)
+
+    def listed(at: datetime, kept: AssessmentCache | None) -> list[dict[str, Any]]:
+        return [row_data(r) for r in listing(Store(home.db), catalog_of(home), settings,
+                                             at, cache=kept)]
+
+    listed(now, cache)
+    later = now + timedelta(days=2)
+    assert "Closes in 30 days." in listed(later, None)[0]["verdict"]
+    assert listed(later, cache) == listed(later, None)
+
+
+def test_a_contracting_time_of_a_framework_not_installed_still_counts_the_days(
+        home: Home) -> None:
+    from qualicoach.coaching.pipeline import pipeline as listing
+    from qualicoach.coaching.pipeline import row_data
+    from qualicoach.domain.answer import Answer
+    from qualicoach.storage.cache import AssessmentCache
+
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+    settings = Settings(contracting_questions=("paper.days",))
+    store = Store(home.db, clock=lambda: now)
+    store.add_deal("Paper", stage="negotiation", close_date=(now + timedelta(days=45)).date())
+    store.start_interview("paper", {"paper": "1"},
+                          {"paper.days": Answer("answered", 60.0, at=now)})
+    cache = AssessmentCache.of(home.root / "cache", home.db)
+
+    def listed(at: datetime, kept: AssessmentCache | None) -> list[dict[str, Any]]:
+        return [row_data(r) for r in listing(Store(home.db), catalog_of(home), settings,
+                                             at, cache=kept)]
+
+    assert "contracting 60 days, 45 left" in {r["brief"] for r in listed(now, cache)[0][
+        "reasons"]}
+    tomorrow = now + timedelta(days=1)
+    assert listed(tomorrow, cache) == listed(tomorrow, None)
+
+
+def test_a_moment_written_without_a_time_zone_is_read_as_utc(run: Run, home: Home) -> None:
+    run("deal", "add", "ACME", "--stage", "proposal", ok=True)
+    data = json.loads(home.db.read_text())
+    data["deals"]["1"]["created"] = "2026-11-01T09:00:00"
+    home.db.write_text(json.dumps(data))
+    [row] = json.loads(run("deals", "--format", "json", ok=True).stdout)
+    assert row["id"] == "acme"
+
+
 def test_answers_turning_stale_the_moment_after_the_listing_are_stale_in_the_next(
         home: Home) -> None:
     from qualicoach.coaching.pipeline import pipeline as listing

@@ -164,7 +164,9 @@ class Walk:
             return
         config.write_text(f"stale_after_days: {self.rng.choice([30, 60, 90])}\n"
                           f"stuck_after_days: {self.rng.choice([45, 60, 120])}\n"
-                          f"at_risk_from: {self.rng.choice([40, 50, 60])}\n")
+                          f"at_risk_from: {self.rng.choice([40, 50, 60])}\n"
+                          f"urgency_days_now: {self.rng.choice([14, 30])}\n"
+                          f"urgency_days_soon: {self.rng.choice([45, 60])}\n")
 
     def answer_in_an_interview(self) -> None:
         store = self.store()

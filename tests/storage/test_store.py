@@ -432,3 +432,44 @@ def test_an_interview_started_with_answers_is_one_write(tmp_path: Path) -> None:
     assert store.backup_path.read_bytes() == before
     [interview] = Store(path).interviews("one")
     assert list(interview.answers) == ["bant.budget"]
+
+
+def test_a_damaged_entry_of_a_version_2_journal_is_left_out_not_the_database(
+        tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURES / "v2_index_and_shards", folder)
+    journal = folder / "qualicoach.json.journal"
+    journal.write_bytes(journal.read_bytes() + b'{"op":"answer","interview":"globex-pilot#1",'
+                        b'"key":"bant.need","answer":{"status":"bogus"}}\n')
+    store = Store(folder / "qualicoach.json")
+    [globex] = store.interviews("globex-pilot")
+    assert list(globex.answers) == ["bant.budget_status"]
+    store.edit_deal("globex-pilot", next_step="call")  # and writes work
+    assert b'"bogus"' in journal.read_bytes()  # the original journal is kept as it was
+
+
+def test_a_migration_refused_by_the_disk_leaves_nothing_of_the_change_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from qualicoach.errors import StorageError
+    from qualicoach.storage import durable
+
+    path = tmp_path / "q.json"
+    path.write_bytes((FIXTURES / "v1_one_file.json").read_bytes())
+    store = Store(path)
+    before = [d.id for d in store.deals()]
+    write = durable.write_atomically
+
+    def full_for_the_original(target: Path, payload: bytes, backup: Path | None = None
+                              ) -> durable.Signature:
+        if target.name.endswith(".v1.bak"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return write(target, payload, backup)
+
+    monkeypatch.setattr(durable, "write_atomically", full_for_the_original)
+    with pytest.raises(StorageError, match="the database was not changed"):
+        store.add_deal("Beta")
+    assert [d.id for d in store.deals()] == before  # the same process forgets it too

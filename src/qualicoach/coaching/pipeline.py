@@ -24,6 +24,7 @@ import orjson
 
 from qualicoach.coaching import rules
 from qualicoach.config.settings import Settings
+from qualicoach.domain.answer import Answer
 from qualicoach.domain.deal import Deal
 from qualicoach.domain.interview import Interview
 from qualicoach.domain.vocabulary import CLOSED_STAGES
@@ -194,8 +195,8 @@ def assess_for_listing(deal: Deal, interviews: list[Interview], catalog: Catalog
     from qualicoach.coaching.report import assess_interviews, frameworks_of
 
     frameworks, missing = frameworks_of(interviews, catalog)
-    assessment = assess_interviews(deal, interviews, frameworks, now, settings)[3]
-    valid_from, valid_until = _span(deal, assessment, now, settings)
+    answers, _, _, assessment = assess_interviews(deal, interviews, frameworks, now, settings)
+    valid_from, valid_until = _span(deal, assessment, answers, now, settings)
     return {
         "id": deal.id, "valid_from": valid_from, "valid_until": valid_until,
         "missing_frameworks": missing,
@@ -208,8 +209,8 @@ def assess_for_listing(deal: Deal, interviews: list[Interview], catalog: Catalog
     }
 
 
-def _span(deal: Deal, assessment: Assessment, now: datetime,
-          settings: Settings) -> tuple[str | None, str | None]:
+def _span(deal: Deal, assessment: Assessment, answers: Mapping[str, Answer],
+          now: datetime, settings: Settings) -> tuple[str | None, str | None]:
     """The span of time around ``now`` in which the assessment cannot change with time
     alone: between the moments, before and after ``now``, at which an answer turns stale,
     the close date nears or passes (near it, or with a contracting time to set against
@@ -235,13 +236,15 @@ def _span(deal: Deal, assessment: Assessment, now: datetime,
             # Days are counted in the clock's dates: a count changes at midnight. The
             # headline counts them near the close; a contracting time set against the
             # days left counts them whenever it is known.
-            contracting = any(
-                qs.question.answer_key in settings.contracting_questions
-                and qs.answer is not None and qs.answer.status == "answered"
-                for s in assessment.scores for e in s.elements for qs in e.questions)
+            # (Every answer the deal was scored on counts, scored or not: a question of a
+            # framework that is not installed still gives its contracting time.)
+            contracting = any(key in answers and answers[key].status == "answered"
+                              for key in settings.contracting_questions)
             if contracting or (0 <= (deal.close_date - now.date()).days
                                <= SAY_DAYS_LEFT_WITHIN + 1):
                 moments += [midnight(now.date()), midnight(now.date() + timedelta(days=1))]
+            # The headline starts counting the days whatever the urgency settings say.
+            moments.append(close - timedelta(days=SAY_DAYS_LEFT_WITHIN))
         since = deal.stage_since()
         stuck = settings.stuck_after_days
         moments.append(since + timedelta(days=stuck + 1))

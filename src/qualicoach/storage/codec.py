@@ -4,7 +4,7 @@ stored assessment. A record that cannot be read raises DatabaseError naming the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ def deal_from_doc(doc: dict[str, Any], path: Path) -> Deal:
         close = doc.get("close_date")
         history = tuple(
             Change(h["field"], revive(h["field"], h.get("old")), revive(h["field"], h.get("new")),
-                   datetime.fromisoformat(h["at"]))
+                   moment(h["at"]))
             for h in doc.get("history", [])
         )
         return Deal(
@@ -37,8 +37,8 @@ def deal_from_doc(doc: dict[str, Any], path: Path) -> Deal:
             contacts=tuple(Contact(c["name"], c.get("role", "unknown"), c.get("title", ""))
                            for c in doc.get("contacts", [])),
             tags=tuple(doc.get("tags", [])),
-            created=datetime.fromisoformat(doc["created"]),
-            updated=datetime.fromisoformat(doc["updated"]),
+            created=moment(doc["created"]),
+            updated=moment(doc["updated"]),
             archived=bool(doc.get("archived", False)),
             history=history, crm_id=str(doc.get("crm_id") or ""),
             close_reason=str(doc.get("close_reason") or ""),
@@ -73,9 +73,9 @@ def interview_from_doc(doc: dict[str, Any], path: Path,
     try:
         return Interview(
             id=doc["id"], deal_id=doc["deal"], frameworks=dict(doc["frameworks"]),
-            started=datetime.fromisoformat(doc["started"]),
+            started=moment(doc["started"]),
             status=interview_status(doc["status"]),
-            ended=datetime.fromisoformat(doc["ended"]) if doc.get("ended") else None,
+            ended=moment(doc["ended"]) if doc.get("ended") else None,
             answers={k: read(a) for k, a in doc["answers"].items()},
             respondent=str(doc.get("respondent") or ""), reply=str(doc.get("reply") or ""),
         )
@@ -91,6 +91,14 @@ def interview_status(value: Any) -> InterviewStatus:
         if value == status:
             return status
     raise ValueError(f"unknown status {value!r}")
+
+
+def moment(text: str) -> datetime:
+    """A stored moment; one written without a time zone (by hand, or by another tool) is
+    read as UTC, the zone qualicoach writes, rather than failing every comparison with
+    the moments that have one (ValueError for text that is not a moment)."""
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
 def revive(field: str, value: Any) -> Any:
@@ -150,7 +158,7 @@ def _stored_parts(doc: dict[str, Any]) -> tuple[Status, datetime | None, datetim
     status = doc["status"]
     if status not in ("answered", "unknown", "unclear"):
         raise ValueError(f"unknown answer status {status!r}")
-    at = datetime.fromisoformat(doc["at"]) if doc.get("at") else None
-    confirmed = datetime.fromisoformat(doc["confirmed"]) if doc.get("confirmed") else at
+    at = moment(doc["at"]) if doc.get("at") else None
+    confirmed = moment(doc["confirmed"]) if doc.get("confirmed") else at
     source = (evidence["source"], bool(evidence.get("verified"))) if evidence else None
     return status, at, confirmed, source

@@ -84,19 +84,19 @@ class DatabaseFile(Storage):
 
     def write(self, data: Data) -> None:
         """Replace the file with ``data`` (the previous version becomes the backup)."""
-        if self._original is not None:
-            version, raw = self._original
-            keep = self.path.with_name(f"{self.path.name}.v{version}.bak")
-            # An existing copy is the original of an earlier migration: keep it. Anything
-            # else there (a link) is replaced, never written through.
-            if keep.is_symlink() or not keep.exists():
-                durable.write_atomically(keep, raw)
-        data.setdefault("meta", {}).setdefault("1", {})["schema_version"] = SCHEMA_VERSION
-        payload = serialize(data)
         try:
-            self._signature = durable.write_atomically(self.path, payload,
+            if self._original is not None:
+                version, raw = self._original
+                keep = self.path.with_name(f"{self.path.name}.v{version}.bak")
+                # An existing copy is the original of an earlier migration: keep it.
+                # Anything else there (a link) is replaced, never written through.
+                if keep.is_symlink() or not keep.exists():
+                    durable.write_atomically(keep, raw)
+            data.setdefault("meta", {}).setdefault("1", {})["schema_version"] = SCHEMA_VERSION
+            self._signature = durable.write_atomically(self.path, serialize(data),
                                                        backup=self.backup_path)
         except BaseException:
+            # ``data`` is the parsed file with the change in it: never read it again.
             self.forget()
             raise
         self._data, self._checked, self._original = data, True, None

@@ -122,24 +122,35 @@ def _version_2_interviews(index: Data, path: Path) -> Records:
         for doc in records.values():
             if isinstance(doc, dict) and isinstance(doc.get("id"), str):
                 interviews[doc["id"]] = doc
-    _apply_version_2_journal(path.with_name(path.name + ".journal"),
-                             meta.get("journal_applied"), interviews)
+    _apply_version_2_journal(path.with_name(path.name + ".journal"), meta, interviews)
     return {str(n): doc for n, doc in enumerate(interviews.values(), start=1)}
 
 
-def _apply_version_2_journal(journal: Path, applied: Any,
+def _apply_version_2_journal(journal: Path, meta: dict[str, Any],
                              interviews: dict[str, dict[str, Any]]) -> None:
+    """Apply the starts and answers a version 2 journal holds that its index had not
+    folded in. An entry that cannot be applied (damaged, of another database, for an
+    interview that is gone) is left out, as version 2 set such entries aside; the journal
+    itself stays beside the database, untouched, with the rest of the original."""
+    from qualicoach.storage.codec import check_answer_doc, interview_from_doc
+
     raw = b""
     with contextlib.suppress(OSError):
         raw = journal.read_bytes()
     # The last line, without its newline, is a write a crash cut short: never acknowledged.
     lines = raw.split(b"\n")[:-1]
-    if not lines or lines[0].decode("utf-8", "replace").strip() == applied:
+    if not lines or lines[0].decode("utf-8", "replace").strip() == meta.get("journal_applied"):
         return
     for line in lines[1:]:
-        with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
+        with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError,
+                                 DatabaseError):
             entry = orjson.loads(line)
+            if entry.get("database", meta.get("database")) != meta.get("database"):
+                continue
             if entry["op"] == "start" and entry["interview"] not in interviews:
-                interviews[entry["interview"]] = dict(entry["doc"], answers={})
+                doc = dict(entry["doc"], answers={})
+                interview_from_doc(doc, journal)
+                interviews[entry["interview"]] = doc
             elif entry["op"] == "answer" and entry["interview"] in interviews:
+                check_answer_doc(entry["answer"])
                 interviews[entry["interview"]]["answers"][entry["key"]] = entry["answer"]
