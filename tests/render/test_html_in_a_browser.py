@@ -6,9 +6,7 @@ installs one."""
 from __future__ import annotations
 
 import base64
-import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,46 +15,18 @@ import pytest
 
 from qualicoach.render.report.export import report_export
 
+from ..helpers.browser import browser_marks, open_browser, requested_urls
 from ..helpers.reports import sample_report
 
-webdriver = pytest.importorskip(
-    "selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
-
-BROWSER = next(filter(None, map(shutil.which, ("chromium", "chromium-browser",
-                                               "google-chrome"))), None)
-DRIVER = shutil.which("chromedriver")
-pytestmark = [
-    pytest.mark.slow,  # a real browser: pytest --all runs these
-    pytest.mark.skipif(BROWSER is None or DRIVER is None,
-                       reason="no headless browser here: install chromium and chromedriver "
-                       "(Debian: apt-get install chromium chromium-driver); .ci/run does"),
-    pytest.mark.timeout(180),
-]
+pytest.importorskip("selenium.webdriver",
+                    reason="selenium is not installed (pip install '.[test]')")
+pytestmark = browser_marks(180)
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
-    # One browser per test, with its own profile: nothing carries over between tests.
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(BROWSER)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-default-apps"):
-        options.add_argument(flag)
-    options.add_argument("--window-size=1000,1400")
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    # Every request the page makes is in the performance log.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(30)
-    try:
+    with open_browser(tmp_path) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
@@ -66,13 +36,6 @@ def page(tmp_path: Path) -> Path:
     return path
 
 
-def requested_urls(driver: Any) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def test_the_page_has_its_title_and_fetches_nothing(browser: Any, page: Path) -> None:

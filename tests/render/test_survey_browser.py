@@ -8,7 +8,6 @@ Skipped, with the reason, only where no chromium and chromedriver are installed
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,53 +15,24 @@ from typing import Any
 
 import pytest
 
+from ..helpers.browser import browser_marks, open_browser, requested_urls
 from ..helpers.home import Run
 from ..helpers.survey import PEOPLE, deal_with_people, report_json
 
-PAGE_TIMEOUT = 20
 DOWNLOAD_TIMEOUT = 15
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-dev-shm-usage", "--window-size=1000,1400")
 
-pytestmark = [
-    pytest.mark.slow,  # a real browser: pytest --all runs these
-    pytest.mark.timeout(120),
-    pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
-                       reason="no chromium and chromedriver installed (Debian: apt-get "
-                       "install chromium chromium-driver; .ci/run does this)"),
-]
-webdriver = pytest.importorskip("selenium.webdriver",
-                                reason="selenium is not installed (pip install '.[test]')")
+pytest.importorskip("selenium.webdriver",
+                    reason="selenium is not installed (pip install '.[test]')")
+pytestmark = browser_marks(120)
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {
-        "download.default_directory": str(downloads), "download.prompt_for_download": False})
-    # Every request the page makes shows in the performance log.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        driver.set_page_load_timeout(PAGE_TIMEOUT)
-        driver.set_script_timeout(PAGE_TIMEOUT)
-        driver.execute_cdp_cmd("Page.setDownloadBehavior",
-                               {"behavior": "allow", "downloadPath": str(downloads)})
+    with open_browser(tmp_path, downloads) as driver:
         driver.downloads = downloads
         yield driver
-    finally:
-        driver.quit()
 
 
 def html_form(run: Run, tmp_path: Path, person: str = "Ann Lee") -> tuple[str, Path]:
@@ -91,13 +61,6 @@ def saved_reply(folder: Path, ending: str = ".txt") -> Path:
     raise AssertionError(f"no reply saved in {folder} within {DOWNLOAD_TIMEOUT} s")
 
 
-def requests_made(driver: Any) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def test_the_form_is_filled_in_saved_and_the_reply_imports(run: Run, browser: Any,
@@ -143,12 +106,13 @@ def test_the_page_makes_no_network_request(run: Run, browser: Any, tmp_path: Pat
     from selenium.webdriver.common.by import By
 
     _, page = html_form(run, tmp_path)
+    browser.get_log("performance")  # what came before this page (a new profile's tab)
     browser.get(page.as_uri())
     choose(browser, 1, "C")
     browser.find_element(By.ID, "copy").click()
     browser.find_element(By.ID, "save").click()
     saved_reply(browser.downloads)
-    urls = requests_made(browser)
+    urls = requested_urls(browser)
     # The page itself, and the reply it hands to the browser as a blob: nothing else.
     assert [u for u in urls if not u.startswith(("blob:", "data:"))] == [page.as_uri()]
     # And the page forbids any other (a script from elsewhere, a fetch, a form post).
@@ -157,7 +121,7 @@ def test_the_page_makes_no_network_request(run: Run, browser: Any, tmp_path: Pat
         "fetch('http://127.0.0.1:9/x').then(function () { done('sent'); },"
         " function () { done('blocked'); });")
     assert blocked == "blocked"
-    assert not [u for u in requests_made(browser) if u.startswith("http")]
+    assert not [u for u in requested_urls(browser) if u.startswith("http")]
 
 
 # What three of their people answer, by question number on the form (the alignment
