@@ -1,5 +1,6 @@
-"""Files a command writes with --output: created readable by their owner only, as the
-database is, since reports and exports carry the rep's private notes."""
+"""Files a command writes (--output, a survey's forms): created readable by their owner
+only, as the database is, since reports, exports and reviews carry the rep's private notes
+and the team's figures. One place for the message when the machine refuses."""
 
 from __future__ import annotations
 

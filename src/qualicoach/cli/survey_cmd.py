@@ -65,16 +65,15 @@ def send(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidValueError(f"cannot create {out}: {exc.strerror or exc}") from None
+    from qualicoach.cli.output import write_output
+
     today = store.clock().date()
     for person in people:
         form = make_form(the_deal, person, picked, today)
         base = out / form_file_stem(form)
         for path, text in ((base.with_suffix(".html"), form_html(form)),
                            (base.with_suffix(".txt"), form_text(form))):
-            try:
-                path.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise InvalidValueError(f"cannot write {path}: {exc.strerror or exc}") from None
+            write_output(path, text)
         typer.echo(f"{visible(person.name)}: {len(form.questions)} questions -> "
                    f"{base.with_suffix('.html')} and {base.with_suffix('.txt')}")
     if people:

@@ -116,7 +116,7 @@ def review(
     from qualicoach.coaching.team import collect
     from qualicoach.coaching.team import review as make_review
     from qualicoach.coaching.team_config import check_period, quarter_of
-    from qualicoach.errors import ExitCode, InvalidValueError
+    from qualicoach.errors import ExitCode
     from qualicoach.render.console import stderr_line
     from qualicoach.render.team import review_csv, review_data, review_html, review_text
 
@@ -150,10 +150,9 @@ def review(
     if output is None:
         sys.stdout.write(text)
     else:
-        try:
-            output.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            raise InvalidValueError(f"cannot write {output}: {exc.strerror}") from None
+        from qualicoach.cli.output import write_output
+
+        write_output(output, text, newline="")
         stderr_line(f"wrote the team review to {output}")
     if collected.skipped:
         count = len(collected.skipped)
