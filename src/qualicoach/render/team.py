@@ -184,26 +184,21 @@ def review_text(result: Review, width: int | None = None) -> str:
                                  wrap_at, initial_indent="   ", subsequent_indent="   ")
     else:
         out.append("Nothing to discuss first: no open deal carries a risk.")
-    if collected.duplicates:
-        out.append("")
-        out.append("Counted once (the same deal in more than one file)")
-        for d in collected.duplicates:
-            key = f"CRM id {d.crm_id}" if d.crm_id else f"{d.id}, {d.account or 'no account'}"
-            out += textwrap.wrap(f"- {visible(key)}: counted from {visible(d.kept)}; also in "
-                                 f"{visible(', '.join(d.also_in))}", wrap_at,
-                                 subsequent_indent="  ")
-    if collected.differences:
-        out.append("")
-        out.append("Frameworks that differ from the team's")
-        for diff in collected.differences:
-            out += textwrap.wrap(f"- {visible(diff.path)}: {visible(diff.text)}", wrap_at,
-                                 subsequent_indent="  ")
-    if collected.skipped:
-        out.append("")
-        out.append("Skipped (not reviewed)")
-        for s in collected.skipped:
-            out += textwrap.wrap(f"- {visible(s.path)}: {visible(s.why)}", wrap_at,
-                                 subsequent_indent="  ")
+    def notes(title: str, items: list[tuple[str, str]]) -> None:
+        # A titled list of "- what: why" items, each wrapped on its own.
+        if items:
+            out.extend(["", title])
+            for what, why in items:
+                out.extend(textwrap.wrap(f"- {visible(what)}: {visible(why)}", wrap_at,
+                                         subsequent_indent="  "))
+
+    notes("Counted once (the same deal in more than one file)", [
+        (f"CRM id {d.crm_id}" if d.crm_id else f"{d.id}, {d.account or 'no account'}",
+         f"counted from {d.kept}; also in {', '.join(d.also_in)}")
+        for d in collected.duplicates])
+    notes("Frameworks that differ from the team's",
+          [(diff.path, diff.text) for diff in collected.differences])
+    notes("Skipped (not reviewed)", [(s.path, s.why) for s in collected.skipped])
     return "\n".join(out) + "\n"
 
 
