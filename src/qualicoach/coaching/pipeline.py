@@ -212,45 +212,12 @@ def assess_for_listing(deal: Deal, interviews: list[Interview], catalog: Catalog
 def _span(deal: Deal, assessment: Assessment, answers: Mapping[str, Answer],
           now: datetime, settings: Settings) -> tuple[str | None, str | None]:
     """The span of time around ``now`` in which the assessment cannot change with time
-    alone: between the moments, before and after ``now``, at which an answer turns stale,
-    the close date nears or passes (near it, or with a contracting time to set against
-    it, the days left are counted, so every midnight), the deal has been too long in its
-    stage (its reason counts the days in steps of 30) or open too long. A moment at
+    alone: between the last moment before ``now`` and the first after it at which a rule
+    that reads the clock would judge otherwise (``risk.moments_of_change``). A moment at
     ``now`` itself leaves no span at all."""
-    from qualicoach.coaching.risk import SAY_DAYS_LEFT_WITHIN
+    from qualicoach.coaching.risk import moments_of_change
 
-    def midnight(day: date) -> datetime:
-        return datetime.combine(day, datetime.min.time(), now.tzinfo)
-
-    limit = timedelta(days=settings.stale_after_days)
-    moments = [
-        when + limit
-        for s in assessment.scores for e in s.elements for qs in e.questions
-        if qs.answer is not None and (when := qs.answer.confirmed or qs.answer.at) is not None
-    ]
-    if not deal.is_closed:
-        if deal.close_date is not None:
-            close = midnight(deal.close_date)
-            for days in (settings.urgency_days_soon, settings.urgency_days_now, -1):
-                moments.append(close - timedelta(days=days))
-            # Days are counted in the clock's dates: a count changes at midnight. The
-            # headline counts them near the close; a contracting time set against the
-            # days left counts them whenever it is known.
-            # (Every answer the deal was scored on counts, scored or not: a question of a
-            # framework that is not installed still gives its contracting time.)
-            contracting = any(key in answers and answers[key].status == "answered"
-                              for key in settings.contracting_questions)
-            if contracting or (0 <= (deal.close_date - now.date()).days
-                               <= SAY_DAYS_LEFT_WITHIN + 1):
-                moments += [midnight(now.date()), midnight(now.date() + timedelta(days=1))]
-            # The headline starts counting the days whatever the urgency settings say.
-            moments.append(close - timedelta(days=SAY_DAYS_LEFT_WITHIN))
-        since = deal.stage_since()
-        stuck = settings.stuck_after_days
-        moments.append(since + timedelta(days=stuck + 1))
-        step = max(0, ((now - since).days - stuck) // 30)
-        moments += [since + timedelta(days=stuck + 30 * n) for n in (step, step + 1) if n]
-        moments.append(deal.created + timedelta(days=settings.long_cycle_days + 1))
+    moments = moments_of_change(deal, assessment, answers, now, settings)
     if now in moments:
         return now.isoformat(), now.isoformat()
     before = [m for m in moments if m < now]
@@ -373,7 +340,6 @@ class Figures:
 def figures(rows: Iterable[Row]) -> Figures:
     """Count verdicts over open deals, and outcomes over closed ones."""
     from qualicoach.coaching.risk import VERDICTS
-    from qualicoach.domain.vocabulary import CLOSED_STAGES
 
     verdicts: dict[str, int] = dict.fromkeys(VERDICTS, 0)
     outcomes = dict.fromkeys(CLOSED_STAGES, 0)

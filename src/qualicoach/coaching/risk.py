@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal, NamedTuple
 
 from qualicoach.coaching.alignment import Alignment
@@ -770,3 +770,48 @@ def _weakest_fit_element(a: Assessment) -> str:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
+
+
+def moments_of_change(deal: Deal, assessment: Assessment, answers: Mapping[str, Answer],
+                      now: datetime, settings: Settings) -> list[datetime]:
+    """The moments around ``now`` at which time alone would change ``assessment``: an
+    answer turns stale, the close date nears or passes (near it, or with a contracting
+    time to set against it, the days left are counted, so every midnight), the deal has
+    been too long in its stage (its reason counts the days in steps of 30) or open too
+    long. Kept beside the rules that read the clock: a rule that reads it adds its moments
+    here, or a cached assessment (``pipeline``) outlives what it says.
+    """
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), now.tzinfo)
+
+    limit = timedelta(days=settings.stale_after_days)
+    moments = [
+        when + limit
+        for s in assessment.scores for e in s.elements for qs in e.questions
+        if qs.answer is not None and (when := qs.answer.confirmed or qs.answer.at) is not None
+    ]
+    if not deal.is_closed:
+        if deal.close_date is not None:
+            close = midnight(deal.close_date)
+            for days in (settings.urgency_days_soon, settings.urgency_days_now, -1):
+                moments.append(close - timedelta(days=days))
+            # Days are counted in the clock's dates: a count changes at midnight. The
+            # headline counts them near the close; a contracting time set against the
+            # days left counts them whenever it is known.
+            # (Every answer the deal was scored on counts, scored or not: a question of a
+            # framework that is not installed still gives its contracting time.)
+            contracting = any(key in answers and answers[key].status == "answered"
+                              for key in settings.contracting_questions)
+            if contracting or (0 <= (deal.close_date - now.date()).days
+                               <= SAY_DAYS_LEFT_WITHIN + 1):
+                moments += [midnight(now.date()), midnight(now.date() + timedelta(days=1))]
+            # The headline starts counting the days whatever the urgency settings say.
+            moments.append(close - timedelta(days=SAY_DAYS_LEFT_WITHIN))
+        since = deal.stage_since()
+        stuck = settings.stuck_after_days
+        moments.append(since + timedelta(days=stuck + 1))
+        step = max(0, ((now - since).days - stuck) // 30)
+        moments += [since + timedelta(days=stuck + 30 * n) for n in (step, step + 1) if n]
+        moments.append(deal.created + timedelta(days=settings.long_cycle_days + 1))
+    return moments
